@@ -1,0 +1,84 @@
+//! App definitions: a web application Junction calls, described as data.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::auth::AuthScheme;
+use super::pagination::Pagination;
+use super::request::{InputSpec, RequestTemplate};
+
+/// An app: base URL, authentication, and the named queries and actions flows use.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AppDefinition {
+    /// Stable identifier, lowercase letters, digits, `-` and `_`.
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Every request path is relative to this URL.
+    pub base_url: String,
+    pub auth: AuthScheme,
+    /// Checks credentials when an account connects; its answer labels the account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test: Option<CredentialTest>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub queries: BTreeMap<String, QueryDefinition>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub actions: BTreeMap<String, ActionDefinition>,
+    /// Header that carries an idempotency key on actions, when the app supports one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idempotency_header: Option<String>,
+}
+
+/// The request that proves credentials work, and how to name the account from its answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CredentialTest {
+    pub request: RequestTemplate,
+    /// Template over `response`, e.g. `{{ response.email }}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+}
+
+/// Pulls data from one endpoint, across pages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QueryDefinition {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<InputSpec>,
+    pub request: RequestTemplate,
+    /// Dot path of the item list in the response; without it the whole body is the output.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<String>,
+    /// Dot path of an item's id (used by polls to find new items).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<Pagination>,
+    /// Upper bound on pages fetched in one call.
+    #[serde(default = "default_max_pages")]
+    pub max_pages: u32,
+}
+
+/// Pushes data to one endpoint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionDefinition {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<InputSpec>,
+    pub request: RequestTemplate,
+    /// Dot path of the output in the response; without it the whole body is the output.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<String>,
+}
+
+fn default_max_pages() -> u32 {
+    10
+}

@@ -1,0 +1,69 @@
+//! Authentication schemes an app declares for the calls Junction makes to it.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Where an API key travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyLocation {
+    Header,
+    Query,
+}
+
+/// How OAuth client credentials are presented to the token endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientAuth {
+    /// `client_id` and `client_secret` in the form body.
+    #[default]
+    Body,
+    /// HTTP basic authentication with the client id and secret.
+    Basic,
+}
+
+/// The authentication scheme of an app.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum AuthScheme {
+    /// Public APIs; nothing is injected.
+    None,
+    /// A key the user pastes, sent in a header or a query parameter.
+    ApiKey {
+        #[serde(rename = "in")]
+        location: KeyLocation,
+        /// Header or query parameter name.
+        name: String,
+        /// Put before the key, e.g. `"Bearer "`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        prefix: Option<String>,
+    },
+    /// HTTP basic authentication with a username and password.
+    Basic,
+    /// OAuth 2.0 authorization code grant with PKCE and refresh tokens.
+    Oauth2 {
+        authorize_url: String,
+        token_url: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        scopes: Vec<String>,
+        #[serde(default = "space")]
+        scope_separator: String,
+        #[serde(default = "yes")]
+        pkce: bool,
+        #[serde(default)]
+        client_auth: ClientAuth,
+        /// Extra parameters some providers want on the authorize URL.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        authorize_params: BTreeMap<String, String>,
+    },
+}
+
+fn space() -> String {
+    " ".into()
+}
+
+fn yes() -> bool {
+    true
+}

@@ -1,0 +1,189 @@
+//! Definition documents (apps and flows) as data: their types, and reading them from
+//! YAML or JSON with errors that carry a field path and a line.
+
+mod app;
+mod auth;
+mod flow;
+mod form;
+mod pagination;
+mod path;
+mod request;
+mod source;
+mod step;
+mod trigger;
+
+pub use app::{ActionDefinition, AppDefinition, CredentialTest, QueryDefinition};
+pub use auth::{AuthScheme, ClientAuth, KeyLocation};
+pub use flow::{Block, FlowDefinition};
+pub use form::{FieldKind, FormField, FormPage, OptionsSource, SelectOption, SetupForm};
+pub use pagination::Pagination;
+pub use path::{FieldPath, Segment};
+pub use request::{BodyFormat, HttpMethod, InputSpec, RequestTemplate};
+pub use source::{parse_document, Location, SourceDocument, SourceMap, SyntaxError};
+pub use step::{
+    AbortStep, ActionStep, Branch, Comparison, ConditionStep, HttpStep, LoopStep, MatchMode,
+    Operator, QueryStep, Step, StepKind, WaitStep, STEP_KINDS,
+};
+pub use trigger::Trigger;
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// One thing wrong with a document: where, and what.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Problem {
+    pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "line {line}: {}: {}", self.path, self.message),
+            None => write!(f, "{}: {}", self.path, self.message),
+        }
+    }
+}
+
+/// Which kind of definition a document is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentKind {
+    App,
+    Flow,
+}
+
+/// A document read from text, typed, with its source map for locating later problems.
+#[derive(Debug, Clone)]
+pub struct Loaded<T> {
+    pub definition: T,
+    pub map: SourceMap,
+}
+
+impl<T> Loaded<T> {
+    /// Turns path-only problems into located ones.
+    pub fn locate(&self, problems: Vec<(FieldPath, String)>) -> Vec<Problem> {
+        locate(&self.map, problems)
+    }
+}
+
+pub(crate) fn locate(map: &SourceMap, problems: Vec<(FieldPath, String)>) -> Vec<Problem> {
+    problems
+        .into_iter()
+        .map(|(path, message)| Problem {
+            line: map.locate(&path).map(|l| l.line),
+            path: path.to_string(),
+            message,
+        })
+        .collect()
+}
+
+/// A parsed document of either kind.
+#[derive(Debug, Clone)]
+pub enum AnyDefinition {
+    App(Loaded<AppDefinition>),
+    Flow(Loaded<FlowDefinition>),
+}
+
+/// Tells an app from a flow by its fields (`blocks` for flows, `base_url` for apps).
+pub fn detect_kind(value: &Value) -> Option<DocumentKind> {
+    let obj = value.as_object()?;
+    if obj.contains_key("blocks") {
+        Some(DocumentKind::Flow)
+    } else if obj.contains_key("base_url") || obj.contains_key("auth") {
+        Some(DocumentKind::App)
+    } else {
+        None
+    }
+}
+
+/// Reads an app or a flow, whichever the text holds.
+pub fn parse_any(text: &str) -> Result<AnyDefinition, Vec<Problem>> {
+    let doc = parse_text(text)?;
+    match detect_kind(&doc.value) {
+        Some(DocumentKind::App) => typed(doc).map(AnyDefinition::App),
+        Some(DocumentKind::Flow) => typed(doc).map(AnyDefinition::Flow),
+        None => Err(vec![Problem {
+            path: FieldPath::root().to_string(),
+            line: Some(1),
+            message: "not an app (no 'base_url') nor a flow (no 'blocks')".into(),
+        }]),
+    }
+}
+
+/// Reads an app definition.
+pub fn parse_app(text: &str) -> Result<Loaded<AppDefinition>, Vec<Problem>> {
+    typed(parse_text(text)?)
+}
+
+/// Reads a flow definition.
+pub fn parse_flow(text: &str) -> Result<Loaded<FlowDefinition>, Vec<Problem>> {
+    typed(parse_text(text)?)
+}
+
+fn parse_text(text: &str) -> Result<SourceDocument, Vec<Problem>> {
+    let mut doc = parse_document(text).map_err(|e| {
+        vec![Problem {
+            path: FieldPath::root().to_string(),
+            line: e.location.map(|l| l.line),
+            message: e.message,
+        }]
+    })?;
+    // `$schema` lets editors find the JSON Schema; it is not part of the definition.
+    if let Some(obj) = doc.value.as_object_mut() {
+        obj.remove("$schema");
+    }
+    Ok(doc)
+}
+
+fn typed<T: DeserializeOwned>(doc: SourceDocument) -> Result<Loaded<T>, Vec<Problem>> {
+    let definition: T = serde_path_to_error::deserialize(&doc.value).map_err(|e| {
+        let path = FieldPath::parse_serde(&e.path().to_string());
+        locate(&doc.map, vec![(path, e.inner().to_string())])
+    })?;
+    Ok(Loaded {
+        definition,
+        map: doc.map,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn unknown_field_names_path_and_line() {
+        let text = "id: x\nname: X\napps: []\nblocks:\n  - id: b\n    trigger: {type: manual}\n    steps:\n      - id: s\n        wait: {duration: 1s, extra: 1}\n";
+        let problems = parse_flow(text).unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].path, "blocks[0].steps[0].wait.extra");
+        assert_eq!(problems[0].line, Some(9));
+        assert!(problems[0].message.contains("unknown field `extra`"), "{}", problems[0].message);
+    }
+
+    #[test]
+    fn missing_field_is_named() {
+        let problems = parse_app("id: a\nname: A\nauth: {type: none}\n").unwrap_err();
+        assert!(problems[0].message.contains("missing field `base_url`"), "{:?}", problems);
+    }
+
+    #[test]
+    fn schema_key_is_ignored() {
+        let app = parse_app(r#"{"$schema": "x", "id": "a", "name": "A", "base_url": "https://a.test", "auth": {"type": "none"}}"#).unwrap();
+        assert_eq!(app.definition.id, "a");
+    }
+
+    proptest! {
+        #[test]
+        fn parser_never_panics(text in "\\PC{0,200}") {
+            let _ = parse_any(&text);
+        }
+
+        #[test]
+        fn yaml_like_input_never_panics(text in "[a-z:\\[\\]{}\\-'\"&*!|>#, \n0-9]{0,200}") {
+            let _ = parse_any(&text);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! The run engine: executes one block of an integration step by step. Each `advance`
+//! completes one step and leaves a serialisable [`RunState`], so a host can checkpoint
+//! between steps and resume a run after a crash or a wait without repeating work.
+
+mod calls;
+mod compare;
+mod error;
+mod interpreter;
+mod jsonpath;
+mod request;
+mod state;
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use serde_json::Value;
+
+pub use compare::compare;
+pub use error::StepError;
+pub use jsonpath::get_path;
+pub use state::{Body, Frame, HttpLog, ListAddr, RunError, RunState, RunStatus, StepLog, StepStatus};
+
+use crate::catalog::AppCatalog;
+use crate::credentials::CredentialStore;
+use crate::definition::FlowDefinition;
+use crate::outbound::{OutboundClient, TokenRefresher};
+use crate::template::Templates;
+
+/// Bounds that keep one run from exhausting a worker.
+#[derive(Debug, Clone)]
+pub struct EngineLimits {
+    /// Request and response bodies kept in the step log, per call.
+    pub logged_body_bytes: usize,
+    /// Step log entries kept per run.
+    pub log_entries: usize,
+    /// Iterations of a `for_each` loop without its own `max_iterations`.
+    pub loop_items: u32,
+}
+
+impl Default for EngineLimits {
+    fn default() -> Self {
+        Self {
+            logged_body_bytes: 4096,
+            log_entries: 2000,
+            loop_items: 10_000,
+        }
+    }
+}
+
+/// What a run starts from besides the definitions: the trigger's payload, the
+/// integration's setup values and the user.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RunInput {
+    pub trigger: Value,
+    pub setup: Value,
+    pub user: Value,
+}
+
+/// Everything one run reads: definitions, input, and the integration's accounts.
+pub struct Invocation<'a> {
+    pub flow: &'a FlowDefinition,
+    pub apps: &'a AppCatalog,
+    pub input: &'a RunInput,
+    pub credentials: &'a dyn CredentialStore,
+}
+
+/// Why a run could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("flow '{flow}' has no block '{block}' (its blocks: {known})")]
+    UnknownBlock { flow: String, block: String, known: String },
+}
+
+/// The engine: shared, stateless between runs but for the HTTP client and the
+/// per-account refresh locks.
+pub struct Engine {
+    pub(crate) client: OutboundClient,
+    pub(crate) refresher: Arc<TokenRefresher>,
+    pub(crate) templates: Templates,
+    pub(crate) limits: EngineLimits,
+}
+
+impl Engine {
+    pub fn new(client: OutboundClient) -> Self {
+        Self {
+            client,
+            refresher: Arc::new(TokenRefresher::default()),
+            templates: Templates::new(),
+            limits: EngineLimits::default(),
+        }
+    }
+
+    pub fn with_limits(mut self, limits: EngineLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    pub fn client(&self) -> &OutboundClient {
+        &self.client
+    }
+
+    pub fn templates(&self) -> &Templates {
+        &self.templates
+    }
+
+    /// A new run of `block`, positioned before its first step.
+    pub fn start(&self, flow: &FlowDefinition, block: &str, run_id: impl Into<String>) -> Result<RunState, StartError> {
+        if flow.block(block).is_none() {
+            return Err(StartError::UnknownBlock {
+                flow: flow.id.clone(),
+                block: block.into(),
+                known: flow.blocks.iter().map(|b| b.id.as_str()).collect::<Vec<_>>().join(", "),
+            });
+        }
+        Ok(RunState {
+            run_id: run_id.into(),
+            flow_id: flow.id.clone(),
+            block_id: block.into(),
+            status: RunStatus::Running,
+            stack: vec![Frame::Steps {
+                list: ListAddr::default(),
+                next: 0,
+            }],
+            outputs: Default::default(),
+            tasks: 0,
+            log: Vec::new(),
+            log_dropped: 0,
+            error: None,
+            abort_reason: None,
+            resume_at: None,
+            started_at: Utc::now(),
+            finished_at: None,
+        })
+    }
+
+    /// Continues a waiting run (the host calls this once `resume_at` has passed).
+    pub fn resume(&self, state: &mut RunState) {
+        if state.status == RunStatus::Waiting {
+            state.status = RunStatus::Running;
+            state.resume_at = None;
+        }
+    }
+
+    /// Runs until the run finishes or waits, calling `checkpoint` after every step.
+    pub async fn run_with<F>(&self, inv: &Invocation<'_>, state: &mut RunState, mut checkpoint: F)
+    where
+        F: FnMut(&RunState),
+    {
+        while self.advance(inv, state).await {
+            checkpoint(state);
+        }
+        checkpoint(state);
+    }
+
+    /// Runs until the run finishes or waits.
+    pub async fn run(&self, inv: &Invocation<'_>, state: &mut RunState) {
+        self.run_with(inv, state, |_| {}).await
+    }
+}

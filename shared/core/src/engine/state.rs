@@ -1,0 +1,155 @@
+//! The run record: status, where execution stands, step outputs and the step log. It is
+//! all serialisable, so a run can be checkpointed after any step and resumed elsewhere.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Where a run is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunStatus {
+    Running,
+    /// Paused by a wait step until `resume_at`.
+    Waiting,
+    Succeeded,
+    Failed,
+    Aborted,
+}
+
+impl RunStatus {
+    pub fn is_finished(self) -> bool {
+        matches!(self, Self::Succeeded | Self::Failed | Self::Aborted)
+    }
+}
+
+/// Which nested step list of a step a frame walks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Body {
+    Branch(usize),
+    Else,
+    Loop,
+}
+
+/// The address of a step list: the block's steps, or a body nested in steps of it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListAddr(pub Vec<(usize, Body)>);
+
+impl ListAddr {
+    pub fn child(&self, index: usize, body: Body) -> Self {
+        let mut path = self.0.clone();
+        path.push((index, body));
+        Self(path)
+    }
+}
+
+/// One level of the execution stack.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "frame", rename_all = "snake_case")]
+pub enum Frame {
+    /// Walking a step list; `next` is the first step not yet completed.
+    Steps { list: ListAddr, next: usize },
+    /// A loop in progress; its body runs as a `Steps` frame above it.
+    Loop {
+        list: ListAddr,
+        step: usize,
+        /// The list of a `for_each` loop, fixed when the loop started.
+        items: Option<Vec<Value>>,
+        index: usize,
+        /// Outputs of the body's steps in the current iteration.
+        current: BTreeMap<String, Value>,
+        results: Vec<Value>,
+        started_at: DateTime<Utc>,
+    },
+}
+
+/// Outcome of one step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepStatus {
+    Succeeded,
+    Failed,
+    Waiting,
+    Aborted,
+}
+
+/// One HTTP call made by a step, with secrets redacted and bodies truncated.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HttpLog {
+    pub method: String,
+    pub url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    pub attempts: u32,
+    pub duration_ms: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_body: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_body: Option<String>,
+}
+
+/// One entry of the step log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepLog {
+    pub step: String,
+    pub kind: String,
+    pub status: StepStatus,
+    pub started_at: DateTime<Utc>,
+    pub duration_us: u64,
+    /// The iteration of the innermost loop this step ran in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iteration: Option<usize>,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub requests: Vec<HttpLog>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Why a run failed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunError {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub step: Option<String>,
+    pub message: String,
+    /// Worth retrying later (timeouts, 429, 5xx), as opposed to a definite failure.
+    pub transient: bool,
+    /// When the app asked to be called again, if it said.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after_ms: Option<u64>,
+}
+
+/// A run of one block of an integration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunState {
+    pub run_id: String,
+    pub flow_id: String,
+    pub block_id: String,
+    pub status: RunStatus,
+    pub stack: Vec<Frame>,
+    /// Output of every completed step, by step id (the last iteration's, inside loops).
+    pub outputs: BTreeMap<String, Value>,
+    /// Metered tasks: HTTP calls made (each page, each loop iteration).
+    pub tasks: u32,
+    pub log: Vec<StepLog>,
+    /// Log entries left out once the log reached its bound.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub log_dropped: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<RunError>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub abort_reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resume_at: Option<DateTime<Utc>>,
+    pub started_at: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}

@@ -1,0 +1,12 @@
+//! Junction's core: app and flow definitions, their validation, templating, the run
+//! engine and the outbound HTTP client. Nothing here knows about Lambda, AWS or SQLite.
+
+pub mod catalog;
+pub mod definition;
+pub mod template;
+pub mod validate;
+
+pub use catalog::AppCatalog;
+pub mod credentials;
+pub mod outbound;
+pub mod engine;

@@ -1,0 +1,122 @@
+//! Calls an app as the user's account: injects the credentials, refreshes OAuth tokens
+//! before they expire or once after a 401, and reports the secrets it used.
+
+use base64::Engine as _;
+use chrono::Utc;
+
+use super::client::{OutboundClient, OutboundError, OutboundRequest, OutboundResponse};
+use super::oauth::{RefreshError, TokenRefresher};
+use crate::credentials::{CredentialError, CredentialStore, Credentials};
+use crate::definition::{AppDefinition, AuthScheme, KeyLocation};
+
+/// Refresh this long before the provider's expiry, so a token never expires in flight.
+const EXPIRY_MARGIN_SECS: i64 = 60;
+
+/// Why an authenticated call failed before an answer could be used.
+#[derive(Debug, thiserror::Error)]
+pub enum CallError {
+    #[error(transparent)]
+    Outbound(#[from] OutboundError),
+    #[error(transparent)]
+    Credentials(#[from] CredentialError),
+    #[error(transparent)]
+    Refresh(#[from] RefreshError),
+    #[error("account credentials do not match app '{app}' authentication ({expected})")]
+    WrongCredentials { app: String, expected: &'static str },
+}
+
+/// The answer and the secrets that went into the call (for redaction).
+#[derive(Debug)]
+pub struct Called {
+    pub response: OutboundResponse,
+    pub secrets: Vec<String>,
+}
+
+pub(crate) fn basic_header(user: &str, password: &str) -> String {
+    let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+    format!("Basic {encoded}")
+}
+
+/// Sends `request` authenticated as the integration's account for `app`.
+pub async fn call_app(
+    client: &OutboundClient,
+    refresher: &TokenRefresher,
+    store: &dyn CredentialStore,
+    app: &AppDefinition,
+    request: OutboundRequest,
+) -> Result<Called, CallError> {
+    if matches!(app.auth, AuthScheme::None) {
+        let response = client.send(&request).await?;
+        return Ok(Called {
+            response,
+            secrets: Vec::new(),
+        });
+    }
+    let mut credentials = store.load(&app.id).await?;
+    let mut secrets: Vec<String> = credentials.secrets().into_iter().map(str::to_string).collect();
+    let mut refreshed = false;
+
+    if let Credentials::Oauth2(tokens) = &credentials {
+        let expiring = tokens
+            .expires_at
+            .is_some_and(|at| at <= Utc::now() + chrono::Duration::seconds(EXPIRY_MARGIN_SECS));
+        if expiring && tokens.refresh_token.is_some() {
+            let fresh = refresher
+                .refresh(client, store, &app.id, &app.auth, &tokens.access_token)
+                .await?;
+            credentials = Credentials::Oauth2(fresh);
+            secrets.extend(credentials.secrets().into_iter().map(str::to_string));
+            refreshed = true;
+        }
+    }
+
+    loop {
+        let authed = authorize(app, &credentials, request.clone())?;
+        let response = client.send(&authed).await?;
+        let Credentials::Oauth2(tokens) = &credentials else {
+            return Ok(Called { response, secrets });
+        };
+        if response.status != 401 || refreshed {
+            return Ok(Called { response, secrets });
+        }
+        // One refresh and one retry after a 401: the token may have been revoked early.
+        let fresh = refresher
+            .refresh(client, store, &app.id, &app.auth, &tokens.access_token)
+            .await?;
+        credentials = Credentials::Oauth2(fresh);
+        secrets.extend(credentials.secrets().into_iter().map(str::to_string));
+        refreshed = true;
+    }
+}
+
+/// Adds the credentials to a request as the app's scheme says.
+fn authorize(app: &AppDefinition, credentials: &Credentials, mut request: OutboundRequest) -> Result<OutboundRequest, CallError> {
+    let wrong = |expected| CallError::WrongCredentials {
+        app: app.id.clone(),
+        expected,
+    };
+    match (&app.auth, credentials) {
+        (AuthScheme::None, _) => {}
+        (AuthScheme::ApiKey { location, name, prefix }, Credentials::ApiKey { key }) => {
+            let value = format!("{}{}", prefix.as_deref().unwrap_or(""), key.expose());
+            match location {
+                KeyLocation::Header => request.headers.push((name.clone(), value)),
+                KeyLocation::Query => {
+                    request.url.query_pairs_mut().append_pair(name, &value);
+                }
+            }
+        }
+        (AuthScheme::ApiKey { .. }, _) => return Err(wrong("api_key")),
+        (AuthScheme::Basic, Credentials::Basic { username, password }) => {
+            request.headers.push(("authorization".into(), basic_header(username, password.expose())));
+        }
+        (AuthScheme::Basic, _) => return Err(wrong("basic")),
+        (AuthScheme::Oauth2 { .. }, Credentials::Oauth2(tokens)) => {
+            request
+                .headers
+                .push(("authorization".into(), format!("Bearer {}", tokens.access_token.expose())));
+        }
+        (AuthScheme::Oauth2 { .. }, _) => return Err(wrong("oauth2")),
+    }
+    Ok(request)
+}

@@ -1,0 +1,16 @@
+//! Outbound HTTP: the guarded, retrying client, authentication with OAuth refresh, and
+//! redaction of secrets from what gets logged.
+
+mod auth;
+mod client;
+mod guard;
+mod oauth;
+mod redact;
+mod retry;
+
+pub use auth::{call_app, CallError, Called};
+pub use client::{HttpConfig, OutboundClient, OutboundError, OutboundRequest, OutboundResponse, RequestBody};
+pub use guard::{AddressPolicy, RefusedAddress};
+pub use oauth::{RefreshError, TokenRefresher};
+pub use redact::Redactor;
+pub use retry::{is_transient_status, parse_retry_after, RetryPolicy};

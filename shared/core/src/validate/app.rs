@@ -1,0 +1,153 @@
+//! Validation of app definitions.
+
+use std::collections::BTreeSet;
+
+use super::scope::Scope;
+use super::{check_id, check_url, Report};
+use crate::definition::{AppDefinition, AuthScheme, FieldPath, InputSpec, Pagination, RequestTemplate};
+use crate::template::{contains_template, Templates};
+
+/// Every problem in an app definition, by path.
+pub fn validate_app(app: &AppDefinition, templates: &Templates) -> Vec<(FieldPath, String)> {
+    let mut report = Report::default();
+    let root = FieldPath::root();
+    check_id(&mut report, &root.key("id"), &app.id);
+    if app.name.trim().is_empty() {
+        report.push(&root.key("name"), "must not be empty");
+    }
+    check_url(&mut report, &root.key("base_url"), &app.base_url);
+    check_auth(&mut report, &root.key("auth"), &app.auth);
+
+    if let Some(test) = &app.test {
+        let path = root.key("test");
+        check_request(templates, &mut report, &path.key("request"), &test.request, &Scope::with_roots(&[]));
+        if let Some(label) = &test.label {
+            Scope::with_roots(&["response"]).check_str(templates, &mut report, &path.key("label"), label);
+        }
+    }
+
+    for (name, query) in &app.queries {
+        let path = root.key("queries").key(name);
+        check_id(&mut report, &path, name);
+        let scope = input_scope(&mut report, &path.key("inputs"), &query.inputs);
+        check_request(templates, &mut report, &path.key("request"), &query.request, &scope);
+        if query.max_pages == 0 {
+            report.push(&path.key("max_pages"), "must be at least 1");
+        }
+        if let Some(p) = &query.pagination {
+            if query.items.is_none() {
+                report.push(&path.key("pagination"), "a paginated query needs 'items' (where the list is in each page)");
+            }
+            check_pagination(&mut report, &path.key("pagination"), p);
+        }
+        for (field, value) in [("items", &query.items), ("id", &query.id)] {
+            if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
+                report.push(&path.key(field), "must not be empty");
+            }
+        }
+    }
+
+    for (name, action) in &app.actions {
+        let path = root.key("actions").key(name);
+        check_id(&mut report, &path, name);
+        let scope = input_scope(&mut report, &path.key("inputs"), &action.inputs);
+        check_request(templates, &mut report, &path.key("request"), &action.request, &scope);
+    }
+
+    if app.idempotency_header.as_deref().is_some_and(|h| h.trim().is_empty()) {
+        report.push(&root.key("idempotency_header"), "must not be empty");
+    }
+    report.into_problems()
+}
+
+fn check_auth(report: &mut Report, path: &FieldPath, auth: &AuthScheme) {
+    match auth {
+        AuthScheme::ApiKey { name, .. } if name.trim().is_empty() => {
+            report.push(&path.key("name"), "must name the header or query parameter")
+        }
+        AuthScheme::Oauth2 {
+            authorize_url,
+            token_url,
+            ..
+        } => {
+            check_url(report, &path.key("authorize_url"), authorize_url);
+            check_url(report, &path.key("token_url"), token_url);
+        }
+        _ => {}
+    }
+}
+
+/// Declared inputs become the only `input.*` names templates may use.
+fn input_scope(report: &mut Report, path: &FieldPath, inputs: &[InputSpec]) -> Scope {
+    let mut scope = Scope::with_roots(&["input"]);
+    if !inputs.is_empty() {
+        let mut names = BTreeSet::new();
+        for (i, input) in inputs.iter().enumerate() {
+            if !names.insert(input.name.clone()) {
+                report.push(&path.index(i).key("name"), format!("duplicate input '{}'", input.name));
+            }
+        }
+        scope.inputs = Some(names);
+    }
+    scope
+}
+
+pub(crate) fn check_request(
+    t: &Templates,
+    report: &mut Report,
+    path: &FieldPath,
+    request: &RequestTemplate,
+    scope: &Scope,
+) {
+    if request.path.starts_with("http://") || request.path.starts_with("https://") {
+        if !contains_template(&request.path) {
+            check_url(report, &path.key("path"), &request.path);
+        }
+    } else if !request.path.is_empty() && !request.path.starts_with('/') {
+        report.push(&path.key("path"), "must start with '/' (it is relative to the app's base_url)");
+    }
+    scope.check_str(t, report, &path.key("path"), &request.path);
+    for (name, value) in &request.query {
+        scope.check_value(t, report, &path.key("query").key(name), value);
+    }
+    for (name, value) in &request.headers {
+        if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
+            report.push(&path.key("headers").key(name), format!("'{name}' is not a valid header name"));
+        }
+        scope.check_str(t, report, &path.key("headers").key(name), value);
+    }
+    if let Some(body) = &request.body {
+        scope.check_value(t, report, &path.key("body"), body);
+    }
+}
+
+fn check_pagination(report: &mut Report, path: &FieldPath, p: &Pagination) {
+    let empty = |s: &str| s.trim().is_empty();
+    match p {
+        Pagination::Cursor { param, next } => {
+            if empty(param) {
+                report.push(&path.key("param"), "must not be empty");
+            }
+            if empty(next) {
+                report.push(&path.key("next"), "must not be empty");
+            }
+        }
+        Pagination::Page { param, size, .. } => {
+            if empty(param) {
+                report.push(&path.key("param"), "must not be empty");
+            }
+            if *size == Some(0) {
+                report.push(&path.key("size"), "must be at least 1");
+            }
+        }
+        Pagination::Offset { param, limit_param, limit } => {
+            if empty(param) || empty(limit_param) {
+                report.push(path, "'param' and 'limit_param' must not be empty");
+            }
+            if *limit == 0 {
+                report.push(&path.key("limit"), "must be at least 1");
+            }
+        }
+        Pagination::LinkHeader => {}
+    }
+}

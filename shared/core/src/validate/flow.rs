@@ -1,0 +1,154 @@
+//! Validation of flow definitions: apps, blocks and triggers (forms and steps have
+//! their own modules).
+
+use std::collections::BTreeSet;
+use std::str::FromStr;
+
+use super::scope::Scope;
+use super::{check_id, form, steps, Report};
+use crate::catalog::AppCatalog;
+use crate::definition::{FieldPath, FlowDefinition, Trigger};
+use crate::template::Templates;
+
+/// Shortest poll interval: polling faster hurts the apps more than it helps the user.
+pub const MIN_POLL_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Every problem in a flow definition, checked against the apps it uses.
+pub fn validate_flow(flow: &FlowDefinition, apps: &AppCatalog, t: &Templates) -> Vec<(FieldPath, String)> {
+    let mut report = Report::default();
+    let root = FieldPath::root();
+    check_id(&mut report, &root.key("id"), &flow.id);
+    if flow.name.trim().is_empty() {
+        report.push(&root.key("name"), "must not be empty");
+    }
+    for (i, tag) in flow.tags.iter().enumerate() {
+        if tag.trim().is_empty() || tag.contains(',') {
+            report.push(&root.key("tags").index(i), "a tag must be non-empty and hold no ','");
+        }
+    }
+
+    let mut flow_apps = BTreeSet::new();
+    for (i, app) in flow.apps.iter().enumerate() {
+        let path = root.key("apps").index(i);
+        if apps.get(app).is_none() {
+            let known: Vec<_> = apps.ids().collect();
+            report.push(&path, format!("unknown app '{app}' (known apps: {})", list(&known)));
+        }
+        if !flow_apps.insert(app.as_str()) {
+            report.push(&path, format!("app '{app}' is listed twice"));
+        }
+    }
+    let ctx = FlowContext {
+        flow,
+        apps,
+        flow_apps: &flow_apps,
+    };
+
+    let fields = form::check_form(&ctx, t, &mut report, &root.key("setup"));
+
+    if flow.blocks.is_empty() {
+        report.push(&root.key("blocks"), "a flow needs at least one block");
+    }
+    let mut block_ids = BTreeSet::new();
+    for (i, block) in flow.blocks.iter().enumerate() {
+        let path = root.key("blocks").index(i);
+        check_id(&mut report, &path.key("id"), &block.id);
+        if !block_ids.insert(block.id.as_str()) {
+            report.push(&path.key("id"), format!("duplicate block id '{}'", block.id));
+        }
+        check_trigger(&ctx, t, &mut report, &path.key("trigger"), &block.trigger, &fields);
+        if block.steps.is_empty() {
+            report.push(&path.key("steps"), "a block needs at least one step");
+        }
+        steps::check_block_steps(&ctx, t, &mut report, &path.key("steps"), &block.steps, &fields);
+    }
+    report.into_problems()
+}
+
+/// What step and form checks need to know about the flow around them.
+pub(crate) struct FlowContext<'a> {
+    pub flow: &'a FlowDefinition,
+    pub apps: &'a AppCatalog,
+    pub flow_apps: &'a BTreeSet<&'a str>,
+}
+
+impl FlowContext<'_> {
+    /// The app, if the flow lists it and the catalog has it; reports otherwise.
+    pub(crate) fn app(&self, report: &mut Report, path: &FieldPath, id: &str) -> Option<&crate::definition::AppDefinition> {
+        if !self.flow_apps.contains(id) {
+            report.push(path, format!("app '{id}' is not among the flow's apps ({})", list(&self.flow_apps.iter().copied().collect::<Vec<_>>())));
+            return None;
+        }
+        self.apps.get(id)
+    }
+
+    /// Reports a query the app does not define.
+    pub(crate) fn query_exists(&self, report: &mut Report, path: &FieldPath, app: &str, query: &str) -> bool {
+        let Some(def) = self.app(report, &path.key("app"), app) else {
+            return false;
+        };
+        if def.queries.contains_key(query) {
+            return true;
+        }
+        let known: Vec<_> = def.queries.keys().map(String::as_str).collect();
+        report.push(&path.key("query"), format!("app '{app}' has no query '{query}' (its queries: {})", list(&known)));
+        false
+    }
+}
+
+pub(crate) fn list(items: &[&str]) -> String {
+    if items.is_empty() {
+        "none".into()
+    } else {
+        items.join(", ")
+    }
+}
+
+fn check_trigger(
+    ctx: &FlowContext<'_>,
+    t: &Templates,
+    report: &mut Report,
+    path: &FieldPath,
+    trigger: &Trigger,
+    fields: &BTreeSet<String>,
+) {
+    match trigger {
+        Trigger::AppEvent { event } => {
+            if event.trim().is_empty() || event.contains('/') {
+                report.push(&path.key("event"), "an event name must be non-empty and hold no '/'");
+            }
+        }
+        Trigger::Webhook { app, .. } => {
+            ctx.app(report, &path.key("app"), app);
+        }
+        Trigger::Poll {
+            app,
+            query,
+            interval,
+            input,
+        } => {
+            ctx.query_exists(report, path, app, query);
+            match humantime::parse_duration(interval) {
+                Ok(d) if d < MIN_POLL_INTERVAL => {
+                    report.push(&path.key("interval"), format!("'{interval}' is shorter than the 1 minute minimum"))
+                }
+                Ok(_) => {}
+                Err(e) => report.push(&path.key("interval"), format!("'{interval}' is not a duration like '5m': {e}")),
+            }
+            let mut scope = Scope::with_roots(&["setup", "user"]);
+            scope.setup = Some(fields.clone());
+            for (name, value) in input {
+                scope.check_value(t, report, &path.key("input").key(name), value);
+            }
+        }
+        Trigger::Schedule { cron, timezone } => {
+            if let Err(e) = croner::Cron::new(cron).parse() {
+                report.push(&path.key("cron"), format!("'{cron}' is not a valid cron expression: {e}"));
+            }
+            if chrono_tz::Tz::from_str(timezone).is_err() {
+                report.push(&path.key("timezone"), format!("'{timezone}' is not an IANA time zone like 'Europe/Paris'"));
+            }
+        }
+        Trigger::IntegrationCreated | Trigger::Manual => {}
+    }
+}

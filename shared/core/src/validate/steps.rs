@@ -1,0 +1,227 @@
+//! Validation of a block's steps: one kind each, known apps and endpoints, declared
+//! inputs, bounded loops, and templates that only name what exists at that point.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use super::flow::{list, FlowContext};
+use super::scope::Scope;
+use super::{check_id, Report};
+use crate::definition::{Comparison, FieldPath, InputSpec, Operator, Step, StepKind, STEP_KINDS};
+use crate::template::{contains_template, Templates};
+
+/// Longest wait a step may ask for; longer pauses belong in a schedule.
+const MAX_WAIT: std::time::Duration = std::time::Duration::from_secs(30 * 24 * 3600);
+
+struct Walker<'a, 'b> {
+    ctx: &'a FlowContext<'b>,
+    t: &'a Templates,
+    report: &'a mut Report,
+    fields: &'a BTreeSet<String>,
+    /// Step ids in document order so far: later steps may read their output.
+    earlier: BTreeSet<String>,
+}
+
+pub(crate) fn check_block_steps(
+    ctx: &FlowContext<'_>,
+    t: &Templates,
+    report: &mut Report,
+    path: &FieldPath,
+    steps: &[Step],
+    fields: &BTreeSet<String>,
+) {
+    let mut walker = Walker {
+        ctx,
+        t,
+        report,
+        fields,
+        earlier: BTreeSet::new(),
+    };
+    walker.steps(path, steps, false);
+}
+
+impl Walker<'_, '_> {
+    fn scope(&self, in_loop: bool) -> Scope {
+        let mut roots = vec!["trigger", "steps", "setup", "user", "run"];
+        if in_loop {
+            roots.extend(["item", "index"]);
+        }
+        let mut scope = Scope::with_roots(&roots);
+        scope.steps = Some(self.earlier.clone());
+        scope.setup = Some(self.fields.clone());
+        scope
+    }
+
+    fn steps(&mut self, path: &FieldPath, steps: &[Step], in_loop: bool) {
+        for (i, step) in steps.iter().enumerate() {
+            self.step(&path.index(i), step, in_loop);
+        }
+    }
+
+    fn step(&mut self, path: &FieldPath, step: &Step, in_loop: bool) {
+        check_id(self.report, &path.key("id"), &step.id);
+        if self.earlier.contains(&step.id) {
+            self.report.push(&path.key("id"), format!("duplicate step id '{}' (ids are unique in a block)", step.id));
+        }
+        let kinds = step.kinds();
+        let scope = self.scope(in_loop);
+        match kinds.as_slice() {
+            [] => self.report.push(path, format!("a step needs one of: {STEP_KINDS}")),
+            [kind] => self.kind(path, *kind, &scope, in_loop),
+            many => {
+                let names: Vec<_> = many.iter().map(|k| k.name()).collect();
+                self.report.push(path, format!("a step has exactly one kind, found {}", names.join(" and ")));
+            }
+        }
+        self.earlier.insert(step.id.clone());
+    }
+
+    fn kind(&mut self, path: &FieldPath, kind: StepKind<'_>, scope: &Scope, in_loop: bool) {
+        let path = path.key(kind.name());
+        match kind {
+            StepKind::Query(q) => {
+                if self.ctx.query_exists(self.report, &path, &q.app, &q.query) {
+                    let def = &self.ctx.apps.get(&q.app).expect("checked").queries[&q.query];
+                    self.inputs(&path.key("input"), &q.input, &def.inputs, scope);
+                } else {
+                    self.values(&path.key("input"), &q.input, scope);
+                }
+                if q.max_pages == Some(0) {
+                    self.report.push(&path.key("max_pages"), "must be at least 1");
+                }
+            }
+            StepKind::Action(a) => {
+                let def = self
+                    .ctx
+                    .app(self.report, &path.key("app"), &a.app)
+                    .map(|app| (app.actions.get(&a.action), app));
+                match def {
+                    Some((Some(action), _)) => self.inputs(&path.key("input"), &a.input, &action.inputs, scope),
+                    Some((None, app)) => {
+                        let known: Vec<_> = app.actions.keys().map(String::as_str).collect();
+                        self.report.push(
+                            &path.key("action"),
+                            format!("app '{}' has no action '{}' (its actions: {})", a.app, a.action, list(&known)),
+                        );
+                        self.values(&path.key("input"), &a.input, scope);
+                    }
+                    None => self.values(&path.key("input"), &a.input, scope),
+                }
+            }
+            StepKind::Http(h) => {
+                if let Some(app) = &h.app {
+                    self.ctx.app(self.report, &path.key("app"), app);
+                } else if !contains_template(&h.url) {
+                    super::check_url(self.report, &path.key("url"), &h.url);
+                }
+                scope.check_str(self.t, self.report, &path.key("url"), &h.url);
+                self.values(&path.key("query"), &h.query, scope);
+                for (name, value) in &h.headers {
+                    scope.check_str(self.t, self.report, &path.key("headers").key(name), value);
+                }
+                if let Some(body) = &h.body {
+                    scope.check_value(self.t, self.report, &path.key("body"), body);
+                }
+            }
+            StepKind::Condition(c) => {
+                if c.branches.is_empty() {
+                    self.report.push(&path.key("branches"), "a condition needs at least one branch");
+                }
+                for (b, branch) in c.branches.iter().enumerate() {
+                    let bpath = path.key("branches").index(b);
+                    self.comparisons(&bpath.key("when"), &branch.when, scope);
+                    self.steps(&bpath.key("steps"), &branch.steps, in_loop);
+                }
+                self.steps(&path.key("else"), &c.otherwise, in_loop);
+            }
+            StepKind::Loop(l) => {
+                match (&l.for_each, &l.do_while) {
+                    (Some(items), None) => scope.check_value(self.t, self.report, &path.key("for_each"), items),
+                    (None, Some(_)) => {
+                        if l.max_iterations.is_none() {
+                            self.report.push(&path.key("max_iterations"), "a while loop needs 'max_iterations' so it always ends");
+                        }
+                    }
+                    _ => self.report.push(&path, "a loop needs either 'for_each' or 'while'"),
+                }
+                if l.max_iterations == Some(0) {
+                    self.report.push(&path.key("max_iterations"), "must be at least 1");
+                }
+                if l.steps.is_empty() {
+                    self.report.push(&path.key("steps"), "a loop needs at least one step");
+                }
+                self.steps(&path.key("steps"), &l.steps, true);
+                // The condition is checked after an iteration, so it sees the body's steps.
+                if let Some(cond) = &l.do_while {
+                    let inner = self.scope(true);
+                    self.comparisons(&path.key("while"), cond, &inner);
+                }
+            }
+            StepKind::Wait(w) => match humantime::parse_duration(&w.duration) {
+                Ok(d) if d.is_zero() || d > MAX_WAIT => {
+                    self.report.push(&path.key("duration"), "must be more than zero and at most 30 days")
+                }
+                Ok(_) => {}
+                Err(e) => self.report.push(&path.key("duration"), format!("'{}' is not a duration like '10m': {e}", w.duration)),
+            },
+            StepKind::Abort(a) => {
+                scope.check_str(self.t, self.report, &path.key("reason"), &a.reason);
+            }
+        }
+    }
+
+    fn values(&mut self, path: &FieldPath, values: &BTreeMap<String, Value>, scope: &Scope) {
+        for (name, value) in values {
+            scope.check_value(self.t, self.report, &path.key(name), value);
+        }
+    }
+
+    /// Checks input values, and against the declared inputs when there are any.
+    fn inputs(&mut self, path: &FieldPath, given: &BTreeMap<String, Value>, declared: &[InputSpec], scope: &Scope) {
+        self.values(path, given, scope);
+        if declared.is_empty() {
+            return;
+        }
+        for name in given.keys() {
+            if !declared.iter().any(|d| &d.name == name) {
+                let known: Vec<_> = declared.iter().map(|d| d.name.as_str()).collect();
+                self.report.push(&path.key(name), format!("unknown input '{name}' (inputs: {})", list(&known)));
+            }
+        }
+        for d in declared.iter().filter(|d| d.required) {
+            if !given.contains_key(&d.name) {
+                self.report.push(path, format!("missing required input '{}'", d.name));
+            }
+        }
+    }
+
+    fn comparisons(&mut self, path: &FieldPath, comparisons: &[Comparison], scope: &Scope) {
+        if comparisons.is_empty() {
+            self.report.push(path, "needs at least one comparison");
+        }
+        for (i, c) in comparisons.iter().enumerate() {
+            let cpath = path.index(i);
+            scope.check_value(self.t, self.report, &cpath.key("left"), &c.left);
+            match (&c.right, c.op.is_unary()) {
+                (Some(_), true) => self.report.push(&cpath.key("right"), format!("'{}' takes no 'right'", op_name(c.op))),
+                (None, false) => self.report.push(&cpath, format!("'{}' needs a 'right' value", op_name(c.op))),
+                (Some(right), false) => {
+                    scope.check_value(self.t, self.report, &cpath.key("right"), right);
+                    let is_list_or_template = right.is_array() || right.as_str().is_some_and(contains_template);
+                    if matches!(c.op, Operator::In | Operator::NotIn) && !is_list_or_template {
+                        self.report.push(&cpath.key("right"), "'in' and 'not_in' need a list");
+                    }
+                }
+                (None, true) => {}
+            }
+        }
+    }
+}
+
+fn op_name(op: Operator) -> String {
+    serde_json::to_value(op)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}

@@ -1,0 +1,162 @@
+//! Validation tests: the shipped examples are clean, and each class of mistake is
+//! reported with its path.
+
+use super::*;
+use crate::catalog::AppCatalog;
+use crate::definition::{parse_app, parse_flow, Problem};
+use crate::template::Templates;
+
+const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples");
+
+fn example_apps() -> AppCatalog {
+    let t = Templates::new();
+    let mut catalog = AppCatalog::default();
+    for name in ["acme-crm", "mailbird", "chatter"] {
+        let text = std::fs::read_to_string(format!("{EXAMPLES}/apps/{name}.yaml")).unwrap();
+        let app = parse_app(&text).unwrap_or_else(|p| panic!("{name}: {p:?}"));
+        let problems = app.locate(validate_app(&app.definition, &t));
+        assert!(problems.is_empty(), "{name}: {problems:#?}");
+        catalog.insert(app.definition);
+    }
+    catalog
+}
+
+fn flow_problems(text: &str) -> Vec<Problem> {
+    let flow = match parse_flow(text) {
+        Ok(f) => f,
+        Err(p) => return p,
+    };
+    flow.locate(validate_flow(&flow.definition, &example_apps(), &Templates::new()))
+}
+
+fn assert_problem(problems: &[Problem], path: &str, needle: &str) {
+    assert!(
+        problems.iter().any(|p| p.path == path && p.message.contains(needle)),
+        "expected a problem at {path} containing '{needle}', got {problems:#?}"
+    );
+}
+
+#[test]
+fn shipped_examples_are_valid() {
+    for name in ["contacts-to-mailbird", "unsubscribes-to-acme", "daily-digest"] {
+        let text = std::fs::read_to_string(format!("{EXAMPLES}/flows/{name}.yaml")).unwrap();
+        let problems = flow_problems(&text);
+        assert!(problems.is_empty(), "{name}: {problems:#?}");
+    }
+}
+
+const FLOW_HEAD: &str = "id: f\nname: F\napps: [acme, mailbird]\n";
+
+#[test]
+fn unknown_step_reference_names_path_and_line() {
+    let text = format!(
+        "{FLOW_HEAD}blocks:\n  - id: b\n    trigger: {{type: manual}}\n    steps:\n      - id: one\n        action:\n          app: acme\n          action: add_note\n          input:\n            contact_id: \"{{{{ steps.lookup.output.id }}}}\"\n            text: hi\n"
+    );
+    let problems = flow_problems(&text);
+    assert_problem(&problems, "blocks[0].steps[0].action.input.contact_id", "unknown variable 'steps.lookup'");
+    let p = problems.iter().find(|p| p.path.ends_with("contact_id")).unwrap();
+    assert_eq!(p.line, Some(13));
+}
+
+#[test]
+fn later_steps_are_not_visible_to_earlier_ones() {
+    let text = format!(
+        "{FLOW_HEAD}blocks:\n  - id: b\n    trigger: {{type: manual}}\n    steps:\n      - id: first\n        abort: {{reason: \"{{{{ steps.second.output }}}}\"}}\n      - id: second\n        abort: {{reason: x}}\n"
+    );
+    assert_problem(&flow_problems(&text), "blocks[0].steps[0].abort.reason", "no earlier step has id 'second'");
+}
+
+#[test]
+fn unknown_app_query_action_and_field() {
+    let text = format!(
+        "{FLOW_HEAD}blocks:\n  - id: b\n    trigger: {{type: manual}}\n    steps:\n      - id: a\n        query: {{app: nope, query: x}}\n      - id: b\n        query: {{app: acme, query: nope}}\n      - id: c\n        action: {{app: acme, action: nope}}\n      - id: d\n        abort: {{reason: \"{{{{ setup.missing }}}}\"}}\n"
+    );
+    let problems = flow_problems(&text);
+    assert_problem(&problems, "blocks[0].steps[0].query.app", "not among the flow's apps");
+    assert_problem(&problems, "blocks[0].steps[1].query.query", "has no query 'nope'");
+    assert_problem(&problems, "blocks[0].steps[2].action.action", "has no action 'nope'");
+    assert_problem(&problems, "blocks[0].steps[3].abort.reason", "no field 'missing'");
+}
+
+#[test]
+fn duplicate_ids_and_kinds() {
+    let text = format!(
+        "{FLOW_HEAD}blocks:\n  - id: b\n    trigger: {{type: manual}}\n    steps:\n      - id: a\n        abort: {{reason: x}}\n      - id: a\n        abort: {{reason: y}}\n      - id: c\n      - id: d\n        abort: {{reason: x}}\n        wait: {{duration: 1s}}\n"
+    );
+    let problems = flow_problems(&text);
+    assert_problem(&problems, "blocks[0].steps[1].id", "duplicate step id 'a'");
+    assert_problem(&problems, "blocks[0].steps[2]", "a step needs one of");
+    assert_problem(&problems, "blocks[0].steps[3]", "found wait and abort");
+}
+
+#[test]
+fn unbounded_loop_and_bad_durations() {
+    let text = format!(
+        "{FLOW_HEAD}blocks:\n  - id: b\n    trigger: {{type: manual}}\n    steps:\n      - id: l\n        loop:\n          while: [{{left: 1, op: eq, right: 1}}]\n          steps:\n            - id: w\n              wait: {{duration: soon}}\n"
+    );
+    let problems = flow_problems(&text);
+    assert_problem(&problems, "blocks[0].steps[0].loop.max_iterations", "needs 'max_iterations'");
+    assert_problem(&problems, "blocks[0].steps[0].loop.steps[0].wait.duration", "not a duration");
+}
+
+#[test]
+fn item_is_only_known_inside_loops() {
+    let text = format!(
+        "{FLOW_HEAD}blocks:\n  - id: b\n    trigger: {{type: manual}}\n    steps:\n      - id: a\n        abort: {{reason: \"{{{{ item.x }}}}\"}}\n"
+    );
+    assert_problem(&flow_problems(&text), "blocks[0].steps[0].abort.reason", "unknown variable 'item'");
+}
+
+#[test]
+fn bad_cron_timezone_and_poll_interval() {
+    let text = format!(
+        "{FLOW_HEAD}blocks:\n  - id: s\n    trigger: {{type: schedule, cron: \"61 * * * *\", timezone: Mars/Olympus}}\n    steps: [{{id: a, abort: {{reason: x}}}}]\n  - id: p\n    trigger: {{type: poll, app: mailbird, query: lists, interval: 10s}}\n    steps: [{{id: b, abort: {{reason: x}}}}]\n"
+    );
+    let problems = flow_problems(&text);
+    assert_problem(&problems, "blocks[0].trigger.cron", "not a valid cron");
+    assert_problem(&problems, "blocks[0].trigger.timezone", "IANA");
+    assert_problem(&problems, "blocks[1].trigger.interval", "1 minute minimum");
+}
+
+#[test]
+fn template_syntax_errors_are_reported() {
+    let text = format!(
+        "{FLOW_HEAD}blocks:\n  - id: b\n    trigger: {{type: manual}}\n    steps:\n      - id: a\n        abort: {{reason: \"{{{{ trigger.x | }}}}\"}}\n"
+    );
+    assert_problem(&flow_problems(&text), "blocks[0].steps[0].abort.reason", "does not parse");
+}
+
+#[test]
+fn form_problems() {
+    let text = format!(
+        "{FLOW_HEAD}setup:\n  pages:\n    - title: P\n      fields:\n        - {{id: a, type: dynamic_select, depends_on: [b], source: {{app: mailbird, query: nope, value: id, label: name}}}}\n        - {{id: b, type: select, depends_on: [a]}}\n        - {{id: c, type: hidden}}\n        - {{id: d, type: number, default: ten}}\nblocks:\n  - id: x\n    trigger: {{type: manual}}\n    steps: [{{id: s, abort: {{reason: r}}}}]\n"
+    );
+    let problems = flow_problems(&text);
+    assert_problem(&problems, "setup.pages[0].fields[0].source.query", "has no query 'nope'");
+    assert_problem(&problems, "setup.pages[0].fields[1].options", "needs a non-empty 'options'");
+    assert_problem(&problems, "setup.pages[0].fields[0].depends_on", "depends on itself through other fields");
+    assert_problem(&problems, "setup.pages[0].fields[2].default", "needs a 'default'");
+    assert_problem(&problems, "setup.pages[0].fields[3].default", "does not fit");
+}
+
+#[test]
+fn declared_inputs_are_enforced() {
+    let text = format!(
+        "{FLOW_HEAD}blocks:\n  - id: b\n    trigger: {{type: manual}}\n    steps:\n      - id: a\n        action: {{app: acme, action: add_note, input: {{text: hi, colour: red}}}}\n"
+    );
+    let problems = flow_problems(&text);
+    assert_problem(&problems, "blocks[0].steps[0].action.input", "missing required input 'contact_id'");
+    assert_problem(&problems, "blocks[0].steps[0].action.input.colour", "unknown input 'colour'");
+}
+
+#[test]
+fn app_problems() {
+    let text = "id: Bad App\nname: X\nbase_url: ftp://x\nauth: {type: oauth2, authorize_url: nope, token_url: 'https://t.test/token'}\nqueries:\n  q:\n    request: {path: 'items/{{ input.x }}'}\n    pagination: {type: cursor, param: c, next: n}\n";
+    let app = parse_app(text).unwrap();
+    let problems = app.locate(validate_app(&app.definition, &Templates::new()));
+    assert_problem(&problems, "id", "not a valid id");
+    assert_problem(&problems, "base_url", "http or https");
+    assert_problem(&problems, "auth.authorize_url", "not a valid URL");
+    assert_problem(&problems, "queries.q.request.path", "must start with '/'");
+    assert_problem(&problems, "queries.q.pagination", "needs 'items'");
+}
