@@ -93,9 +93,16 @@ pub trait CredentialStore: Send + Sync {
     fn account_id(&self, app: &str) -> String;
     fn load(&self, app: &str) -> BoxFuture<'_, Result<Credentials, CredentialError>>;
     fn oauth_client(&self, app: &str) -> BoxFuture<'_, Result<OAuthClient, CredentialError>>;
-    fn save_tokens(&self, app: &str, tokens: OAuthTokens) -> BoxFuture<'_, Result<(), CredentialError>>;
+    fn save_tokens(
+        &self,
+        app: &str,
+        tokens: OAuthTokens,
+    ) -> BoxFuture<'_, Result<(), CredentialError>>;
     /// Called when the provider refuses the refresh token (`invalid_grant`).
-    fn mark_reauthorization_required(&self, app: &str) -> BoxFuture<'_, Result<(), CredentialError>>;
+    fn mark_reauthorization_required(
+        &self,
+        app: &str,
+    ) -> BoxFuture<'_, Result<(), CredentialError>>;
 }
 
 /// Called with refreshed tokens so a holder can persist them at once.
@@ -154,7 +161,9 @@ impl CredentialStore for MemoryCredentials {
     }
 
     fn load(&self, app: &str) -> BoxFuture<'_, Result<Credentials, CredentialError>> {
-        let found = self.current(app).ok_or_else(|| CredentialError::NoAccount(app.to_string()));
+        let found = self
+            .current(app)
+            .ok_or_else(|| CredentialError::NoAccount(app.to_string()));
         Box::pin(async move { found })
     }
 
@@ -167,15 +176,23 @@ impl CredentialStore for MemoryCredentials {
         Box::pin(async move { found })
     }
 
-    fn save_tokens(&self, app: &str, tokens: OAuthTokens) -> BoxFuture<'_, Result<(), CredentialError>> {
+    fn save_tokens(
+        &self,
+        app: &str,
+        tokens: OAuthTokens,
+    ) -> BoxFuture<'_, Result<(), CredentialError>> {
         if let Some(hook) = &self.on_save {
             hook(app, &tokens);
         }
-        self.lock().insert(app.to_string(), Credentials::Oauth2(tokens));
+        self.lock()
+            .insert(app.to_string(), Credentials::Oauth2(tokens));
         Box::pin(async { Ok(()) })
     }
 
-    fn mark_reauthorization_required(&self, app: &str) -> BoxFuture<'_, Result<(), CredentialError>> {
+    fn mark_reauthorization_required(
+        &self,
+        app: &str,
+    ) -> BoxFuture<'_, Result<(), CredentialError>> {
         self.needs_reauthorization
             .lock()
             .unwrap_or_else(|p| p.into_inner())

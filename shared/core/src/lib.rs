@@ -8,5 +8,5 @@ pub mod validate;
 
 pub use catalog::AppCatalog;
 pub mod credentials;
-pub mod outbound;
 pub mod engine;
+pub mod outbound;

@@ -160,13 +160,21 @@ mod tests {
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].path, "blocks[0].steps[0].wait.extra");
         assert_eq!(problems[0].line, Some(9));
-        assert!(problems[0].message.contains("unknown field `extra`"), "{}", problems[0].message);
+        assert!(
+            problems[0].message.contains("unknown field `extra`"),
+            "{}",
+            problems[0].message
+        );
     }
 
     #[test]
     fn missing_field_is_named() {
         let problems = parse_app("id: a\nname: A\nauth: {type: none}\n").unwrap_err();
-        assert!(problems[0].message.contains("missing field `base_url`"), "{:?}", problems);
+        assert!(
+            problems[0].message.contains("missing field `base_url`"),
+            "{:?}",
+            problems
+        );
     }
 
     #[test]

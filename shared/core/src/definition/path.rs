@@ -43,7 +43,9 @@ impl FieldPath {
     /// The longest prefix, then the next shorter, down to the root: used to find the
     /// nearest line that the source map knows for a path.
     pub fn ancestors(&self) -> impl Iterator<Item = FieldPath> + '_ {
-        (0..=self.0.len()).rev().map(|n| FieldPath(self.0[..n].to_vec()))
+        (0..=self.0.len())
+            .rev()
+            .map(|n| FieldPath(self.0[..n].to_vec()))
     }
 
     /// Parses the path format that `serde_path_to_error` prints (`a.b[0].c`).
@@ -96,7 +98,12 @@ mod tests {
 
     #[test]
     fn displays_keys_and_indexes() {
-        let p = FieldPath::root().key("blocks").index(0).key("steps").index(2).key("input");
+        let p = FieldPath::root()
+            .key("blocks")
+            .index(0)
+            .key("steps")
+            .index(2)
+            .key("input");
         assert_eq!(p.to_string(), "blocks[0].steps[2].input");
     }
 

@@ -26,7 +26,8 @@ pub struct SourceMap {
 impl SourceMap {
     /// The location of `path`, or of its nearest ancestor that has one.
     pub fn locate(&self, path: &FieldPath) -> Option<Location> {
-        path.ancestors().find_map(|p| self.locations.get(&p).copied())
+        path.ancestors()
+            .find_map(|p| self.locations.get(&p).copied())
     }
 }
 
@@ -196,7 +197,10 @@ impl MarkedEventReceiver for Builder {
             Event::DocumentStart => {
                 self.documents += 1;
                 if self.documents > 1 {
-                    self.fail("a file holds one document; found a second '---'".into(), mark);
+                    self.fail(
+                        "a file holds one document; found a second '---'".into(),
+                        mark,
+                    );
                 }
             }
             Event::Scalar(raw, style, anchor, _) => {
@@ -218,18 +222,19 @@ impl MarkedEventReceiver for Builder {
                 if let Some(s) = self.next_segment() {
                     self.path.push(s);
                 }
-                self.stack.push(if matches!(event, Event::SequenceStart(..)) {
-                    Open::Seq {
-                        items: Vec::new(),
-                        anchor,
-                    }
-                } else {
-                    Open::Map {
-                        entries: Map::new(),
-                        pending_key: None,
-                        anchor,
-                    }
-                });
+                self.stack
+                    .push(if matches!(event, Event::SequenceStart(..)) {
+                        Open::Seq {
+                            items: Vec::new(),
+                            anchor,
+                        }
+                    } else {
+                        Open::Map {
+                            entries: Map::new(),
+                            pending_key: None,
+                            anchor,
+                        }
+                    });
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let (value, anchor) = match self.stack.pop() {
@@ -278,8 +283,12 @@ mod tests {
 
     #[test]
     fn reads_json_and_types() {
-        let doc = parse_document(r#"{"a": 1, "b": "1", "c": true, "d": null, "e": [1.5]}"#).unwrap();
-        assert_eq!(doc.value, serde_json::json!({"a":1,"b":"1","c":true,"d":null,"e":[1.5]}));
+        let doc =
+            parse_document(r#"{"a": 1, "b": "1", "c": true, "d": null, "e": [1.5]}"#).unwrap();
+        assert_eq!(
+            doc.value,
+            serde_json::json!({"a":1,"b":"1","c":true,"d":null,"e":[1.5]})
+        );
     }
 
     #[test]

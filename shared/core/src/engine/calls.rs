@@ -9,9 +9,13 @@ use serde_json::{json, Value};
 use super::jsonpath::get_path;
 use super::request::{render_request, set_query, RequestParts};
 use super::{Engine, Invocation, StepError};
-use crate::definition::{ActionStep, AppDefinition, HttpStep, Pagination, QueryDefinition, QueryStep};
-use crate::outbound::{call_app, CallError, OutboundRequest, OutboundResponse, Redactor, RequestBody};
+use crate::definition::{
+    ActionStep, AppDefinition, HttpStep, Pagination, QueryDefinition, QueryStep,
+};
 use crate::engine::state::HttpLog;
+use crate::outbound::{
+    call_app, CallError, OutboundRequest, OutboundResponse, Redactor, RequestBody,
+};
 use crate::template::Context;
 
 /// The calls one step makes: what it logs, and how many tasks it used.
@@ -33,16 +37,32 @@ impl StepCalls<'_, '_> {
     }
 
     /// One call: authenticated when an app is given; logged and metered either way.
-    async fn call(&mut self, app: Option<&AppDefinition>, request: OutboundRequest) -> Result<OutboundResponse, StepError> {
+    async fn call(
+        &mut self,
+        app: Option<&AppDefinition>,
+        request: OutboundRequest,
+    ) -> Result<OutboundResponse, StepError> {
         let started = Instant::now();
         let result = match app {
-            Some(app) => call_app(&self.engine.client, &self.engine.refresher, self.inv.credentials, app, request.clone()).await,
+            Some(app) => {
+                call_app(
+                    &self.engine.client,
+                    &self.engine.refresher,
+                    self.inv.credentials,
+                    app,
+                    request.clone(),
+                )
+                .await
+            }
             None => self
                 .engine
                 .client
                 .send(&request)
                 .await
-                .map(|response| crate::outbound::Called { response, secrets: Vec::new() })
+                .map(|response| crate::outbound::Called {
+                    response,
+                    secrets: Vec::new(),
+                })
                 .map_err(CallError::from),
         };
         let limit = self.engine.limits.logged_body_bytes;
@@ -66,15 +86,26 @@ impl StepCalls<'_, '_> {
                 self.tasks += 1;
                 entry.status = Some(called.response.status);
                 entry.attempts = called.response.attempts;
-                entry.response_body = Some(truncate(&String::from_utf8_lossy(&called.response.body), limit));
+                entry.response_body = Some(truncate(
+                    &String::from_utf8_lossy(&called.response.body),
+                    limit,
+                ));
                 Ok(called.response)
             }
             Err(e) => {
-                if let CallError::Outbound(crate::outbound::OutboundError::Exhausted { attempts, status, body, .. }) = &e {
+                if let CallError::Outbound(crate::outbound::OutboundError::Exhausted {
+                    attempts,
+                    status,
+                    body,
+                    ..
+                }) = &e
+                {
                     self.tasks += 1;
                     entry.attempts = *attempts;
                     entry.status = *status;
-                    entry.response_body = body.as_ref().map(|b| truncate(&String::from_utf8_lossy(b), limit));
+                    entry.response_body = body
+                        .as_ref()
+                        .map(|b| truncate(&String::from_utf8_lossy(b), limit));
                 }
                 Err(StepError::from(e))
             }
@@ -90,38 +121,67 @@ impl StepCalls<'_, '_> {
         if response.is_success() {
             return Ok(());
         }
-        let body = self.redactor.redact(&truncate(&String::from_utf8_lossy(&response.body), 300));
-        Err(StepError::terminal(format!("the app answered HTTP {}: {body}", response.status)))
+        let body = self
+            .redactor
+            .redact(&truncate(&String::from_utf8_lossy(&response.body), 300));
+        Err(StepError::terminal(format!(
+            "the app answered HTTP {}: {body}",
+            response.status
+        )))
     }
 
-    fn render_input(&self, input: &BTreeMap<String, Value>, ctx: &Context) -> Result<Value, StepError> {
+    fn render_input(
+        &self,
+        input: &BTreeMap<String, Value>,
+        ctx: &Context,
+    ) -> Result<Value, StepError> {
         let mut out = serde_json::Map::new();
         for (k, v) in input {
-            out.insert(k.clone(), self.engine.templates.render(v, ctx).map_err(|e| StepError::terminal(format!("input.{k}: {e}")))?);
+            out.insert(
+                k.clone(),
+                self.engine
+                    .templates
+                    .render(v, ctx)
+                    .map_err(|e| StepError::terminal(format!("input.{k}: {e}")))?,
+            );
         }
         Ok(Value::Object(out))
     }
 
     pub async fn query(&mut self, step: &QueryStep, ctx: &Context) -> Result<Value, StepError> {
         let app = self.app(&step.app)?.clone();
-        let def = app
-            .queries
-            .get(&step.query)
-            .ok_or_else(|| StepError::terminal(format!("app '{}' has no query '{}'", app.id, step.query)))?;
+        let def = app.queries.get(&step.query).ok_or_else(|| {
+            StepError::terminal(format!("app '{}' has no query '{}'", app.id, step.query))
+        })?;
         let input = self.render_input(&step.input, ctx)?;
-        let max_pages = step.max_pages.map_or(def.max_pages, |m| m.min(def.max_pages));
+        let max_pages = step
+            .max_pages
+            .map_or(def.max_pages, |m| m.min(def.max_pages));
         self.run_query(&app, def, input, max_pages).await
     }
 
     /// Runs a query's pages and gathers its items (or returns the body when it has no `items`).
-    pub async fn run_query(&mut self, app: &AppDefinition, def: &QueryDefinition, input: Value, max_pages: u32) -> Result<Value, StepError> {
+    pub async fn run_query(
+        &mut self,
+        app: &AppDefinition,
+        def: &QueryDefinition,
+        input: Value,
+        max_pages: u32,
+    ) -> Result<Value, StepError> {
         let app_ctx = Context::from_json(&json!({ "input": input }));
         let r = &def.request;
         let mut request = render_request(
             &self.engine.templates,
             &app_ctx,
             Some(&app.base_url),
-            RequestParts { method: r.method, target: &r.path, query: &r.query, headers: &r.headers, body: r.body.as_ref(), body_format: r.body_format },
+            RequestParts {
+                method: r.method,
+                target: &r.path,
+                query: &r.query,
+                headers: &r.headers,
+                body: r.body.as_ref(),
+                body_format: r.body_format,
+            },
         )?;
         let Some(items_path) = def.items.as_deref() else {
             let response = self.call(Some(app), request).await?;
@@ -131,14 +191,23 @@ impl StepCalls<'_, '_> {
         let mut items = Vec::new();
         let mut page = 0;
         let (mut number, mut offset) = match &def.pagination {
-            Some(Pagination::Page { param, start, size_param, size }) => {
+            Some(Pagination::Page {
+                param,
+                start,
+                size_param,
+                size,
+            }) => {
                 set_query(&mut request.url, param, &start.to_string());
                 if let (Some(p), Some(s)) = (size_param, size) {
                     set_query(&mut request.url, p, &s.to_string());
                 }
                 (*start, 0)
             }
-            Some(Pagination::Offset { param, limit_param, limit }) => {
+            Some(Pagination::Offset {
+                param,
+                limit_param,
+                limit,
+            }) => {
                 set_query(&mut request.url, param, "0");
                 set_query(&mut request.url, limit_param, &limit.to_string());
                 (0, 0)
@@ -153,7 +222,11 @@ impl StepCalls<'_, '_> {
             let page_items = match get_path(&body, items_path) {
                 Some(Value::Array(list)) => list.clone(),
                 Some(Value::Null) | None => Vec::new(),
-                Some(other) => return Err(StepError::terminal(format!("'{items_path}' in the response is not a list but {other}"))),
+                Some(other) => {
+                    return Err(StepError::terminal(format!(
+                        "'{items_path}' in the response is not a list but {other}"
+                    )))
+                }
             };
             let count = page_items.len() as u64;
             items.extend(page_items);
@@ -173,23 +246,27 @@ impl StepCalls<'_, '_> {
                     offset += count;
                     (count >= *limit).then(|| (param.clone(), offset.to_string()))
                 }
-                Some(Pagination::LinkHeader) => {
-                    match response.header("link").and_then(next_link) {
-                        Some(link) => {
-                            request.url = request.url.join(&link).map_err(|e| StepError::terminal(format!("bad Link header URL '{link}': {e}")))?;
-                            if page >= max_pages {
-                                self.message = Some(format!("stopped at the {max_pages} page limit; more pages remain"));
-                                break;
-                            }
-                            continue;
+                Some(Pagination::LinkHeader) => match response.header("link").and_then(next_link) {
+                    Some(link) => {
+                        request.url = request.url.join(&link).map_err(|e| {
+                            StepError::terminal(format!("bad Link header URL '{link}': {e}"))
+                        })?;
+                        if page >= max_pages {
+                            self.message = Some(format!(
+                                "stopped at the {max_pages} page limit; more pages remain"
+                            ));
+                            break;
                         }
-                        None => None,
+                        continue;
                     }
-                }
+                    None => None,
+                },
             };
             let Some((param, value)) = next else { break };
             if page >= max_pages {
-                self.message = Some(format!("stopped at the {max_pages} page limit; more pages remain"));
+                self.message = Some(format!(
+                    "stopped at the {max_pages} page limit; more pages remain"
+                ));
                 break;
             }
             set_query(&mut request.url, &param, &value);
@@ -200,12 +277,16 @@ impl StepCalls<'_, '_> {
         Ok(Value::Array(items))
     }
 
-    pub async fn action(&mut self, step: &ActionStep, ctx: &Context, idempotency_key: &str) -> Result<Value, StepError> {
+    pub async fn action(
+        &mut self,
+        step: &ActionStep,
+        ctx: &Context,
+        idempotency_key: &str,
+    ) -> Result<Value, StepError> {
         let app = self.app(&step.app)?.clone();
-        let def = app
-            .actions
-            .get(&step.action)
-            .ok_or_else(|| StepError::terminal(format!("app '{}' has no action '{}'", app.id, step.action)))?;
+        let def = app.actions.get(&step.action).ok_or_else(|| {
+            StepError::terminal(format!("app '{}' has no action '{}'", app.id, step.action))
+        })?;
         let input = self.render_input(&step.input, ctx)?;
         let app_ctx = Context::from_json(&json!({ "input": input }));
         let r = &def.request;
@@ -213,10 +294,19 @@ impl StepCalls<'_, '_> {
             &self.engine.templates,
             &app_ctx,
             Some(&app.base_url),
-            RequestParts { method: r.method, target: &r.path, query: &r.query, headers: &r.headers, body: r.body.as_ref(), body_format: r.body_format },
+            RequestParts {
+                method: r.method,
+                target: &r.path,
+                query: &r.query,
+                headers: &r.headers,
+                body: r.body.as_ref(),
+                body_format: r.body_format,
+            },
         )?;
         if let Some(header) = &app.idempotency_header {
-            request.headers.push((header.clone(), idempotency_key.to_string()));
+            request
+                .headers
+                .push((header.clone(), idempotency_key.to_string()));
         }
         let response = self.call(Some(&app), request).await?;
         self.expect_success(&response)?;
@@ -236,7 +326,14 @@ impl StepCalls<'_, '_> {
             &self.engine.templates,
             ctx,
             app.as_ref().map(|a| a.base_url.as_str()),
-            RequestParts { method: step.method, target: &step.url, query: &step.query, headers: &step.headers, body: step.body.as_ref(), body_format: step.body_format },
+            RequestParts {
+                method: step.method,
+                target: &step.url,
+                query: &step.query,
+                headers: &step.headers,
+                body: step.body.as_ref(),
+                body_format: step.body_format,
+            },
         )?;
         let response = self.call(app.as_ref(), request).await?;
         self.expect_success(&response)?;
@@ -252,7 +349,13 @@ fn next_link(header: &str) -> Option<String> {
             let p = p.trim().replace(' ', "");
             p == "rel=\"next\"" || p == "rel=next"
         });
-        is_next.then(|| target.trim().trim_start_matches('<').trim_end_matches('>').to_string())
+        is_next.then(|| {
+            target
+                .trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_string()
+        })
     })
 }
 
@@ -274,8 +377,14 @@ mod tests {
     #[test]
     fn finds_next_link() {
         let h = r#"<https://api.test/items?page=2>; rel="next", <https://api.test/items?page=9>; rel="last""#;
-        assert_eq!(next_link(h).as_deref(), Some("https://api.test/items?page=2"));
-        assert_eq!(next_link(r#"<https://api.test/items?page=9>; rel="last""#), None);
+        assert_eq!(
+            next_link(h).as_deref(),
+            Some("https://api.test/items?page=2")
+        );
+        assert_eq!(
+            next_link(r#"<https://api.test/items?page=9>; rel="last""#),
+            None
+        );
     }
 
     #[test]

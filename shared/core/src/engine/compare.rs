@@ -19,8 +19,9 @@ pub fn compare(left: &Value, op: Operator, right: Option<&Value>) -> Result<bool
         Operator::Lte => order(left, right)? != Ordering::Greater,
         Operator::Contains => contains(left, right)?,
         Operator::NotContains => !contains(left, right)?,
-        Operator::StartsWith => strings(left, right, "starts_with")
-            .map(|(l, r)| l.starts_with(r))?,
+        Operator::StartsWith => {
+            strings(left, right, "starts_with").map(|(l, r)| l.starts_with(r))?
+        }
         Operator::EndsWith => strings(left, right, "ends_with").map(|(l, r)| l.ends_with(r))?,
         Operator::In => member(left, right)?,
         Operator::NotIn => !member(left, right)?,
@@ -41,12 +42,12 @@ fn as_number(v: &Value) -> Option<f64> {
 
 fn equal(left: &Value, right: &Value) -> bool {
     match (left, right) {
-        (Value::Number(_), Value::String(_)) | (Value::String(_), Value::Number(_)) | (Value::Number(_), Value::Number(_)) => {
-            match (as_number(left), as_number(right)) {
-                (Some(l), Some(r)) => l == r,
-                _ => false,
-            }
-        }
+        (Value::Number(_), Value::String(_))
+        | (Value::String(_), Value::Number(_))
+        | (Value::Number(_), Value::Number(_)) => match (as_number(left), as_number(right)) {
+            (Some(l), Some(r)) => l == r,
+            _ => false,
+        },
         _ => left == right,
     }
 }
@@ -65,7 +66,9 @@ fn type_name(v: &Value) -> &'static str {
 fn order(left: &Value, right: &Value) -> Result<Ordering, String> {
     if left.is_number() || right.is_number() {
         if let (Some(l), Some(r)) = (as_number(left), as_number(right)) {
-            return l.partial_cmp(&r).ok_or_else(|| "cannot order NaN".to_string());
+            return l
+                .partial_cmp(&r)
+                .ok_or_else(|| "cannot order NaN".to_string());
         }
     }
     match (left, right) {
@@ -88,21 +91,31 @@ fn contains(left: &Value, right: &Value) -> Result<bool, String> {
         Value::Array(items) => Ok(items.iter().any(|i| equal(i, right))),
         Value::Object(map) => Ok(right.as_str().is_some_and(|k| map.contains_key(k))),
         Value::Null => Ok(false),
-        other => Err(format!("'contains' needs a string, list or object, got {}", type_name(other))),
+        other => Err(format!(
+            "'contains' needs a string, list or object, got {}",
+            type_name(other)
+        )),
     }
 }
 
 fn strings<'a>(left: &'a Value, right: &'a Value, op: &str) -> Result<(&'a str, &'a str), String> {
     match (left, right) {
         (Value::String(l), Value::String(r)) => Ok((l, r)),
-        _ => Err(format!("'{op}' needs two strings, got {} and {}", type_name(left), type_name(right))),
+        _ => Err(format!(
+            "'{op}' needs two strings, got {} and {}",
+            type_name(left),
+            type_name(right)
+        )),
     }
 }
 
 fn member(left: &Value, right: &Value) -> Result<bool, String> {
     match right {
         Value::Array(items) => Ok(items.iter().any(|i| equal(left, i))),
-        other => Err(format!("'in' needs a list on the right, got {}", type_name(other))),
+        other => Err(format!(
+            "'in' needs a list on the right, got {}",
+            type_name(other)
+        )),
     }
 }
 
@@ -127,7 +140,12 @@ mod tests {
         assert!(compare(&json!("10"), Operator::Gt, Some(&json!(9))).unwrap());
         assert!(compare(&json!("b"), Operator::Gt, Some(&json!("a"))).unwrap());
         assert!(compare(&json!(1), Operator::Eq, Some(&json!(1.0))).unwrap());
-        assert!(compare(&json!("2026-01-02"), Operator::Gte, Some(&json!("2026-01-01"))).unwrap());
+        assert!(compare(
+            &json!("2026-01-02"),
+            Operator::Gte,
+            Some(&json!("2026-01-01"))
+        )
+        .unwrap());
         assert!(compare(&json!(true), Operator::Gt, Some(&json!("x"))).is_err());
     }
 

@@ -40,7 +40,9 @@ impl From<CallError> for StepError {
             }) => Self {
                 message: match status {
                     Some(s) => format!("the app kept failing (HTTP {s}) after {attempts} attempts"),
-                    None => format!("the app could not be reached after {attempts} attempts: {last}"),
+                    None => {
+                        format!("the app could not be reached after {attempts} attempts: {last}")
+                    }
                 },
                 transient: true,
                 retry_after,

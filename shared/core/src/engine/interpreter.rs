@@ -32,7 +32,9 @@ fn resolve<'a>(block: &'a Block, addr: &ListAddr) -> Option<&'a [Step]> {
 /// The innermost loop frame's position and item.
 fn innermost_loop(state: &RunState) -> Option<(usize, Option<&Value>)> {
     state.stack.iter().rev().find_map(|f| match f {
-        Frame::Loop { items, index, .. } => Some((*index, items.as_ref().and_then(|i| i.get(*index)))),
+        Frame::Loop { items, index, .. } => {
+            Some((*index, items.as_ref().and_then(|i| i.get(*index))))
+        }
         Frame::Steps { .. } => None,
     })
 }
@@ -51,7 +53,14 @@ impl Engine {
             return false;
         }
         let Some(block) = inv.flow.block(&state.block_id) else {
-            self.fail(state, None, StepError::terminal(format!("the flow has no block '{}' any more", state.block_id)));
+            self.fail(
+                state,
+                None,
+                StepError::terminal(format!(
+                    "the flow has no block '{}' any more",
+                    state.block_id
+                )),
+            );
             return false;
         };
         let (list, next) = match state.stack.last() {
@@ -61,12 +70,20 @@ impl Engine {
             }
             Some(Frame::Steps { list, next }) => (list.clone(), *next),
             Some(Frame::Loop { .. }) => {
-                self.fail(state, None, StepError::terminal("the run's saved position is inconsistent"));
+                self.fail(
+                    state,
+                    None,
+                    StepError::terminal("the run's saved position is inconsistent"),
+                );
                 return false;
             }
         };
         let Some(steps) = resolve(block, &list) else {
-            self.fail(state, None, StepError::terminal("the run's saved position no longer matches the flow"));
+            self.fail(
+                state,
+                None,
+                StepError::terminal("the run's saved position no longer matches the flow"),
+            );
             return false;
         };
         if next >= steps.len() {
@@ -103,9 +120,20 @@ impl Engine {
         Context::from_json(&root)
     }
 
-    async fn execute(&self, inv: &Invocation<'_>, state: &mut RunState, list: &ListAddr, index: usize, step: &Step) {
+    async fn execute(
+        &self,
+        inv: &Invocation<'_>,
+        state: &mut RunState,
+        list: &ListAddr,
+        index: usize,
+        step: &Step,
+    ) {
         let Some(kind) = step.kind() else {
-            self.fail(state, Some(&step.id), StepError::terminal("the step has no single kind; validate the flow"));
+            self.fail(
+                state,
+                Some(&step.id),
+                StepError::terminal("the step has no single kind; validate the flow"),
+            );
             return;
         };
         let ctx = self.context(inv, state);
@@ -150,25 +178,50 @@ impl Engine {
             StepKind::Condition(c) => self.choose_branch(c, &ctx).map(|chosen| {
                 set_next(state, index + 1);
                 let (output, message, body) = match chosen {
-                    Some(b) => (json!({ "branch": b }), format!("took branch {b}"), Some(Body::Branch(b))),
-                    None if !c.otherwise.is_empty() => (json!({ "branch": "else" }), "took else".to_string(), Some(Body::Else)),
-                    None => (json!({ "branch": null }), "no branch matched".to_string(), None),
+                    Some(b) => (
+                        json!({ "branch": b }),
+                        format!("took branch {b}"),
+                        Some(Body::Branch(b)),
+                    ),
+                    None if !c.otherwise.is_empty() => (
+                        json!({ "branch": "else" }),
+                        "took else".to_string(),
+                        Some(Body::Else),
+                    ),
+                    None => (
+                        json!({ "branch": null }),
+                        "no branch matched".to_string(),
+                        None,
+                    ),
                 };
                 if let Some(body) = body {
-                    state.stack.push(Frame::Steps { list: list.child(index, body), next: 0 });
+                    state.stack.push(Frame::Steps {
+                        list: list.child(index, body),
+                        next: 0,
+                    });
                 }
-                Some(Done { output, message: Some(message) })
+                Some(Done {
+                    output,
+                    message: Some(message),
+                })
             }),
             StepKind::Loop(l) => self.start_loop(state, l, &ctx, list, index),
             StepKind::Wait(w) => match humantime::parse_duration(&w.duration) {
                 Ok(d) => {
-                    let at = Utc::now() + chrono::Duration::from_std(d).unwrap_or(chrono::Duration::zero());
+                    let at = Utc::now()
+                        + chrono::Duration::from_std(d).unwrap_or(chrono::Duration::zero());
                     state.status = RunStatus::Waiting;
                     state.resume_at = Some(at);
                     log.status = StepStatus::Waiting;
-                    Ok(Some(Done { output: json!({ "resume_at": at }), message: Some(format!("waiting until {}", at.to_rfc3339())) }))
+                    Ok(Some(Done {
+                        output: json!({ "resume_at": at }),
+                        message: Some(format!("waiting until {}", at.to_rfc3339())),
+                    }))
                 }
-                Err(e) => Err(StepError::terminal(format!("invalid duration '{}': {e}", w.duration))),
+                Err(e) => Err(StepError::terminal(format!(
+                    "invalid duration '{}': {e}",
+                    w.duration
+                ))),
             },
             StepKind::Abort(a) => match self.templates.render_text(&a.reason, &ctx) {
                 Ok(reason) => {
@@ -185,7 +238,13 @@ impl Engine {
 
         match result {
             Ok(Some(done)) => {
-                if matches!(kind, StepKind::Query(_) | StepKind::Action(_) | StepKind::Http(_) | StepKind::Wait(_)) {
+                if matches!(
+                    kind,
+                    StepKind::Query(_)
+                        | StepKind::Action(_)
+                        | StepKind::Http(_)
+                        | StepKind::Wait(_)
+                ) {
                     set_next(state, index + 1);
                 }
                 if log.message.is_none() {
@@ -225,11 +284,23 @@ impl Engine {
         }
     }
 
-    fn holds(&self, comparisons: &[Comparison], mode: MatchMode, ctx: &Context) -> Result<bool, StepError> {
+    fn holds(
+        &self,
+        comparisons: &[Comparison],
+        mode: MatchMode,
+        ctx: &Context,
+    ) -> Result<bool, StepError> {
         for c in comparisons {
-            let lenient = matches!(c.op, Operator::Exists | Operator::NotExists | Operator::Empty | Operator::NotEmpty);
+            let lenient = matches!(
+                c.op,
+                Operator::Exists | Operator::NotExists | Operator::Empty | Operator::NotEmpty
+            );
             let left = self.operand(&c.left, ctx, lenient)?;
-            let right = c.right.as_ref().map(|r| self.operand(r, ctx, false)).transpose()?;
+            let right = c
+                .right
+                .as_ref()
+                .map(|r| self.operand(r, ctx, false))
+                .transpose()?;
             let ok = compare(&left, c.op, right.as_ref()).map_err(StepError::terminal)?;
             match mode {
                 MatchMode::All if !ok => return Ok(false),
@@ -243,7 +314,11 @@ impl Engine {
         })
     }
 
-    fn choose_branch(&self, c: &crate::definition::ConditionStep, ctx: &Context) -> Result<Option<usize>, StepError> {
+    fn choose_branch(
+        &self,
+        c: &crate::definition::ConditionStep,
+        ctx: &Context,
+    ) -> Result<Option<usize>, StepError> {
         for (b, branch) in c.branches.iter().enumerate() {
             if self.holds(&branch.when, branch.mode, ctx)? {
                 return Ok(Some(b));
@@ -261,7 +336,11 @@ impl Engine {
         index: usize,
     ) -> Result<Option<Done>, StepError> {
         let items = match &l.for_each {
-            Some(template) => match self.templates.render(template, ctx).map_err(StepError::template)? {
+            Some(template) => match self
+                .templates
+                .render(template, ctx)
+                .map_err(StepError::template)?
+            {
                 Value::Array(items) => {
                     let bound = l.max_iterations.unwrap_or(self.limits.loop_items) as usize;
                     if items.len() > bound {
@@ -273,13 +352,20 @@ impl Engine {
                     Some(items)
                 }
                 Value::Null => Some(Vec::new()),
-                other => return Err(StepError::terminal(format!("for_each needs a list, got {other}"))),
+                other => {
+                    return Err(StepError::terminal(format!(
+                        "for_each needs a list, got {other}"
+                    )))
+                }
             },
             None => None,
         };
         set_next(state, index + 1);
         if items.as_ref().is_some_and(Vec::is_empty) {
-            return Ok(Some(Done { output: json!([]), message: Some("0 iterations".into()) }));
+            return Ok(Some(Done {
+                output: json!([]),
+                message: Some("0 iterations".into()),
+            }));
         }
         state.stack.push(Frame::Loop {
             list: list.clone(),
@@ -290,18 +376,33 @@ impl Engine {
             results: Vec::new(),
             started_at: Utc::now(),
         });
-        state.stack.push(Frame::Steps { list: list.child(index, Body::Loop), next: 0 });
+        state.stack.push(Frame::Steps {
+            list: list.child(index, Body::Loop),
+            next: 0,
+        });
         Ok(None)
     }
 
     /// A body finished: either a branch (nothing to do) or a loop iteration.
     fn end_of_list(&self, inv: &Invocation<'_>, state: &mut RunState, block: &Block) {
-        let Some(Frame::Loop { list, step, items, index, .. }) = state.stack.last() else {
+        let Some(Frame::Loop {
+            list,
+            step,
+            items,
+            index,
+            ..
+        }) = state.stack.last()
+        else {
             return;
         };
-        let (list, step_index, index, count) = (list.clone(), *step, *index, items.as_ref().map(Vec::len));
+        let (list, step_index, index, count) =
+            (list.clone(), *step, *index, items.as_ref().map(Vec::len));
         let Some(step) = resolve(block, &list).and_then(|s| s.get(step_index)) else {
-            self.fail(state, None, StepError::terminal("the run's saved position no longer matches the flow"));
+            self.fail(
+                state,
+                None,
+                StepError::terminal("the run's saved position no longer matches the flow"),
+            );
             return;
         };
         let Some(l) = step.loop_.as_ref() else { return };
@@ -311,9 +412,15 @@ impl Engine {
                 let ctx = self.context(inv, state);
                 let cond = l.do_while.as_deref().unwrap_or_default();
                 match self.holds(cond, l.mode, &ctx) {
-                    Ok(true) if index + 1 >= l.max_iterations.unwrap_or(self.limits.loop_items) as usize => Err(StepError::terminal(
-                        format!("loop bound reached: still looping after max_iterations ({})", index + 1),
-                    )),
+                    Ok(true)
+                        if index + 1
+                            >= l.max_iterations.unwrap_or(self.limits.loop_items) as usize =>
+                    {
+                        Err(StepError::terminal(format!(
+                            "loop bound reached: still looping after max_iterations ({})",
+                            index + 1
+                        )))
+                    }
                     other => other,
                 }
             }
@@ -321,28 +428,41 @@ impl Engine {
         let more = match more {
             Ok(m) => m,
             Err(e) => {
-                self.push_log(state, StepLog {
-                    step: step.id.clone(),
-                    kind: "loop".into(),
-                    status: StepStatus::Failed,
-                    started_at: Utc::now(),
-                    duration_us: 0,
-                    iteration: None,
-                    requests: Vec::new(),
-                    message: None,
-                    error: Some(e.message.clone()),
-                });
+                self.push_log(
+                    state,
+                    StepLog {
+                        step: step.id.clone(),
+                        kind: "loop".into(),
+                        status: StepStatus::Failed,
+                        started_at: Utc::now(),
+                        duration_us: 0,
+                        iteration: None,
+                        requests: Vec::new(),
+                        message: None,
+                        error: Some(e.message.clone()),
+                    },
+                );
                 self.fail(state, Some(&step.id), e);
                 return;
             }
         };
-        let Some(Frame::Loop { index: i, current, results, started_at, .. }) = state.stack.last_mut() else {
+        let Some(Frame::Loop {
+            index: i,
+            current,
+            results,
+            started_at,
+            ..
+        }) = state.stack.last_mut()
+        else {
             return;
         };
         results.push(Value::Object(std::mem::take(current).into_iter().collect()));
         if more {
             *i += 1;
-            state.stack.push(Frame::Steps { list: list.child(step_index, Body::Loop), next: 0 });
+            state.stack.push(Frame::Steps {
+                list: list.child(step_index, Body::Loop),
+                next: 0,
+            });
             return;
         }
         let started = *started_at;
@@ -351,21 +471,32 @@ impl Engine {
         let iterations = index + 1;
         self.record_output(state, &step.id, output);
         let iteration = innermost_loop(state).map(|(i, _)| i);
-        self.push_log(state, StepLog {
-            step: step.id.clone(),
-            kind: "loop".into(),
-            status: StepStatus::Succeeded,
-            started_at: started,
-            duration_us: (Utc::now() - started).num_microseconds().unwrap_or(0).max(0) as u64,
-            iteration,
-            requests: Vec::new(),
-            message: Some(format!("{iterations} iterations")),
-            error: None,
-        });
+        self.push_log(
+            state,
+            StepLog {
+                step: step.id.clone(),
+                kind: "loop".into(),
+                status: StepStatus::Succeeded,
+                started_at: started,
+                duration_us: (Utc::now() - started)
+                    .num_microseconds()
+                    .unwrap_or(0)
+                    .max(0) as u64,
+                iteration,
+                requests: Vec::new(),
+                message: Some(format!("{iterations} iterations")),
+                error: None,
+            },
+        );
     }
 
     fn record_output(&self, state: &mut RunState, step: &str, output: Value) {
-        if let Some(Frame::Loop { current, .. }) = state.stack.iter_mut().rev().find(|f| matches!(f, Frame::Loop { .. })) {
+        if let Some(Frame::Loop { current, .. }) = state
+            .stack
+            .iter_mut()
+            .rev()
+            .find(|f| matches!(f, Frame::Loop { .. }))
+        {
             current.insert(step.to_string(), output.clone());
         }
         state.outputs.insert(step.to_string(), output);
@@ -397,7 +528,12 @@ impl Engine {
 
 /// Moves the innermost step list past a completed step.
 fn set_next(state: &mut RunState, value: usize) {
-    if let Some(Frame::Steps { next, .. }) = state.stack.iter_mut().rev().find(|f| matches!(f, Frame::Steps { .. })) {
+    if let Some(Frame::Steps { next, .. }) = state
+        .stack
+        .iter_mut()
+        .rev()
+        .find(|f| matches!(f, Frame::Steps { .. }))
+    {
         *next = value;
     }
 }

@@ -18,7 +18,9 @@ use serde_json::Value;
 pub use compare::compare;
 pub use error::StepError;
 pub use jsonpath::get_path;
-pub use state::{Body, Frame, HttpLog, ListAddr, RunError, RunState, RunStatus, StepLog, StepStatus};
+pub use state::{
+    Body, Frame, HttpLog, ListAddr, RunError, RunState, RunStatus, StepLog, StepStatus,
+};
 
 use crate::catalog::AppCatalog;
 use crate::credentials::CredentialStore;
@@ -68,7 +70,11 @@ pub struct Invocation<'a> {
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error("flow '{flow}' has no block '{block}' (its blocks: {known})")]
-    UnknownBlock { flow: String, block: String, known: String },
+    UnknownBlock {
+        flow: String,
+        block: String,
+        known: String,
+    },
 }
 
 /// The engine: shared, stateless between runs but for the HTTP client and the
@@ -104,12 +110,22 @@ impl Engine {
     }
 
     /// A new run of `block`, positioned before its first step.
-    pub fn start(&self, flow: &FlowDefinition, block: &str, run_id: impl Into<String>) -> Result<RunState, StartError> {
+    pub fn start(
+        &self,
+        flow: &FlowDefinition,
+        block: &str,
+        run_id: impl Into<String>,
+    ) -> Result<RunState, StartError> {
         if flow.block(block).is_none() {
             return Err(StartError::UnknownBlock {
                 flow: flow.id.clone(),
                 block: block.into(),
-                known: flow.blocks.iter().map(|b| b.id.as_str()).collect::<Vec<_>>().join(", "),
+                known: flow
+                    .blocks
+                    .iter()
+                    .map(|b| b.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
             });
         }
         Ok(RunState {
@@ -157,3 +173,6 @@ impl Engine {
         self.run_with(inv, state, |_| {}).await
     }
 }
+
+#[cfg(test)]
+mod tests;

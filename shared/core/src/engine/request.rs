@@ -26,17 +26,24 @@ pub(crate) fn render_request(
     base: Option<&str>,
     parts: RequestParts<'_>,
 ) -> Result<OutboundRequest, StepError> {
-    let target = t.render_text(parts.target, ctx).map_err(StepError::template)?;
+    let target = t
+        .render_text(parts.target, ctx)
+        .map_err(StepError::template)?;
     let raw = if target.starts_with("http://") || target.starts_with("https://") {
         target
     } else if let Some(base) = base {
         format!("{}{}", base.trim_end_matches('/'), target)
     } else {
-        return Err(StepError::terminal(format!("'{target}' is not an absolute http(s) URL")));
+        return Err(StepError::terminal(format!(
+            "'{target}' is not an absolute http(s) URL"
+        )));
     };
-    let mut url = url::Url::parse(&raw).map_err(|e| StepError::terminal(format!("'{raw}' is not a valid URL: {e}")))?;
+    let mut url = url::Url::parse(&raw)
+        .map_err(|e| StepError::terminal(format!("'{raw}' is not a valid URL: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(StepError::terminal(format!("'{raw}' is not an http(s) URL")));
+        return Err(StepError::terminal(format!(
+            "'{raw}' is not an http(s) URL"
+        )));
     }
     for (name, template) in parts.query {
         let value = t.render(template, ctx).map_err(StepError::template)?;
@@ -44,7 +51,10 @@ pub(crate) fn render_request(
     }
     let mut headers = Vec::with_capacity(parts.headers.len());
     for (name, template) in parts.headers {
-        headers.push((name.clone(), t.render_text(template, ctx).map_err(StepError::template)?));
+        headers.push((
+            name.clone(),
+            t.render_text(template, ctx).map_err(StepError::template)?,
+        ));
     }
     let body = match parts.body {
         None => None,
@@ -89,12 +99,17 @@ pub(crate) fn set_query(url: &mut url::Url, name: &str, value: &str) {
         .filter(|(k, _)| k != name)
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
-    url.query_pairs_mut().clear().extend_pairs(kept).append_pair(name, value);
+    url.query_pairs_mut()
+        .clear()
+        .extend_pairs(kept)
+        .append_pair(name, value);
 }
 
 fn form_fields(value: &Value) -> Result<Vec<(String, String)>, StepError> {
     let Value::Object(map) = value else {
-        return Err(StepError::terminal("a form body must be an object of fields"));
+        return Err(StepError::terminal(
+            "a form body must be an object of fields",
+        ));
     };
     Ok(map
         .iter()

@@ -53,7 +53,11 @@ pub async fn call_app(
         });
     }
     let mut credentials = store.load(&app.id).await?;
-    let mut secrets: Vec<String> = credentials.secrets().into_iter().map(str::to_string).collect();
+    let mut secrets: Vec<String> = credentials
+        .secrets()
+        .into_iter()
+        .map(str::to_string)
+        .collect();
     let mut refreshed = false;
 
     if let Credentials::Oauth2(tokens) = &credentials {
@@ -90,14 +94,25 @@ pub async fn call_app(
 }
 
 /// Adds the credentials to a request as the app's scheme says.
-fn authorize(app: &AppDefinition, credentials: &Credentials, mut request: OutboundRequest) -> Result<OutboundRequest, CallError> {
+fn authorize(
+    app: &AppDefinition,
+    credentials: &Credentials,
+    mut request: OutboundRequest,
+) -> Result<OutboundRequest, CallError> {
     let wrong = |expected| CallError::WrongCredentials {
         app: app.id.clone(),
         expected,
     };
     match (&app.auth, credentials) {
         (AuthScheme::None, _) => {}
-        (AuthScheme::ApiKey { location, name, prefix }, Credentials::ApiKey { key }) => {
+        (
+            AuthScheme::ApiKey {
+                location,
+                name,
+                prefix,
+            },
+            Credentials::ApiKey { key },
+        ) => {
             let value = format!("{}{}", prefix.as_deref().unwrap_or(""), key.expose());
             match location {
                 KeyLocation::Header => request.headers.push((name.clone(), value)),
@@ -108,13 +123,17 @@ fn authorize(app: &AppDefinition, credentials: &Credentials, mut request: Outbou
         }
         (AuthScheme::ApiKey { .. }, _) => return Err(wrong("api_key")),
         (AuthScheme::Basic, Credentials::Basic { username, password }) => {
-            request.headers.push(("authorization".into(), basic_header(username, password.expose())));
+            request.headers.push((
+                "authorization".into(),
+                basic_header(username, password.expose()),
+            ));
         }
         (AuthScheme::Basic, _) => return Err(wrong("basic")),
         (AuthScheme::Oauth2 { .. }, Credentials::Oauth2(tokens)) => {
-            request
-                .headers
-                .push(("authorization".into(), format!("Bearer {}", tokens.access_token.expose())));
+            request.headers.push((
+                "authorization".into(),
+                format!("Bearer {}", tokens.access_token.expose()),
+            ));
         }
         (AuthScheme::Oauth2 { .. }, _) => return Err(wrong("oauth2")),
     }

@@ -204,10 +204,12 @@ impl OutboundClient {
         let mut builder = self.inner.request(method, request.url.clone());
         let mut headers = HeaderMap::new();
         for (name, value) in &request.headers {
-            let name = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| OutboundError::InvalidRequest(format!("invalid header name '{name}'")))?;
-            let value = HeaderValue::from_str(value)
-                .map_err(|_| OutboundError::InvalidRequest(format!("invalid value for header '{name}'")))?;
+            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                OutboundError::InvalidRequest(format!("invalid header name '{name}'"))
+            })?;
+            let value = HeaderValue::from_str(value).map_err(|_| {
+                OutboundError::InvalidRequest(format!("invalid value for header '{name}'"))
+            })?;
             headers.append(name, value);
         }
         match &request.body {
@@ -218,7 +220,10 @@ impl OutboundClient {
                 builder = builder.body(serde_json::to_vec(v).unwrap_or_default());
             }
             Some(RequestBody::Form(fields)) => {
-                headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/x-www-form-urlencoded"));
+                headers.insert(
+                    CONTENT_TYPE,
+                    HeaderValue::from_static("application/x-www-form-urlencoded"),
+                );
                 let encoded = url::form_urlencoded::Serializer::new(String::new())
                     .extend_pairs(fields)
                     .finish();
@@ -283,7 +288,10 @@ impl OutboundClient {
 
     async fn read_body(&self, mut response: reqwest::Response) -> Result<Bytes, ReadError> {
         let limit = self.config.max_response_bytes;
-        if response.content_length().is_some_and(|n| n as usize > limit) {
+        if response
+            .content_length()
+            .is_some_and(|n| n as usize > limit)
+        {
             return Err(ReadError::TooLarge);
         }
         let mut buf = BytesMut::new();

@@ -40,7 +40,11 @@ impl AddressPolicy {
             .map(|e| {
                 e.parse::<IpNet>()
                     .or_else(|_| e.parse::<IpAddr>().map(IpNet::from))
-                    .map_err(|_| format!("'{e}' is not an IP address or network (like 127.0.0.1 or 10.0.0.0/8)"))
+                    .map_err(|_| {
+                        format!(
+                            "'{e}' is not an IP address or network (like 127.0.0.1 or 10.0.0.0/8)"
+                        )
+                    })
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Self::allowing(nets))
@@ -122,7 +126,9 @@ impl Resolve for GuardedResolver {
             let found = tokio::net::lookup_host((host.as_str(), 0)).await?;
             let permitted: Vec<SocketAddr> = found.filter(|a| policy.permits(a.ip())).collect();
             if permitted.is_empty() {
-                return Err(Box::new(RefusedAddress { host }) as Box<dyn std::error::Error + Send + Sync>);
+                return Err(
+                    Box::new(RefusedAddress { host }) as Box<dyn std::error::Error + Send + Sync>
+                );
             }
             Ok(Box::new(permitted.into_iter()) as Addrs)
         })
@@ -136,7 +142,19 @@ mod tests {
     #[test]
     fn internal_addresses_are_refused() {
         let p = AddressPolicy::public_only();
-        for ip in ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "0.0.0.0", "::1", "fe80::1", "fd00::1", "::ffff:127.0.0.1", "100.64.0.1"] {
+        for ip in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "::1",
+            "fe80::1",
+            "fd00::1",
+            "::ffff:127.0.0.1",
+            "100.64.0.1",
+        ] {
             assert!(!p.permits(ip.parse().unwrap()), "{ip} should be refused");
         }
         for ip in ["93.184.216.34", "2606:4700::1111", "8.8.8.8"] {

@@ -9,7 +9,9 @@ mod redact;
 mod retry;
 
 pub use auth::{call_app, CallError, Called};
-pub use client::{HttpConfig, OutboundClient, OutboundError, OutboundRequest, OutboundResponse, RequestBody};
+pub use client::{
+    HttpConfig, OutboundClient, OutboundError, OutboundRequest, OutboundResponse, RequestBody,
+};
 pub use guard::{AddressPolicy, RefusedAddress};
 pub use oauth::{RefreshError, TokenRefresher};
 pub use redact::Redactor;

@@ -17,7 +17,11 @@ pub enum RefreshError {
     #[error("the account for app '{app}' must be re-authorized: {detail}")]
     ReauthorizationRequired { app: String, detail: String },
     #[error("token refresh for app '{app}' failed: {detail}")]
-    Failed { app: String, detail: String, transient: bool },
+    Failed {
+        app: String,
+        detail: String,
+        transient: bool,
+    },
     #[error(transparent)]
     Credentials(#[from] CredentialError),
 }
@@ -102,15 +106,27 @@ impl TokenRefresher {
         })?;
         let mut form = vec![
             ("grant_type".to_string(), "refresh_token".to_string()),
-            ("refresh_token".to_string(), refresh_token.expose().to_string()),
+            (
+                "refresh_token".to_string(),
+                refresh_token.expose().to_string(),
+            ),
         ];
         let mut headers = vec![("accept".to_string(), "application/json".to_string())];
         match client_auth {
             ClientAuth::Body => {
                 form.push(("client_id".into(), oauth_client.client_id.clone()));
-                form.push(("client_secret".into(), oauth_client.client_secret.expose().to_string()));
+                form.push((
+                    "client_secret".into(),
+                    oauth_client.client_secret.expose().to_string(),
+                ));
             }
-            ClientAuth::Basic => headers.push(("authorization".into(), super::auth::basic_header(&oauth_client.client_id, oauth_client.client_secret.expose()))),
+            ClientAuth::Basic => headers.push((
+                "authorization".into(),
+                super::auth::basic_header(
+                    &oauth_client.client_id,
+                    oauth_client.client_secret.expose(),
+                ),
+            )),
         }
         let request = OutboundRequest {
             method: HttpMethod::Post,
@@ -118,36 +134,59 @@ impl TokenRefresher {
             headers,
             body: Some(RequestBody::Form(form)),
         };
-        let response = client.send(&request).await.map_err(|e| RefreshError::Failed {
-            app: app_id.into(),
-            transient: e.is_transient(),
-            detail: match e {
-                OutboundError::Exhausted { last, .. } => last,
-                other => other.to_string(),
-            },
-        })?;
+        let response = client
+            .send(&request)
+            .await
+            .map_err(|e| RefreshError::Failed {
+                app: app_id.into(),
+                transient: e.is_transient(),
+                detail: match e {
+                    OutboundError::Exhausted { last, .. } => last,
+                    other => other.to_string(),
+                },
+            })?;
         if !response.is_success() {
             let parsed: Option<TokenErrorResponse> = serde_json::from_slice(&response.body).ok();
             let detail = match &parsed {
-                Some(p) => format!("{}{}", p.error, p.error_description.as_ref().map(|d| format!(": {d}")).unwrap_or_default()),
+                Some(p) => format!(
+                    "{}{}",
+                    p.error,
+                    p.error_description
+                        .as_ref()
+                        .map(|d| format!(": {d}"))
+                        .unwrap_or_default()
+                ),
                 None => format!("HTTP {}", response.status),
             };
             if parsed.is_some_and(|p| p.error == "invalid_grant") {
                 store.mark_reauthorization_required(app_id).await?;
-                return Err(RefreshError::ReauthorizationRequired { app: app_id.into(), detail });
+                return Err(RefreshError::ReauthorizationRequired {
+                    app: app_id.into(),
+                    detail,
+                });
             }
-            return Err(RefreshError::Failed { app: app_id.into(), detail, transient: false });
+            return Err(RefreshError::Failed {
+                app: app_id.into(),
+                detail,
+                transient: false,
+            });
         }
-        let parsed: TokenResponse = serde_json::from_slice(&response.body).map_err(|e| RefreshError::Failed {
-            app: app_id.into(),
-            detail: format!("the token endpoint answered without a usable access_token: {e}"),
-            transient: false,
-        })?;
+        let parsed: TokenResponse =
+            serde_json::from_slice(&response.body).map_err(|e| RefreshError::Failed {
+                app: app_id.into(),
+                detail: format!("the token endpoint answered without a usable access_token: {e}"),
+                transient: false,
+            })?;
         let tokens = OAuthTokens {
             access_token: Secret::new(parsed.access_token),
             // Providers that rotate send a new refresh token; the others keep the old one valid.
-            refresh_token: parsed.refresh_token.map(Secret::new).or(Some(refresh_token)),
-            expires_at: parsed.expires_in.map(|s| Utc::now() + chrono::Duration::seconds(s)),
+            refresh_token: parsed
+                .refresh_token
+                .map(Secret::new)
+                .or(Some(refresh_token)),
+            expires_at: parsed
+                .expires_in
+                .map(|s| Utc::now() + chrono::Duration::seconds(s)),
         };
         store.save_tokens(app_id, tokens.clone()).await?;
         tracing::info!(app = app_id, "refreshed OAuth token");

@@ -37,7 +37,9 @@ impl Redactor {
         }
         match value {
             Value::String(s) => Value::String(self.redact(s)),
-            Value::Array(items) => Value::Array(items.iter().map(|v| self.redact_json(v)).collect()),
+            Value::Array(items) => {
+                Value::Array(items.iter().map(|v| self.redact_json(v)).collect())
+            }
             Value::Object(map) => Value::Object(
                 map.iter()
                     .map(|(k, v)| (k.clone(), self.redact_json(v)))
@@ -56,7 +58,10 @@ mod tests {
     fn secrets_are_replaced_everywhere() {
         let mut r = Redactor::default();
         r.add("sk_live_123456");
-        assert_eq!(r.redact("https://x.test/?key=sk_live_123456"), "https://x.test/?key=[redacted]");
+        assert_eq!(
+            r.redact("https://x.test/?key=sk_live_123456"),
+            "https://x.test/?key=[redacted]"
+        );
         let v = r.redact_json(&serde_json::json!({"a": ["token sk_live_123456"]}));
         assert_eq!(v, serde_json::json!({"a": ["token [redacted]"]}));
     }

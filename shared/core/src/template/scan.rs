@@ -10,7 +10,8 @@ pub fn contains_template(source: &str) -> bool {
 pub fn single_expression(source: &str) -> Option<&str> {
     let trimmed = source.trim();
     let inner = trimmed.strip_prefix("{{")?.strip_suffix("}}")?;
-    if inner.contains("{{") || inner.contains("}}") || inner.contains("{%") || inner.contains("{#") {
+    if inner.contains("{{") || inner.contains("}}") || inner.contains("{%") || inner.contains("{#")
+    {
         return None;
     }
     let inner = inner.strip_prefix('-').unwrap_or(inner);

@@ -16,29 +16,54 @@ fn ctx() -> Context {
 #[test]
 fn single_expression_keeps_json_type() {
     let t = Templates::new();
-    assert_eq!(t.render_str("{{ trigger.body.count }}", &ctx()).unwrap(), json!(3));
-    assert_eq!(t.render_str(" {{ steps.find.output.obj }} ", &ctx()).unwrap(), json!({"k": true}));
-    assert_eq!(t.render_str("{{ trigger.body.tags }}", &ctx()).unwrap(), json!(["x", "y"]));
+    assert_eq!(
+        t.render_str("{{ trigger.body.count }}", &ctx()).unwrap(),
+        json!(3)
+    );
+    assert_eq!(
+        t.render_str(" {{ steps.find.output.obj }} ", &ctx())
+            .unwrap(),
+        json!({"k": true})
+    );
+    assert_eq!(
+        t.render_str("{{ trigger.body.tags }}", &ctx()).unwrap(),
+        json!(["x", "y"])
+    );
 }
 
 #[test]
 fn mixed_text_renders_a_string() {
     let t = Templates::new();
-    let v = t.render_str("id={{ steps.find.output.id }} list={{ setup.list_id }}", &ctx()).unwrap();
+    let v = t
+        .render_str(
+            "id={{ steps.find.output.id }} list={{ setup.list_id }}",
+            &ctx(),
+        )
+        .unwrap();
     assert_eq!(v, json!("id=42 list=L1"));
 }
 
 #[test]
 fn filters_work() {
     let t = Templates::new();
-    assert_eq!(t.render_str("{{ trigger.body.email | upper }}", &ctx()).unwrap(), json!("A@B.C"));
-    assert_eq!(t.render_str("{{ trigger.body.tags | length }}", &ctx()).unwrap(), json!(2));
+    assert_eq!(
+        t.render_str("{{ trigger.body.email | upper }}", &ctx())
+            .unwrap(),
+        json!("A@B.C")
+    );
+    assert_eq!(
+        t.render_str("{{ trigger.body.tags | length }}", &ctx())
+            .unwrap(),
+        json!(2)
+    );
 }
 
 #[test]
 fn undefined_variable_is_an_error_naming_it() {
     let t = Templates::new();
-    let err = t.render_str("{{ steps.lookup.output.id }}", &ctx()).unwrap_err();
+    let err = t
+        .render_str("{{ steps.lookup.output.id }}", &ctx())
+        .unwrap_err();
     assert_eq!(
         err,
         TemplateError::Undefined {
@@ -47,20 +72,31 @@ fn undefined_variable_is_an_error_naming_it() {
         }
     );
     let err = t.render_str("hello {{ setup.nope }}", &ctx()).unwrap_err();
-    assert!(matches!(err, TemplateError::Undefined { ref variable, .. } if variable == "setup.nope"), "{err:?}");
+    assert!(
+        matches!(err, TemplateError::Undefined { ref variable, .. } if variable == "setup.nope"),
+        "{err:?}"
+    );
 }
 
 #[test]
 fn syntax_errors_are_reported() {
     let t = Templates::new();
-    assert!(matches!(t.variables("{{ a. }}"), Err(TemplateError::Syntax { .. })));
-    assert!(matches!(t.variables("{% if x %}"), Err(TemplateError::Syntax { .. })));
+    assert!(matches!(
+        t.variables("{{ a. }}"),
+        Err(TemplateError::Syntax { .. })
+    ));
+    assert!(matches!(
+        t.variables("{% if x %}"),
+        Err(TemplateError::Syntax { .. })
+    ));
 }
 
 #[test]
 fn variables_are_dotted_paths() {
     let t = Templates::new();
-    let vars = t.variables("{{ steps.find.output.id }}-{{ setup.list_id }}").unwrap();
+    let vars = t
+        .variables("{{ steps.find.output.id }}-{{ setup.list_id }}")
+        .unwrap();
     assert!(vars.contains("steps.find.output.id"), "{vars:?}");
     assert!(vars.contains("setup.list_id"));
 }
@@ -69,7 +105,10 @@ fn variables_are_dotted_paths() {
 fn render_keeps_shape_of_objects() {
     let t = Templates::new();
     let v = t
-        .render(&json!({"a": ["{{ trigger.body.count }}", 1], "b": {"c": "{{ setup.list_id }}"}}), &ctx())
+        .render(
+            &json!({"a": ["{{ trigger.body.count }}", 1], "b": {"c": "{{ setup.list_id }}"}}),
+            &ctx(),
+        )
         .unwrap();
     assert_eq!(v, json!({"a": [3, 1], "b": {"c": "L1"}}));
 }
@@ -78,7 +117,10 @@ fn render_keeps_shape_of_objects() {
 fn runaway_templates_are_stopped() {
     let t = Templates::new();
     let err = t
-        .render_str("{% for i in range(10000) %}{% for j in range(10000) %}x{% endfor %}{% endfor %}", &ctx())
+        .render_str(
+            "{% for i in range(10000) %}{% for j in range(10000) %}x{% endfor %}{% endfor %}",
+            &ctx(),
+        )
         .unwrap_err();
     assert!(matches!(err, TemplateError::Eval { .. }), "{err:?}");
 }

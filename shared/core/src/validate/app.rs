@@ -4,7 +4,9 @@ use std::collections::BTreeSet;
 
 use super::scope::Scope;
 use super::{check_id, check_url, Report};
-use crate::definition::{AppDefinition, AuthScheme, FieldPath, InputSpec, Pagination, RequestTemplate};
+use crate::definition::{
+    AppDefinition, AuthScheme, FieldPath, InputSpec, Pagination, RequestTemplate,
+};
 use crate::template::{contains_template, Templates};
 
 /// Every problem in an app definition, by path.
@@ -20,9 +22,20 @@ pub fn validate_app(app: &AppDefinition, templates: &Templates) -> Vec<(FieldPat
 
     if let Some(test) = &app.test {
         let path = root.key("test");
-        check_request(templates, &mut report, &path.key("request"), &test.request, &Scope::with_roots(&[]));
+        check_request(
+            templates,
+            &mut report,
+            &path.key("request"),
+            &test.request,
+            &Scope::with_roots(&[]),
+        );
         if let Some(label) = &test.label {
-            Scope::with_roots(&["response"]).check_str(templates, &mut report, &path.key("label"), label);
+            Scope::with_roots(&["response"]).check_str(
+                templates,
+                &mut report,
+                &path.key("label"),
+                label,
+            );
         }
     }
 
@@ -30,13 +43,22 @@ pub fn validate_app(app: &AppDefinition, templates: &Templates) -> Vec<(FieldPat
         let path = root.key("queries").key(name);
         check_id(&mut report, &path, name);
         let scope = input_scope(&mut report, &path.key("inputs"), &query.inputs);
-        check_request(templates, &mut report, &path.key("request"), &query.request, &scope);
+        check_request(
+            templates,
+            &mut report,
+            &path.key("request"),
+            &query.request,
+            &scope,
+        );
         if query.max_pages == 0 {
             report.push(&path.key("max_pages"), "must be at least 1");
         }
         if let Some(p) = &query.pagination {
             if query.items.is_none() {
-                report.push(&path.key("pagination"), "a paginated query needs 'items' (where the list is in each page)");
+                report.push(
+                    &path.key("pagination"),
+                    "a paginated query needs 'items' (where the list is in each page)",
+                );
             }
             check_pagination(&mut report, &path.key("pagination"), p);
         }
@@ -51,10 +73,20 @@ pub fn validate_app(app: &AppDefinition, templates: &Templates) -> Vec<(FieldPat
         let path = root.key("actions").key(name);
         check_id(&mut report, &path, name);
         let scope = input_scope(&mut report, &path.key("inputs"), &action.inputs);
-        check_request(templates, &mut report, &path.key("request"), &action.request, &scope);
+        check_request(
+            templates,
+            &mut report,
+            &path.key("request"),
+            &action.request,
+            &scope,
+        );
     }
 
-    if app.idempotency_header.as_deref().is_some_and(|h| h.trim().is_empty()) {
+    if app
+        .idempotency_header
+        .as_deref()
+        .is_some_and(|h| h.trim().is_empty())
+    {
         report.push(&root.key("idempotency_header"), "must not be empty");
     }
     report.into_problems()
@@ -84,7 +116,10 @@ fn input_scope(report: &mut Report, path: &FieldPath, inputs: &[InputSpec]) -> S
         let mut names = BTreeSet::new();
         for (i, input) in inputs.iter().enumerate() {
             if !names.insert(input.name.clone()) {
-                report.push(&path.index(i).key("name"), format!("duplicate input '{}'", input.name));
+                report.push(
+                    &path.index(i).key("name"),
+                    format!("duplicate input '{}'", input.name),
+                );
             }
         }
         scope.inputs = Some(names);
@@ -104,7 +139,10 @@ pub(crate) fn check_request(
             check_url(report, &path.key("path"), &request.path);
         }
     } else if !request.path.is_empty() && !request.path.starts_with('/') {
-        report.push(&path.key("path"), "must start with '/' (it is relative to the app's base_url)");
+        report.push(
+            &path.key("path"),
+            "must start with '/' (it is relative to the app's base_url)",
+        );
     }
     scope.check_str(t, report, &path.key("path"), &request.path);
     for (name, value) in &request.query {
@@ -112,7 +150,10 @@ pub(crate) fn check_request(
     }
     for (name, value) in &request.headers {
         if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
-            report.push(&path.key("headers").key(name), format!("'{name}' is not a valid header name"));
+            report.push(
+                &path.key("headers").key(name),
+                format!("'{name}' is not a valid header name"),
+            );
         }
         scope.check_str(t, report, &path.key("headers").key(name), value);
     }
@@ -140,7 +181,11 @@ fn check_pagination(report: &mut Report, path: &FieldPath, p: &Pagination) {
                 report.push(&path.key("size"), "must be at least 1");
             }
         }
-        Pagination::Offset { param, limit_param, limit } => {
+        Pagination::Offset {
+            param,
+            limit_param,
+            limit,
+        } => {
             if empty(param) || empty(limit_param) {
                 report.push(path, "'param' and 'limit_param' must not be empty");
             }

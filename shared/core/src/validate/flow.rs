@@ -14,7 +14,11 @@ use crate::template::Templates;
 pub const MIN_POLL_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Every problem in a flow definition, checked against the apps it uses.
-pub fn validate_flow(flow: &FlowDefinition, apps: &AppCatalog, t: &Templates) -> Vec<(FieldPath, String)> {
+pub fn validate_flow(
+    flow: &FlowDefinition,
+    apps: &AppCatalog,
+    t: &Templates,
+) -> Vec<(FieldPath, String)> {
     let mut report = Report::default();
     let root = FieldPath::root();
     check_id(&mut report, &root.key("id"), &flow.id);
@@ -23,7 +27,10 @@ pub fn validate_flow(flow: &FlowDefinition, apps: &AppCatalog, t: &Templates) ->
     }
     for (i, tag) in flow.tags.iter().enumerate() {
         if tag.trim().is_empty() || tag.contains(',') {
-            report.push(&root.key("tags").index(i), "a tag must be non-empty and hold no ','");
+            report.push(
+                &root.key("tags").index(i),
+                "a tag must be non-empty and hold no ','",
+            );
         }
     }
 
@@ -32,7 +39,10 @@ pub fn validate_flow(flow: &FlowDefinition, apps: &AppCatalog, t: &Templates) ->
         let path = root.key("apps").index(i);
         if apps.get(app).is_none() {
             let known: Vec<_> = apps.ids().collect();
-            report.push(&path, format!("unknown app '{app}' (known apps: {})", list(&known)));
+            report.push(
+                &path,
+                format!("unknown app '{app}' (known apps: {})", list(&known)),
+            );
         }
         if !flow_apps.insert(app.as_str()) {
             report.push(&path, format!("app '{app}' is listed twice"));
@@ -54,13 +64,30 @@ pub fn validate_flow(flow: &FlowDefinition, apps: &AppCatalog, t: &Templates) ->
         let path = root.key("blocks").index(i);
         check_id(&mut report, &path.key("id"), &block.id);
         if !block_ids.insert(block.id.as_str()) {
-            report.push(&path.key("id"), format!("duplicate block id '{}'", block.id));
+            report.push(
+                &path.key("id"),
+                format!("duplicate block id '{}'", block.id),
+            );
         }
-        check_trigger(&ctx, t, &mut report, &path.key("trigger"), &block.trigger, &fields);
+        check_trigger(
+            &ctx,
+            t,
+            &mut report,
+            &path.key("trigger"),
+            &block.trigger,
+            &fields,
+        );
         if block.steps.is_empty() {
             report.push(&path.key("steps"), "a block needs at least one step");
         }
-        steps::check_block_steps(&ctx, t, &mut report, &path.key("steps"), &block.steps, &fields);
+        steps::check_block_steps(
+            &ctx,
+            t,
+            &mut report,
+            &path.key("steps"),
+            &block.steps,
+            &fields,
+        );
     }
     report.into_problems()
 }
@@ -74,16 +101,33 @@ pub(crate) struct FlowContext<'a> {
 
 impl FlowContext<'_> {
     /// The app, if the flow lists it and the catalog has it; reports otherwise.
-    pub(crate) fn app(&self, report: &mut Report, path: &FieldPath, id: &str) -> Option<&crate::definition::AppDefinition> {
+    pub(crate) fn app(
+        &self,
+        report: &mut Report,
+        path: &FieldPath,
+        id: &str,
+    ) -> Option<&crate::definition::AppDefinition> {
         if !self.flow_apps.contains(id) {
-            report.push(path, format!("app '{id}' is not among the flow's apps ({})", list(&self.flow_apps.iter().copied().collect::<Vec<_>>())));
+            report.push(
+                path,
+                format!(
+                    "app '{id}' is not among the flow's apps ({})",
+                    list(&self.flow_apps.iter().copied().collect::<Vec<_>>())
+                ),
+            );
             return None;
         }
         self.apps.get(id)
     }
 
     /// Reports a query the app does not define.
-    pub(crate) fn query_exists(&self, report: &mut Report, path: &FieldPath, app: &str, query: &str) -> bool {
+    pub(crate) fn query_exists(
+        &self,
+        report: &mut Report,
+        path: &FieldPath,
+        app: &str,
+        query: &str,
+    ) -> bool {
         let Some(def) = self.app(report, &path.key("app"), app) else {
             return false;
         };
@@ -91,7 +135,13 @@ impl FlowContext<'_> {
             return true;
         }
         let known: Vec<_> = def.queries.keys().map(String::as_str).collect();
-        report.push(&path.key("query"), format!("app '{app}' has no query '{query}' (its queries: {})", list(&known)));
+        report.push(
+            &path.key("query"),
+            format!(
+                "app '{app}' has no query '{query}' (its queries: {})",
+                list(&known)
+            ),
+        );
         false
     }
 }
@@ -115,7 +165,10 @@ fn check_trigger(
     match trigger {
         Trigger::AppEvent { event } => {
             if event.trim().is_empty() || event.contains('/') {
-                report.push(&path.key("event"), "an event name must be non-empty and hold no '/'");
+                report.push(
+                    &path.key("event"),
+                    "an event name must be non-empty and hold no '/'",
+                );
             }
         }
         Trigger::Webhook { app, .. } => {
@@ -129,11 +182,15 @@ fn check_trigger(
         } => {
             ctx.query_exists(report, path, app, query);
             match humantime::parse_duration(interval) {
-                Ok(d) if d < MIN_POLL_INTERVAL => {
-                    report.push(&path.key("interval"), format!("'{interval}' is shorter than the 1 minute minimum"))
-                }
+                Ok(d) if d < MIN_POLL_INTERVAL => report.push(
+                    &path.key("interval"),
+                    format!("'{interval}' is shorter than the 1 minute minimum"),
+                ),
                 Ok(_) => {}
-                Err(e) => report.push(&path.key("interval"), format!("'{interval}' is not a duration like '5m': {e}")),
+                Err(e) => report.push(
+                    &path.key("interval"),
+                    format!("'{interval}' is not a duration like '5m': {e}"),
+                ),
             }
             let mut scope = Scope::with_roots(&["setup", "user"]);
             scope.setup = Some(fields.clone());
@@ -143,10 +200,16 @@ fn check_trigger(
         }
         Trigger::Schedule { cron, timezone } => {
             if let Err(e) = croner::Cron::new(cron).parse() {
-                report.push(&path.key("cron"), format!("'{cron}' is not a valid cron expression: {e}"));
+                report.push(
+                    &path.key("cron"),
+                    format!("'{cron}' is not a valid cron expression: {e}"),
+                );
             }
             if chrono_tz::Tz::from_str(timezone).is_err() {
-                report.push(&path.key("timezone"), format!("'{timezone}' is not an IANA time zone like 'Europe/Paris'"));
+                report.push(
+                    &path.key("timezone"),
+                    format!("'{timezone}' is not an IANA time zone like 'Europe/Paris'"),
+                );
             }
         }
         Trigger::IntegrationCreated | Trigger::Manual => {}

@@ -11,7 +11,12 @@ use crate::definition::{FieldKind, FieldPath, FormField};
 use crate::template::Templates;
 
 /// Checks the form and returns the ids of its fields (what `setup.*` may name).
-pub(crate) fn check_form(ctx: &FlowContext<'_>, t: &Templates, report: &mut Report, path: &FieldPath) -> BTreeSet<String> {
+pub(crate) fn check_form(
+    ctx: &FlowContext<'_>,
+    t: &Templates,
+    report: &mut Report,
+    path: &FieldPath,
+) -> BTreeSet<String> {
     let mut ids = BTreeSet::new();
     let mut located = Vec::new();
     for (p, page) in ctx.flow.setup.pages.iter().enumerate() {
@@ -23,7 +28,10 @@ pub(crate) fn check_form(ctx: &FlowContext<'_>, t: &Templates, report: &mut Repo
             let field_path = page_path.key("fields").index(f);
             check_id(report, &field_path.key("id"), &field.id);
             if !ids.insert(field.id.clone()) {
-                report.push(&field_path.key("id"), format!("duplicate field id '{}'", field.id));
+                report.push(
+                    &field_path.key("id"),
+                    format!("duplicate field id '{}'", field.id),
+                );
             }
             located.push((field_path, field));
         }
@@ -43,19 +51,31 @@ fn check_field(
     field: &FormField,
     ids: &BTreeSet<String>,
 ) {
-    let needs_source = matches!(field.kind, FieldKind::DynamicSelect | FieldKind::FieldMapping);
+    let needs_source = matches!(
+        field.kind,
+        FieldKind::DynamicSelect | FieldKind::FieldMapping
+    );
     let static_options = matches!(field.kind, FieldKind::Select);
     let kind = serde_json::to_value(field.kind).unwrap_or_default();
     let kind = kind.as_str().unwrap_or("field");
 
     if static_options && field.options.as_ref().is_none_or(Vec::is_empty) {
-        report.push(&path.key("options"), format!("a {kind} needs a non-empty 'options' list"));
+        report.push(
+            &path.key("options"),
+            format!("a {kind} needs a non-empty 'options' list"),
+        );
     }
     if needs_source && field.source.is_none() {
-        report.push(&path.key("source"), format!("a {kind} needs a 'source' query"));
+        report.push(
+            &path.key("source"),
+            format!("a {kind} needs a 'source' query"),
+        );
     }
     if field.kind == FieldKind::MultiSelect && field.options.is_none() == field.source.is_none() {
-        report.push(path, "a multi_select needs either 'options' or 'source', not both");
+        report.push(
+            path,
+            "a multi_select needs either 'options' or 'source', not both",
+        );
     }
     if field.kind == FieldKind::Hidden && field.default.is_none() {
         report.push(&path.key("default"), "a hidden field needs a 'default'");
@@ -73,9 +93,15 @@ fn check_field(
 
     for (i, dep) in field.depends_on.iter().enumerate() {
         if dep == &field.id {
-            report.push(&path.key("depends_on").index(i), "a field cannot depend on itself");
+            report.push(
+                &path.key("depends_on").index(i),
+                "a field cannot depend on itself",
+            );
         } else if !ids.contains(dep) {
-            report.push(&path.key("depends_on").index(i), format!("unknown field '{dep}'"));
+            report.push(
+                &path.key("depends_on").index(i),
+                format!("unknown field '{dep}'"),
+            );
         }
     }
 
@@ -109,7 +135,12 @@ fn check_default(report: &mut Report, path: &FieldPath, field: &FormField, defau
         FieldKind::DynamicSelect | FieldKind::Hidden => true,
     };
     if !ok {
-        report.push(path, format!("default {default} does not fit a field of this type (or is not among its options)"));
+        report.push(
+            path,
+            format!(
+                "default {default} does not fit a field of this type (or is not among its options)"
+            ),
+        );
     }
 }
 
@@ -117,7 +148,12 @@ fn check_default(report: &mut Report, path: &FieldPath, field: &FormField, defau
 fn check_cycles(report: &mut Report, fields: &[(FieldPath, &FormField)]) {
     let deps: BTreeMap<&str, Vec<&str>> = fields
         .iter()
-        .map(|(_, f)| (f.id.as_str(), f.depends_on.iter().map(String::as_str).collect()))
+        .map(|(_, f)| {
+            (
+                f.id.as_str(),
+                f.depends_on.iter().map(String::as_str).collect(),
+            )
+        })
         .collect();
     for (path, field) in fields {
         // Depth-first walk from each field, looking for a way back to it.
@@ -125,7 +161,13 @@ fn check_cycles(report: &mut Report, fields: &[(FieldPath, &FormField)]) {
         let mut seen = BTreeSet::new();
         while let Some(next) = stack.pop() {
             if next == field.id && !field.depends_on.iter().any(|d| d == &field.id) {
-                report.push(&path.key("depends_on"), format!("field '{}' depends on itself through other fields", field.id));
+                report.push(
+                    &path.key("depends_on"),
+                    format!(
+                        "field '{}' depends on itself through other fields",
+                        field.id
+                    ),
+                );
                 break;
             }
             if seen.insert(next) {

@@ -31,7 +31,13 @@ impl Scope {
     }
 
     /// Checks every template in `value`, reporting at `path` (and deeper).
-    pub(crate) fn check_value(&self, t: &Templates, report: &mut Report, path: &FieldPath, value: &Value) {
+    pub(crate) fn check_value(
+        &self,
+        t: &Templates,
+        report: &mut Report,
+        path: &FieldPath,
+        value: &Value,
+    ) {
         match value {
             Value::String(s) => self.check_str(t, report, path, s),
             Value::Array(items) => {
@@ -48,7 +54,13 @@ impl Scope {
         }
     }
 
-    pub(crate) fn check_str(&self, t: &Templates, report: &mut Report, path: &FieldPath, source: &str) {
+    pub(crate) fn check_str(
+        &self,
+        t: &Templates,
+        report: &mut Report,
+        path: &FieldPath,
+        source: &str,
+    ) {
         let vars = match t.variables(source) {
             Ok(v) => v,
             Err(e) => return report.push(path, e.to_string()),

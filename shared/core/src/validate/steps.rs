@@ -62,16 +62,27 @@ impl Walker<'_, '_> {
     fn step(&mut self, path: &FieldPath, step: &Step, in_loop: bool) {
         check_id(self.report, &path.key("id"), &step.id);
         if self.earlier.contains(&step.id) {
-            self.report.push(&path.key("id"), format!("duplicate step id '{}' (ids are unique in a block)", step.id));
+            self.report.push(
+                &path.key("id"),
+                format!(
+                    "duplicate step id '{}' (ids are unique in a block)",
+                    step.id
+                ),
+            );
         }
         let kinds = step.kinds();
         let scope = self.scope(in_loop);
         match kinds.as_slice() {
-            [] => self.report.push(path, format!("a step needs one of: {STEP_KINDS}")),
+            [] => self
+                .report
+                .push(path, format!("a step needs one of: {STEP_KINDS}")),
             [kind] => self.kind(path, *kind, &scope, in_loop),
             many => {
                 let names: Vec<_> = many.iter().map(|k| k.name()).collect();
-                self.report.push(path, format!("a step has exactly one kind, found {}", names.join(" and ")));
+                self.report.push(
+                    path,
+                    format!("a step has exactly one kind, found {}", names.join(" and ")),
+                );
             }
         }
         self.earlier.insert(step.id.clone());
@@ -88,7 +99,8 @@ impl Walker<'_, '_> {
                     self.values(&path.key("input"), &q.input, scope);
                 }
                 if q.max_pages == Some(0) {
-                    self.report.push(&path.key("max_pages"), "must be at least 1");
+                    self.report
+                        .push(&path.key("max_pages"), "must be at least 1");
                 }
             }
             StepKind::Action(a) => {
@@ -97,12 +109,19 @@ impl Walker<'_, '_> {
                     .app(self.report, &path.key("app"), &a.app)
                     .map(|app| (app.actions.get(&a.action), app));
                 match def {
-                    Some((Some(action), _)) => self.inputs(&path.key("input"), &a.input, &action.inputs, scope),
+                    Some((Some(action), _)) => {
+                        self.inputs(&path.key("input"), &a.input, &action.inputs, scope)
+                    }
                     Some((None, app)) => {
                         let known: Vec<_> = app.actions.keys().map(String::as_str).collect();
                         self.report.push(
                             &path.key("action"),
-                            format!("app '{}' has no action '{}' (its actions: {})", a.app, a.action, list(&known)),
+                            format!(
+                                "app '{}' has no action '{}' (its actions: {})",
+                                a.app,
+                                a.action,
+                                list(&known)
+                            ),
                         );
                         self.values(&path.key("input"), &a.input, scope);
                     }
@@ -126,7 +145,10 @@ impl Walker<'_, '_> {
             }
             StepKind::Condition(c) => {
                 if c.branches.is_empty() {
-                    self.report.push(&path.key("branches"), "a condition needs at least one branch");
+                    self.report.push(
+                        &path.key("branches"),
+                        "a condition needs at least one branch",
+                    );
                 }
                 for (b, branch) in c.branches.iter().enumerate() {
                     let bpath = path.key("branches").index(b);
@@ -137,19 +159,28 @@ impl Walker<'_, '_> {
             }
             StepKind::Loop(l) => {
                 match (&l.for_each, &l.do_while) {
-                    (Some(items), None) => scope.check_value(self.t, self.report, &path.key("for_each"), items),
+                    (Some(items), None) => {
+                        scope.check_value(self.t, self.report, &path.key("for_each"), items)
+                    }
                     (None, Some(_)) => {
                         if l.max_iterations.is_none() {
-                            self.report.push(&path.key("max_iterations"), "a while loop needs 'max_iterations' so it always ends");
+                            self.report.push(
+                                &path.key("max_iterations"),
+                                "a while loop needs 'max_iterations' so it always ends",
+                            );
                         }
                     }
-                    _ => self.report.push(&path, "a loop needs either 'for_each' or 'while'"),
+                    _ => self
+                        .report
+                        .push(&path, "a loop needs either 'for_each' or 'while'"),
                 }
                 if l.max_iterations == Some(0) {
-                    self.report.push(&path.key("max_iterations"), "must be at least 1");
+                    self.report
+                        .push(&path.key("max_iterations"), "must be at least 1");
                 }
                 if l.steps.is_empty() {
-                    self.report.push(&path.key("steps"), "a loop needs at least one step");
+                    self.report
+                        .push(&path.key("steps"), "a loop needs at least one step");
                 }
                 self.steps(&path.key("steps"), &l.steps, true);
                 // The condition is checked after an iteration, so it sees the body's steps.
@@ -159,11 +190,15 @@ impl Walker<'_, '_> {
                 }
             }
             StepKind::Wait(w) => match humantime::parse_duration(&w.duration) {
-                Ok(d) if d.is_zero() || d > MAX_WAIT => {
-                    self.report.push(&path.key("duration"), "must be more than zero and at most 30 days")
-                }
+                Ok(d) if d.is_zero() || d > MAX_WAIT => self.report.push(
+                    &path.key("duration"),
+                    "must be more than zero and at most 30 days",
+                ),
                 Ok(_) => {}
-                Err(e) => self.report.push(&path.key("duration"), format!("'{}' is not a duration like '10m': {e}", w.duration)),
+                Err(e) => self.report.push(
+                    &path.key("duration"),
+                    format!("'{}' is not a duration like '10m': {e}", w.duration),
+                ),
             },
             StepKind::Abort(a) => {
                 scope.check_str(self.t, self.report, &path.key("reason"), &a.reason);
@@ -178,7 +213,13 @@ impl Walker<'_, '_> {
     }
 
     /// Checks input values, and against the declared inputs when there are any.
-    fn inputs(&mut self, path: &FieldPath, given: &BTreeMap<String, Value>, declared: &[InputSpec], scope: &Scope) {
+    fn inputs(
+        &mut self,
+        path: &FieldPath,
+        given: &BTreeMap<String, Value>,
+        declared: &[InputSpec],
+        scope: &Scope,
+    ) {
         self.values(path, given, scope);
         if declared.is_empty() {
             return;
@@ -186,12 +227,16 @@ impl Walker<'_, '_> {
         for name in given.keys() {
             if !declared.iter().any(|d| &d.name == name) {
                 let known: Vec<_> = declared.iter().map(|d| d.name.as_str()).collect();
-                self.report.push(&path.key(name), format!("unknown input '{name}' (inputs: {})", list(&known)));
+                self.report.push(
+                    &path.key(name),
+                    format!("unknown input '{name}' (inputs: {})", list(&known)),
+                );
             }
         }
         for d in declared.iter().filter(|d| d.required) {
             if !given.contains_key(&d.name) {
-                self.report.push(path, format!("missing required input '{}'", d.name));
+                self.report
+                    .push(path, format!("missing required input '{}'", d.name));
             }
         }
     }
@@ -204,13 +249,20 @@ impl Walker<'_, '_> {
             let cpath = path.index(i);
             scope.check_value(self.t, self.report, &cpath.key("left"), &c.left);
             match (&c.right, c.op.is_unary()) {
-                (Some(_), true) => self.report.push(&cpath.key("right"), format!("'{}' takes no 'right'", op_name(c.op))),
-                (None, false) => self.report.push(&cpath, format!("'{}' needs a 'right' value", op_name(c.op))),
+                (Some(_), true) => self.report.push(
+                    &cpath.key("right"),
+                    format!("'{}' takes no 'right'", op_name(c.op)),
+                ),
+                (None, false) => self
+                    .report
+                    .push(&cpath, format!("'{}' needs a 'right' value", op_name(c.op))),
                 (Some(right), false) => {
                     scope.check_value(self.t, self.report, &cpath.key("right"), right);
-                    let is_list_or_template = right.is_array() || right.as_str().is_some_and(contains_template);
+                    let is_list_or_template =
+                        right.is_array() || right.as_str().is_some_and(contains_template);
                     if matches!(c.op, Operator::In | Operator::NotIn) && !is_list_or_template {
-                        self.report.push(&cpath.key("right"), "'in' and 'not_in' need a list");
+                        self.report
+                            .push(&cpath.key("right"), "'in' and 'not_in' need a list");
                     }
                 }
                 (None, true) => {}

@@ -26,19 +26,29 @@ fn flow_problems(text: &str) -> Vec<Problem> {
         Ok(f) => f,
         Err(p) => return p,
     };
-    flow.locate(validate_flow(&flow.definition, &example_apps(), &Templates::new()))
+    flow.locate(validate_flow(
+        &flow.definition,
+        &example_apps(),
+        &Templates::new(),
+    ))
 }
 
 fn assert_problem(problems: &[Problem], path: &str, needle: &str) {
     assert!(
-        problems.iter().any(|p| p.path == path && p.message.contains(needle)),
+        problems
+            .iter()
+            .any(|p| p.path == path && p.message.contains(needle)),
         "expected a problem at {path} containing '{needle}', got {problems:#?}"
     );
 }
 
 #[test]
 fn shipped_examples_are_valid() {
-    for name in ["contacts-to-mailbird", "unsubscribes-to-acme", "daily-digest"] {
+    for name in [
+        "contacts-to-mailbird",
+        "unsubscribes-to-acme",
+        "daily-digest",
+    ] {
         let text = std::fs::read_to_string(format!("{EXAMPLES}/flows/{name}.yaml")).unwrap();
         let problems = flow_problems(&text);
         assert!(problems.is_empty(), "{name}: {problems:#?}");
@@ -53,8 +63,15 @@ fn unknown_step_reference_names_path_and_line() {
         "{FLOW_HEAD}blocks:\n  - id: b\n    trigger: {{type: manual}}\n    steps:\n      - id: one\n        action:\n          app: acme\n          action: add_note\n          input:\n            contact_id: \"{{{{ steps.lookup.output.id }}}}\"\n            text: hi\n"
     );
     let problems = flow_problems(&text);
-    assert_problem(&problems, "blocks[0].steps[0].action.input.contact_id", "unknown variable 'steps.lookup'");
-    let p = problems.iter().find(|p| p.path.ends_with("contact_id")).unwrap();
+    assert_problem(
+        &problems,
+        "blocks[0].steps[0].action.input.contact_id",
+        "unknown variable 'steps.lookup'",
+    );
+    let p = problems
+        .iter()
+        .find(|p| p.path.ends_with("contact_id"))
+        .unwrap();
     assert_eq!(p.line, Some(13));
 }
 
@@ -63,7 +80,11 @@ fn later_steps_are_not_visible_to_earlier_ones() {
     let text = format!(
         "{FLOW_HEAD}blocks:\n  - id: b\n    trigger: {{type: manual}}\n    steps:\n      - id: first\n        abort: {{reason: \"{{{{ steps.second.output }}}}\"}}\n      - id: second\n        abort: {{reason: x}}\n"
     );
-    assert_problem(&flow_problems(&text), "blocks[0].steps[0].abort.reason", "no earlier step has id 'second'");
+    assert_problem(
+        &flow_problems(&text),
+        "blocks[0].steps[0].abort.reason",
+        "no earlier step has id 'second'",
+    );
 }
 
 #[test]
@@ -72,10 +93,26 @@ fn unknown_app_query_action_and_field() {
         "{FLOW_HEAD}blocks:\n  - id: b\n    trigger: {{type: manual}}\n    steps:\n      - id: a\n        query: {{app: nope, query: x}}\n      - id: b\n        query: {{app: acme, query: nope}}\n      - id: c\n        action: {{app: acme, action: nope}}\n      - id: d\n        abort: {{reason: \"{{{{ setup.missing }}}}\"}}\n"
     );
     let problems = flow_problems(&text);
-    assert_problem(&problems, "blocks[0].steps[0].query.app", "not among the flow's apps");
-    assert_problem(&problems, "blocks[0].steps[1].query.query", "has no query 'nope'");
-    assert_problem(&problems, "blocks[0].steps[2].action.action", "has no action 'nope'");
-    assert_problem(&problems, "blocks[0].steps[3].abort.reason", "no field 'missing'");
+    assert_problem(
+        &problems,
+        "blocks[0].steps[0].query.app",
+        "not among the flow's apps",
+    );
+    assert_problem(
+        &problems,
+        "blocks[0].steps[1].query.query",
+        "has no query 'nope'",
+    );
+    assert_problem(
+        &problems,
+        "blocks[0].steps[2].action.action",
+        "has no action 'nope'",
+    );
+    assert_problem(
+        &problems,
+        "blocks[0].steps[3].abort.reason",
+        "no field 'missing'",
+    );
 }
 
 #[test]
@@ -95,8 +132,16 @@ fn unbounded_loop_and_bad_durations() {
         "{FLOW_HEAD}blocks:\n  - id: b\n    trigger: {{type: manual}}\n    steps:\n      - id: l\n        loop:\n          while: [{{left: 1, op: eq, right: 1}}]\n          steps:\n            - id: w\n              wait: {{duration: soon}}\n"
     );
     let problems = flow_problems(&text);
-    assert_problem(&problems, "blocks[0].steps[0].loop.max_iterations", "needs 'max_iterations'");
-    assert_problem(&problems, "blocks[0].steps[0].loop.steps[0].wait.duration", "not a duration");
+    assert_problem(
+        &problems,
+        "blocks[0].steps[0].loop.max_iterations",
+        "needs 'max_iterations'",
+    );
+    assert_problem(
+        &problems,
+        "blocks[0].steps[0].loop.steps[0].wait.duration",
+        "not a duration",
+    );
 }
 
 #[test]
@@ -104,7 +149,11 @@ fn item_is_only_known_inside_loops() {
     let text = format!(
         "{FLOW_HEAD}blocks:\n  - id: b\n    trigger: {{type: manual}}\n    steps:\n      - id: a\n        abort: {{reason: \"{{{{ item.x }}}}\"}}\n"
     );
-    assert_problem(&flow_problems(&text), "blocks[0].steps[0].abort.reason", "unknown variable 'item'");
+    assert_problem(
+        &flow_problems(&text),
+        "blocks[0].steps[0].abort.reason",
+        "unknown variable 'item'",
+    );
 }
 
 #[test]
@@ -123,7 +172,11 @@ fn template_syntax_errors_are_reported() {
     let text = format!(
         "{FLOW_HEAD}blocks:\n  - id: b\n    trigger: {{type: manual}}\n    steps:\n      - id: a\n        abort: {{reason: \"{{{{ trigger.x | }}}}\"}}\n"
     );
-    assert_problem(&flow_problems(&text), "blocks[0].steps[0].abort.reason", "does not parse");
+    assert_problem(
+        &flow_problems(&text),
+        "blocks[0].steps[0].abort.reason",
+        "does not parse",
+    );
 }
 
 #[test]
@@ -132,11 +185,31 @@ fn form_problems() {
         "{FLOW_HEAD}setup:\n  pages:\n    - title: P\n      fields:\n        - {{id: a, type: dynamic_select, depends_on: [b], source: {{app: mailbird, query: nope, value: id, label: name}}}}\n        - {{id: b, type: select, depends_on: [a]}}\n        - {{id: c, type: hidden}}\n        - {{id: d, type: number, default: ten}}\nblocks:\n  - id: x\n    trigger: {{type: manual}}\n    steps: [{{id: s, abort: {{reason: r}}}}]\n"
     );
     let problems = flow_problems(&text);
-    assert_problem(&problems, "setup.pages[0].fields[0].source.query", "has no query 'nope'");
-    assert_problem(&problems, "setup.pages[0].fields[1].options", "needs a non-empty 'options'");
-    assert_problem(&problems, "setup.pages[0].fields[0].depends_on", "depends on itself through other fields");
-    assert_problem(&problems, "setup.pages[0].fields[2].default", "needs a 'default'");
-    assert_problem(&problems, "setup.pages[0].fields[3].default", "does not fit");
+    assert_problem(
+        &problems,
+        "setup.pages[0].fields[0].source.query",
+        "has no query 'nope'",
+    );
+    assert_problem(
+        &problems,
+        "setup.pages[0].fields[1].options",
+        "needs a non-empty 'options'",
+    );
+    assert_problem(
+        &problems,
+        "setup.pages[0].fields[0].depends_on",
+        "depends on itself through other fields",
+    );
+    assert_problem(
+        &problems,
+        "setup.pages[0].fields[2].default",
+        "needs a 'default'",
+    );
+    assert_problem(
+        &problems,
+        "setup.pages[0].fields[3].default",
+        "does not fit",
+    );
 }
 
 #[test]
@@ -145,8 +218,16 @@ fn declared_inputs_are_enforced() {
         "{FLOW_HEAD}blocks:\n  - id: b\n    trigger: {{type: manual}}\n    steps:\n      - id: a\n        action: {{app: acme, action: add_note, input: {{text: hi, colour: red}}}}\n"
     );
     let problems = flow_problems(&text);
-    assert_problem(&problems, "blocks[0].steps[0].action.input", "missing required input 'contact_id'");
-    assert_problem(&problems, "blocks[0].steps[0].action.input.colour", "unknown input 'colour'");
+    assert_problem(
+        &problems,
+        "blocks[0].steps[0].action.input",
+        "missing required input 'contact_id'",
+    );
+    assert_problem(
+        &problems,
+        "blocks[0].steps[0].action.input.colour",
+        "unknown input 'colour'",
+    );
 }
 
 #[test]
