@@ -1,1 +1,4 @@
+//! Shared pieces of the test suites: the mock apps that stand in for Acme, Mailbird
+//! and Chatter in the walk-through, the end-to-end tests and the benchmarks.
 
+pub mod mock_apps;

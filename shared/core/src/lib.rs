@@ -10,3 +10,4 @@ pub use catalog::AppCatalog;
 pub mod credentials;
 pub mod engine;
 pub mod outbound;
+pub mod schema;

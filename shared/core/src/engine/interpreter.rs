@@ -484,7 +484,11 @@ impl Engine {
                     .max(0) as u64,
                 iteration,
                 requests: Vec::new(),
-                message: Some(format!("{iterations} iterations")),
+                message: Some(if iterations == 1 {
+                    "1 iteration".to_string()
+                } else {
+                    format!("{iterations} iterations")
+                }),
                 error: None,
             },
         );

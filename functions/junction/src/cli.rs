@@ -1,0 +1,78 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Junction: an embedded integration platform. Validate app and flow definitions and
+/// run a flow's block locally against real endpoints.
+#[derive(Debug, Parser)]
+#[command(name = "junction", version, about, propagate_version = true)]
+pub struct Cli {
+    /// Print machine-readable JSON instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check app and flow definitions (files or folders) and print every problem.
+    Validate {
+        /// Definition files (YAML or JSON) or folders to search for them.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Run one block of a flow once, locally, and print its step log.
+    Run(RunArgs),
+    /// Print the JSON Schema of app or flow documents.
+    Schema {
+        #[arg(value_enum)]
+        kind: SchemaKind,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SchemaKind {
+    App,
+    Flow,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// The flow definition.
+    pub flow: PathBuf,
+    /// App definitions the flow uses (files or folders).
+    #[arg(long = "app", required = true)]
+    pub apps: Vec<PathBuf>,
+    /// The block to run; optional when the flow has one block.
+    #[arg(long)]
+    pub block: Option<String>,
+    /// Trigger payload: a JSON file, `-` for standard input, or inline JSON.
+    #[arg(long, default_value = "{}")]
+    pub trigger: String,
+    /// Setup values: a JSON file or inline JSON; form defaults fill the gaps.
+    #[arg(long, default_value = "{}")]
+    pub setup: String,
+    /// An account for an app, as APP=FILE (JSON credentials; refreshed OAuth tokens
+    /// are written back to FILE).
+    #[arg(long = "account", value_name = "APP=FILE")]
+    pub accounts: Vec<String>,
+    /// The user the run is for.
+    #[arg(long, default_value = "local-user")]
+    pub user: String,
+    /// Networks outbound calls may reach although internal (e.g. 127.0.0.1 for a
+    /// local mock). Without it, loopback and private addresses are refused.
+    #[arg(long = "allow-network", value_name = "IP_OR_CIDR")]
+    pub allow: Vec<String>,
+    /// Sleep through wait steps up to this long; longer waits stop the run as waiting.
+    #[arg(long, default_value = "60s", value_parser = humantime_duration)]
+    pub max_wait: std::time::Duration,
+}
+
+fn humantime_duration(raw: &str) -> Result<std::time::Duration, String> {
+    raw.parse::<humantime::Duration>()
+        .map(Into::into)
+        .map_err(|e| format!("'{raw}' is not a duration like 30s or 5m: {e}"))
+}

@@ -1,0 +1,198 @@
+//! The mock mailing-list app: OAuth 2.0 token endpoint with rotating refresh tokens,
+//! bearer auth, cursor pagination, idempotent member creation.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+use super::{MockState, MAILBIRD_CLIENT_ID, MAILBIRD_CLIENT_SECRET};
+
+/// Items per page, small so pagination shows in the walk-through.
+const PAGE: usize = 2;
+
+pub fn router() -> Router<Arc<MockState>> {
+    Router::new()
+        .route("/oauth/token", post(token))
+        .route("/api/account", get(account))
+        .route("/api/lists", get(lists))
+        .route("/api/lists/{list}/members", get(members).post(add_member))
+        .route("/api/lists/{list}/members/{member}", get(member))
+        .route("/api/lists/{list}/merge-fields", get(merge_fields))
+}
+
+fn authorized(s: &MockState, headers: &HeaderMap) -> Result<(), Response> {
+    let expected = format!("Bearer {}", s.tokens.lock().unwrap().0);
+    s.require(headers, "authorization", &expected)
+}
+
+async fn token(
+    State(s): State<Arc<MockState>>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    s.seen();
+    let client_ok = form.get("client_id").map(String::as_str) == Some(MAILBIRD_CLIENT_ID)
+        && form.get("client_secret").map(String::as_str) == Some(MAILBIRD_CLIENT_SECRET);
+    if !client_ok {
+        return (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"error": "invalid_client"})),
+        )
+            .into_response();
+    }
+    if form.get("grant_type").map(String::as_str) != Some("refresh_token") {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error": "unsupported_grant_type"})),
+        )
+            .into_response();
+    }
+    let mut tokens = s.tokens.lock().unwrap();
+    if form.get("refresh_token") != Some(&tokens.1) {
+        return (StatusCode::BAD_REQUEST, Json(json!({"error": "invalid_grant", "error_description": "refresh token is not valid"}))).into_response();
+    }
+    // Rotation: the old refresh token stops working once a new one is issued.
+    let generation = tokens.2 + 1;
+    *tokens = (
+        format!("mb-access-{generation}"),
+        format!("mb-refresh-{generation}"),
+        generation,
+    );
+    s.count(|st| st.token_refreshes += 1);
+    Json(json!({"access_token": tokens.0, "refresh_token": tokens.1, "expires_in": 3600, "token_type": "bearer"})).into_response()
+}
+
+async fn account(State(s): State<Arc<MockState>>, headers: HeaderMap) -> Response {
+    if let Err(r) = authorized(&s, &headers) {
+        return r;
+    }
+    Json(json!({"account_name": "Demo Newsletter Co"})).into_response()
+}
+
+/// One cursor page of `items`: the cursor is the index of the next item.
+fn page(items: &[Value], cursor: Option<&String>, size: usize) -> (Vec<Value>, Value) {
+    let start: usize = cursor.and_then(|c| c.parse().ok()).unwrap_or(0);
+    let end = (start + size).min(items.len());
+    let next = if end < items.len() {
+        json!(end.to_string())
+    } else {
+        Value::Null
+    };
+    (items.get(start..end).unwrap_or_default().to_vec(), next)
+}
+
+async fn lists(
+    State(s): State<Arc<MockState>>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    if let Err(r) = authorized(&s, &headers) {
+        return r;
+    }
+    let (items, next) = page(&s.lists, q.get("cursor"), PAGE);
+    Json(json!({"lists": items, "next_cursor": next})).into_response()
+}
+
+fn known_list(s: &MockState, list: &str) -> Result<(), Response> {
+    if s.lists.iter().any(|l| l["id"] == list) {
+        Ok(())
+    } else {
+        Err((
+            StatusCode::NOT_FOUND,
+            Json(json!({"error": format!("no list {list}")})),
+        )
+            .into_response())
+    }
+}
+
+async fn members(
+    State(s): State<Arc<MockState>>,
+    headers: HeaderMap,
+    Path(list): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    if let Err(r) = authorized(&s, &headers).and_then(|_| known_list(&s, &list)) {
+        return r;
+    }
+    let all = s.members.lock().unwrap();
+    let matching: Vec<Value> = all
+        .get(&list)
+        .into_iter()
+        .flatten()
+        .filter(|m| q.get("status").is_none_or(|st| m["status"] == st.as_str()))
+        .cloned()
+        .collect();
+    let (items, next) = page(&matching, q.get("cursor"), PAGE);
+    Json(json!({"members": items, "next_cursor": next})).into_response()
+}
+
+async fn member(
+    State(s): State<Arc<MockState>>,
+    headers: HeaderMap,
+    Path((list, id)): Path<(String, String)>,
+) -> Response {
+    if let Err(r) = authorized(&s, &headers).and_then(|_| known_list(&s, &list)) {
+        return r;
+    }
+    let all = s.members.lock().unwrap();
+    match all
+        .get(&list)
+        .into_iter()
+        .flatten()
+        .find(|m| m["id"] == id.as_str())
+    {
+        Some(m) => Json(m.clone()).into_response(),
+        None => (
+            StatusCode::NOT_FOUND,
+            Json(json!({"error": format!("no member {id}")})),
+        )
+            .into_response(),
+    }
+}
+
+async fn merge_fields(
+    State(s): State<Arc<MockState>>,
+    headers: HeaderMap,
+    Path(list): Path<String>,
+) -> Response {
+    if let Err(r) = authorized(&s, &headers).and_then(|_| known_list(&s, &list)) {
+        return r;
+    }
+    Json(json!({"merge_fields": [{"tag": "FNAME", "name": "First name"}, {"tag": "LNAME", "name": "Last name"}, {"tag": "COMPANY", "name": "Company"}]})).into_response()
+}
+
+async fn add_member(
+    State(s): State<Arc<MockState>>,
+    headers: HeaderMap,
+    Path(list): Path<String>,
+    Json(body): Json<Value>,
+) -> Response {
+    if let Err(r) = authorized(&s, &headers).and_then(|_| known_list(&s, &list)) {
+        return r;
+    }
+    if let Some(previous) = s.replay(&headers) {
+        return (StatusCode::OK, Json(previous)).into_response();
+    }
+    let Some(email) = body["email_address"].as_str().filter(|e| e.contains('@')) else {
+        return (StatusCode::BAD_REQUEST, Json(json!({"title": "Invalid Resource", "detail": "email_address must be an email address"}))).into_response();
+    };
+    let mut all = s.members.lock().unwrap();
+    let members = all.entry(list.clone()).or_default();
+    let member = json!({
+        "id": format!("m_{}", members.len() + 1),
+        "email_address": email,
+        "status": body["status"].as_str().unwrap_or("subscribed"),
+        "merge_fields": body["merge_fields"],
+        "tags": body["tags"],
+        "list_id": list,
+    });
+    members.push(member.clone());
+    s.remember(&headers, &member);
+    s.count(|st| st.members_created += 1);
+    Json(member).into_response()
+}

@@ -1,0 +1,133 @@
+//! The mock apps' in-memory data, counters and auth checks.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+/// Calls the mock apps have served, by kind, so tests can check effects happened once.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Stats {
+    pub requests: u64,
+    pub unauthorized: u64,
+    pub token_refreshes: u64,
+    pub members_created: u64,
+    pub idempotent_replays: u64,
+    pub notes_created: u64,
+    pub contacts_updated: u64,
+    pub messages_posted: u64,
+}
+
+pub struct MockState {
+    pub contacts: Mutex<Vec<Value>>,
+    pub lists: Vec<Value>,
+    pub members: Mutex<HashMap<String, Vec<Value>>>,
+    pub messages: Mutex<Vec<Value>>,
+    pub notes: Mutex<Vec<Value>>,
+    /// Current Mailbird (access token, refresh token, generation).
+    pub tokens: Mutex<(String, String, u64)>,
+    /// Idempotency key → the response first given for it.
+    pub idempotency: Mutex<HashMap<String, Value>>,
+    counters: Mutex<Stats>,
+    requests: AtomicU64,
+}
+
+impl MockState {
+    /// Demo data: 120 Acme contacts, three Mailbird lists with members, a few users.
+    pub fn seeded() -> Self {
+        let plans = ["free", "pro", "team"];
+        let contacts = (1..=120)
+            .map(|i| {
+                json!({
+                    "id": format!("c_{i}"),
+                    "email": format!("person{i}@example.com"),
+                    "first_name": format!("Person{i}"),
+                    "last_name": "Example",
+                    "plan": plans[i % 3],
+                    "created_at": format!("2026-11-{:02}T09:00:00Z", 1 + i % 28),
+                })
+            })
+            .collect();
+        let lists = vec![
+            json!({"id": "list_news", "name": "Newsletter"}),
+            json!({"id": "list_product", "name": "Product updates"}),
+            json!({"id": "list_events", "name": "Events"}),
+        ];
+        let mut members = HashMap::new();
+        members.insert(
+            "list_news".to_string(),
+            (1..=7)
+                .map(|i| json!({"id": format!("m_seed{i}"), "email_address": format!("person{i}@example.com"), "status": if i % 2 == 0 { "unsubscribed" } else { "subscribed" }}))
+                .collect(),
+        );
+        Self {
+            contacts: Mutex::new(contacts),
+            lists,
+            members: Mutex::new(members),
+            messages: Mutex::new(Vec::new()),
+            notes: Mutex::new(Vec::new()),
+            tokens: Mutex::new((
+                "mb-access-0".into(),
+                super::MAILBIRD_FIRST_REFRESH.into(),
+                1,
+            )),
+            idempotency: Mutex::new(HashMap::new()),
+            counters: Mutex::new(Stats::default()),
+            requests: AtomicU64::new(0),
+        }
+    }
+
+    pub fn stats(&self) -> Stats {
+        let mut s = self.counters.lock().unwrap().clone();
+        s.requests = self.requests.load(Ordering::Relaxed);
+        s
+    }
+
+    pub fn count(&self, f: impl FnOnce(&mut Stats)) {
+        f(&mut self.counters.lock().unwrap());
+    }
+
+    pub fn seen(&self) {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Checks a header against the expected secret; a 401 otherwise.
+    pub fn require(&self, headers: &HeaderMap, name: &str, expected: &str) -> Result<(), Response> {
+        self.seen();
+        let given = headers.get(name).and_then(|v| v.to_str().ok());
+        if given == Some(expected) {
+            Ok(())
+        } else {
+            self.count(|s| s.unauthorized += 1);
+            Err((
+                StatusCode::UNAUTHORIZED,
+                Json(json!({"error": "unauthorized"})),
+            )
+                .into_response())
+        }
+    }
+
+    /// The response stored for an idempotency key, if this key was seen before.
+    pub fn replay(&self, headers: &HeaderMap) -> Option<Value> {
+        let key = headers.get("idempotency-key")?.to_str().ok()?;
+        let found = self.idempotency.lock().unwrap().get(key).cloned();
+        if found.is_some() {
+            self.count(|s| s.idempotent_replays += 1);
+        }
+        found
+    }
+
+    pub fn remember(&self, headers: &HeaderMap, response: &Value) {
+        if let Some(key) = headers.get("idempotency-key").and_then(|v| v.to_str().ok()) {
+            self.idempotency
+                .lock()
+                .unwrap()
+                .insert(key.to_string(), response.clone());
+        }
+    }
+}
