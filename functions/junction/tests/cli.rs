@@ -1,0 +1,226 @@
+//! The `junction` binary as a user runs it: exit codes, readable and JSON output, and
+//! a walk-through run against the mock apps.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use junction_tests::mock_apps::MockApps;
+
+const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples");
+
+async fn junction(args: &[&str]) -> Output {
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_junction"))
+        .args(args)
+        .output()
+        .await
+        .expect("the junction binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Copies the examples into `dir`, pointing the apps at `mock_url`.
+fn examples_for(dir: &Path, mock_url: &str) -> PathBuf {
+    let root = dir.join("examples");
+    for sub in ["apps", "flows", "accounts", "payloads", "setup"] {
+        std::fs::create_dir_all(root.join(sub)).unwrap();
+        for entry in std::fs::read_dir(format!("{EXAMPLES}/{sub}")).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path)
+                .unwrap()
+                .replace("http://127.0.0.1:4010", mock_url);
+            std::fs::write(root.join(sub).join(path.file_name().unwrap()), text).unwrap();
+        }
+    }
+    root
+}
+
+#[tokio::test]
+async fn validate_accepts_the_examples() {
+    let out = junction(&["validate", EXAMPLES]).await;
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    assert!(
+        stdout(&out).contains("3 apps and 3 flows checked: no problems."),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[tokio::test]
+async fn validate_reports_file_line_and_path_and_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let flow = std::fs::read_to_string(format!("{EXAMPLES}/flows/daily-digest.yaml")).unwrap();
+    let broken = dir.path().join("digest.yaml");
+    std::fs::write(&broken, flow.replace("Europe/Paris", "Europe/Nowhere")).unwrap();
+    let apps = format!("{EXAMPLES}/apps");
+    let out = junction(&["validate", &apps, broken.to_str().unwrap()]).await;
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(
+        text.contains(&format!(
+            "{}:29: blocks[0].trigger.timezone: 'Europe/Nowhere' is not an IANA time zone",
+            broken.display()
+        )),
+        "{text}"
+    );
+
+    let out = junction(&["validate", "--json", &apps, broken.to_str().unwrap()]).await;
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["ok"], false);
+    assert_eq!(report["problems"], 1);
+}
+
+#[tokio::test]
+async fn run_executes_a_block_and_writes_rotated_tokens_back() {
+    let mock = MockApps::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ex = examples_for(dir.path(), &mock.url());
+    let p = |s: &str| ex.join(s).to_string_lossy().into_owned();
+    let account = p("accounts/mailbird.json");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&account, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let args = [
+        "run",
+        &p("flows/contacts-to-mailbird.yaml"),
+        "--app",
+        &p("apps"),
+        "--block",
+        "new_contact",
+        "--trigger",
+        &p("payloads/contact-created.json"),
+        "--setup",
+        &p("setup/contacts-to-mailbird.json"),
+        "--account",
+        &format!("acme={}", p("accounts/acme.json")),
+        "--account",
+        &format!("mailbird={account}"),
+        "--allow-network",
+        "127.0.0.1",
+    ];
+    let out = junction(&args).await;
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("✓ subscribe") && text.contains("succeeded · 2 tasks"),
+        "{text}"
+    );
+    assert!(!text.contains("mb-access"), "tokens never print: {text}");
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&account).unwrap()).unwrap();
+    assert_eq!(saved["refresh_token"], "mb-refresh-2");
+    assert_eq!(saved["client_id"], "junction-demo");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&account).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+
+    // JSON output carries the whole run record.
+    let mut json_args = args.to_vec();
+    json_args.push("--json");
+    let out = junction(&json_args).await;
+    let run: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(run["status"], "succeeded");
+    assert_eq!(run["tasks"], 2);
+    assert_eq!(mock.state.stats().members_created, 2);
+}
+
+#[tokio::test]
+async fn run_refuses_local_addresses_unless_allowed() {
+    let mock = MockApps::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ex = examples_for(dir.path(), &mock.url());
+    let p = |s: &str| ex.join(s).to_string_lossy().into_owned();
+    let out = junction(&[
+        "run",
+        &p("flows/contacts-to-mailbird.yaml"),
+        "--app",
+        &p("apps"),
+        "--block",
+        "resync_one",
+        "--trigger",
+        r#"{"email": "person1@example.com"}"#,
+        "--setup",
+        &p("setup/contacts-to-mailbird.json"),
+        "--account",
+        &format!("acme={}", p("accounts/acme.json")),
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("internal address"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(mock.state.stats().requests, 0);
+}
+
+#[tokio::test]
+async fn bad_arguments_say_what_to_do() {
+    let flow = format!("{EXAMPLES}/flows/contacts-to-mailbird.yaml");
+    let apps = format!("{EXAMPLES}/apps");
+    let out = junction(&[
+        "run",
+        &flow,
+        "--app",
+        &apps,
+        "--block",
+        "new_contact",
+        "--account",
+        "mailbird",
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("must look like APP=FILE"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = junction(&["run", &flow, "--app", &apps]).await;
+    assert!(
+        stderr(&out).contains("choose one with --block (new_contact, initial_sync, resync_one)"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = junction(&[
+        "run",
+        &flow,
+        "--app",
+        &apps,
+        "--block",
+        "new_contact",
+        "--trigger",
+        "{not json",
+    ])
+    .await;
+    assert!(
+        stderr(&out).contains("--trigger is not valid JSON"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[tokio::test]
+async fn schema_prints_json_schema() {
+    let out = junction(&["schema", "flow"]).await;
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(schema["title"], "FlowDefinition");
+}
