@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use chrono::Utc;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use super::calls::StepCalls;
 use super::compare::compare;
@@ -13,7 +13,7 @@ use super::state::{Body, Frame, ListAddr, RunError, RunState, RunStatus, StepLog
 use super::{Engine, Invocation, StepError};
 use crate::definition::{Block, Comparison, MatchMode, Operator, Step, StepKind};
 use crate::outbound::Redactor;
-use crate::template::{Context, TemplateError};
+use crate::template::{Context, ContextValue, TemplateError};
 
 /// The step list at `addr`, if the definition still has it.
 fn resolve<'a>(block: &'a Block, addr: &ListAddr) -> Option<&'a [Step]> {
@@ -98,26 +98,45 @@ impl Engine {
         state.status == RunStatus::Running
     }
 
-    fn context(&self, inv: &Invocation<'_>, state: &RunState) -> Context {
-        let steps: Map<String, Value> = state
-            .outputs
-            .iter()
-            .map(|(id, output)| (id.clone(), json!({ "output": output })))
-            .collect();
-        let mut root = json!({
-            "trigger": inv.input.trigger,
-            "setup": inv.input.setup,
-            "user": inv.input.user,
-            "run": { "id": state.run_id },
-            "steps": steps,
-        });
+    fn context(&self, inv: &Invocation<'_>, state: &mut RunState) -> Context {
+        let cache = &mut state.scope;
+        let base = cache
+            .base
+            .get_or_insert_with(|| {
+                [
+                    ContextValue::from_json(&inv.input.trigger),
+                    ContextValue::from_json(&inv.input.setup),
+                    ContextValue::from_json(&inv.input.user),
+                ]
+            })
+            .clone();
+        if !cache.filled {
+            cache.steps = state
+                .outputs
+                .iter()
+                .map(|(id, output)| (id.clone(), step_value(output)))
+                .collect();
+            cache.filled = true;
+        }
+        let steps = ContextValue::map(cache.steps.iter().map(|(k, v)| (k.clone(), v.clone())));
+        let [trigger, setup, user] = base;
+        let mut entries = vec![
+            ("trigger".to_string(), trigger),
+            ("setup".to_string(), setup),
+            ("user".to_string(), user),
+            (
+                "run".to_string(),
+                ContextValue::from_json(&json!({ "id": state.run_id })),
+            ),
+            ("steps".to_string(), steps),
+        ];
         if let Some((index, item)) = innermost_loop(state) {
-            root["index"] = json!(index);
+            entries.push(("index".to_string(), ContextValue::from_json(&json!(index))));
             if let Some(item) = item {
-                root["item"] = item.clone();
+                entries.push(("item".to_string(), ContextValue::from_json(item)));
             }
         }
-        Context::from_json(&root)
+        Context::from_values(entries)
     }
 
     async fn execute(
@@ -495,6 +514,12 @@ impl Engine {
     }
 
     fn record_output(&self, state: &mut RunState, step: &str, output: Value) {
+        if state.scope.filled {
+            state
+                .scope
+                .steps
+                .insert(step.to_string(), step_value(&output));
+        }
         if let Some(Frame::Loop { current, .. }) = state
             .stack
             .iter_mut()
@@ -528,6 +553,11 @@ impl Engine {
         state.status = status;
         state.finished_at = Some(Utc::now());
     }
+}
+
+/// How a step appears to templates: `steps.<id>.output`.
+fn step_value(output: &Value) -> ContextValue {
+    ContextValue::map([("output".to_string(), ContextValue::from_json(output))])
 }
 
 /// Moves the innermost step list past a completed step.

@@ -146,6 +146,7 @@ impl Engine {
             resume_at: None,
             started_at: Utc::now(),
             finished_at: None,
+            scope: Default::default(),
         })
     }
 

@@ -7,6 +7,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::template::ContextValue;
+
 /// Where a run is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -148,6 +150,26 @@ pub struct RunState {
     pub started_at: DateTime<Utc>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<DateTime<Utc>>,
+    /// Template values converted once per run, rebuilt after deserialising.
+    #[serde(skip)]
+    pub(crate) scope: ScopeCache,
+}
+
+/// Step outputs and inputs as template values, so each step's context is built from
+/// shared values instead of converting every earlier output again.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ScopeCache {
+    pub base: Option<[ContextValue; 3]>,
+    /// Step id → `{"output": ...}`.
+    pub steps: BTreeMap<String, ContextValue>,
+    pub filled: bool,
+}
+
+impl PartialEq for ScopeCache {
+    /// A cache says nothing about the run: states compare by their data alone.
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 fn is_zero(n: &u32) -> bool {

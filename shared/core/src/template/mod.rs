@@ -50,6 +50,31 @@ impl Context {
     pub fn from_json(value: &Value) -> Self {
         Self(JinjaValue::from_serialize(value))
     }
+
+    /// A context whose top-level names are already-converted values (cheap to clone),
+    /// so a step does not convert every earlier output again.
+    pub fn from_values(entries: impl IntoIterator<Item = (String, ContextValue)>) -> Self {
+        Self(JinjaValue::from_iter(
+            entries.into_iter().map(|(k, v)| (k, v.0)),
+        ))
+    }
+}
+
+/// A JSON value converted once for templates; clones share the data.
+#[derive(Debug, Clone, Default)]
+pub struct ContextValue(JinjaValue);
+
+impl ContextValue {
+    pub fn from_json(value: &Value) -> Self {
+        Self(JinjaValue::from_serialize(value))
+    }
+
+    /// A map of already-converted values.
+    pub fn map(entries: impl IntoIterator<Item = (String, ContextValue)>) -> Self {
+        Self(JinjaValue::from_iter(
+            entries.into_iter().map(|(k, v)| (k, v.0)),
+        ))
+    }
 }
 
 impl Templates {
