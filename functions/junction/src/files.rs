@@ -84,7 +84,7 @@ pub fn read_apps(paths: &[PathBuf]) -> anyhow::Result<Vec<(PathBuf, Loaded<AppDe
     let mut apps = Vec::new();
     for file in files {
         match file.result {
-            Ok(AnyDefinition::App(app)) => apps.push((file.path, app)),
+            Ok(AnyDefinition::App(app)) => apps.push((file.path, *app)),
             Ok(AnyDefinition::Flow(_)) => bail!(
                 "{} is a flow, not an app (pass flows as the first argument)",
                 file.path.display()
@@ -97,7 +97,7 @@ pub fn read_apps(paths: &[PathBuf]) -> anyhow::Result<Vec<(PathBuf, Loaded<AppDe
 
 pub fn read_flow(path: &Path) -> anyhow::Result<Loaded<FlowDefinition>> {
     match parse_any(&read(path)?) {
-        Ok(AnyDefinition::Flow(flow)) => Ok(flow),
+        Ok(AnyDefinition::Flow(flow)) => Ok(*flow),
         Ok(AnyDefinition::App(_)) => bail!(
             "{} is an app, not a flow (pass apps with --app)",
             path.display()

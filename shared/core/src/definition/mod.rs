@@ -82,8 +82,8 @@ pub(crate) fn locate(map: &SourceMap, problems: Vec<(FieldPath, String)>) -> Vec
 /// A parsed document of either kind.
 #[derive(Debug, Clone)]
 pub enum AnyDefinition {
-    App(Loaded<AppDefinition>),
-    Flow(Loaded<FlowDefinition>),
+    App(Box<Loaded<AppDefinition>>),
+    Flow(Box<Loaded<FlowDefinition>>),
 }
 
 /// Tells an app from a flow by its fields (`blocks` for flows, `base_url` for apps).
@@ -102,8 +102,8 @@ pub fn detect_kind(value: &Value) -> Option<DocumentKind> {
 pub fn parse_any(text: &str) -> Result<AnyDefinition, Vec<Problem>> {
     let doc = parse_text(text)?;
     match detect_kind(&doc.value) {
-        Some(DocumentKind::App) => typed(doc).map(AnyDefinition::App),
-        Some(DocumentKind::Flow) => typed(doc).map(AnyDefinition::Flow),
+        Some(DocumentKind::App) => typed(doc).map(|d| AnyDefinition::App(Box::new(d))),
+        Some(DocumentKind::Flow) => typed(doc).map(|d| AnyDefinition::Flow(Box::new(d))),
         None => Err(vec![Problem {
             path: FieldPath::root().to_string(),
             line: Some(1),
