@@ -29,4 +29,10 @@ rm -f "$broken"
 echo "template.yaml: ok (and a broken copy is rejected)"
 
 step "tests (cargo test --workspace)"
-cargo test --workspace --locked
+log="$(mktemp)"
+cargo test --workspace --locked 2>&1 | tee "$log"
+# One closing line over all test binaries (cargo prints one per binary, the last of
+# which is often an empty doc-test run).
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed;?$/) p += $(i-1); if ($i ~ /^failed;?$/) f += $(i-1) } }
+     END { printf "\ntests: %d passed, %d failed\n", p, f; if (p == 0) exit 1 }' "$log"
+rm -f "$log"
