@@ -137,15 +137,61 @@ fn parse_text(text: &str) -> Result<SourceDocument, Vec<Problem>> {
     Ok(doc)
 }
 
+/// Deserialises the typed definition. Unknown fields are the most common mistake
+/// (typos), so each one is reported, dropped and decoding retried: a document with
+/// several typos gets them all in one pass, plus the first problem of another kind.
 fn typed<T: DeserializeOwned>(doc: SourceDocument) -> Result<Loaded<T>, Vec<Problem>> {
-    let definition: T = serde_path_to_error::deserialize(&doc.value).map_err(|e| {
-        let path = FieldPath::parse_serde(&e.path().to_string());
-        locate(&doc.map, vec![(path, e.inner().to_string())])
-    })?;
-    Ok(Loaded {
-        definition,
-        map: doc.map,
-    })
+    const MAX_REPORTED: usize = 50;
+    let mut value = doc.value.clone();
+    let mut problems = Vec::new();
+    loop {
+        match serde_path_to_error::deserialize::<_, T>(&value) {
+            Ok(definition) if problems.is_empty() => {
+                return Ok(Loaded {
+                    definition,
+                    map: doc.map,
+                })
+            }
+            Ok(_) => break,
+            Err(e) => {
+                let path = FieldPath::parse_serde(&e.path().to_string());
+                let message = e.inner().to_string();
+                let unknown = message.starts_with("unknown field");
+                problems.push((path.clone(), message));
+                if !unknown || problems.len() >= MAX_REPORTED || !remove(&mut value, &path) {
+                    break;
+                }
+            }
+        }
+    }
+    let mut located = locate(&doc.map, problems);
+    located.sort_by_key(|p| p.line);
+    Err(located)
+}
+
+/// Removes the value at `path`; false if there was none.
+fn remove(value: &mut Value, path: &FieldPath) -> bool {
+    let Some((last, parents)) = path.segments().split_last() else {
+        return false;
+    };
+    let mut current = value;
+    for segment in parents {
+        current = match (segment, current) {
+            (Segment::Key(k), Value::Object(map)) => match map.get_mut(k) {
+                Some(v) => v,
+                None => return false,
+            },
+            (Segment::Index(i), Value::Array(items)) => match items.get_mut(*i) {
+                Some(v) => v,
+                None => return false,
+            },
+            _ => return false,
+        };
+    }
+    match (last, current) {
+        (Segment::Key(k), Value::Object(map)) => map.remove(k).is_some(),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -165,6 +211,19 @@ mod tests {
             "{}",
             problems[0].message
         );
+    }
+
+    #[test]
+    fn every_unknown_field_is_reported_in_one_pass() {
+        let text = "id: x\nname: X\ncolour: red\napps: []\nblocks:\n  - id: b\n    trigger: {type: manual}\n    stepz: []\n    steps:\n      - id: s\n        abort: {reason: r, why: 1}\n";
+        let problems = parse_flow(text).unwrap_err();
+        let paths: Vec<_> = problems.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            ["colour", "blocks[0].stepz", "blocks[0].steps[0].abort.why"],
+            "{problems:?}"
+        );
+        assert_eq!(problems[2].line, Some(11));
     }
 
     #[test]
