@@ -128,26 +128,7 @@ impl Engine {
                     .join(", "),
             });
         }
-        Ok(RunState {
-            run_id: run_id.into(),
-            flow_id: flow.id.clone(),
-            block_id: block.into(),
-            status: RunStatus::Running,
-            stack: vec![Frame::Steps {
-                list: ListAddr::default(),
-                next: 0,
-            }],
-            outputs: Default::default(),
-            tasks: 0,
-            log: Vec::new(),
-            log_dropped: 0,
-            error: None,
-            abort_reason: None,
-            resume_at: None,
-            started_at: Utc::now(),
-            finished_at: None,
-            scope: Default::default(),
-        })
+        Ok(RunState::new(run_id, &flow.id, block, Utc::now()))
     }
 
     /// Continues a waiting run (the host calls this once `resume_at` has passed).

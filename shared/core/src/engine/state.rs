@@ -172,6 +172,37 @@ impl PartialEq for ScopeCache {
     }
 }
 
+impl RunState {
+    /// A run positioned before the first step of `block`.
+    pub fn new(
+        run_id: impl Into<String>,
+        flow_id: &str,
+        block_id: &str,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            run_id: run_id.into(),
+            flow_id: flow_id.into(),
+            block_id: block_id.into(),
+            status: RunStatus::Running,
+            stack: vec![Frame::Steps {
+                list: ListAddr::default(),
+                next: 0,
+            }],
+            outputs: BTreeMap::new(),
+            tasks: 0,
+            log: Vec::new(),
+            log_dropped: 0,
+            error: None,
+            abort_reason: None,
+            resume_at: None,
+            started_at: now,
+            finished_at: None,
+            scope: ScopeCache::default(),
+        }
+    }
+}
+
 fn is_zero(n: &u32) -> bool {
     *n == 0
 }

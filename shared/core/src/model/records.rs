@@ -1,0 +1,145 @@
+//! Stored record types.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::definition::{AppDefinition, FlowDefinition};
+use crate::engine::{RunInput, RunState, RunStatus};
+
+/// The version a stored record is at; each successful write adds one.
+pub type Version = u64;
+
+/// One organisation's private space.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Workspace {
+    pub id: String,
+    pub name: String,
+    /// Public key the marketplace widget sends (`App-Key`); secrets live in the vault.
+    pub app_key: String,
+    /// Tasks a month, when the workspace has a quota.
+    pub task_quota: Option<u64>,
+    pub created_at: DateTime<Utc>,
+    pub version: Version,
+}
+
+/// An app definition as pushed to a workspace.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AppRecord {
+    pub workspace_id: String,
+    pub definition: AppDefinition,
+    pub updated_at: DateTime<Utc>,
+    pub version: Version,
+}
+
+/// One immutable version of a flow.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FlowVersion {
+    pub workspace_id: String,
+    pub flow_id: String,
+    pub number: u32,
+    pub definition: FlowDefinition,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What is current for a flow: its newest version, the published one, its tags.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FlowHead {
+    pub workspace_id: String,
+    pub flow_id: String,
+    pub latest: u32,
+    pub published: Option<u32>,
+    /// Tags of the published version (what the marketplace filters on).
+    pub tags: Vec<String>,
+    pub version: Version,
+}
+
+/// A user of your app, known by your app's id for them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct User {
+    pub workspace_id: String,
+    pub user_id: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountStatus {
+    Active,
+    /// The provider refused the refresh token; the user must connect again.
+    NeedsReauthorization,
+}
+
+/// A user's connection to an app; its secret is in the vault under `vault_key`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Account {
+    pub workspace_id: String,
+    pub id: String,
+    pub user_id: String,
+    pub app_id: String,
+    pub label: String,
+    pub status: AccountStatus,
+    pub created_at: DateTime<Utc>,
+    pub version: Version,
+}
+
+/// One user's instance of a flow.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Integration {
+    pub workspace_id: String,
+    pub id: String,
+    pub user_id: String,
+    pub flow_id: String,
+    pub flow_version: u32,
+    pub name: String,
+    /// App id → account id.
+    pub accounts: BTreeMap<String, String>,
+    pub setup: Value,
+    pub enabled: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled_reason: Option<String>,
+    /// App events this integration's blocks are triggered by (`contact.created`).
+    pub events: Vec<String>,
+    /// Hashes of the tokens in its webhook URLs (never the tokens themselves).
+    pub webhook_token_hashes: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub version: Version,
+}
+
+/// A run as stored: the engine's state plus what it was started with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunRecord {
+    pub workspace_id: String,
+    pub id: String,
+    pub integration_id: String,
+    pub user_id: String,
+    pub status: RunStatus,
+    pub input: RunInput,
+    pub state: RunState,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// After this the run may be deleted (retention).
+    pub expires_at: DateTime<Utc>,
+    pub version: Version,
+}
+
+/// A poll or schedule that is due at a time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DueItem {
+    /// Unique per poll/schedule, e.g. `poll:<integration>:<block>`.
+    pub key: String,
+    pub workspace_id: String,
+    pub due_at: DateTime<Utc>,
+    pub payload: Value,
+}
+
+/// Tasks used in a month.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Usage {
+    pub month: String,
+    pub total: u64,
+    /// User id → tasks.
+    pub per_user: BTreeMap<String, u64>,
+}

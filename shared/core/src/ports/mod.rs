@@ -1,0 +1,13 @@
+//! The ports the engine and the HTTP surfaces talk to. Each has two real adapters
+//! (`junction-local` on SQLite, `junction-aws` on DynamoDB, SQS and Secrets Manager),
+//! held to one conformance suite in `tests/`.
+
+mod clock;
+mod queue;
+mod store;
+mod vault;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use queue::{DeadLetter, QueueError, QueueMessage, RunQueue};
+pub use store::{Store, StoreError};
+pub use vault::{SecretKey, Vault, VaultError};

@@ -1,0 +1,200 @@
+//! The store: typed operations for every access pattern in DESIGN.md, none of them a
+//! scan. Writes of versioned records carry the version they expect; time-dependent
+//! operations take `now`, so expiry works the same on backends whose TTL is lazy.
+
+use std::future::Future;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use crate::model::{
+    Account, AppRecord, DueItem, FlowHead, FlowVersion, Integration, RunRecord, Usage, User,
+    Version, Workspace,
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The record changed since it was read, or exists when it must not.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("the record is too large to store: {0}")]
+    TooLarge(String),
+    #[error(transparent)]
+    Unknown(#[from] anyhow::Error),
+}
+
+type R<T> = Result<T, StoreError>;
+
+/// Stores and loads every record of Junction.
+///
+/// # Errors
+/// - A `put_*` with `expected: None` MUST fail with `Conflict` when the record
+///   exists; with `Some(v)` MUST fail with `Conflict` unless the stored version is `v`.
+///   On success the record is stored at the returned version (`v + 1`, or 1).
+/// - `add_flow_version` MUST fail with `Conflict` when that version exists (versions
+///   are immutable).
+/// - `insert_dedupe` MUST be atomic: of concurrent callers with one key, one wins.
+/// - `acquire_lease` MUST grant a lease to one holder at a time until it expires.
+pub trait Store: Send + Sync + Clone + 'static {
+    // Workspaces
+    fn create_workspace(&self, ws: &Workspace) -> impl Future<Output = R<Version>> + Send;
+    fn update_workspace(
+        &self,
+        ws: &Workspace,
+        expected: Version,
+    ) -> impl Future<Output = R<Version>> + Send;
+    fn get_workspace(&self, id: &str) -> impl Future<Output = R<Option<Workspace>>> + Send;
+    fn workspace_by_app_key(
+        &self,
+        app_key: &str,
+    ) -> impl Future<Output = R<Option<Workspace>>> + Send;
+
+    // Apps and flows
+    fn put_app(
+        &self,
+        app: &AppRecord,
+        expected: Option<Version>,
+    ) -> impl Future<Output = R<Version>> + Send;
+    fn get_app(&self, ws: &str, app_id: &str) -> impl Future<Output = R<Option<AppRecord>>> + Send;
+    fn list_apps(&self, ws: &str) -> impl Future<Output = R<Vec<AppRecord>>> + Send;
+    fn add_flow_version(&self, version: &FlowVersion) -> impl Future<Output = R<()>> + Send;
+    fn get_flow_version(
+        &self,
+        ws: &str,
+        flow_id: &str,
+        number: u32,
+    ) -> impl Future<Output = R<Option<FlowVersion>>> + Send;
+    fn put_flow_head(
+        &self,
+        head: &FlowHead,
+        expected: Option<Version>,
+    ) -> impl Future<Output = R<Version>> + Send;
+    fn get_flow_head(
+        &self,
+        ws: &str,
+        flow_id: &str,
+    ) -> impl Future<Output = R<Option<FlowHead>>> + Send;
+    /// Published flows of a workspace, with a tag when one is given.
+    fn flows_by_tag(
+        &self,
+        ws: &str,
+        tag: Option<&str>,
+    ) -> impl Future<Output = R<Vec<FlowHead>>> + Send;
+
+    // Users and accounts
+    /// The user, created on first sight.
+    fn ensure_user(
+        &self,
+        ws: &str,
+        user_id: &str,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = R<User>> + Send;
+    fn put_account(
+        &self,
+        account: &Account,
+        expected: Option<Version>,
+    ) -> impl Future<Output = R<Version>> + Send;
+    fn get_account(&self, ws: &str, id: &str) -> impl Future<Output = R<Option<Account>>> + Send;
+    fn accounts_of_user(
+        &self,
+        ws: &str,
+        user_id: &str,
+        app_id: Option<&str>,
+    ) -> impl Future<Output = R<Vec<Account>>> + Send;
+    fn delete_account(&self, ws: &str, id: &str) -> impl Future<Output = R<()>> + Send;
+
+    // Integrations
+    fn put_integration(
+        &self,
+        integration: &Integration,
+        expected: Option<Version>,
+    ) -> impl Future<Output = R<Version>> + Send;
+    fn get_integration(
+        &self,
+        ws: &str,
+        id: &str,
+    ) -> impl Future<Output = R<Option<Integration>>> + Send;
+    fn integrations_of_user(
+        &self,
+        ws: &str,
+        user_id: &str,
+    ) -> impl Future<Output = R<Vec<Integration>>> + Send;
+    fn integrations_of_flow(
+        &self,
+        ws: &str,
+        flow_id: &str,
+    ) -> impl Future<Output = R<Vec<Integration>>> + Send;
+    /// Integrations subscribed to an app event, of one user or of all.
+    fn integrations_for_event(
+        &self,
+        ws: &str,
+        event: &str,
+        user_id: Option<&str>,
+    ) -> impl Future<Output = R<Vec<Integration>>> + Send;
+    fn integration_by_webhook_token(
+        &self,
+        token_hash: &str,
+    ) -> impl Future<Output = R<Option<Integration>>> + Send;
+    fn delete_integration(&self, ws: &str, id: &str) -> impl Future<Output = R<()>> + Send;
+
+    // Runs
+    fn put_run(
+        &self,
+        run: &RunRecord,
+        expected: Option<Version>,
+    ) -> impl Future<Output = R<Version>> + Send;
+    fn get_run(&self, ws: &str, id: &str) -> impl Future<Output = R<Option<RunRecord>>> + Send;
+    /// Newest first; `before` is the id of the last run of the previous page.
+    fn runs_of_integration(
+        &self,
+        ws: &str,
+        integration_id: &str,
+        limit: usize,
+        before: Option<&str>,
+    ) -> impl Future<Output = R<Vec<RunRecord>>> + Send;
+
+    // Dedupe keys, counters, leases
+    /// True when the key was new (or its earlier use expired); false for a duplicate.
+    fn insert_dedupe(
+        &self,
+        key: &str,
+        now: DateTime<Utc>,
+        ttl: Duration,
+    ) -> impl Future<Output = R<bool>> + Send;
+    /// Adds tasks; returns the workspace's and the user's totals for the month.
+    fn add_tasks(
+        &self,
+        ws: &str,
+        user_id: &str,
+        month: &str,
+        tasks: u64,
+    ) -> impl Future<Output = R<(u64, u64)>> + Send;
+    fn usage(&self, ws: &str, month: &str) -> impl Future<Output = R<Usage>> + Send;
+    fn acquire_lease(
+        &self,
+        name: &str,
+        holder: &str,
+        now: DateTime<Utc>,
+        ttl: Duration,
+    ) -> impl Future<Output = R<bool>> + Send;
+    fn renew_lease(
+        &self,
+        name: &str,
+        holder: &str,
+        now: DateTime<Utc>,
+        ttl: Duration,
+    ) -> impl Future<Output = R<bool>> + Send;
+    fn release_lease(&self, name: &str, holder: &str) -> impl Future<Output = R<()>> + Send;
+
+    // Due polls and schedules
+    /// Creates or moves a due item.
+    fn put_due(&self, item: &DueItem) -> impl Future<Output = R<()>> + Send;
+    /// Items due at or before `now`, earliest first, across all shards.
+    fn due_before(
+        &self,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> impl Future<Output = R<Vec<DueItem>>> + Send;
+    /// Removes the item if it is still due at `due_at` (nobody moved it meanwhile).
+    fn remove_due(&self, key: &str, due_at: DateTime<Utc>) -> impl Future<Output = R<bool>> + Send;
+}

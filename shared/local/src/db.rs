@@ -1,0 +1,160 @@
+//! Opening the database: WAL, pragmas, and versioned migrations that run on open.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use anyhow::Context as _;
+use rusqlite::Connection;
+
+/// How hard a commit tries to reach the disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Durability {
+    /// Survives a crash of the process (kill -9); a power cut may lose the last
+    /// commits. SQLite's `synchronous=NORMAL` in WAL mode.
+    #[default]
+    Process,
+    /// Survives a power cut too: an fsync per commit (`synchronous=FULL`).
+    Power,
+}
+
+/// Migrations, applied in order; the database's `user_version` says how many ran.
+/// Never edit one that has shipped: add a new one.
+const MIGRATIONS: &[&str] = &[
+    // 1: the store.
+    "CREATE TABLE workspaces (id TEXT PRIMARY KEY, app_key TEXT NOT NULL UNIQUE, body TEXT NOT NULL, version INTEGER NOT NULL);
+     CREATE TABLE apps (ws TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (ws, id));
+     CREATE TABLE flow_versions (ws TEXT NOT NULL, flow_id TEXT NOT NULL, number INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (ws, flow_id, number));
+     CREATE TABLE flow_heads (ws TEXT NOT NULL, id TEXT NOT NULL, published INTEGER NOT NULL, body TEXT NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (ws, id));
+     CREATE TABLE flow_tags (ws TEXT NOT NULL, tag TEXT NOT NULL, flow_id TEXT NOT NULL, PRIMARY KEY (ws, tag, flow_id));
+     CREATE TABLE users (ws TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (ws, id));
+     CREATE TABLE accounts (ws TEXT NOT NULL, id TEXT NOT NULL, user_id TEXT NOT NULL, app_id TEXT NOT NULL, body TEXT NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (ws, id));
+     CREATE INDEX accounts_by_user ON accounts (ws, user_id, app_id);
+     CREATE TABLE integrations (ws TEXT NOT NULL, id TEXT NOT NULL, user_id TEXT NOT NULL, flow_id TEXT NOT NULL, body TEXT NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (ws, id));
+     CREATE INDEX integrations_by_user ON integrations (ws, user_id);
+     CREATE INDEX integrations_by_flow ON integrations (ws, flow_id);
+     CREATE TABLE integration_events (ws TEXT NOT NULL, event TEXT NOT NULL, integration_id TEXT NOT NULL, user_id TEXT NOT NULL, PRIMARY KEY (ws, event, integration_id));
+     CREATE INDEX integration_events_by_user ON integration_events (ws, event, user_id);
+     CREATE TABLE webhook_tokens (token_hash TEXT PRIMARY KEY, ws TEXT NOT NULL, integration_id TEXT NOT NULL);
+     CREATE TABLE runs (ws TEXT NOT NULL, id TEXT NOT NULL, integration_id TEXT NOT NULL, expires_at INTEGER NOT NULL, body TEXT NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (ws, id));
+     CREATE INDEX runs_by_integration ON runs (ws, integration_id, id);
+     CREATE INDEX runs_by_expiry ON runs (expires_at);
+     CREATE TABLE dedupe (key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
+     CREATE TABLE counters (ws TEXT NOT NULL, month TEXT NOT NULL, user_id TEXT NOT NULL, tasks INTEGER NOT NULL, PRIMARY KEY (ws, month, user_id));
+     CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at INTEGER NOT NULL);
+     CREATE TABLE due (key TEXT PRIMARY KEY, ws TEXT NOT NULL, due_at INTEGER NOT NULL, body TEXT NOT NULL);
+     CREATE INDEX due_by_time ON due (due_at);",
+    // 2: the run queue.
+    "CREATE TABLE queue (id TEXT PRIMARY KEY, body TEXT NOT NULL, visible_at INTEGER NOT NULL, receive_count INTEGER NOT NULL DEFAULT 0, receipt TEXT, sent_at INTEGER NOT NULL);
+     CREATE INDEX queue_by_visibility ON queue (visible_at);
+     CREATE TABLE queue_dedupe (dedupe_id TEXT PRIMARY KEY, message_id TEXT NOT NULL, expires_at INTEGER NOT NULL);
+     CREATE TABLE dead_letters (id TEXT PRIMARY KEY, body TEXT NOT NULL, receive_count INTEGER NOT NULL, dead_at INTEGER NOT NULL);",
+    // 3: the vault.
+    "CREATE TABLE vault (ws TEXT NOT NULL, name TEXT NOT NULL, sealed BLOB NOT NULL, PRIMARY KEY (ws, name));
+     CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);",
+];
+
+/// The shared database handle. One connection behind a lock: SQLite has one writer
+/// at a time anyway, and each statement here takes microseconds.
+#[derive(Clone)]
+pub struct Database {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl Database {
+    /// Opens (creating if needed) the database file and brings its schema up to date.
+    pub fn open(path: &Path, durability: Durability) -> anyhow::Result<Self> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
+        let conn = Connection::open(path)
+            .with_context(|| format!("opening database {}", path.display()))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(
+            None,
+            "synchronous",
+            match durability {
+                Durability::Process => "NORMAL",
+                Durability::Power => "FULL",
+            },
+        )?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        migrate(&conn).with_context(|| format!("migrating database {}", path.display()))?;
+        Ok(Self {
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    /// Runs `f` with the connection.
+    pub(crate) fn with<T>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> rusqlite::Result<T>,
+    ) -> anyhow::Result<T> {
+        let mut conn = self.lock();
+        Ok(f(&mut conn)?)
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+fn migrate(conn: &Connection) -> anyhow::Result<()> {
+    let applied: usize = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if applied > MIGRATIONS.len() {
+        anyhow::bail!(
+            "the database is at schema version {applied}, newer than this junction ({}); upgrade junction",
+            MIGRATIONS.len()
+        );
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
+        conn.execute_batch(&format!(
+            "BEGIN; {sql}; PRAGMA user_version = {}; COMMIT;",
+            i + 1
+        ))
+        .with_context(|| format!("applying migration {}", i + 1))?;
+        tracing::info!(version = i + 1, "applied database migration");
+    }
+    Ok(())
+}
+
+/// Milliseconds since the epoch: how instants are stored.
+pub(crate) fn millis(at: chrono::DateTime<chrono::Utc>) -> i64 {
+    at.timestamp_millis()
+}
+
+pub(crate) fn from_millis(ms: i64) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_run_once_and_reopen_cleanly() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.db");
+        Database::open(&path, Durability::Process).unwrap();
+        let db = Database::open(&path, Durability::Process).unwrap();
+        let version: usize = db
+            .with(|c| c.pragma_query_value(None, "user_version", |r| r.get(0)))
+            .unwrap();
+        assert_eq!(version, MIGRATIONS.len());
+        let mode: String = db
+            .with(|c| c.pragma_query_value(None, "journal_mode", |r| r.get(0)))
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn a_newer_database_is_refused_with_advice() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.db");
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", 999).unwrap();
+        drop(conn);
+        let err = Database::open(&path, Durability::Process).err().unwrap();
+        assert!(format!("{err:#}").contains("upgrade junction"), "{err:#}");
+    }
+}

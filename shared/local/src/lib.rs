@@ -1,0 +1,13 @@
+//! Junction's embedded adapters: everything in one SQLite file (WAL mode) next to an
+//! encryption key. The store, the run queue and the vault share one database so an
+//! ingress can record and enqueue in one transaction.
+
+mod db;
+mod queue;
+mod store;
+mod vault;
+
+pub use db::{Database, Durability};
+pub use queue::{QueueConfig, SqliteQueue};
+pub use store::SqliteStore;
+pub use vault::{MasterKey, SqliteVault, MASTER_KEY_ENV};

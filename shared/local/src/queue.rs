@@ -1,0 +1,191 @@
+//! The run queue as a table in the same SQLite database: durable across a crash,
+//! with delays, visibility timeouts, receive counts and dead letters.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use junction_core::ports::{Clock, DeadLetter, QueueError, QueueMessage, RunQueue};
+use rusqlite::{params, OptionalExtension, TransactionBehavior};
+
+use crate::db::{from_millis, millis, Database};
+
+/// Limits of the local queue, matching SQS where SQS has one.
+#[derive(Debug, Clone)]
+pub struct QueueConfig {
+    /// Receives before a message moves to the dead letters.
+    pub max_receives: u32,
+    pub max_body_bytes: usize,
+    /// Longest delay at send (SQS: 15 minutes); longer backoff uses visibility.
+    pub max_delay: Duration,
+    /// How long a dedupe id suppresses new sends (SQS FIFO: 5 minutes).
+    pub dedupe_window: Duration,
+}
+
+impl Default for QueueConfig {
+    fn default() -> Self {
+        Self {
+            max_receives: 5,
+            max_body_bytes: 256 * 1024,
+            max_delay: Duration::from_secs(15 * 60),
+            dedupe_window: Duration::from_secs(5 * 60),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct SqliteQueue {
+    db: Database,
+    clock: Arc<dyn Clock>,
+    config: QueueConfig,
+}
+
+impl SqliteQueue {
+    pub fn new(db: Database, clock: Arc<dyn Clock>, config: QueueConfig) -> Self {
+        Self { db, clock, config }
+    }
+
+    fn now_ms(&self) -> i64 {
+        millis(self.clock.now())
+    }
+}
+
+fn ms(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+impl RunQueue for SqliteQueue {
+    fn max_body_bytes(&self) -> usize {
+        self.config.max_body_bytes
+    }
+
+    async fn send(
+        &self,
+        body: &str,
+        delay: Duration,
+        dedupe_id: Option<&str>,
+    ) -> Result<String, QueueError> {
+        if body.len() > self.config.max_body_bytes {
+            return Err(QueueError::TooLarge {
+                size: body.len(),
+                limit: self.config.max_body_bytes,
+            });
+        }
+        if delay > self.config.max_delay {
+            return Err(QueueError::DelayTooLong(delay));
+        }
+        let now = self.now_ms();
+        let id = junction_core::model::new_id("msg");
+        let window = ms(self.config.dedupe_window);
+        let sent = self.db.with(|conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            if let Some(dedupe) = dedupe_id {
+                let existing: Option<String> = tx
+                    .query_row(
+                        "SELECT message_id FROM queue_dedupe WHERE dedupe_id = ?1 AND expires_at > ?2",
+                        params![dedupe, now],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                if let Some(existing) = existing {
+                    return Ok(existing);
+                }
+                tx.execute(
+                    "INSERT INTO queue_dedupe (dedupe_id, message_id, expires_at) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (dedupe_id) DO UPDATE SET message_id = excluded.message_id, expires_at = excluded.expires_at",
+                    params![dedupe, id, now + window],
+                )?;
+            }
+            tx.execute(
+                "INSERT INTO queue (id, body, visible_at, sent_at) VALUES (?1, ?2, ?3, ?4)",
+                params![id, body, now + ms(delay), now],
+            )?;
+            tx.commit()?;
+            Ok(id.clone())
+        })?;
+        Ok(sent)
+    }
+
+    async fn receive(
+        &self,
+        max: usize,
+        visibility: Duration,
+    ) -> Result<Vec<QueueMessage>, QueueError> {
+        let now = self.now_ms();
+        let max_receives = self.config.max_receives;
+        let messages = self.db.with(|conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let mut out = Vec::new();
+            {
+                let mut select = tx.prepare_cached(
+                    "SELECT id, body, receive_count FROM queue WHERE visible_at <= ?1 ORDER BY visible_at LIMIT ?2",
+                )?;
+                let candidates: Vec<(String, String, u32)> = select
+                    .query_map(params![now, (max * 2) as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                    .collect::<Result<_, _>>()?;
+                for (id, body, count) in candidates {
+                    if out.len() >= max {
+                        break;
+                    }
+                    if count >= max_receives {
+                        // Like an SQS redrive policy: moved when it would be received once too often.
+                        tx.execute(
+                            "INSERT OR REPLACE INTO dead_letters (id, body, receive_count, dead_at) VALUES (?1, ?2, ?3, ?4)",
+                            params![id, body, count, now],
+                        )?;
+                        tx.execute("DELETE FROM queue WHERE id = ?1", params![id])?;
+                        tracing::warn!(message = %id, receives = count, "run message moved to the dead letters");
+                        continue;
+                    }
+                    let receipt = uuid::Uuid::now_v7().simple().to_string();
+                    tx.execute(
+                        "UPDATE queue SET receive_count = receive_count + 1, receipt = ?2, visible_at = ?3 WHERE id = ?1",
+                        params![id, receipt, now + ms(visibility)],
+                    )?;
+                    out.push(QueueMessage { id, body, receive_count: count + 1, receipt });
+                }
+            }
+            tx.commit()?;
+            Ok(out)
+        })?;
+        Ok(messages)
+    }
+
+    async fn ack(&self, receipt: &str) -> Result<(), QueueError> {
+        let deleted = self
+            .db
+            .with(|conn| conn.execute("DELETE FROM queue WHERE receipt = ?1", params![receipt]))?;
+        if deleted == 0 {
+            return Err(QueueError::StaleReceipt);
+        }
+        Ok(())
+    }
+
+    async fn change_visibility(
+        &self,
+        receipt: &str,
+        visibility: Duration,
+    ) -> Result<(), QueueError> {
+        let at = self.now_ms() + ms(visibility);
+        let changed = self.db.with(|conn| {
+            conn.execute(
+                "UPDATE queue SET visible_at = ?2 WHERE receipt = ?1",
+                params![receipt, at],
+            )
+        })?;
+        if changed == 0 {
+            return Err(QueueError::StaleReceipt);
+        }
+        Ok(())
+    }
+
+    async fn dead_letters(&self, limit: usize) -> Result<Vec<DeadLetter>, QueueError> {
+        let letters = self.db.with(|conn| {
+            let mut stmt = conn.prepare_cached("SELECT id, body, receive_count, dead_at FROM dead_letters ORDER BY dead_at, id LIMIT ?1")?;
+            let rows = stmt.query_map(params![limit as i64], |r| {
+                Ok(DeadLetter { id: r.get(0)?, body: r.get(1)?, receive_count: r.get(2)?, dead_at: from_millis(r.get(3)?) })
+            })?;
+            rows.collect::<Result<Vec<_>, _>>()
+        })?;
+        Ok(letters)
+    }
+}

@@ -1,0 +1,174 @@
+//! Dedupe keys, task counters, leases and due items: small atomic operations whose
+//! expiry is checked against `now` on every call.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use junction_core::model::{DueItem, Usage};
+use junction_core::ports::StoreError;
+use rusqlite::params;
+
+use super::{from_json, sql_err, to_json, SqliteStore};
+use crate::db::millis;
+
+type R<T> = Result<T, StoreError>;
+
+fn ms(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+impl SqliteStore {
+    pub(crate) fn dedupe_insert(&self, key: &str, now: DateTime<Utc>, ttl: Duration) -> R<bool> {
+        let now = millis(now);
+        self.run(|c| {
+            // Inserts, or takes over a key whose earlier use has expired; one statement,
+            // so concurrent callers cannot both win.
+            let changed = c
+                .execute(
+                    "INSERT INTO dedupe (key, expires_at) VALUES (?1, ?2)
+                     ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at WHERE dedupe.expires_at <= ?3",
+                    params![key, now + ms(ttl), now],
+                )
+                .map_err(sql_err)?;
+            Ok(changed == 1)
+        })
+    }
+
+    pub(crate) fn tasks_add(&self, ws: &str, user: &str, month: &str, tasks: u64) -> R<(u64, u64)> {
+        self.run(|c| {
+            let tx = c.transaction().map_err(sql_err)?;
+            let mut totals = [0u64; 2];
+            // The workspace total is kept under the empty user id.
+            for (slot, who) in [(0, ""), (1, user)] {
+                totals[slot] = tx
+                    .query_row(
+                        "INSERT INTO counters (ws, month, user_id, tasks) VALUES (?1, ?2, ?3, ?4)
+                         ON CONFLICT (ws, month, user_id) DO UPDATE SET tasks = tasks + excluded.tasks RETURNING tasks",
+                        params![ws, month, who, tasks as i64],
+                        |r| r.get::<_, i64>(0),
+                    )
+                    .map_err(sql_err)? as u64;
+            }
+            tx.commit().map_err(sql_err)?;
+            Ok((totals[0], totals[1]))
+        })
+    }
+
+    pub(crate) fn usage_of(&self, ws: &str, month: &str) -> R<Usage> {
+        self.run(|c| {
+            let mut stmt = c
+                .prepare_cached("SELECT user_id, tasks FROM counters WHERE ws = ?1 AND month = ?2")
+                .map_err(sql_err)?;
+            let mut usage = Usage {
+                month: month.into(),
+                total: 0,
+                per_user: Default::default(),
+            };
+            let rows = stmt
+                .query_map(params![ws, month], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+                })
+                .map_err(sql_err)?;
+            for row in rows {
+                let (user, tasks) = row.map_err(sql_err)?;
+                if user.is_empty() {
+                    usage.total = tasks as u64;
+                } else {
+                    usage.per_user.insert(user, tasks as u64);
+                }
+            }
+            Ok(usage)
+        })
+    }
+
+    pub(crate) fn lease_acquire(
+        &self,
+        name: &str,
+        holder: &str,
+        now: DateTime<Utc>,
+        ttl: Duration,
+    ) -> R<bool> {
+        let now = millis(now);
+        self.run(|c| {
+            let changed = c
+                .execute(
+                    "INSERT INTO leases (name, holder, expires_at) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+                     WHERE leases.expires_at <= ?4 OR leases.holder = excluded.holder",
+                    params![name, holder, now + ms(ttl), now],
+                )
+                .map_err(sql_err)?;
+            Ok(changed == 1)
+        })
+    }
+
+    pub(crate) fn lease_renew(
+        &self,
+        name: &str,
+        holder: &str,
+        now: DateTime<Utc>,
+        ttl: Duration,
+    ) -> R<bool> {
+        let now = millis(now);
+        self.run(|c| {
+            let changed = c
+                .execute(
+                    "UPDATE leases SET expires_at = ?3 WHERE name = ?1 AND holder = ?2 AND expires_at > ?4",
+                    params![name, holder, now + ms(ttl), now],
+                )
+                .map_err(sql_err)?;
+            Ok(changed == 1)
+        })
+    }
+
+    pub(crate) fn lease_release(&self, name: &str, holder: &str) -> R<()> {
+        self.run(|c| {
+            c.execute(
+                "DELETE FROM leases WHERE name = ?1 AND holder = ?2",
+                params![name, holder],
+            )
+            .map(|_| ())
+            .map_err(sql_err)
+        })
+    }
+
+    pub(crate) fn due_put(&self, item: &DueItem) -> R<()> {
+        let body = to_json(item)?;
+        self.run(|c| {
+            c.execute(
+                "INSERT INTO due (key, ws, due_at, body) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (key) DO UPDATE SET ws = excluded.ws, due_at = excluded.due_at, body = excluded.body",
+                params![item.key, item.workspace_id, millis(item.due_at), body],
+            )
+            .map(|_| ())
+            .map_err(sql_err)
+        })
+    }
+
+    pub(crate) fn due_until(&self, now: DateTime<Utc>, limit: usize) -> R<Vec<DueItem>> {
+        self.run(|c| {
+            let mut stmt = c
+                .prepare_cached(
+                    "SELECT body FROM due WHERE due_at <= ?1 ORDER BY due_at, key LIMIT ?2",
+                )
+                .map_err(sql_err)?;
+            let rows: Vec<String> = stmt
+                .query_map(params![millis(now), limit as i64], |r| r.get(0))
+                .map_err(sql_err)?
+                .collect::<Result<_, _>>()
+                .map_err(sql_err)?;
+            rows.iter().map(|b| from_json(b)).collect()
+        })
+    }
+
+    pub(crate) fn due_remove(&self, key: &str, due_at: DateTime<Utc>) -> R<bool> {
+        self.run(|c| {
+            c.execute(
+                "DELETE FROM due WHERE key = ?1 AND due_at = ?2",
+                params![key, millis(due_at)],
+            )
+            .map(|n| n == 1)
+            .map_err(sql_err)
+        })
+    }
+}

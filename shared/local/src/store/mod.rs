@@ -1,0 +1,154 @@
+//! The SQLite store: one table per record kind, the record as JSON beside the columns
+//! its access patterns are indexed on, versions for optimistic concurrency.
+
+mod bookkeeping;
+mod entities;
+mod integrations;
+mod runs;
+mod store_impl;
+
+use junction_core::model::Version;
+use junction_core::ports::StoreError;
+use rusqlite::types::ToSql;
+use rusqlite::Connection;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::db::Database;
+
+#[derive(Clone)]
+pub struct SqliteStore {
+    db: Database,
+}
+
+impl SqliteStore {
+    pub fn new(db: Database) -> Self {
+        Self { db }
+    }
+
+    fn run<T>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut conn = self.db.lock();
+        f(&mut conn)
+    }
+}
+
+/// Records that carry their version: the column is the truth, the body's copy is set
+/// from it on read.
+pub(crate) trait Versioned {
+    fn set_version(&mut self, version: Version);
+}
+
+macro_rules! versioned {
+    ($($t:ty),*) => {$(
+        impl Versioned for $t {
+            fn set_version(&mut self, version: Version) {
+                self.version = version;
+            }
+        }
+    )*};
+}
+versioned!(
+    junction_core::model::Workspace,
+    junction_core::model::AppRecord,
+    junction_core::model::FlowHead,
+    junction_core::model::Account,
+    junction_core::model::Integration,
+    junction_core::model::RunRecord
+);
+
+pub(crate) fn sql_err(e: rusqlite::Error) -> StoreError {
+    StoreError::Unknown(anyhow::Error::new(e))
+}
+
+pub(crate) fn to_json<T: Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Unknown(e.into()))
+}
+
+pub(crate) fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, StoreError> {
+    serde_json::from_str(text)
+        .map_err(|e| StoreError::Unknown(anyhow::anyhow!("a stored record does not decode: {e}")))
+}
+
+/// Decodes a `(body, version)` row.
+pub(crate) fn versioned_row<T: DeserializeOwned + Versioned>(
+    body: String,
+    version: i64,
+) -> Result<T, StoreError> {
+    let mut record: T = from_json(&body)?;
+    record.set_version(version as Version);
+    Ok(record)
+}
+
+/// Inserts (`expected: None`) or updates at the expected version. `keys` identify the
+/// row; `columns` are the indexed columns kept beside the body.
+pub(crate) fn put_versioned(
+    conn: &Connection,
+    table: &str,
+    keys: &[(&str, &dyn ToSql)],
+    columns: &[(&str, &dyn ToSql)],
+    body: &str,
+    expected: Option<Version>,
+    what: &str,
+) -> Result<Version, StoreError> {
+    match expected {
+        None => {
+            let names: Vec<&str> = keys.iter().chain(columns).map(|(n, _)| *n).collect();
+            let marks: Vec<String> = (1..=names.len() + 2).map(|i| format!("?{i}")).collect();
+            let sql = format!(
+                "INSERT INTO {table} ({}, body, version) VALUES ({})",
+                names.join(", "),
+                marks.join(", ")
+            );
+            let mut values: Vec<&dyn ToSql> = keys.iter().chain(columns).map(|(_, v)| *v).collect();
+            values.push(&body);
+            values.push(&1i64);
+            match conn.execute(&sql, values.as_slice()) {
+                Ok(_) => Ok(1),
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+                {
+                    Err(StoreError::Conflict(format!("{what} already exists")))
+                }
+                Err(e) => Err(sql_err(e)),
+            }
+        }
+        Some(expected) => {
+            let next = expected as i64 + 1;
+            let sets: Vec<String> = columns
+                .iter()
+                .enumerate()
+                .map(|(i, (n, _))| format!("{n} = ?{}", i + 1))
+                .collect();
+            let base = columns.len();
+            let wheres: Vec<String> = keys
+                .iter()
+                .enumerate()
+                .map(|(i, (n, _))| format!("{n} = ?{}", base + 3 + i))
+                .collect();
+            let sql = format!(
+                "UPDATE {table} SET {}body = ?{}, version = ?{} WHERE {} AND version = ?{}",
+                sets.iter().map(|s| format!("{s}, ")).collect::<String>(),
+                base + 1,
+                base + 2,
+                wheres.join(" AND "),
+                base + 3 + keys.len()
+            );
+            let mut values: Vec<&dyn ToSql> = columns.iter().map(|(_, v)| *v).collect();
+            values.push(&body);
+            values.push(&next);
+            values.extend(keys.iter().map(|(_, v)| *v));
+            let expected = expected as i64;
+            values.push(&expected);
+            let changed = conn.execute(&sql, values.as_slice()).map_err(sql_err)?;
+            if changed == 0 {
+                return Err(StoreError::Conflict(format!(
+                    "{what} changed since it was read (expected version {expected})"
+                )));
+            }
+            Ok(next as Version)
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! Run records: by id, and per integration newest first (ids are time-ordered).
+
+use chrono::{DateTime, Utc};
+use junction_core::model::{RunRecord, Version};
+use junction_core::ports::StoreError;
+use rusqlite::params;
+
+use super::{put_versioned, sql_err, to_json, SqliteStore};
+use crate::db::millis;
+
+type R<T> = Result<T, StoreError>;
+
+/// A run record above this is refused rather than stored half: DynamoDB's item limit
+/// is 400 KB, and both backends keep the same contract.
+pub(crate) const MAX_RUN_BYTES: usize = 350 * 1024;
+
+impl SqliteStore {
+    pub(crate) fn run_put(&self, run: &RunRecord, expected: Option<Version>) -> R<Version> {
+        let body = to_json(run)?;
+        if body.len() > MAX_RUN_BYTES {
+            return Err(StoreError::TooLarge(format!(
+                "run '{}' is {} bytes (limit {MAX_RUN_BYTES})",
+                run.id,
+                body.len()
+            )));
+        }
+        let expires = millis(run.expires_at);
+        self.run(|c| {
+            put_versioned(
+                c,
+                "runs",
+                &[("ws", &run.workspace_id), ("id", &run.id)],
+                &[
+                    ("integration_id", &run.integration_id),
+                    ("expires_at", &expires),
+                ],
+                &body,
+                expected,
+                &format!("run '{}'", run.id),
+            )
+        })
+    }
+
+    pub(crate) fn run_get(&self, ws: &str, id: &str) -> R<Option<RunRecord>> {
+        Ok(self
+            .query_versioned::<RunRecord>(
+                "SELECT body, version FROM runs WHERE ws = ?1 AND id = ?2",
+                params![ws, id],
+            )?
+            .pop())
+    }
+
+    pub(crate) fn runs_of(
+        &self,
+        ws: &str,
+        integration: &str,
+        limit: usize,
+        before: Option<&str>,
+    ) -> R<Vec<RunRecord>> {
+        let limit = limit.clamp(1, 1000) as i64;
+        match before {
+            Some(before) => self.query_versioned(
+                "SELECT body, version FROM runs WHERE ws = ?1 AND integration_id = ?2 AND id < ?3 ORDER BY id DESC LIMIT ?4",
+                params![ws, integration, before, limit],
+            ),
+            None => self.query_versioned(
+                "SELECT body, version FROM runs WHERE ws = ?1 AND integration_id = ?2 ORDER BY id DESC LIMIT ?3",
+                params![ws, integration, limit],
+            ),
+        }
+    }
+
+    /// Deletes runs past their retention; the embedded server calls this periodically.
+    pub fn purge_expired_runs(&self, now: DateTime<Utc>) -> R<usize> {
+        self.run(|c| {
+            c.execute(
+                "DELETE FROM runs WHERE expires_at < ?1",
+                params![millis(now)],
+            )
+            .map_err(sql_err)
+        })
+    }
+}

@@ -1,0 +1,314 @@
+//! The local vault: every secret sealed with XChaCha20-Poly1305 under a master key,
+//! bound to its workspace and name so sealed values cannot be swapped between rows.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context as _};
+use base64::Engine as _;
+use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use junction_core::ports::{SecretKey, Vault, VaultError};
+use rusqlite::{params, OptionalExtension};
+
+use crate::db::Database;
+
+/// The environment variable that may hold the master key (base64 or hex, 32 bytes).
+pub const MASTER_KEY_ENV: &str = "JUNCTION_MASTER_KEY";
+
+const KEY_CHECK: &[u8] = b"junction vault key check";
+const NONCE_LEN: usize = 24;
+
+/// The 32-byte key every secret is sealed under.
+#[derive(Clone)]
+pub struct MasterKey {
+    key: [u8; 32],
+    /// Where the key came from, for error messages.
+    origin: String,
+}
+
+impl std::fmt::Debug for MasterKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "MasterKey({})", self.origin)
+    }
+}
+
+impl MasterKey {
+    /// Parses a key written as base64 or hex.
+    pub fn parse(raw: &str, origin: &str) -> anyhow::Result<Self> {
+        let raw = raw.trim();
+        let bytes = if raw.len() == 64 && raw.chars().all(|c| c.is_ascii_hexdigit()) {
+            (0..32)
+                .map(|i| u8::from_str_radix(&raw[2 * i..2 * i + 2], 16))
+                .collect::<Result<Vec<_>, _>>()?
+        } else {
+            base64::engine::general_purpose::STANDARD
+                .decode(raw)
+                .with_context(|| format!("{origin} is neither base64 nor hex"))?
+        };
+        let key: [u8; 32] = bytes.try_into().map_err(|b: Vec<u8>| {
+            anyhow::anyhow!("{origin} holds {} bytes; a master key is 32 bytes", b.len())
+        })?;
+        Ok(Self {
+            key,
+            origin: origin.into(),
+        })
+    }
+
+    /// The key from `JUNCTION_MASTER_KEY`, else from `key_file`, created (owner-only)
+    /// with a fresh random key on first use.
+    pub fn load_or_create(key_file: &Path) -> anyhow::Result<Self> {
+        if let Ok(raw) = std::env::var(MASTER_KEY_ENV) {
+            return Self::parse(&raw, MASTER_KEY_ENV);
+        }
+        let origin = key_file.display().to_string();
+        match std::fs::read_to_string(key_file) {
+            Ok(raw) => Self::parse(&raw, &origin),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let key = XChaCha20Poly1305::generate_key(&mut OsRng);
+                write_private(
+                    key_file,
+                    &base64::engine::general_purpose::STANDARD.encode(key),
+                )?;
+                tracing::info!(path = %origin, "created a new vault master key; back it up, secrets cannot be read without it");
+                Ok(Self {
+                    key: key.into(),
+                    origin,
+                })
+            }
+            Err(e) => Err(e).with_context(|| format!("reading the master key file {origin}")),
+        }
+    }
+
+    fn cipher(&self) -> XChaCha20Poly1305 {
+        XChaCha20Poly1305::new(&self.key.into())
+    }
+}
+
+fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    std::io::Write::write_all(&mut file, text.as_bytes())?;
+    file.sync_all()?;
+    Ok(())
+}
+
+#[derive(Clone)]
+pub struct SqliteVault {
+    db: Database,
+    key: MasterKey,
+}
+
+fn aad(key: &SecretKey) -> Vec<u8> {
+    format!("{}\u{0}{}", key.workspace_id, key.name).into_bytes()
+}
+
+impl SqliteVault {
+    /// Opens the vault, checking that `key` is the one its data was sealed with.
+    pub fn open(db: Database, key: MasterKey) -> anyhow::Result<Self> {
+        let vault = Self { db, key };
+        let check: Option<Vec<u8>> = vault.db.with(|c| {
+            c.query_row(
+                "SELECT value FROM meta WHERE key = 'vault_key_check'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+        })?;
+        match check {
+            Some(sealed) => {
+                if vault.open_sealed(&sealed, b"meta").is_err() {
+                    bail!(
+                        "the master key from {} is not the one this data was encrypted with; set {MASTER_KEY_ENV} or restore the original key file",
+                        vault.key.origin
+                    );
+                }
+            }
+            None => {
+                let sealed = vault.seal(KEY_CHECK, b"meta")?;
+                vault.db.with(|c| {
+                    c.execute(
+                        "INSERT INTO meta (key, value) VALUES ('vault_key_check', ?1)",
+                        params![sealed],
+                    )
+                })?;
+            }
+        }
+        Ok(vault)
+    }
+
+    /// A key file path conventionally kept next to the database.
+    pub fn default_key_file(data_dir: &Path) -> PathBuf {
+        data_dir.join("master.key")
+    }
+
+    fn seal(&self, plaintext: &[u8], aad: &[u8]) -> anyhow::Result<Vec<u8>> {
+        let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
+        let sealed = self
+            .key
+            .cipher()
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: plaintext,
+                    aad,
+                },
+            )
+            .map_err(|_| anyhow::anyhow!("encryption failed"))?;
+        let mut out = nonce.to_vec();
+        out.extend(sealed);
+        Ok(out)
+    }
+
+    fn open_sealed(&self, sealed: &[u8], aad: &[u8]) -> Result<Vec<u8>, VaultError> {
+        if sealed.len() < NONCE_LEN {
+            return Err(VaultError::Undecryptable(
+                "the stored value is truncated".into(),
+            ));
+        }
+        let (nonce, ciphertext) = sealed.split_at(NONCE_LEN);
+        self.key
+            .cipher()
+            .decrypt(
+                XNonce::from_slice(nonce),
+                Payload {
+                    msg: ciphertext,
+                    aad,
+                },
+            )
+            .map_err(|_| {
+                VaultError::Undecryptable(format!(
+                    "wrong master key ({}) or tampered data",
+                    self.key.origin
+                ))
+            })
+    }
+}
+
+impl Vault for SqliteVault {
+    async fn put(&self, key: &SecretKey, value: &[u8]) -> Result<(), VaultError> {
+        let sealed = self.seal(value, &aad(key))?;
+        self.db.with(|c| {
+            c.execute(
+                "INSERT INTO vault (ws, name, sealed) VALUES (?1, ?2, ?3) ON CONFLICT (ws, name) DO UPDATE SET sealed = excluded.sealed",
+                params![key.workspace_id, key.name, sealed],
+            )
+        })?;
+        Ok(())
+    }
+
+    async fn get(&self, key: &SecretKey) -> Result<Option<Vec<u8>>, VaultError> {
+        let sealed: Option<Vec<u8>> = self.db.with(|c| {
+            c.query_row(
+                "SELECT sealed FROM vault WHERE ws = ?1 AND name = ?2",
+                params![key.workspace_id, key.name],
+                |r| r.get(0),
+            )
+            .optional()
+        })?;
+        sealed.map(|s| self.open_sealed(&s, &aad(key))).transpose()
+    }
+
+    async fn delete(&self, key: &SecretKey) -> Result<(), VaultError> {
+        self.db.with(|c| {
+            c.execute(
+                "DELETE FROM vault WHERE ws = ?1 AND name = ?2",
+                params![key.workspace_id, key.name],
+            )
+        })?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Durability;
+
+    fn key(byte: u8) -> MasterKey {
+        MasterKey {
+            key: [byte; 32],
+            origin: "test".into(),
+        }
+    }
+
+    #[tokio::test]
+    async fn values_are_sealed_at_rest_and_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::open(&dir.path().join("j.db"), Durability::Process).unwrap();
+        let vault = SqliteVault::open(db.clone(), key(1)).unwrap();
+        let k = SecretKey::account("ws1", "acc1");
+        vault.put(&k, b"super-secret-token").await.unwrap();
+        assert_eq!(vault.get(&k).await.unwrap().unwrap(), b"super-secret-token");
+        let raw: Vec<u8> = db
+            .with(|c| c.query_row("SELECT sealed FROM vault", [], |r| r.get(0)))
+            .unwrap();
+        assert!(!raw.windows(6).any(|w| w == b"secret"), "stored in clear");
+    }
+
+    #[tokio::test]
+    async fn a_wrong_key_is_a_clear_error_not_garbage() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::open(&dir.path().join("j.db"), Durability::Process).unwrap();
+        SqliteVault::open(db.clone(), key(1)).unwrap();
+        let err = SqliteVault::open(db, key(2)).err().unwrap();
+        assert!(
+            err.to_string()
+                .contains("not the one this data was encrypted with"),
+            "{err}"
+        );
+    }
+
+    #[tokio::test]
+    async fn swapped_rows_do_not_decrypt() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::open(&dir.path().join("j.db"), Durability::Process).unwrap();
+        let vault = SqliteVault::open(db.clone(), key(1)).unwrap();
+        vault
+            .put(&SecretKey::account("ws1", "a"), b"A")
+            .await
+            .unwrap();
+        vault
+            .put(&SecretKey::account("ws2", "b"), b"B")
+            .await
+            .unwrap();
+        db.with(|c| c.execute("UPDATE vault SET sealed = (SELECT sealed FROM vault WHERE ws = 'ws1') WHERE ws = 'ws2'", [])).unwrap();
+        assert!(matches!(
+            vault.get(&SecretKey::account("ws2", "b")).await,
+            Err(VaultError::Undecryptable(_))
+        ));
+    }
+
+    #[test]
+    fn key_files_are_created_owner_only_and_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keys/master.key");
+        std::env::remove_var(MASTER_KEY_ENV);
+        let first = MasterKey::load_or_create(&path).unwrap();
+        let second = MasterKey::load_or_create(&path).unwrap();
+        assert_eq!(first.key, second.key);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(
+                std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
+        }
+        assert!(MasterKey::parse("c2hvcnQ=", "x")
+            .unwrap_err()
+            .to_string()
+            .contains("32 bytes"));
+        assert!(MasterKey::parse(&"ab".repeat(32), "x").is_ok());
+    }
+}

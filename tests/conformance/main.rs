@@ -1,0 +1,8 @@
+//! One conformance suite per port, written once against the traits and run against
+//! every adapter: SQLite today; the AWS adapters on a moto server join them.
+
+mod backends;
+mod crash;
+mod queue;
+mod store;
+mod vault;

@@ -1,0 +1,54 @@
+//! Vault conformance: round trip, overwrite, delete, workspace isolation.
+
+use junction_core::ports::{SecretKey, Vault};
+
+pub async fn round_trip_overwrite_and_delete(vault: impl Vault) {
+    let key = SecretKey::account("ws_a", "acc_1");
+    assert_eq!(vault.get(&key).await.unwrap(), None);
+    vault
+        .put(&key, br#"{"type":"api_key","key":"k1"}"#)
+        .await
+        .unwrap();
+    assert_eq!(
+        vault.get(&key).await.unwrap().unwrap(),
+        br#"{"type":"api_key","key":"k1"}"#
+    );
+    vault.put(&key, b"second").await.unwrap();
+    assert_eq!(vault.get(&key).await.unwrap().unwrap(), b"second");
+    vault.delete(&key).await.unwrap();
+    assert_eq!(vault.get(&key).await.unwrap(), None);
+    vault.delete(&key).await.unwrap();
+}
+
+pub async fn workspaces_do_not_share_secrets(vault: impl Vault) {
+    vault
+        .put(&SecretKey::oauth_client("ws_a", "mail"), b"a-secret")
+        .await
+        .unwrap();
+    assert_eq!(
+        vault
+            .get(&SecretKey::oauth_client("ws_b", "mail"))
+            .await
+            .unwrap(),
+        None
+    );
+}
+
+macro_rules! vault_tests {
+    ($backend:ident, $make:path) => {
+        mod $backend {
+            #[tokio::test]
+            async fn round_trip_overwrite_and_delete() {
+                let v = $make().await;
+                super::round_trip_overwrite_and_delete(v.it.clone()).await;
+            }
+            #[tokio::test]
+            async fn workspaces_do_not_share_secrets() {
+                let v = $make().await;
+                super::workspaces_do_not_share_secrets(v.it.clone()).await;
+            }
+        }
+    };
+}
+
+vault_tests!(sqlite, crate::backends::sqlite_vault);
