@@ -11,12 +11,16 @@ cargo fmt --all -- --check
 step "lints (cargo clippy, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "template.yaml (cfn-lint with the SAM transform)"
+step "Python tools (cfn-lint, moto) into target/pyenv"
 # cfn-lint 1.53.x still runs SAM-level checks; later versions skip them.
-if [ ! -x target/pyenv/bin/cfn-lint ]; then
+# moto[server] emulates DynamoDB, SQS and Secrets Manager for the AWS adapters.
+if [ ! -x target/pyenv/bin/cfn-lint ] || [ ! -x target/pyenv/bin/moto_server ]; then
   python3 -m venv target/pyenv
-  target/pyenv/bin/pip install --quiet --disable-pip-version-check 'cfn-lint==1.53.*'
+  target/pyenv/bin/pip install --quiet --disable-pip-version-check 'cfn-lint==1.53.*' 'moto[server]==5.*'
 fi
+echo "ok"
+
+step "template.yaml (cfn-lint with the SAM transform)"
 target/pyenv/bin/cfn-lint template.yaml
 # The lint must bite: a template with a misspelled property has to fail.
 broken="$(mktemp --suffix=.yaml)"
@@ -27,6 +31,22 @@ if target/pyenv/bin/cfn-lint "$broken" > /dev/null 2>&1; then
 fi
 rm -f "$broken"
 echo "template.yaml: ok (and a broken copy is rejected)"
+
+step "moto server (AWS emulator) on 127.0.0.1"
+port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+target/pyenv/bin/moto_server -H 127.0.0.1 -p "$port" > target/moto.log 2>&1 &
+moto_pid=$!
+trap 'kill "$moto_pid" 2> /dev/null || true' EXIT
+export JUNCTION_MOTO_URL="http://127.0.0.1:$port"
+for _ in $(seq 1 100); do
+  if python3 -c "import urllib.request, sys; urllib.request.urlopen('$JUNCTION_MOTO_URL/moto-api/', timeout=1)" 2> /dev/null; then
+    break
+  fi
+  sleep 0.2
+done
+python3 -c "import urllib.request; urllib.request.urlopen('$JUNCTION_MOTO_URL/moto-api/', timeout=2)" \
+  || { echo "moto did not start; see target/moto.log" >&2; exit 1; }
+echo "moto listening on $JUNCTION_MOTO_URL"
 
 step "tests (cargo test --workspace)"
 log="$(mktemp)"

@@ -1,5 +1,6 @@
 //! How each backend's adapters are built for a test: a fresh temporary database per
-//! test for SQLite.
+//! test for SQLite; a fresh table, queue pair or secret prefix per test on the moto
+//! server that `infra/test.sh` starts (its URL in `JUNCTION_MOTO_URL`).
 
 use std::sync::Arc;
 
@@ -11,7 +12,7 @@ use junction_local::{
 /// Keeps a test's temporary directory alive as long as its adapters.
 pub struct Held<T> {
     pub it: T,
-    _dir: tempfile::TempDir,
+    _dir: Option<tempfile::TempDir>,
 }
 
 fn database() -> (Database, tempfile::TempDir) {
@@ -24,7 +25,7 @@ pub async fn sqlite_store() -> Held<SqliteStore> {
     let (db, dir) = database();
     Held {
         it: SqliteStore::new(db),
-        _dir: dir,
+        _dir: Some(dir),
     }
 }
 
@@ -36,7 +37,7 @@ pub async fn sqlite_queue(max_receives: u32) -> Held<SqliteQueue> {
     };
     Held {
         it: SqliteQueue::new(db, Arc::new(SystemClock), config),
-        _dir: dir,
+        _dir: Some(dir),
     }
 }
 
@@ -45,6 +46,90 @@ pub async fn sqlite_vault() -> Held<SqliteVault> {
     let key = MasterKey::parse(&"11".repeat(32), "test key").unwrap();
     Held {
         it: SqliteVault::open(db, key).unwrap(),
-        _dir: dir,
+        _dir: Some(dir),
+    }
+}
+
+/// The SDK configuration for the moto server.
+pub async fn moto() -> aws_config::SdkConfig {
+    let url = std::env::var("JUNCTION_MOTO_URL").unwrap_or_else(|_| {
+        panic!(
+            "the AWS conformance tests need a moto server: run infra/test.sh, or start one with \
+             `target/pyenv/bin/moto_server -H 127.0.0.1 -p 5001` and export JUNCTION_MOTO_URL=http://127.0.0.1:5001"
+        )
+    });
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(url)
+        .region(aws_config::Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_sqs::config::Credentials::new(
+            "test", "test", None, None, "moto",
+        ))
+        .load()
+        .await
+}
+
+fn unique(prefix: &str) -> String {
+    format!("{prefix}-{}", uuid::Uuid::now_v7().simple())
+}
+
+async fn table(config: &aws_config::SdkConfig) -> String {
+    let name = unique("junction");
+    junction_aws::create_table(config, &name).await.unwrap();
+    name
+}
+
+pub async fn dynamo_store() -> Held<junction_aws::DynamoStore> {
+    let config = moto().await;
+    let name = table(&config).await;
+    Held {
+        it: junction_aws::DynamoStore::new(&config, name),
+        _dir: None,
+    }
+}
+
+pub async fn sqs_queue(max_receives: u32) -> Held<junction_aws::SqsQueue> {
+    use aws_sdk_sqs::types::QueueAttributeName;
+    let config = moto().await;
+    let sqs = aws_sdk_sqs::Client::new(&config);
+    let dlq = sqs
+        .create_queue()
+        .queue_name(unique("runs-dlq"))
+        .send()
+        .await
+        .unwrap()
+        .queue_url
+        .unwrap();
+    let dlq_arn = sqs
+        .get_queue_attributes()
+        .queue_url(&dlq)
+        .attribute_names(QueueAttributeName::QueueArn)
+        .send()
+        .await
+        .unwrap()
+        .attributes
+        .unwrap()[&QueueAttributeName::QueueArn]
+        .clone();
+    let redrive = serde_json::json!({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": max_receives.to_string()}).to_string();
+    let queue = sqs
+        .create_queue()
+        .queue_name(unique("runs"))
+        .attributes(QueueAttributeName::RedrivePolicy, redrive)
+        .send()
+        .await
+        .unwrap()
+        .queue_url
+        .unwrap();
+    let table = table(&config).await;
+    Held {
+        it: junction_aws::SqsQueue::new(&config, queue, dlq, table),
+        _dir: None,
+    }
+}
+
+pub async fn secrets_vault() -> Held<junction_aws::SecretsVault> {
+    let config = moto().await;
+    Held {
+        it: junction_aws::SecretsVault::new(&config, unique("junction")),
+        _dir: None,
     }
 }

@@ -642,3 +642,4 @@ macro_rules! store_tests {
 }
 
 store_tests!(sqlite, crate::backends::sqlite_store);
+store_tests!(dynamodb, crate::backends::dynamo_store);

@@ -52,3 +52,4 @@ macro_rules! vault_tests {
 }
 
 vault_tests!(sqlite, crate::backends::sqlite_vault);
+vault_tests!(secrets_manager, crate::backends::secrets_vault);

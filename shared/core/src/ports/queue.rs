@@ -32,7 +32,8 @@ pub enum QueueError {
     TooLarge { size: usize, limit: usize },
     #[error("the delay {0:?} is longer than the queue allows")]
     DelayTooLong(Duration),
-    /// The receipt is unknown or expired (the message was delivered again since).
+    /// The receipt is unknown or expired (the message was delivered again since);
+    /// adapters that can tell say so, SQS cannot always.
     #[error("the receipt is no longer valid")]
     StaleReceipt,
     #[error(transparent)]
@@ -45,7 +46,10 @@ pub enum QueueError {
 /// - `send` MUST refuse bodies over [`RunQueue::max_body_bytes`] with `TooLarge`.
 /// - A message received more than `max_receives` times MUST go to the dead letters
 ///   instead of being delivered again.
-/// - `ack` with a stale receipt MUST NOT delete a message delivered since.
+/// - `ack` with the receipt of the latest delivery MUST delete the message. With an
+///   older receipt the outcome is undefined (SQS says the message "might not be
+///   deleted"), so an executor keeps its receipt current by extending visibility
+///   while it works rather than relying on either outcome.
 pub trait RunQueue: Send + Sync + Clone + 'static {
     fn max_body_bytes(&self) -> usize;
 

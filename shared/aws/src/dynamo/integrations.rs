@@ -1,0 +1,221 @@
+//! Integrations with their index items (app events, webhook tokens), and runs.
+
+use std::collections::BTreeSet;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use junction_core::model::{Account, Integration, RunRecord, Version};
+use junction_core::ports::StoreError;
+
+use super::item::{item, s, ttl_of, versioned, ItemExt};
+use super::keys;
+use super::{unknown, DynamoStore};
+
+type R<T> = Result<T, StoreError>;
+
+impl DynamoStore {
+    pub(crate) async fn account_get(&self, ws: &str, id: &str) -> R<Option<Account>> {
+        self.get_versioned(keys::ws(ws), &keys::account(id)).await
+    }
+
+    pub(crate) async fn account_delete(&self, ws: &str, id: &str) -> R<()> {
+        self.delete_item(keys::ws(ws), keys::account(id)).await
+    }
+
+    pub(crate) async fn integration_put(
+        &self,
+        i: &Integration,
+        expected: Option<Version>,
+    ) -> R<Version> {
+        let current: Option<Integration> = self.integration_get(&i.workspace_id, &i.id).await?;
+        let main = item(keys::ws(&i.workspace_id), keys::integration(&i.id))
+            .with("gsi1pk", s(keys::user_index(&i.workspace_id, &i.user_id)))
+            .with("gsi1sk", s(keys::integration(&i.id)))
+            .with("gsi2pk", s(keys::flow_index(&i.workspace_id, &i.flow_id)))
+            .with("gsi2sk", s(keys::integration(&i.id)))
+            .with_body(i, "integration")?;
+        let (put, version) = self.versioned_put_step(main, expected)?;
+        let mut steps = vec![put];
+
+        let (old_events, old_tokens, old_user) = match &current {
+            Some(c) => (
+                c.events.iter().collect::<BTreeSet<_>>(),
+                c.webhook_token_hashes.iter().collect::<BTreeSet<_>>(),
+                c.user_id.as_str(),
+            ),
+            None => (BTreeSet::new(), BTreeSet::new(), i.user_id.as_str()),
+        };
+        let new_events: BTreeSet<_> = i.events.iter().collect();
+        let new_tokens: BTreeSet<_> = i.webhook_token_hashes.iter().collect();
+        for event in old_events.difference(&new_events) {
+            steps.push(self.delete_step(
+                keys::event(&i.workspace_id, event),
+                keys::event_sk(old_user, &i.id),
+            )?);
+        }
+        for event in new_events.difference(&old_events) {
+            let index = item(
+                keys::event(&i.workspace_id, event),
+                keys::event_sk(&i.user_id, &i.id),
+            )
+            .with("integration", s(&i.id));
+            steps.push(self.put_step(index, false)?);
+        }
+        for token in old_tokens.difference(&new_tokens) {
+            steps.push(self.delete_step(keys::token(token), keys::ITEM_SK.into())?);
+        }
+        for token in new_tokens.difference(&old_tokens) {
+            let pointer = item(keys::token(token), keys::ITEM_SK)
+                .with("ws", s(&i.workspace_id))
+                .with("integration", s(&i.id));
+            // A token names one integration only.
+            steps.push(self.put_step(pointer, true)?);
+        }
+        self.transact(
+            steps,
+            &format!("integration '{}' (or one of its webhook tokens)", i.id),
+        )
+        .await?;
+        Ok(version)
+    }
+
+    pub(crate) async fn integration_get(&self, ws: &str, id: &str) -> R<Option<Integration>> {
+        self.get_versioned(keys::ws(ws), &keys::integration(id))
+            .await
+    }
+
+    pub(crate) async fn integrations_by_index(
+        &self,
+        index: &str,
+        pk: String,
+    ) -> R<Vec<Integration>> {
+        let items = self
+            .query(
+                Some(index),
+                &format!("{index}pk"),
+                pk,
+                Some((&format!("{index}sk"), "INT#".into())),
+                true,
+                None,
+            )
+            .await?;
+        items.iter().map(versioned).collect()
+    }
+
+    pub(crate) async fn integrations_event(
+        &self,
+        ws: &str,
+        event: &str,
+        user: Option<&str>,
+    ) -> R<Vec<Integration>> {
+        let prefix = match user {
+            Some(u) => format!("USER#{u}#INT#"),
+            None => "USER#".into(),
+        };
+        let pointers = self
+            .query(
+                None,
+                "pk",
+                keys::event(ws, event),
+                Some(("sk", prefix)),
+                true,
+                None,
+            )
+            .await?;
+        let mut out = Vec::with_capacity(pointers.len());
+        for p in pointers {
+            if let Some(i) = self.integration_get(ws, p.str("integration")?).await? {
+                out.push(i);
+            }
+        }
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(out)
+    }
+
+    pub(crate) async fn integration_by_token(&self, hash: &str) -> R<Option<Integration>> {
+        match self.get(keys::token(hash), keys::ITEM_SK).await? {
+            Some(p) => {
+                self.integration_get(p.str("ws")?, p.str("integration")?)
+                    .await
+            }
+            None => Ok(None),
+        }
+    }
+
+    pub(crate) async fn integration_delete(&self, ws: &str, id: &str) -> R<()> {
+        let Some(current) = self.integration_get(ws, id).await? else {
+            return Ok(());
+        };
+        let mut steps = vec![self.delete_step(keys::ws(ws), keys::integration(id))?];
+        for event in &current.events {
+            steps.push(
+                self.delete_step(keys::event(ws, event), keys::event_sk(&current.user_id, id))?,
+            );
+        }
+        for token in &current.webhook_token_hashes {
+            steps.push(self.delete_step(keys::token(token), keys::ITEM_SK.into())?);
+        }
+        self.transact(steps, &format!("integration '{id}'")).await
+    }
+
+    pub(crate) async fn run_put(&self, run: &RunRecord, expected: Option<Version>) -> R<Version> {
+        let item = item(keys::ws(&run.workspace_id), keys::run(&run.id))
+            .with(
+                "gsi1pk",
+                s(keys::integration_runs(
+                    &run.workspace_id,
+                    &run.integration_id,
+                )),
+            )
+            .with("gsi1sk", s(keys::run(&run.id)))
+            .with("ttl", ttl_of(run.expires_at))
+            .with_body(run, &format!("run '{}'", run.id))?;
+        self.put_versioned(item, expected, &format!("run '{}'", run.id))
+            .await
+    }
+
+    pub(crate) async fn run_get(&self, ws: &str, id: &str) -> R<Option<RunRecord>> {
+        self.get_versioned(keys::ws(ws), &keys::run(id)).await
+    }
+
+    pub(crate) async fn runs_of(
+        &self,
+        ws: &str,
+        integration: &str,
+        limit: usize,
+        before: Option<&str>,
+    ) -> R<Vec<RunRecord>> {
+        let limit = limit.clamp(1, 1000);
+        let upper = match before {
+            Some(id) => keys::run(id),
+            // Above every run id: "RUN#" followed by anything sorts below "RUN$".
+            None => "RUN$".to_string(),
+        };
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name("gsi1")
+            .key_condition_expression("gsi1pk = :pk AND gsi1sk BETWEEN :low AND :high")
+            .expression_attribute_values(
+                ":pk",
+                AttributeValue::S(keys::integration_runs(ws, integration)),
+            )
+            .expression_attribute_values(":low", AttributeValue::S("RUN#".into()))
+            .expression_attribute_values(":high", AttributeValue::S(upper.clone()))
+            .scan_index_forward(false)
+            .limit(limit as i32 + 1)
+            .send()
+            .await
+            .map_err(|e| unknown("listing runs", e))?;
+        let mut runs: Vec<RunRecord> = out
+            .items
+            .unwrap_or_default()
+            .iter()
+            .map(versioned)
+            .collect::<Result<_, _>>()?;
+        // BETWEEN is inclusive; the cursor run itself belongs to the previous page.
+        runs.retain(|r| before.is_none_or(|b| r.id.as_str() < b));
+        runs.truncate(limit);
+        Ok(runs)
+    }
+}

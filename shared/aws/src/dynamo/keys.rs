@@ -1,0 +1,77 @@
+//! Key design of the single table. Every item has `pk` and `sk`; the overloaded
+//! indexes `gsi1` (`gsi1pk`, `gsi1sk`) and `gsi2` serve the secondary access patterns.
+//! See infra/dynamodb.md for the table of patterns.
+
+pub fn ws(ws: &str) -> String {
+    format!("WS#{ws}")
+}
+pub const WORKSPACE_SK: &str = "WORKSPACE";
+pub fn app_key(key: &str) -> String {
+    format!("APPKEY#{key}")
+}
+pub fn app(id: &str) -> String {
+    format!("APP#{id}")
+}
+pub fn flow_version(flow: &str, number: u32) -> String {
+    format!("FLOWV#{flow}#{number:010}")
+}
+pub fn flow_head(flow: &str) -> String {
+    format!("FLOW#{flow}")
+}
+pub fn tag(ws: &str, tag: &str) -> String {
+    format!("WS#{ws}#TAG#{tag}")
+}
+pub fn published(ws: &str) -> String {
+    format!("WS#{ws}#PUBLISHED")
+}
+pub fn user(id: &str) -> String {
+    format!("USER#{id}")
+}
+pub fn account(id: &str) -> String {
+    format!("ACCOUNT#{id}")
+}
+pub fn user_index(ws: &str, user: &str) -> String {
+    format!("WS#{ws}#USER#{user}")
+}
+pub fn integration(id: &str) -> String {
+    format!("INT#{id}")
+}
+pub fn flow_index(ws: &str, flow: &str) -> String {
+    format!("WS#{ws}#FLOW#{flow}")
+}
+pub fn event(ws: &str, event: &str) -> String {
+    format!("WS#{ws}#EVENT#{event}")
+}
+pub fn event_sk(user: &str, integration: &str) -> String {
+    format!("USER#{user}#INT#{integration}")
+}
+pub fn token(hash: &str) -> String {
+    format!("TOKEN#{hash}")
+}
+pub fn run(id: &str) -> String {
+    format!("RUN#{id}")
+}
+pub fn integration_runs(ws: &str, integration: &str) -> String {
+    format!("WS#{ws}#INT#{integration}")
+}
+pub fn dedupe(key: &str) -> String {
+    format!("DEDUPE#{key}")
+}
+pub fn usage(ws: &str, month: &str) -> String {
+    format!("WS#{ws}#USAGE#{month}")
+}
+pub const TOTAL_SK: &str = "TOTAL";
+pub fn lease(name: &str) -> String {
+    format!("LEASE#{name}")
+}
+pub fn due_shard(shard: u32) -> String {
+    format!("DUE#{shard:02}")
+}
+pub fn due_position(due_ms: i64, key: &str) -> String {
+    format!("{:016}#{key}", due_ms.max(0))
+}
+pub fn due_pointer(key: &str) -> String {
+    format!("DUEKEY#{key}")
+}
+/// The sort key of single-item partitions.
+pub const ITEM_SK: &str = "ITEM";

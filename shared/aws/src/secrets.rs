@@ -1,0 +1,122 @@
+//! The vault on Secrets Manager: one secret per account or OAuth client, named under
+//! a prefix by workspace, with a short in-memory cache so a warm function does not
+//! fetch the same secret for every run.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use aws_sdk_secretsmanager::error::ProvideErrorMetadata;
+use aws_sdk_secretsmanager::primitives::Blob;
+use junction_core::ports::{SecretKey, Vault, VaultError};
+
+/// How long a fetched secret is served from memory. Refreshed tokens written by this
+/// process update the cache at once; another process's write shows after this.
+const CACHE_TTL: Duration = Duration::from_secs(60);
+
+/// Secret name → when it was fetched, and its value.
+type Cache = HashMap<String, (Instant, Vec<u8>)>;
+
+#[derive(Clone)]
+pub struct SecretsVault {
+    client: aws_sdk_secretsmanager::Client,
+    prefix: String,
+    cache: Arc<Mutex<Cache>>,
+}
+
+fn unknown(what: &str, e: impl std::error::Error + Send + Sync + 'static) -> VaultError {
+    VaultError::Unknown(anyhow::Error::new(e).context(format!("Secrets Manager: {what}")))
+}
+
+impl SecretsVault {
+    pub fn new(config: &aws_config::SdkConfig, prefix: impl Into<String>) -> Self {
+        Self {
+            client: aws_sdk_secretsmanager::Client::new(config),
+            prefix: prefix.into(),
+            cache: Arc::default(),
+        }
+    }
+
+    fn name(&self, key: &SecretKey) -> String {
+        format!("{}/{}/{}", self.prefix, key.workspace_id, key.name)
+    }
+
+    fn cache(&self) -> std::sync::MutexGuard<'_, Cache> {
+        self.cache.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl Vault for SecretsVault {
+    async fn put(&self, key: &SecretKey, value: &[u8]) -> Result<(), VaultError> {
+        let name = self.name(key);
+        let created = self
+            .client
+            .create_secret()
+            .name(&name)
+            .secret_binary(Blob::new(value))
+            .send()
+            .await;
+        match created {
+            Ok(_) => {}
+            Err(e) if e.code() == Some("ResourceExistsException") => {
+                self.client
+                    .put_secret_value()
+                    .secret_id(&name)
+                    .secret_binary(Blob::new(value))
+                    .send()
+                    .await
+                    .map_err(|e| unknown("updating a secret", e))?;
+            }
+            Err(e) => return Err(unknown("creating a secret", e)),
+        }
+        self.cache().insert(name, (Instant::now(), value.to_vec()));
+        Ok(())
+    }
+
+    async fn get(&self, key: &SecretKey) -> Result<Option<Vec<u8>>, VaultError> {
+        let name = self.name(key);
+        if let Some((at, value)) = self.cache().get(&name) {
+            if at.elapsed() < CACHE_TTL {
+                return Ok(Some(value.clone()));
+            }
+        }
+        match self.client.get_secret_value().secret_id(&name).send().await {
+            Ok(out) => {
+                let value = match (out.secret_binary, out.secret_string) {
+                    (Some(b), _) => b.into_inner(),
+                    (None, Some(s)) => s.into_bytes(),
+                    (None, None) => return Ok(None),
+                };
+                self.cache().insert(name, (Instant::now(), value.clone()));
+                Ok(Some(value))
+            }
+            // A secret scheduled for deletion answers InvalidRequest; both mean gone.
+            Err(e)
+                if matches!(
+                    e.code(),
+                    Some("ResourceNotFoundException") | Some("InvalidRequestException")
+                ) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(unknown("reading a secret", e)),
+        }
+    }
+
+    async fn delete(&self, key: &SecretKey) -> Result<(), VaultError> {
+        let name = self.name(key);
+        self.cache().remove(&name);
+        match self
+            .client
+            .delete_secret()
+            .secret_id(&name)
+            .force_delete_without_recovery(true)
+            .send()
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) if e.code() == Some("ResourceNotFoundException") => Ok(()),
+            Err(e) => Err(unknown("deleting a secret", e)),
+        }
+    }
+}
