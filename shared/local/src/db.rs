@@ -51,6 +51,8 @@ const MIGRATIONS: &[&str] = &[
     // 3: the vault.
     "CREATE TABLE vault (ws TEXT NOT NULL, name TEXT NOT NULL, sealed BLOB NOT NULL, PRIMARY KEY (ws, name));
      CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);",
+    // 4: acknowledging by receipt must not scan the queue.
+    "CREATE INDEX queue_by_receipt ON queue (receipt);",
 ];
 
 /// The shared database handle. One connection behind a lock: SQLite has one writer
