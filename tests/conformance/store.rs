@@ -23,6 +23,7 @@ fn workspace(id: &str, key: &str) -> Workspace {
         id: id.into(),
         name: format!("Workspace {id}"),
         app_key: key.into(),
+        api_secret_sha256: String::new(),
         task_quota: Some(1000),
         created_at: t0(),
         version: 0,

@@ -1,5 +1,7 @@
 //! End-to-end suites: the shipped example flows, run by the real engine against the
 //! mock apps over real HTTP. Later surfaces (serve, webhooks, AWS) add modules here.
 
+mod api;
 mod examples;
 mod helpers;
+mod server;

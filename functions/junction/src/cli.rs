@@ -31,6 +31,80 @@ pub enum Command {
         #[arg(value_enum)]
         kind: SchemaKind,
     },
+    /// Serve the marketplace, admin and events API from the data folder.
+    Serve {
+        #[command(flatten)]
+        data: DataArgs,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080", env = "JUNCTION_LISTEN")]
+        listen: std::net::SocketAddr,
+    },
+    /// Manage workspaces.
+    Workspace {
+        #[command(subcommand)]
+        command: WorkspaceCommand,
+    },
+    /// Push app definitions to a workspace.
+    Apps {
+        #[command(subcommand)]
+        command: PushCommand,
+    },
+    /// Push flow definitions to a workspace (each push is a new version).
+    Flows {
+        #[command(subcommand)]
+        command: FlowCommand,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DataArgs {
+    /// The data folder (database, key file); created on first use.
+    #[arg(long, env = "JUNCTION_DATA", default_value = ".junction")]
+    pub data: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct WorkspaceArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The workspace id (printed by `junction workspace create`).
+    #[arg(long, env = "JUNCTION_WORKSPACE")]
+    pub workspace: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WorkspaceCommand {
+    /// Create a workspace and print its id, app key and secrets (shown only once).
+    Create {
+        name: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PushCommand {
+    /// Validate and store app definitions.
+    Push {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        target: WorkspaceArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FlowCommand {
+    /// Validate and store flows as new versions.
+    Push {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Publish the new versions to the marketplace.
+        #[arg(long)]
+        publish: bool,
+        #[command(flatten)]
+        target: WorkspaceArgs,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -3,6 +3,7 @@
 mod cli;
 mod commands;
 mod files;
+mod local;
 mod render;
 
 use std::process::ExitCode;

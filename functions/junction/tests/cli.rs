@@ -224,3 +224,160 @@ async fn schema_prints_json_schema() {
     let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(schema["title"], "FlowDefinition");
 }
+
+#[tokio::test]
+async fn operator_commands_create_a_workspace_and_push_definitions() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    let out = junction(&["workspace", "create", "Acme Inc", "--data", data, "--json"]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let created: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ws = created["workspace"]["id"].as_str().unwrap().to_string();
+    assert!(created["api_secret"]
+        .as_str()
+        .unwrap()
+        .starts_with(&format!("jsk.{ws}.")));
+
+    let apps: Vec<String> = ["acme-crm", "mailbird", "chatter"]
+        .iter()
+        .map(|a| format!("{EXAMPLES}/apps/{a}.yaml"))
+        .collect();
+    let mut args = vec!["apps", "push"];
+    args.extend(apps.iter().map(String::as_str));
+    args.extend(["--data", data, "--workspace", &ws]);
+    let out = junction(&args).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("pushed app 'mailbird'"),
+        "{}",
+        stdout(&out)
+    );
+
+    let flow = format!("{EXAMPLES}/flows/daily-digest.yaml");
+    let out = junction(&[
+        "flows",
+        "push",
+        &flow,
+        "--publish",
+        "--data",
+        data,
+        "--workspace",
+        &ws,
+    ])
+    .await;
+    assert!(
+        stdout(&out).contains("pushed flow 'daily-digest' version 1")
+            && stdout(&out).contains("published"),
+        "{}",
+        stdout(&out)
+    );
+
+    // A flow using an app the workspace lacks is refused with the path of the problem.
+    let other = tempfile::tempdir().unwrap();
+    let bare = other.path().join("bare");
+    let out = junction(&[
+        "workspace",
+        "create",
+        "Bare",
+        "--data",
+        bare.to_str().unwrap(),
+        "--json",
+    ])
+    .await;
+    let bare_ws: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let out = junction(&[
+        "flows",
+        "push",
+        &flow,
+        "--data",
+        bare.to_str().unwrap(),
+        "--workspace",
+        bare_ws["workspace"]["id"].as_str().unwrap(),
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("apps[0]: unknown app 'acme'"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = junction(&[
+        "flows",
+        "push",
+        &flow,
+        "--data",
+        data,
+        "--workspace",
+        "ws_nope",
+    ])
+    .await;
+    assert!(
+        stderr(&out).contains("no workspace 'ws_nope'"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[tokio::test]
+async fn serve_answers_and_stops_cleanly_on_sigterm() {
+    use tokio::io::AsyncBufReadExt;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_junction"))
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--data",
+            dir.path().to_str().unwrap(),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = tokio::time::timeout(std::time::Duration::from_secs(30), lines.next_line())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let url = first
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap()
+        .to_string();
+    let health = http_get(&format!("{url}/health")).await;
+    assert!(health.contains("\"ok\""), "{health}");
+    let pid = child.id().unwrap().to_string();
+    std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    let status = tokio::time::timeout(std::time::Duration::from_secs(10), child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(status.success());
+    let mut rest = Vec::new();
+    while let Ok(Some(line)) = lines.next_line().await {
+        rest.push(line);
+    }
+    assert!(rest.iter().any(|l| l == "stopped"), "{rest:?}");
+}
+
+/// A GET over a plain TCP connection, to keep the CLI crate free of an HTTP client.
+async fn http_get(url: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let rest = url.trim_start_matches("http://");
+    let (host, path) = rest.split_once('/').unwrap();
+    let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+    stream
+        .write_all(
+            format!("GET /{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes(),
+        )
+        .await
+        .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    response
+}

@@ -13,3 +13,4 @@ pub mod model;
 pub mod outbound;
 pub mod ports;
 pub mod schema;
+pub mod service;

@@ -1,17 +1,34 @@
 //! One module per subcommand.
 
+mod operator;
 mod run;
 mod schema;
+mod serve;
 mod validate;
 
 use std::process::ExitCode;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, FlowCommand, PushCommand, WorkspaceCommand};
 
 pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Validate { paths } => validate::validate(&paths, cli.json),
         Command::Run(args) => run::run(args, cli.json).await,
         Command::Schema { kind } => schema::schema(kind),
+        Command::Serve { data, listen } => serve::serve(&data, listen).await,
+        Command::Workspace {
+            command: WorkspaceCommand::Create { name, data },
+        } => operator::create_workspace(&name, &data, cli.json).await,
+        Command::Apps {
+            command: PushCommand::Push { files, target },
+        } => operator::push_apps(&files, &target, cli.json).await,
+        Command::Flows {
+            command:
+                FlowCommand::Push {
+                    files,
+                    publish,
+                    target,
+                },
+        } => operator::push_flows(&files, publish, &target, cli.json).await,
     }
 }

@@ -17,8 +17,11 @@ pub type Version = u64;
 pub struct Workspace {
     pub id: String,
     pub name: String,
-    /// Public key the marketplace widget sends (`App-Key`); secrets live in the vault.
+    /// Public key the marketplace widget sends (`App-Key`); the app secret that signs
+    /// user ids lives in the vault.
     pub app_key: String,
+    /// SHA-256 of the API secret your backend sends as a bearer token.
+    pub api_secret_sha256: String,
     /// Tasks a month, when the workspace has a quota.
     pub task_quota: Option<u64>,
     pub created_at: DateTime<Utc>,

@@ -1,0 +1,136 @@
+//! Operator commands on the data folder: workspaces, pushing apps and flows.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use junction_core::service::ServiceError;
+
+use crate::cli::{DataArgs, WorkspaceArgs};
+use crate::files::read;
+use crate::local::{open, LocalJunction};
+
+/// Prints a service error the way `validate` prints problems.
+fn report(file: &std::path::Path, e: ServiceError) -> anyhow::Error {
+    match e {
+        ServiceError::Invalid { message, problems } => {
+            anyhow::anyhow!(
+                "{}: {message}\n{}",
+                file.display(),
+                crate::files::format_problems(file, &problems)
+            )
+        }
+        other => anyhow::anyhow!("{}: {other}", file.display()),
+    }
+}
+
+/// The workspace named by `--workspace`, checked to exist.
+async fn workspace(j: &LocalJunction, target: &WorkspaceArgs) -> anyhow::Result<String> {
+    use junction_core::ports::Store;
+    match j.store.get_workspace(&target.workspace).await? {
+        Some(w) => Ok(w.id),
+        None => anyhow::bail!(
+            "no workspace '{}' in {} (create one with `junction workspace create NAME`)",
+            target.workspace,
+            target.data.data.display()
+        ),
+    }
+}
+
+pub async fn create_workspace(name: &str, data: &DataArgs, json: bool) -> anyhow::Result<ExitCode> {
+    let j = open(&data.data)?;
+    let created = j
+        .create_workspace(name)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&created)?);
+    } else {
+        let w = &created.workspace;
+        println!("created workspace '{}' in {}", w.name, data.data.display());
+        println!();
+        println!("  workspace id  {}", w.id);
+        println!(
+            "  app key       {}   (public: the marketplace widget sends it)",
+            w.app_key
+        );
+        println!(
+            "  app secret    {}   (your backend signs user ids with it)",
+            created.app_secret
+        );
+        println!(
+            "  API secret    {}   (your backend's bearer token)",
+            created.api_secret
+        );
+        println!();
+        println!("The secrets are shown only now: store them in your backend's secret store.");
+        println!(
+            "Next: export JUNCTION_WORKSPACE={} and push apps with `junction apps push FILE`.",
+            w.id
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn push_apps(
+    files: &[PathBuf],
+    target: &WorkspaceArgs,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let j = open(&target.data.data)?;
+    let ws = workspace(&j, target).await?;
+    let mut pushed = Vec::new();
+    for file in files {
+        let record = j
+            .push_app(&ws, &read(file)?, None)
+            .await
+            .map_err(|e| report(file, e))?;
+        if !json {
+            println!(
+                "pushed app '{}' from {} (version {})",
+                record.definition.id,
+                file.display(),
+                record.version
+            );
+        }
+        pushed.push(serde_json::json!({"file": file, "app": record.definition.id, "version": record.version}));
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&pushed)?);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn push_flows(
+    files: &[PathBuf],
+    publish: bool,
+    target: &WorkspaceArgs,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let j = open(&target.data.data)?;
+    let ws = workspace(&j, target).await?;
+    let mut pushed = Vec::new();
+    for file in files {
+        let flow = j
+            .push_flow(&ws, &read(file)?, None, publish)
+            .await
+            .map_err(|e| report(file, e))?;
+        if !json {
+            let state = match flow.published {
+                Some(p) if p == flow.version => "published".to_string(),
+                Some(p) => format!("version {p} stays published"),
+                None => "not published (add --publish)".to_string(),
+            };
+            println!(
+                "pushed flow '{}' version {} from {}: {state}",
+                flow.flow_id,
+                flow.version,
+                file.display()
+            );
+        }
+        pushed.push(serde_json::to_value(&flow)?);
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&pushed)?);
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,54 @@
+//! `junction serve`: the HTTP API on one local listener, until SIGINT or SIGTERM.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+
+use crate::cli::DataArgs;
+use crate::local::open;
+
+pub async fn serve(data: &DataArgs, listen: SocketAddr) -> anyhow::Result<ExitCode> {
+    let junction = Arc::new(open(&data.data)?);
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| {
+            format!("cannot listen on {listen} (in use? choose another with --listen)")
+        })?;
+    let addr = listener.local_addr()?;
+    println!(
+        "Junction is serving http://{addr} (data in {})",
+        data.data.display()
+    );
+    println!("  health: http://{addr}/health · API: http://{addr}/v1");
+    println!(
+        "  no workspace yet? `junction workspace create \"My company\" --data {}`",
+        data.data.display()
+    );
+    axum::serve(listener, junction_http::api(junction))
+        .with_graceful_shutdown(shutdown())
+        .await
+        .context("serving")?;
+    println!("stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM: in-flight requests finish, new ones are refused.
+async fn shutdown() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => return interrupt.await.unwrap_or(()),
+            };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    interrupt.await.unwrap_or(());
+}

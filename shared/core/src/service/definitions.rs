@@ -1,0 +1,288 @@
+//! Pushing apps and flows (validated, versioned) and publishing flows; what the
+//! marketplace lists.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use super::{Junction, ServiceError};
+use crate::catalog::AppCatalog;
+use crate::definition::{parse_app, parse_flow, FlowDefinition, Problem};
+use crate::model::{month_of, AppRecord, FlowHead, FlowVersion, Usage};
+use crate::ports::{RunQueue, Store, Vault};
+use crate::validate::{validate_app, validate_flow};
+
+/// A stored flow version and what is now current.
+#[derive(Debug, Clone, Serialize)]
+pub struct PushedFlow {
+    pub flow_id: String,
+    pub version: u32,
+    pub published: Option<u32>,
+}
+
+/// A published flow as the marketplace lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct FlowSummary {
+    pub id: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub tags: Vec<String>,
+    pub version: u32,
+    pub multiple: bool,
+    /// How many integrations of it the user has.
+    pub integrations: usize,
+}
+
+fn check_id(kind: &str, expected: Option<&str>, found: &str) -> Result<(), ServiceError> {
+    match expected {
+        Some(id) if id != found => Err(ServiceError::invalid(
+            format!("the {kind} document's id '{found}' does not match '{id}' in the URL"),
+            vec![Problem {
+                path: "id".into(),
+                line: None,
+                message: format!("must be '{id}' (the id in the URL)"),
+            }],
+        )),
+        _ => Ok(()),
+    }
+}
+
+impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
+    /// Validates and stores an app definition (YAML or JSON), replacing the previous one.
+    pub async fn push_app(
+        &self,
+        ws: &str,
+        text: &str,
+        expected_id: Option<&str>,
+    ) -> Result<AppRecord, ServiceError> {
+        let loaded = parse_app(text)
+            .map_err(|p| ServiceError::invalid("the app definition is invalid", p))?;
+        let problems = loaded.locate(validate_app(&loaded.definition, &self.templates));
+        if !problems.is_empty() {
+            return Err(ServiceError::invalid(
+                "the app definition is invalid",
+                problems,
+            ));
+        }
+        check_id("app", expected_id, &loaded.definition.id)?;
+        let existing = self.store.get_app(ws, &loaded.definition.id).await?;
+        let mut record = AppRecord {
+            workspace_id: ws.into(),
+            definition: loaded.definition,
+            updated_at: self.clock.now(),
+            version: 0,
+        };
+        record.version = self
+            .store
+            .put_app(&record, existing.map(|e| e.version))
+            .await?;
+        Ok(record)
+    }
+
+    /// The workspace's apps, for validating flows against.
+    pub async fn catalog(&self, ws: &str) -> Result<AppCatalog, ServiceError> {
+        Ok(AppCatalog::new(
+            self.store
+                .list_apps(ws)
+                .await?
+                .into_iter()
+                .map(|a| a.definition),
+        ))
+    }
+
+    /// Validates a flow against the workspace's apps and stores it as a new version.
+    pub async fn push_flow(
+        &self,
+        ws: &str,
+        text: &str,
+        expected_id: Option<&str>,
+        publish: bool,
+    ) -> Result<PushedFlow, ServiceError> {
+        let loaded = parse_flow(text)
+            .map_err(|p| ServiceError::invalid("the flow definition is invalid", p))?;
+        let catalog = self.catalog(ws).await?;
+        let problems = loaded.locate(validate_flow(&loaded.definition, &catalog, &self.templates));
+        if !problems.is_empty() {
+            return Err(ServiceError::invalid(
+                "the flow definition is invalid",
+                problems,
+            ));
+        }
+        let flow = loaded.definition;
+        check_id("flow", expected_id, &flow.id)?;
+        let head = self.store.get_flow_head(ws, &flow.id).await?;
+        let number = head.as_ref().map_or(1, |h| h.latest + 1);
+        let version = FlowVersion {
+            workspace_id: ws.into(),
+            flow_id: flow.id.clone(),
+            number,
+            definition: flow.clone(),
+            created_at: self.clock.now(),
+        };
+        self.store
+            .add_flow_version(&version)
+            .await
+            .map_err(|e| match ServiceError::from(e) {
+                ServiceError::Conflict(_) => ServiceError::Conflict(format!(
+                    "flow '{}' was pushed by someone else at the same time; push again",
+                    flow.id
+                )),
+                other => other,
+            })?;
+        let published = if publish {
+            Some(number)
+        } else {
+            head.as_ref().and_then(|h| h.published)
+        };
+        let tags = if publish {
+            flow.tags.clone()
+        } else {
+            head.as_ref().map(|h| h.tags.clone()).unwrap_or_default()
+        };
+        let new_head = FlowHead {
+            workspace_id: ws.into(),
+            flow_id: flow.id.clone(),
+            latest: number,
+            published,
+            tags,
+            version: 0,
+        };
+        self.store
+            .put_flow_head(&new_head, head.map(|h| h.version))
+            .await?;
+        Ok(PushedFlow {
+            flow_id: flow.id,
+            version: number,
+            published,
+        })
+    }
+
+    /// Publishes a version of a flow (the latest when none is given).
+    pub async fn publish_flow(
+        &self,
+        ws: &str,
+        flow_id: &str,
+        version: Option<u32>,
+    ) -> Result<PushedFlow, ServiceError> {
+        let Some(head) = self.store.get_flow_head(ws, flow_id).await? else {
+            return Err(ServiceError::NotFound(format!("flow '{flow_id}'")));
+        };
+        let number = version.unwrap_or(head.latest);
+        let Some(stored) = self.store.get_flow_version(ws, flow_id, number).await? else {
+            return Err(ServiceError::field(
+                "version",
+                format!(
+                    "flow '{flow_id}' has no version {number} (latest is {})",
+                    head.latest
+                ),
+            ));
+        };
+        let updated = FlowHead {
+            published: Some(number),
+            tags: stored.definition.tags.clone(),
+            ..head.clone()
+        };
+        self.store
+            .put_flow_head(&updated, Some(head.version))
+            .await?;
+        Ok(PushedFlow {
+            flow_id: flow_id.into(),
+            version: head.latest,
+            published: Some(number),
+        })
+    }
+
+    /// Published flows, with any of `tags` when tags are given, and the user's
+    /// integration count of each.
+    pub async fn flows_for_user(
+        &self,
+        ws: &str,
+        user_id: &str,
+        tags: &[String],
+    ) -> Result<Vec<FlowSummary>, ServiceError> {
+        let mut heads: BTreeMap<String, FlowHead> = BTreeMap::new();
+        if tags.is_empty() {
+            heads.extend(
+                self.store
+                    .flows_by_tag(ws, None)
+                    .await?
+                    .into_iter()
+                    .map(|h| (h.flow_id.clone(), h)),
+            );
+        } else {
+            for tag in tags.iter().collect::<BTreeSet<_>>() {
+                heads.extend(
+                    self.store
+                        .flows_by_tag(ws, Some(tag))
+                        .await?
+                        .into_iter()
+                        .map(|h| (h.flow_id.clone(), h)),
+                );
+            }
+        }
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        for integration in self.store.integrations_of_user(ws, user_id).await? {
+            *counts.entry(integration.flow_id).or_default() += 1;
+        }
+        let mut out = Vec::with_capacity(heads.len());
+        for head in heads.into_values() {
+            let Some(number) = head.published else {
+                continue;
+            };
+            let Some(version) = self
+                .store
+                .get_flow_version(ws, &head.flow_id, number)
+                .await?
+            else {
+                continue;
+            };
+            let d = version.definition;
+            out.push(FlowSummary {
+                integrations: counts.get(&d.id).copied().unwrap_or(0),
+                id: d.id,
+                name: d.name,
+                description: d.description,
+                tags: d.tags,
+                version: number,
+                multiple: d.multiple,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The published version of a flow.
+    pub async fn published_flow(
+        &self,
+        ws: &str,
+        flow_id: &str,
+    ) -> Result<(u32, FlowDefinition), ServiceError> {
+        let head = self.store.get_flow_head(ws, flow_id).await?;
+        let Some(number) = head.and_then(|h| h.published) else {
+            return Err(ServiceError::NotFound(format!("flow '{flow_id}'")));
+        };
+        match self.store.get_flow_version(ws, flow_id, number).await? {
+            Some(v) => Ok((number, v.definition)),
+            None => Err(ServiceError::NotFound(format!("flow '{flow_id}'"))),
+        }
+    }
+
+    /// Tasks used this month by the workspace and per user.
+    pub async fn usage(&self, ws: &str, month: Option<&str>) -> Result<Usage, ServiceError> {
+        let month = match month {
+            Some(m) => {
+                let ok = m.len() == 7
+                    && chrono::NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").is_ok();
+                if !ok {
+                    return Err(ServiceError::field(
+                        "month",
+                        format!("'{m}' is not a month like 2026-11"),
+                    ));
+                }
+                m.to_string()
+            }
+            None => month_of(self.clock.now()),
+        };
+        Ok(self.store.usage(ws, &month).await?)
+    }
+}

@@ -1,0 +1,54 @@
+//! Creating workspaces and their secrets.
+
+use super::secrets::{random_token, sha256_hex};
+use super::{Junction, ServiceError};
+use crate::model::{new_id, Workspace};
+use crate::ports::{RunQueue, SecretKey, Store, Vault};
+
+/// A new workspace and its secrets, which are shown once and never again.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct NewWorkspace {
+    pub workspace: Workspace,
+    /// Signs user ids for the marketplace (`Hash` header); keep it on your backend.
+    pub app_secret: String,
+    /// Your backend's bearer token for the admin and events API.
+    pub api_secret: String,
+}
+
+/// Where the app secret is kept in the vault.
+pub(crate) fn app_secret_key(workspace_id: &str) -> SecretKey {
+    SecretKey::new(workspace_id, "workspace/app-secret")
+}
+
+impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
+    pub async fn create_workspace(&self, name: &str) -> Result<NewWorkspace, ServiceError> {
+        let name = name.trim();
+        if name.is_empty() || name.len() > 200 {
+            return Err(ServiceError::field("name", "must be 1 to 200 characters"));
+        }
+        let id = new_id("ws");
+        let app_secret = random_token("jas")?;
+        // The workspace id travels inside the API secret so a bearer token finds its
+        // workspace with one read; only a hash is stored.
+        let api_secret = format!("jsk.{id}.{}", random_token("k")?.trim_start_matches("k_"));
+        let mut workspace = Workspace {
+            id: id.clone(),
+            name: name.into(),
+            app_key: random_token("jak")?,
+            api_secret_sha256: sha256_hex(&api_secret),
+            task_quota: None,
+            created_at: self.clock.now(),
+            version: 0,
+        };
+        // The secret first: a workspace that exists can always verify its users.
+        self.vault
+            .put(&app_secret_key(&id), app_secret.as_bytes())
+            .await?;
+        workspace.version = self.store.create_workspace(&workspace).await?;
+        Ok(NewWorkspace {
+            workspace,
+            app_secret,
+            api_secret,
+        })
+    }
+}

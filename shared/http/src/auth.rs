@@ -1,0 +1,56 @@
+//! Who is calling: extractors for your backend (bearer API secret) and for your users
+//! (App-Key, User-ID, Hash).
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use junction_core::model::{User, Workspace};
+use junction_core::ports::{RunQueue, Store, Vault};
+
+use crate::error::ApiError;
+use crate::Shared;
+
+/// Your app's backend, identified by the workspace's API secret.
+pub struct Backend(pub Workspace);
+
+/// One of your users, identified by your backend's signature of their id.
+pub struct EndUser {
+    pub workspace: Workspace,
+    pub user: User,
+}
+
+fn header<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+    parts.headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+impl<S: Store, Q: RunQueue, V: Vault> FromRequestParts<Shared<S, Q, V>> for Backend {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        junction: &Shared<S, Q, V>,
+    ) -> Result<Self, Self::Rejection> {
+        let token = header(parts, "authorization")
+            .and_then(|h| h.strip_prefix("Bearer "))
+            .ok_or_else(ApiError::unauthorized)?;
+        Ok(Self(junction.authenticate_backend(token).await?))
+    }
+}
+
+impl<S: Store, Q: RunQueue, V: Vault> FromRequestParts<Shared<S, Q, V>> for EndUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        junction: &Shared<S, Q, V>,
+    ) -> Result<Self, Self::Rejection> {
+        let (Some(key), Some(user), Some(hash)) = (
+            header(parts, "app-key"),
+            header(parts, "user-id"),
+            header(parts, "hash"),
+        ) else {
+            return Err(ApiError::unauthorized());
+        };
+        let (workspace, user) = junction.authenticate_user(key, user, hash).await?;
+        Ok(Self { workspace, user })
+    }
+}

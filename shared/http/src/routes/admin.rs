@@ -1,0 +1,95 @@
+//! Routes for your app's backend and your admins (bearer API secret): definitions,
+//! publishing, usage.
+
+use axum::extract::{Path, State};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use junction_core::model::{AppRecord, Usage};
+use junction_core::ports::{RunQueue, Store, Vault};
+use junction_core::service::PushedFlow;
+use serde::Deserialize;
+
+use crate::auth::Backend;
+use crate::body::{DocumentBody, JsonBody, QueryArgs};
+use crate::error::ApiError;
+use crate::Shared;
+
+pub fn admin<S: Store, Q: RunQueue, V: Vault>() -> Router<Shared<S, Q, V>> {
+    Router::new()
+        .route("/admin/apps", get(list_apps::<S, Q, V>))
+        .route("/admin/apps/{app}", put(put_app::<S, Q, V>))
+        .route("/admin/flows/{flow}", put(put_flow::<S, Q, V>))
+        .route("/admin/flows/{flow}/publish", post(publish::<S, Q, V>))
+        .route("/admin/usage", get(usage::<S, Q, V>))
+}
+
+async fn list_apps<S: Store, Q: RunQueue, V: Vault>(
+    State(j): State<Shared<S, Q, V>>,
+    Backend(ws): Backend,
+) -> Result<Json<Vec<AppRecord>>, ApiError> {
+    Ok(Json(
+        j.store
+            .list_apps(&ws.id)
+            .await
+            .map_err(junction_core::service::ServiceError::from)?,
+    ))
+}
+
+async fn put_app<S: Store, Q: RunQueue, V: Vault>(
+    State(j): State<Shared<S, Q, V>>,
+    Backend(ws): Backend,
+    Path(app): Path<String>,
+    DocumentBody(text): DocumentBody,
+) -> Result<Json<AppRecord>, ApiError> {
+    Ok(Json(j.push_app(&ws.id, &text, Some(&app)).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PushOptions {
+    #[serde(default)]
+    publish: bool,
+}
+
+async fn put_flow<S: Store, Q: RunQueue, V: Vault>(
+    State(j): State<Shared<S, Q, V>>,
+    Backend(ws): Backend,
+    Path(flow): Path<String>,
+    QueryArgs(options): QueryArgs<PushOptions>,
+    DocumentBody(text): DocumentBody,
+) -> Result<Json<PushedFlow>, ApiError> {
+    Ok(Json(
+        j.push_flow(&ws.id, &text, Some(&flow), options.publish)
+            .await?,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PublishBody {
+    #[serde(default)]
+    version: Option<u32>,
+}
+
+async fn publish<S: Store, Q: RunQueue, V: Vault>(
+    State(j): State<Shared<S, Q, V>>,
+    Backend(ws): Backend,
+    Path(flow): Path<String>,
+    JsonBody(body): JsonBody<PublishBody>,
+) -> Result<Json<PushedFlow>, ApiError> {
+    Ok(Json(j.publish_flow(&ws.id, &flow, body.version).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UsageQuery {
+    month: Option<String>,
+}
+
+async fn usage<S: Store, Q: RunQueue, V: Vault>(
+    State(j): State<Shared<S, Q, V>>,
+    Backend(ws): Backend,
+    QueryArgs(q): QueryArgs<UsageQuery>,
+) -> Result<Json<Usage>, ApiError> {
+    Ok(Json(j.usage(&ws.id, q.month.as_deref()).await?))
+}

@@ -1,0 +1,87 @@
+//! Routes for your users, through the embedded marketplace (signed identity).
+
+use axum::extract::{Path, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use junction_core::definition::FlowDefinition;
+use junction_core::ports::{RunQueue, Store, Vault};
+use junction_core::service::FlowSummary;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::EndUser;
+use crate::body::QueryArgs;
+use crate::error::ApiError;
+use crate::Shared;
+
+pub fn marketplace<S: Store, Q: RunQueue, V: Vault>() -> Router<Shared<S, Q, V>> {
+    Router::new()
+        .route("/flows", get(list_flows::<S, Q, V>))
+        .route("/flows/{flow}", get(get_flow::<S, Q, V>))
+        .route("/usage", get(usage::<S, Q, V>))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FlowsQuery {
+    /// Comma-separated tags; a flow with any of them is listed.
+    #[serde(default)]
+    tags: Option<String>,
+}
+
+#[derive(Serialize)]
+struct FlowList {
+    flows: Vec<FlowSummary>,
+}
+
+async fn list_flows<S: Store, Q: RunQueue, V: Vault>(
+    State(j): State<Shared<S, Q, V>>,
+    me: EndUser,
+    QueryArgs(q): QueryArgs<FlowsQuery>,
+) -> Result<Json<FlowList>, ApiError> {
+    let tags: Vec<String> = q
+        .tags
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect();
+    Ok(Json(FlowList {
+        flows: j
+            .flows_for_user(&me.workspace.id, &me.user.user_id, &tags)
+            .await?,
+    }))
+}
+
+#[derive(Serialize)]
+struct FlowDetail {
+    version: u32,
+    flow: FlowDefinition,
+}
+
+async fn get_flow<S: Store, Q: RunQueue, V: Vault>(
+    State(j): State<Shared<S, Q, V>>,
+    me: EndUser,
+    Path(flow): Path<String>,
+) -> Result<Json<FlowDetail>, ApiError> {
+    let (version, flow) = j.published_flow(&me.workspace.id, &flow).await?;
+    Ok(Json(FlowDetail { version, flow }))
+}
+
+#[derive(Serialize)]
+struct MyUsage {
+    month: String,
+    tasks: u64,
+}
+
+async fn usage<S: Store, Q: RunQueue, V: Vault>(
+    State(j): State<Shared<S, Q, V>>,
+    me: EndUser,
+) -> Result<Json<MyUsage>, ApiError> {
+    let usage = j.usage(&me.workspace.id, None).await?;
+    let tasks = usage.per_user.get(&me.user.user_id).copied().unwrap_or(0);
+    Ok(Json(MyUsage {
+        month: usage.month,
+        tasks,
+    }))
+}

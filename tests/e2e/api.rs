@@ -1,0 +1,413 @@
+//! The HTTP API: who may call what, definitions and publishing, the marketplace's
+//! flow list, and every class of bad input answered with problem+json.
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::server::spawn_app;
+
+async fn problem(r: reqwest::Response) -> (u16, Value) {
+    let status = r.status().as_u16();
+    let content_type = r
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string());
+    assert_eq!(
+        content_type.as_deref(),
+        Some("application/problem+json"),
+        "status {status}"
+    );
+    (status, r.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn health_answers() {
+    let app = spawn_app().await;
+    let r = app
+        .http
+        .get(format!("{}/health", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.json::<Value>().await.unwrap(), json!({"status": "ok"}));
+}
+
+#[tokio::test]
+async fn wrong_or_missing_credentials_are_401_without_a_hint() {
+    let app = spawn_app().await;
+    let ws = app.workspace("A").await;
+    let text = std::fs::read_to_string(format!("{}/apps/acme-crm.yaml", crate::helpers::EXAMPLES))
+        .unwrap();
+    for token in ["", "nope", "jsk.ws_x.abc", &format!("{}x", ws.api_secret)] {
+        let r = app
+            .http
+            .put(format!("{}/v1/admin/apps/acme", app.url))
+            .bearer_auth(token)
+            .body(text.clone())
+            .send()
+            .await
+            .unwrap();
+        let (status, body) = problem(r).await;
+        assert_eq!(status, 401);
+        assert_eq!(
+            body["detail"],
+            "the request's credentials are missing or invalid"
+        );
+    }
+    // A user signature made with the wrong secret, or for another user id.
+    let forged = app
+        .http
+        .get(format!("{}/v1/flows", app.url))
+        .header("App-Key", &ws.workspace.app_key)
+        .header("User-ID", "alice")
+        .header(
+            "Hash",
+            junction_core::service::secrets::user_hash("not-the-secret", "alice"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(problem(forged).await.0, 401);
+    let replayed = app
+        .http
+        .get(format!("{}/v1/flows", app.url))
+        .header("App-Key", &ws.workspace.app_key)
+        .header("User-ID", "bob")
+        .header(
+            "Hash",
+            junction_core::service::secrets::user_hash(&ws.app_secret, "alice"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        problem(replayed).await.0,
+        401,
+        "alice's signature does not make anyone bob"
+    );
+    let missing = app
+        .http
+        .get(format!("{}/v1/flows", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(problem(missing).await.0, 401);
+}
+
+#[tokio::test]
+async fn pushed_and_published_flows_reach_the_marketplace() {
+    let app = spawn_app().await;
+    let ws = app.workspace("A").await;
+    let r = app
+        .user(&ws, "alice", Method::GET, "/v1/flows")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.json::<Value>().await.unwrap(), json!({"flows": []}));
+
+    app.push_examples(&ws).await;
+    let all: Value = app
+        .user(&ws, "alice", Method::GET, "/v1/flows")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ids: Vec<_> = all["flows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "contacts-to-mailbird",
+            "daily-digest",
+            "unsubscribes-to-acme"
+        ]
+    );
+    assert_eq!(all["flows"][0]["integrations"], 0);
+
+    let tagged: Value = app
+        .user(
+            &ws,
+            "alice",
+            Method::GET,
+            "/v1/flows?tags=email,notifications",
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ids: Vec<_> = tagged["flows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["contacts-to-mailbird", "daily-digest"]);
+
+    let detail: Value = app
+        .user(&ws, "alice", Method::GET, "/v1/flows/contacts-to-mailbird")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(detail["version"], 1);
+    assert_eq!(
+        detail["flow"]["setup"]["pages"][0]["fields"][0]["id"],
+        "list_id"
+    );
+
+    // A new version stays unpublished until published; the marketplace keeps version 1.
+    let text = std::fs::read_to_string(format!(
+        "{}/flows/daily-digest.yaml",
+        crate::helpers::EXAMPLES
+    ))
+    .unwrap();
+    let pushed: Value = app
+        .admin(&ws, Method::PUT, "/v1/admin/flows/daily-digest")
+        .body(text)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        pushed,
+        json!({"flow_id": "daily-digest", "version": 2, "published": 1})
+    );
+    let published: Value = app
+        .admin(&ws, Method::POST, "/v1/admin/flows/daily-digest/publish")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(published["published"], 2);
+    let r = app
+        .admin(&ws, Method::POST, "/v1/admin/flows/daily-digest/publish")
+        .json(&json!({"version": 9}))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = problem(r).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["errors"][0]["path"], "version");
+}
+
+#[tokio::test]
+async fn workspaces_and_users_see_only_their_own() {
+    let app = spawn_app().await;
+    let a = app.workspace("A").await;
+    let b = app.workspace("B").await;
+    app.push_examples(&a).await;
+    let theirs: Value = app
+        .user(&b, "alice", Method::GET, "/v1/flows")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(theirs, json!({"flows": []}));
+    let r = app
+        .user(&b, "alice", Method::GET, "/v1/flows/contacts-to-mailbird")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(problem(r).await.0, 404);
+    let r = app
+        .admin(
+            &b,
+            Method::POST,
+            "/v1/admin/flows/contacts-to-mailbird/publish",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(problem(r).await.0, 404);
+    let apps: Value = app
+        .admin(&b, Method::GET, "/v1/admin/apps")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(apps, json!([]));
+}
+
+#[tokio::test]
+async fn invalid_definitions_name_path_and_line() {
+    let app = spawn_app().await;
+    let ws = app.workspace("A").await;
+    app.push_examples(&ws).await;
+    let text = std::fs::read_to_string(format!(
+        "{}/flows/daily-digest.yaml",
+        crate::helpers::EXAMPLES
+    ))
+    .unwrap()
+    .replace("Europe/Paris", "Europe/Nowhere");
+    let r = app
+        .admin(&ws, Method::PUT, "/v1/admin/flows/daily-digest")
+        .body(text)
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = problem(r).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["type"], "urn:junction:problem:validation");
+    assert_eq!(
+        body["errors"][0],
+        json!({"path": "blocks[0].trigger.timezone", "line": 29, "message": "'Europe/Nowhere' is not an IANA time zone like 'Europe/Paris'"})
+    );
+
+    let app_text =
+        std::fs::read_to_string(format!("{}/apps/chatter.yaml", crate::helpers::EXAMPLES)).unwrap();
+    let r = app
+        .admin(&ws, Method::PUT, "/v1/admin/apps/slack")
+        .body(app_text)
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = problem(r).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["errors"][0]["path"], "id");
+
+    let r = app
+        .admin(&ws, Method::PUT, "/v1/admin/apps/x")
+        .body("id: [unclosed")
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = problem(r).await;
+    assert_eq!(status, 422);
+    assert!(body["errors"][0]["line"].is_number(), "{body}");
+}
+
+#[tokio::test]
+async fn malformed_bodies_queries_and_routes_get_problem_answers() {
+    let app = spawn_app().await;
+    let ws = app.workspace("A").await;
+    app.push_examples(&ws).await;
+    let publish = "/v1/admin/flows/daily-digest/publish";
+
+    let r = app
+        .admin(&ws, Method::POST, publish)
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = problem(r).await;
+    assert_eq!(status, 400);
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("the body is not valid"),
+        "{body}"
+    );
+
+    let r = app
+        .admin(&ws, Method::POST, publish)
+        .body(r#"{"version": "two"}"#)
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = problem(r).await;
+    assert_eq!(status, 400);
+    assert_eq!(body["errors"][0]["path"], "version");
+
+    let r = app
+        .admin(&ws, Method::POST, publish)
+        .body(r#"{"versoin": 1}"#)
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = problem(r).await;
+    assert_eq!(status, 400);
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("unknown field `versoin`"),
+        "{body}"
+    );
+
+    let r = app
+        .admin(&ws, Method::PUT, "/v1/admin/apps/acme")
+        .body("x".repeat(2 * 1024 * 1024))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(problem(r).await.0, 413);
+
+    let r = app
+        .user(&ws, "alice", Method::GET, "/v1/flows?tagz=x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(problem(r).await.0, 400);
+
+    let r = app
+        .admin(&ws, Method::GET, "/v1/admin/usage?month=2026-13")
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = problem(r).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["errors"][0]["path"], "month");
+
+    let r = app
+        .http
+        .get(format!("{}/v2/nothing", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(problem(r).await.0, 404);
+}
+
+#[tokio::test]
+async fn usage_reads_the_month_counters() {
+    let app = spawn_app().await;
+    let ws = app.workspace("A").await;
+    use junction_core::ports::Store;
+    let month = junction_core::model::month_of(chrono::Utc::now());
+    app.junction
+        .store
+        .add_tasks(&ws.workspace.id, "alice", &month, 5)
+        .await
+        .unwrap();
+    app.junction
+        .store
+        .add_tasks(&ws.workspace.id, "bob", &month, 2)
+        .await
+        .unwrap();
+    let mine: Value = app
+        .user(&ws, "alice", Method::GET, "/v1/usage")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine, json!({"month": month, "tasks": 5}));
+    let all: Value = app
+        .admin(&ws, Method::GET, "/v1/admin/usage")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(all["total"], 7);
+}
