@@ -4,4 +4,5 @@
 mod api;
 mod examples;
 mod helpers;
+mod integrations;
 mod server;

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use junction_core::outbound::{AddressPolicy, HttpConfig, OutboundClient};
 use junction_core::ports::SystemClock;
 use junction_core::service::secrets::user_hash;
 use junction_core::service::{Junction, NewWorkspace};
@@ -34,7 +35,19 @@ pub async fn spawn_app() -> TestServer {
     .unwrap();
     let clock = Arc::new(SystemClock);
     let queue = SqliteQueue::new(db.clone(), clock.clone(), QueueConfig::default());
-    let junction = Arc::new(Junction::new(SqliteStore::new(db), queue, vault, clock));
+    let policy = AddressPolicy::parse_allowlist(&["127.0.0.1".into()]).unwrap();
+    let http = OutboundClient::new(HttpConfig {
+        policy,
+        ..HttpConfig::default()
+    })
+    .unwrap();
+    let junction = Arc::new(Junction::new(
+        SqliteStore::new(db),
+        queue,
+        vault,
+        clock,
+        http,
+    ));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let app = junction_http::api(junction.clone());
@@ -84,6 +97,11 @@ impl TestServer {
 
     /// Pushes the example apps and flows, publishing the flows.
     pub async fn push_examples(&self, ws: &NewWorkspace) {
+        self.push_examples_at(ws, "http://127.0.0.1:4010").await
+    }
+
+    /// The same, with the apps pointed at `mock_url`.
+    pub async fn push_examples_at(&self, ws: &NewWorkspace, mock_url: &str) {
         for (id, file) in [
             ("acme", "acme-crm"),
             ("mailbird", "mailbird"),
@@ -91,7 +109,8 @@ impl TestServer {
         ] {
             let text =
                 std::fs::read_to_string(format!("{}/apps/{file}.yaml", crate::helpers::EXAMPLES))
-                    .unwrap();
+                    .unwrap()
+                    .replace("http://127.0.0.1:4010", mock_url);
             let r = self
                 .admin(ws, reqwest::Method::PUT, &format!("/v1/admin/apps/{id}"))
                 .body(text)

@@ -38,6 +38,15 @@ pub enum Command {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080", env = "JUNCTION_LISTEN")]
         listen: std::net::SocketAddr,
+        /// Internal networks the server may call (e.g. 127.0.0.1 for local mock
+        /// apps); loopback and private addresses are refused otherwise.
+        #[arg(
+            long = "allow-network",
+            value_name = "IP_OR_CIDR",
+            env = "JUNCTION_ALLOW_NETWORK",
+            value_delimiter = ','
+        )]
+        allow: Vec<String>,
     },
     /// Manage workspaces.
     Workspace {

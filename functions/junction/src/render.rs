@@ -82,6 +82,7 @@ pub fn print_summary(state: &RunState) {
             state.resume_at.map(|t| t.to_rfc3339()).unwrap_or_default()
         ),
         RunStatus::Running => "still running".to_string(),
+        RunStatus::Queued => "queued".to_string(),
     };
     let tasks = if state.tasks == 1 {
         "1 task".to_string()

@@ -95,6 +95,12 @@ impl From<ServiceError> for ApiError {
                 )
             },
             ServiceError::Conflict(m) => Self::new(StatusCode::CONFLICT, "conflict", "Conflict", m),
+            ServiceError::Upstream(m) => Self::new(
+                StatusCode::BAD_GATEWAY,
+                "upstream",
+                "The other app did not answer as expected",
+                m,
+            ),
             ServiceError::Unknown(e) => {
                 let id = junction_core::model::new_id("err");
                 tracing::error!(error_id = %id, error = ?e, "request failed");

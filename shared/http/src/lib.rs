@@ -27,7 +27,11 @@ pub fn api<S: Store, Q: RunQueue, V: Vault>(junction: Shared<S, Q, V>) -> Router
         .merge(routes::health())
         .nest(
             "/v1",
-            routes::marketplace::<S, Q, V>().merge(routes::admin::<S, Q, V>()),
+            routes::marketplace::<S, Q, V>()
+                .merge(routes::accounts::<S, Q, V>())
+                .merge(routes::integrations::<S, Q, V>())
+                .merge(routes::admin::<S, Q, V>())
+                .merge(routes::events::<S, Q, V>()),
         )
         .fallback(error::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -15,7 +15,11 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Validate { paths } => validate::validate(&paths, cli.json),
         Command::Run(args) => run::run(args, cli.json).await,
         Command::Schema { kind } => schema::schema(kind),
-        Command::Serve { data, listen } => serve::serve(&data, listen).await,
+        Command::Serve {
+            data,
+            listen,
+            allow,
+        } => serve::serve(&data, listen, &allow).await,
         Command::Workspace {
             command: WorkspaceCommand::Create { name, data },
         } => operator::create_workspace(&name, &data, cli.json).await,

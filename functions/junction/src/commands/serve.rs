@@ -7,10 +7,14 @@ use std::sync::Arc;
 use anyhow::Context as _;
 
 use crate::cli::DataArgs;
-use crate::local::open;
+use crate::local::open_allowing;
 
-pub async fn serve(data: &DataArgs, listen: SocketAddr) -> anyhow::Result<ExitCode> {
-    let junction = Arc::new(open(&data.data)?);
+pub async fn serve(
+    data: &DataArgs,
+    listen: SocketAddr,
+    allow: &[String],
+) -> anyhow::Result<ExitCode> {
+    let junction = Arc::new(open_allowing(&data.data, allow)?);
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| {

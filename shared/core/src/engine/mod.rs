@@ -7,7 +7,7 @@ mod compare;
 mod error;
 mod interpreter;
 mod jsonpath;
-mod request;
+pub(crate) mod request;
 mod state;
 
 use std::sync::Arc;

@@ -123,3 +123,26 @@ fn form_fields(value: &Value) -> Result<Vec<(String, String)>, StepError> {
         })
         .collect())
 }
+
+/// Renders one of an app's request templates with `input` (credential tests, options).
+pub(crate) fn render_app_request(
+    t: &Templates,
+    app: &crate::definition::AppDefinition,
+    template: &crate::definition::RequestTemplate,
+    input: &Value,
+) -> Result<OutboundRequest, StepError> {
+    let ctx = Context::from_json(&serde_json::json!({ "input": input }));
+    render_request(
+        t,
+        &ctx,
+        Some(&app.base_url),
+        RequestParts {
+            method: template.method,
+            target: &template.path,
+            query: &template.query,
+            headers: &template.headers,
+            body: template.body.as_ref(),
+            body_format: template.body_format,
+        },
+    )
+}

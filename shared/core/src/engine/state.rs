@@ -13,6 +13,8 @@ use crate::template::ContextValue;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RunStatus {
+    /// Recorded and on the queue; no worker has started it yet.
+    Queued,
     Running,
     /// Paused by a wait step until `resume_at`.
     Waiting,

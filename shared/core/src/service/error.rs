@@ -20,6 +20,9 @@ pub enum ServiceError {
     /// A concurrent change, or something that exists already.
     #[error("{0}")]
     Conflict(String),
+    /// The third-party app could not be reached or answered nonsense.
+    #[error("{0}")]
+    Upstream(String),
     #[error(transparent)]
     Unknown(#[from] anyhow::Error),
 }

@@ -2,18 +2,26 @@
 //! handlers): business rules live here, generic over the ports, so every host and
 //! every backend behaves the same.
 
+mod accounts;
 mod definitions;
 mod error;
 mod identity;
+mod integrations;
+mod runs;
 pub mod secrets;
+mod setup;
 mod workspaces;
 
 use std::sync::Arc;
 
+pub use accounts::ConnectedAccount;
 pub use definitions::{FlowSummary, PushedFlow};
 pub use error::ServiceError;
+pub use integrations::{IntegrationChanges, NewIntegration};
+pub use runs::{QueuedRuns, RunMessage};
 pub use workspaces::NewWorkspace;
 
+use crate::outbound::{OutboundClient, TokenRefresher};
 use crate::ports::{Clock, RunQueue, Store, Vault};
 use crate::template::Templates;
 
@@ -24,16 +32,21 @@ pub struct Junction<S, Q, V> {
     pub vault: V,
     pub clock: Arc<dyn Clock>,
     pub templates: Templates,
+    /// For the calls the service makes itself (credential tests, dropdown options).
+    pub http: OutboundClient,
+    pub refresher: Arc<TokenRefresher>,
 }
 
 impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
-    pub fn new(store: S, queue: Q, vault: V, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(store: S, queue: Q, vault: V, clock: Arc<dyn Clock>, http: OutboundClient) -> Self {
         Self {
             store,
             queue,
             vault,
             clock,
             templates: Templates::new(),
+            http,
+            refresher: Arc::default(),
         }
     }
 }

@@ -1,6 +1,9 @@
 //! Routes, by who calls them.
 
+mod accounts;
 mod admin;
+mod events;
+mod integrations;
 mod marketplace;
 
 use axum::routing::get;
@@ -9,7 +12,10 @@ use junction_core::ports::{RunQueue, Store, Vault};
 
 use crate::Shared;
 
+pub use accounts::accounts;
 pub use admin::admin;
+pub use events::events;
+pub use integrations::integrations;
 pub use marketplace::marketplace;
 
 pub fn health<S: Store, Q: RunQueue, V: Vault>() -> Router<Shared<S, Q, V>> {

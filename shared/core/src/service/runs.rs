@@ -1,0 +1,172 @@
+//! Queuing runs (app events, manual runs, integration created) and reading them. A
+//! run is recorded, then its message is queued; the answer comes after both.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::{Junction, ServiceError};
+use crate::definition::Trigger;
+use crate::engine::{RunInput, RunState, RunStatus};
+use crate::model::{new_id, Integration, RunRecord};
+use crate::ports::{RunQueue, Store, Vault};
+
+/// How long runs are kept.
+pub const RUN_RETENTION_DAYS: i64 = 30;
+
+/// What the queue carries: just enough to load the run record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunMessage {
+    pub workspace_id: String,
+    pub run_id: String,
+}
+
+/// Runs queued by one request.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct QueuedRuns {
+    pub run_ids: Vec<String>,
+}
+
+impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
+    /// Records a run of `block` and queues it.
+    pub async fn queue_run(
+        &self,
+        integration: &Integration,
+        block: &str,
+        trigger: Value,
+    ) -> Result<String, ServiceError> {
+        let now = self.clock.now();
+        let run_id = new_id("run");
+        let record = RunRecord {
+            workspace_id: integration.workspace_id.clone(),
+            id: run_id.clone(),
+            integration_id: integration.id.clone(),
+            user_id: integration.user_id.clone(),
+            status: RunStatus::Queued,
+            input: RunInput {
+                trigger,
+                setup: integration.setup.clone(),
+                user: json!({ "id": integration.user_id }),
+            },
+            state: RunState::new(&run_id, &integration.flow_id, block, now),
+            created_at: now,
+            updated_at: now,
+            expires_at: now + chrono::Duration::days(RUN_RETENTION_DAYS),
+            version: 0,
+        };
+        self.store.put_run(&record, None).await?;
+        let message = serde_json::to_string(&RunMessage {
+            workspace_id: integration.workspace_id.clone(),
+            run_id: run_id.clone(),
+        })
+        .map_err(|e| ServiceError::Unknown(e.into()))?;
+        self.queue
+            .send(&message, std::time::Duration::ZERO, Some(&run_id))
+            .await?;
+        Ok(run_id)
+    }
+
+    /// Queues a run of every block triggered by this app event, in every enabled
+    /// integration subscribed to it (of one user, or of all).
+    pub async fn app_event(
+        &self,
+        ws: &str,
+        event: &str,
+        user: Option<&str>,
+        payload: Value,
+    ) -> Result<QueuedRuns, ServiceError> {
+        if event.trim().is_empty() || event.len() > 200 {
+            return Err(ServiceError::field("event", "must be 1 to 200 characters"));
+        }
+        let mut queued = QueuedRuns::default();
+        for integration in self
+            .store
+            .integrations_for_event(ws, event, user)
+            .await?
+            .into_iter()
+            .filter(|i| i.enabled)
+        {
+            let Some(version) = self
+                .store
+                .get_flow_version(ws, &integration.flow_id, integration.flow_version)
+                .await?
+            else {
+                tracing::warn!(integration = %integration.id, "integration names a missing flow version");
+                continue;
+            };
+            for block in &version.definition.blocks {
+                if matches!(&block.trigger, Trigger::AppEvent { event: e } if e == event) {
+                    queued.run_ids.push(
+                        self.queue_run(&integration, &block.id, payload.clone())
+                            .await?,
+                    );
+                }
+            }
+        }
+        Ok(queued)
+    }
+
+    /// Queues a run of a block the user may start by hand.
+    pub async fn manual_run(
+        &self,
+        ws: &str,
+        user: &str,
+        integration_id: &str,
+        block: &str,
+        payload: Value,
+    ) -> Result<String, ServiceError> {
+        let integration = self.integration(ws, user, integration_id).await?;
+        if !integration.enabled {
+            return Err(ServiceError::Conflict(format!(
+                "the integration is disabled{}",
+                integration
+                    .disabled_reason
+                    .as_ref()
+                    .map(|r| format!(": {r}"))
+                    .unwrap_or_default()
+            )));
+        }
+        let version = self
+            .store
+            .get_flow_version(ws, &integration.flow_id, integration.flow_version)
+            .await?
+            .ok_or_else(|| {
+                ServiceError::Unknown(anyhow::anyhow!(
+                    "integration {integration_id} names a missing flow version"
+                ))
+            })?;
+        match version.definition.block(block) {
+            Some(b) if matches!(b.trigger, Trigger::Manual) => {
+                self.queue_run(&integration, block, payload).await
+            }
+            Some(_) => Err(ServiceError::field(
+                "block",
+                format!("block '{block}' is not started by hand"),
+            )),
+            None => Err(ServiceError::NotFound(format!("block '{block}'"))),
+        }
+    }
+
+    /// The user's runs of one integration, newest first.
+    pub async fn runs(
+        &self,
+        ws: &str,
+        user: &str,
+        integration_id: &str,
+        limit: usize,
+        before: Option<&str>,
+    ) -> Result<Vec<RunRecord>, ServiceError> {
+        self.integration(ws, user, integration_id).await?;
+        Ok(self
+            .store
+            .runs_of_integration(ws, integration_id, limit, before)
+            .await?)
+    }
+
+    /// One of the user's runs, with its step log.
+    pub async fn run(&self, ws: &str, user: &str, run_id: &str) -> Result<RunRecord, ServiceError> {
+        match self.store.get_run(ws, run_id).await? {
+            Some(r) if r.user_id == user => Ok(r),
+            _ => Err(ServiceError::NotFound(format!("run '{run_id}'"))),
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! A user's accounts: connect with an API key or basic credentials, list, remove.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{delete, get};
+use axum::{Json, Router};
+use junction_core::ports::{RunQueue, Store, Vault};
+use junction_core::service::ConnectedAccount;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::auth::EndUser;
+use crate::body::JsonBody;
+use crate::error::ApiError;
+use crate::Shared;
+
+pub fn accounts<S: Store, Q: RunQueue, V: Vault>() -> Router<Shared<S, Q, V>> {
+    Router::new()
+        .route(
+            "/apps/{app}/accounts",
+            get(list::<S, Q, V>).post(connect::<S, Q, V>),
+        )
+        .route("/accounts/{account}", delete(remove::<S, Q, V>))
+}
+
+#[derive(Serialize)]
+struct AccountList {
+    accounts: Vec<ConnectedAccount>,
+}
+
+async fn list<S: Store, Q: RunQueue, V: Vault>(
+    State(j): State<Shared<S, Q, V>>,
+    me: EndUser,
+    Path(app): Path<String>,
+) -> Result<Json<AccountList>, ApiError> {
+    j.app(&me.workspace.id, &app).await?;
+    Ok(Json(AccountList {
+        accounts: j
+            .accounts(&me.workspace.id, &me.user.user_id, Some(&app))
+            .await?,
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Connect {
+    /// `{"type": "api_key", "key": "..."}` or `{"type": "basic", "username": "...", "password": "..."}`.
+    credentials: Value,
+}
+
+async fn connect<S: Store, Q: RunQueue, V: Vault>(
+    State(j): State<Shared<S, Q, V>>,
+    me: EndUser,
+    Path(app): Path<String>,
+    JsonBody(body): JsonBody<Connect>,
+) -> Result<(StatusCode, Json<ConnectedAccount>), ApiError> {
+    let account = j
+        .connect_account(&me.workspace.id, &me.user.user_id, &app, body.credentials)
+        .await?;
+    Ok((StatusCode::CREATED, Json(account)))
+}
+
+async fn remove<S: Store, Q: RunQueue, V: Vault>(
+    State(j): State<Shared<S, Q, V>>,
+    me: EndUser,
+    Path(account): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    j.delete_account(&me.workspace.id, &me.user.user_id, &account)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

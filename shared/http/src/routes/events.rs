@@ -1,0 +1,42 @@
+//! App events from your backend: each queues a run for every subscribed integration.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::post;
+use axum::{Json, Router};
+use junction_core::ports::{RunQueue, Store, Vault};
+use junction_core::service::QueuedRuns;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::auth::Backend;
+use crate::body::JsonBody;
+use crate::error::ApiError;
+use crate::Shared;
+
+pub fn events<S: Store, Q: RunQueue, V: Vault>() -> Router<Shared<S, Q, V>> {
+    Router::new().route("/events/{name}", post(app_event::<S, Q, V>))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Event {
+    /// Only this user's integrations; all users' when absent.
+    #[serde(default)]
+    user_id: Option<String>,
+    #[serde(default)]
+    payload: Value,
+}
+
+/// Answers 202 only once every run is recorded and queued.
+async fn app_event<S: Store, Q: RunQueue, V: Vault>(
+    State(j): State<Shared<S, Q, V>>,
+    Backend(ws): Backend,
+    Path(name): Path<String>,
+    JsonBody(event): JsonBody<Event>,
+) -> Result<(StatusCode, Json<QueuedRuns>), ApiError> {
+    let queued = j
+        .app_event(&ws.id, &name, event.user_id.as_deref(), event.payload)
+        .await?;
+    Ok((StatusCode::ACCEPTED, Json(queued)))
+}

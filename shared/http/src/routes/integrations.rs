@@ -1,0 +1,182 @@
+//! A user's integrations and their runs.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use junction_core::model::{Integration, RunRecord};
+use junction_core::ports::{RunQueue, Store, Vault};
+use junction_core::service::{IntegrationChanges, NewIntegration};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::auth::EndUser;
+use crate::body::{JsonBody, QueryArgs};
+use crate::error::ApiError;
+use crate::Shared;
+
+pub fn integrations<S: Store, Q: RunQueue, V: Vault>() -> Router<Shared<S, Q, V>> {
+    Router::new()
+        .route(
+            "/integrations",
+            get(list::<S, Q, V>).post(create::<S, Q, V>),
+        )
+        .route(
+            "/integrations/{id}",
+            get(one::<S, Q, V>)
+                .patch(update::<S, Q, V>)
+                .delete(remove::<S, Q, V>),
+        )
+        .route(
+            "/integrations/{id}/blocks/{block}/run",
+            post(run_block::<S, Q, V>),
+        )
+        .route("/integrations/{id}/runs", get(runs::<S, Q, V>))
+        .route("/runs/{run}", get(run::<S, Q, V>))
+}
+
+#[derive(Serialize)]
+struct Created {
+    integration: Integration,
+    /// Runs of its "integration created" blocks.
+    run_ids: Vec<String>,
+}
+
+async fn create<S: Store, Q: RunQueue, V: Vault>(
+    State(j): State<Shared<S, Q, V>>,
+    me: EndUser,
+    JsonBody(new): JsonBody<NewIntegration>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let (integration, queued) = j
+        .create_integration(&me.workspace.id, &me.user.user_id, new)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Created {
+            integration,
+            run_ids: queued.run_ids,
+        }),
+    ))
+}
+
+#[derive(Serialize)]
+struct IntegrationList {
+    integrations: Vec<Integration>,
+}
+
+async fn list<S: Store, Q: RunQueue, V: Vault>(
+    State(j): State<Shared<S, Q, V>>,
+    me: EndUser,
+) -> Result<Json<IntegrationList>, ApiError> {
+    Ok(Json(IntegrationList {
+        integrations: j.integrations(&me.workspace.id, &me.user.user_id).await?,
+    }))
+}
+
+async fn one<S: Store, Q: RunQueue, V: Vault>(
+    State(j): State<Shared<S, Q, V>>,
+    me: EndUser,
+    Path(id): Path<String>,
+) -> Result<Json<Integration>, ApiError> {
+    Ok(Json(
+        j.integration(&me.workspace.id, &me.user.user_id, &id)
+            .await?,
+    ))
+}
+
+async fn update<S: Store, Q: RunQueue, V: Vault>(
+    State(j): State<Shared<S, Q, V>>,
+    me: EndUser,
+    Path(id): Path<String>,
+    JsonBody(changes): JsonBody<IntegrationChanges>,
+) -> Result<Json<Integration>, ApiError> {
+    Ok(Json(
+        j.update_integration(&me.workspace.id, &me.user.user_id, &id, changes)
+            .await?,
+    ))
+}
+
+async fn remove<S: Store, Q: RunQueue, V: Vault>(
+    State(j): State<Shared<S, Q, V>>,
+    me: EndUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    j.delete_integration(&me.workspace.id, &me.user.user_id, &id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RunRequest {
+    #[serde(default)]
+    payload: Value,
+}
+
+#[derive(Serialize)]
+struct Queued {
+    run_id: String,
+}
+
+async fn run_block<S: Store, Q: RunQueue, V: Vault>(
+    State(j): State<Shared<S, Q, V>>,
+    me: EndUser,
+    Path((id, block)): Path<(String, String)>,
+    JsonBody(body): JsonBody<RunRequest>,
+) -> Result<(StatusCode, Json<Queued>), ApiError> {
+    let run_id = j
+        .manual_run(
+            &me.workspace.id,
+            &me.user.user_id,
+            &id,
+            &block,
+            body.payload,
+        )
+        .await?;
+    Ok((StatusCode::ACCEPTED, Json(Queued { run_id })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Page {
+    limit: Option<usize>,
+    before: Option<String>,
+}
+
+#[derive(Serialize)]
+struct RunList {
+    runs: Vec<RunRecord>,
+    /// Pass as `before` for the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next: Option<String>,
+}
+
+async fn runs<S: Store, Q: RunQueue, V: Vault>(
+    State(j): State<Shared<S, Q, V>>,
+    me: EndUser,
+    Path(id): Path<String>,
+    QueryArgs(page): QueryArgs<Page>,
+) -> Result<Json<RunList>, ApiError> {
+    let limit = page.limit.unwrap_or(20).clamp(1, 100);
+    let runs = j
+        .runs(
+            &me.workspace.id,
+            &me.user.user_id,
+            &id,
+            limit,
+            page.before.as_deref(),
+        )
+        .await?;
+    let next = (runs.len() == limit)
+        .then(|| runs.last().map(|r| r.id.clone()))
+        .flatten();
+    Ok(Json(RunList { runs, next }))
+}
+
+async fn run<S: Store, Q: RunQueue, V: Vault>(
+    State(j): State<Shared<S, Q, V>>,
+    me: EndUser,
+    Path(run): Path<String>,
+) -> Result<Json<RunRecord>, ApiError> {
+    Ok(Json(j.run(&me.workspace.id, &me.user.user_id, &run).await?))
+}

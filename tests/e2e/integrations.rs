@@ -1,0 +1,491 @@
+//! Accounts, integrations, app events and runs through the HTTP API, with the mock
+//! apps answering the credential checks.
+
+use junction_core::credentials::{Credentials, OAuthTokens, Secret};
+use junction_core::model::{Account, AccountStatus};
+use junction_core::ports::{RunQueue, SecretKey, Store, Vault};
+use junction_core::service::NewWorkspace;
+use junction_tests::mock_apps::{MockApps, ACME_KEY};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::server::{spawn_app, TestServer};
+
+async fn setup() -> (TestServer, MockApps, NewWorkspace) {
+    let app = spawn_app().await;
+    let mock = MockApps::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let ws = app.workspace("A").await;
+    app.push_examples_at(&ws, &mock.url()).await;
+    (app, mock, ws)
+}
+
+async fn connect_acme(app: &TestServer, ws: &NewWorkspace, user: &str) -> String {
+    let r = app
+        .user(ws, user, Method::POST, "/v1/apps/acme/accounts")
+        .json(&json!({"credentials": {"type": "api_key", "key": ACME_KEY}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    r.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// An OAuth account as the OAuth callback will store it (that flow is not built yet).
+async fn oauth_account(app: &TestServer, ws: &NewWorkspace, user: &str) -> String {
+    let account = Account {
+        workspace_id: ws.workspace.id.clone(),
+        id: junction_core::model::new_id("acc"),
+        user_id: user.into(),
+        app_id: "mailbird".into(),
+        label: "Demo Newsletter Co".into(),
+        status: AccountStatus::Active,
+        created_at: chrono::Utc::now(),
+        version: 0,
+    };
+    let tokens = Credentials::Oauth2(OAuthTokens {
+        access_token: Secret::new("mb-access-0"),
+        refresh_token: Some(Secret::new("mb-refresh-1")),
+        expires_at: None,
+    });
+    app.junction
+        .vault
+        .put(
+            &SecretKey::account(&ws.workspace.id, &account.id),
+            &serde_json::to_vec(&tokens).unwrap(),
+        )
+        .await
+        .unwrap();
+    app.junction
+        .store
+        .put_account(&account, None)
+        .await
+        .unwrap();
+    account.id
+}
+
+async fn create(app: &TestServer, ws: &NewWorkspace, user: &str, body: Value) -> (u16, Value) {
+    let r = app
+        .user(ws, user, Method::POST, "/v1/integrations")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn api_key_accounts_are_checked_labelled_and_kept_secret() {
+    let (app, mock, ws) = setup().await;
+    let r = app
+        .user(&ws, "alice", Method::POST, "/v1/apps/acme/accounts")
+        .json(&json!({"credentials": {"type": "api_key", "key": "wrong-key"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["errors"][0]["path"], "credentials");
+    assert!(body["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("refused these credentials (HTTP 401)"));
+    assert_eq!(
+        app.junction
+            .store
+            .accounts_of_user(&ws.workspace.id, "alice", None)
+            .await
+            .unwrap()
+            .len(),
+        0,
+        "nothing stored"
+    );
+
+    let r = app
+        .user(&ws, "alice", Method::POST, "/v1/apps/acme/accounts")
+        .json(&json!({"credentials": {"type": "api_key", "key": ACME_KEY}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let text = r.text().await.unwrap();
+    assert!(!text.contains(ACME_KEY), "the key never comes back: {text}");
+    let account: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(account["label"], "Acme Demo Co (owner@acme.test)");
+    let listed: Value = app
+        .user(&ws, "alice", Method::GET, "/v1/apps/acme/accounts")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["accounts"].as_array().unwrap().len(), 1);
+    let theirs: Value = app
+        .user(&ws, "bob", Method::GET, "/v1/apps/acme/accounts")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(theirs["accounts"], json!([]));
+    assert_eq!(mock.state.stats().unauthorized, 1);
+
+    let r = app
+        .user(&ws, "alice", Method::POST, "/v1/apps/mailbird/accounts")
+        .json(&json!({"credentials": {"type": "api_key", "key": "x"}}))
+        .send()
+        .await
+        .unwrap();
+    let body: Value = r.json().await.unwrap();
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("oauth/start"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn integrations_check_accounts_and_setup_and_queue_their_created_blocks() {
+    let (app, _mock, ws) = setup().await;
+    let (status, body) = create(
+        &app,
+        &ws,
+        "alice",
+        json!({"flow": "contacts-to-mailbird", "setup": {"plans": ["gold"]}}),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let paths: Vec<_> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "accounts.acme",
+            "accounts.mailbird",
+            "setup.list_id",
+            "setup.plans"
+        ],
+        "{body}"
+    );
+
+    let acme = connect_acme(&app, &ws, "alice").await;
+    let bobs_acme = connect_acme(&app, &ws, "bob").await;
+    let mailbird = oauth_account(&app, &ws, "alice").await;
+    let (status, body) = create(&app, &ws, "alice", json!({"flow": "contacts-to-mailbird", "accounts": {"acme": bobs_acme, "mailbird": mailbird}, "setup": {"list_id": "list_news"}})).await;
+    assert_eq!(status, 422);
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("you have no Acme CRM account"),
+        "{body}"
+    );
+
+    let (status, body) = create(&app, &ws, "alice", json!({"flow": "contacts-to-mailbird", "accounts": {"acme": acme, "mailbird": mailbird}, "setup": {"list_id": "list_news"}})).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(
+        body["integration"]["setup"]["plans"],
+        json!(["pro", "team"]),
+        "defaults filled in"
+    );
+    assert_eq!(body["integration"]["events"], json!(["contact.created"]));
+    let run_id = body["run_ids"][0].as_str().unwrap().to_string();
+    let run: Value = app
+        .user(&ws, "alice", Method::GET, &format!("/v1/runs/{run_id}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (run["status"].as_str(), run["state"]["block_id"].as_str()),
+        (Some("queued"), Some("initial_sync"))
+    );
+    let queued = app
+        .junction
+        .queue
+        .receive(10, std::time::Duration::from_secs(30))
+        .await
+        .unwrap();
+    assert_eq!(queued.len(), 1);
+    let message: Value = serde_json::from_str(&queued[0].body).unwrap();
+    assert_eq!(message["run_id"], run_id);
+
+    let r = app
+        .user(&ws, "bob", Method::GET, &format!("/v1/runs/{run_id}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404, "another user's run");
+    let id = body["integration"]["id"].as_str().unwrap();
+    assert_eq!(
+        app.user(&ws, "bob", Method::GET, &format!("/v1/integrations/{id}"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+}
+
+#[tokio::test]
+async fn flows_allowing_one_integration_refuse_a_second() {
+    let (app, _mock, ws) = setup().await;
+    let acme = connect_acme(&app, &ws, "alice").await;
+    let r = app
+        .user(&ws, "alice", Method::POST, "/v1/apps/chatter/accounts")
+        .json(&json!({"credentials": {"type": "api_key", "key": junction_tests::mock_apps::CHATTER_TOKEN}}))
+        .send()
+        .await
+        .unwrap();
+    let chatter = r.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let body = json!({"flow": "daily-digest", "accounts": {"acme": acme, "chatter": chatter}, "setup": {"channel": "#sales"}});
+    assert_eq!(create(&app, &ws, "alice", body.clone()).await.0, 201);
+    let (status, problem) = create(&app, &ws, "alice", body).await;
+    assert_eq!(status, 409);
+    assert!(problem["detail"]
+        .as_str()
+        .unwrap()
+        .contains("allows one per user"));
+}
+
+#[tokio::test]
+async fn app_events_queue_runs_for_subscribed_enabled_integrations() {
+    let (app, _mock, ws) = setup().await;
+    let mut ids = Vec::new();
+    for user in ["alice", "bob"] {
+        let acme = connect_acme(&app, &ws, user).await;
+        let mailbird = oauth_account(&app, &ws, user).await;
+        let (status, body) = create(&app, &ws, user, json!({"flow": "contacts-to-mailbird", "accounts": {"acme": acme, "mailbird": mailbird}, "setup": {"list_id": "list_news"}})).await;
+        assert_eq!(status, 201);
+        ids.push(body["integration"]["id"].as_str().unwrap().to_string());
+    }
+    let event = |body: Value| {
+        app.admin(&ws, Method::POST, "/v1/events/contact.created")
+            .json(&body)
+            .send()
+    };
+    let r = event(json!({"user_id": "alice", "payload": {"contact": {"email": "x@y.z"}}}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 202);
+    let one: Value = r.json().await.unwrap();
+    assert_eq!(one["run_ids"].as_array().unwrap().len(), 1);
+    let all: Value = event(json!({"payload": {}}))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(all["run_ids"].as_array().unwrap().len(), 2);
+
+    let r = app
+        .user(
+            &ws,
+            "bob",
+            Method::PATCH,
+            &format!("/v1/integrations/{}", ids[1]),
+        )
+        .json(&json!({"enabled": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let after: Value = event(json!({})).await.unwrap().json().await.unwrap();
+    assert_eq!(
+        after["run_ids"].as_array().unwrap().len(),
+        1,
+        "disabled integrations start nothing"
+    );
+    let none: Value = app
+        .admin(&ws, Method::POST, "/v1/events/deal.won")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(none["run_ids"], json!([]));
+
+    let run_id = one["run_ids"][0].as_str().unwrap();
+    let run: Value = app
+        .user(&ws, "alice", Method::GET, &format!("/v1/runs/{run_id}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        run["input"]["trigger"],
+        json!({"contact": {"email": "x@y.z"}})
+    );
+
+    let page: Value = app
+        .user(
+            &ws,
+            "alice",
+            Method::GET,
+            &format!("/v1/integrations/{}/runs?limit=2", ids[0]),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["runs"].as_array().unwrap().len(), 2);
+    let next = page["next"].as_str().unwrap();
+    let rest: Value = app
+        .user(
+            &ws,
+            "alice",
+            Method::GET,
+            &format!("/v1/integrations/{}/runs?limit=2&before={next}", ids[0]),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        rest["runs"].as_array().unwrap().len(),
+        2,
+        "created + 3 events = 4 runs"
+    );
+    assert!(rest["runs"][0]["id"].as_str().unwrap() < next);
+}
+
+#[tokio::test]
+async fn manual_runs_only_for_manual_blocks_and_removed_accounts_disable_integrations() {
+    let (app, _mock, ws) = setup().await;
+    let acme = connect_acme(&app, &ws, "alice").await;
+    let mailbird = oauth_account(&app, &ws, "alice").await;
+    let (_, body) = create(&app, &ws, "alice", json!({"flow": "contacts-to-mailbird", "accounts": {"acme": acme, "mailbird": mailbird}, "setup": {"list_id": "list_news"}})).await;
+    let id = body["integration"]["id"].as_str().unwrap();
+
+    let r = app
+        .user(
+            &ws,
+            "alice",
+            Method::POST,
+            &format!("/v1/integrations/{id}/blocks/resync_one/run"),
+        )
+        .json(&json!({"payload": {"email": "a@b.c"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 202);
+    let r = app
+        .user(
+            &ws,
+            "alice",
+            Method::POST,
+            &format!("/v1/integrations/{id}/blocks/new_contact/run"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+
+    let r = app
+        .user(&ws, "bob", Method::DELETE, &format!("/v1/accounts/{acme}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404, "only the owner removes an account");
+    let r = app
+        .user(
+            &ws,
+            "alice",
+            Method::DELETE,
+            &format!("/v1/accounts/{acme}"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    let integration: Value = app
+        .user(&ws, "alice", Method::GET, &format!("/v1/integrations/{id}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(integration["enabled"], false);
+    assert!(integration["disabled_reason"]
+        .as_str()
+        .unwrap()
+        .contains("was removed"));
+    assert!(
+        app.junction
+            .vault
+            .get(&SecretKey::account(&ws.workspace.id, &acme))
+            .await
+            .unwrap()
+            .is_none(),
+        "secret deleted"
+    );
+    let r = app
+        .user(
+            &ws,
+            "alice",
+            Method::POST,
+            &format!("/v1/integrations/{id}/blocks/resync_one/run"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409);
+    let r = app
+        .user(
+            &ws,
+            "alice",
+            Method::PATCH,
+            &format!("/v1/integrations/{id}"),
+        )
+        .json(&json!({"enabled": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422, "cannot enable without an account");
+
+    let r = app
+        .user(
+            &ws,
+            "alice",
+            Method::DELETE,
+            &format!("/v1/integrations/{id}"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    assert_eq!(
+        app.user(&ws, "alice", Method::GET, &format!("/v1/integrations/{id}"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+}
