@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use crate::server::{spawn_app, TestServer};
 
-async fn setup() -> (TestServer, MockApps, NewWorkspace) {
+pub async fn setup() -> (TestServer, MockApps, NewWorkspace) {
     let app = spawn_app().await;
     let mock = MockApps::start("127.0.0.1:0".parse().unwrap())
         .await
@@ -21,7 +21,7 @@ async fn setup() -> (TestServer, MockApps, NewWorkspace) {
     (app, mock, ws)
 }
 
-async fn connect_acme(app: &TestServer, ws: &NewWorkspace, user: &str) -> String {
+pub async fn connect_acme(app: &TestServer, ws: &NewWorkspace, user: &str) -> String {
     let r = app
         .user(ws, user, Method::POST, "/v1/apps/acme/accounts")
         .json(&json!({"credentials": {"type": "api_key", "key": ACME_KEY}}))
@@ -36,7 +36,7 @@ async fn connect_acme(app: &TestServer, ws: &NewWorkspace, user: &str) -> String
 }
 
 /// An OAuth account as the OAuth callback will store it (that flow is not built yet).
-async fn oauth_account(app: &TestServer, ws: &NewWorkspace, user: &str) -> String {
+pub async fn oauth_account(app: &TestServer, ws: &NewWorkspace, user: &str) -> String {
     let account = Account {
         workspace_id: ws.workspace.id.clone(),
         id: junction_core::model::new_id("acc"),
@@ -68,7 +68,7 @@ async fn oauth_account(app: &TestServer, ws: &NewWorkspace, user: &str) -> Strin
     account.id
 }
 
-async fn create(app: &TestServer, ws: &NewWorkspace, user: &str, body: Value) -> (u16, Value) {
+pub async fn create(app: &TestServer, ws: &NewWorkspace, user: &str, body: Value) -> (u16, Value) {
     let r = app
         .user(ws, user, Method::POST, "/v1/integrations")
         .json(&body)

@@ -5,4 +5,5 @@ mod api;
 mod examples;
 mod helpers;
 mod integrations;
+mod runs;
 mod server;

@@ -51,8 +51,16 @@ pub async fn spawn_app() -> TestServer {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let app = junction_http::api(junction.clone());
+    let engine = Arc::new(junction_core::engine::Engine::new(junction.http.clone()));
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let workers = junction.clone();
     let task = tokio::spawn(async move {
-        axum::serve(listener, app).await.unwrap();
+        // As in `junction serve`: the API and executor workers in one process.
+        let _keep = stop;
+        tokio::join!(
+            async { axum::serve(listener, app).await.unwrap() },
+            junction_core::service::worker::run_workers(workers, engine, 4, stopped)
+        );
     });
     TestServer {
         url,

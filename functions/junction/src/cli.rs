@@ -47,6 +47,9 @@ pub enum Command {
             value_delimiter = ','
         )]
         allow: Vec<String>,
+        /// Runs executed at the same time.
+        #[arg(long, default_value_t = 8, env = "JUNCTION_WORKERS")]
+        workers: usize,
     },
     /// Manage workspaces.
     Workspace {

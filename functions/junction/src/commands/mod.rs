@@ -19,7 +19,8 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             data,
             listen,
             allow,
-        } => serve::serve(&data, listen, &allow).await,
+            workers,
+        } => serve::serve(&data, listen, &allow, workers).await,
         Command::Workspace {
             command: WorkspaceCommand::Create { name, data },
         } => operator::create_workspace(&name, &data, cli.json).await,

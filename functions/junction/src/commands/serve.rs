@@ -13,6 +13,7 @@ pub async fn serve(
     data: &DataArgs,
     listen: SocketAddr,
     allow: &[String],
+    workers: usize,
 ) -> anyhow::Result<ExitCode> {
     let junction = Arc::new(open_allowing(&data.data, allow)?);
     let listener = tokio::net::TcpListener::bind(listen)
@@ -30,10 +31,23 @@ pub async fn serve(
         "  no workspace yet? `junction workspace create \"My company\" --data {}`",
         data.data.display()
     );
+    // Executor workers on the local queue, beside the API.
+    let engine = Arc::new(junction_core::engine::Engine::new(junction.http.clone()));
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let workers = tokio::spawn(junction_core::service::worker::run_workers(
+        junction.clone(),
+        engine,
+        workers,
+        stopped,
+    ));
     axum::serve(listener, junction_http::api(junction))
         .with_graceful_shutdown(shutdown())
         .await
         .context("serving")?;
+    // Stop taking runs; finish the ones in hand (unfinished ones come back after the
+    // visibility timeout, from their last checkpoint).
+    let _ = stop.send(true);
+    let _ = workers.await;
     println!("stopped");
     Ok(ExitCode::SUCCESS)
 }

@@ -5,11 +5,14 @@
 mod accounts;
 mod definitions;
 mod error;
+pub mod executor;
 mod identity;
 mod integrations;
 mod runs;
 pub mod secrets;
 mod setup;
+mod vault_credentials;
+pub mod worker;
 mod workspaces;
 
 use std::sync::Arc;
@@ -17,8 +20,10 @@ use std::sync::Arc;
 pub use accounts::ConnectedAccount;
 pub use definitions::{FlowSummary, PushedFlow};
 pub use error::ServiceError;
+pub use executor::Outcome;
 pub use integrations::{IntegrationChanges, NewIntegration};
 pub use runs::{QueuedRuns, RunMessage};
+pub use vault_credentials::VaultCredentials;
 pub use workspaces::NewWorkspace;
 
 use crate::outbound::{OutboundClient, TokenRefresher};

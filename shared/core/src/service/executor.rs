@@ -1,0 +1,194 @@
+//! Executes one queued run message: loads the run, runs its steps with a checkpoint
+//! after each, meters tasks, and says what the queue should do with the message.
+//! Both hosts drive it: `junction serve` workers and the SQS Lambda.
+
+use std::time::Duration;
+
+use crate::engine::{Engine, Invocation, RunStatus};
+use crate::model::month_of;
+use crate::outbound::RetryPolicy;
+use crate::ports::{QueueMessage, RunQueue, Store, StoreError, Vault};
+
+use super::vault_credentials::VaultCredentials;
+use super::{Junction, RunMessage, ServiceError};
+
+/// Deliveries of a run before a transient failure becomes final.
+pub const MAX_ATTEMPTS: u32 = 5;
+
+/// What to do with the message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Finished (or nothing left to do): acknowledge it.
+    Done,
+    /// Deliver it again after this long (a wait step, or backoff after a transient failure).
+    RetryAfter(Duration),
+    /// It cannot be processed; leave it to be redelivered and dead-lettered.
+    Poisoned(String),
+}
+
+impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
+    pub async fn execute(&self, engine: &Engine, message: &QueueMessage) -> Outcome {
+        let run: RunMessage = match serde_json::from_str(&message.body) {
+            Ok(m) => m,
+            Err(e) => return Outcome::Poisoned(format!("not a run message: {e}")),
+        };
+        match self.execute_run(engine, &run, message.receive_count).await {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                tracing::error!(run = %run.run_id, workspace = %run.workspace_id, error = %e, "run could not be executed; it will be retried");
+                Outcome::RetryAfter(RetryPolicy::default().backoff(message.receive_count))
+            }
+        }
+    }
+
+    async fn execute_run(
+        &self,
+        engine: &Engine,
+        message: &RunMessage,
+        receive_count: u32,
+    ) -> Result<Outcome, ServiceError> {
+        let ws = &message.workspace_id;
+        let Some(mut record) = self.store.get_run(ws, &message.run_id).await? else {
+            tracing::warn!(run = %message.run_id, "queued run no longer exists");
+            return Ok(Outcome::Done);
+        };
+        if record.status.is_finished() {
+            return Ok(Outcome::Done);
+        }
+        if record.state.status == RunStatus::Waiting {
+            let now = self.clock.now();
+            match record.state.resume_at {
+                Some(at) if at > now => {
+                    return Ok(Outcome::RetryAfter((at - now).to_std().unwrap_or_default()))
+                }
+                _ => engine.resume(&mut record.state),
+            }
+        }
+        let Some(integration) = self
+            .store
+            .get_integration(ws, &record.integration_id)
+            .await?
+        else {
+            return self.give_up(record, "the integration was deleted").await;
+        };
+        if !integration.enabled {
+            let reason = format!(
+                "the integration is disabled{}",
+                integration
+                    .disabled_reason
+                    .as_ref()
+                    .map(|r| format!(": {r}"))
+                    .unwrap_or_default()
+            );
+            return self.give_up(record, &reason).await;
+        }
+        let Some(flow) = self
+            .store
+            .get_flow_version(ws, &integration.flow_id, integration.flow_version)
+            .await?
+        else {
+            return self
+                .give_up(record, "the integration's flow version is missing")
+                .await;
+        };
+        let apps = self.catalog(ws).await?;
+        let credentials = VaultCredentials {
+            store: self.store.clone(),
+            vault: self.vault.clone(),
+            workspace_id: ws.clone(),
+            accounts: integration.accounts.clone(),
+        };
+        let inv = Invocation {
+            flow: &flow.definition,
+            apps: &apps,
+            input: &record.input,
+            credentials: &credentials,
+        };
+
+        // A retry after a transient failure continues at the failed step.
+        if record.state.status == RunStatus::Failed
+            && record.state.error.as_ref().is_some_and(|e| e.transient)
+        {
+            record.state.status = RunStatus::Running;
+            record.state.error = None;
+            record.state.finished_at = None;
+        }
+        record.status = RunStatus::Running;
+        let mut metered = record.state.tasks;
+        loop {
+            let more = engine.advance(&inv, &mut record.state).await;
+            if record.state.tasks > metered {
+                self.store
+                    .add_tasks(
+                        ws,
+                        &record.user_id,
+                        &month_of(self.clock.now()),
+                        (record.state.tasks - metered) as u64,
+                    )
+                    .await?;
+                metered = record.state.tasks;
+            }
+            record.status = record.state.status;
+            record.updated_at = self.clock.now();
+            // Checkpoint: a redelivery resumes after the last completed step.
+            match self.store.put_run(&record, Some(record.version)).await {
+                Ok(v) => record.version = v,
+                // Another worker holds this run (its message became visible again).
+                Err(StoreError::Conflict(_)) => return Ok(Outcome::Done),
+                Err(e) => return Err(e.into()),
+            }
+            if !more {
+                break;
+            }
+        }
+        let now = self.clock.now();
+        let state = &record.state;
+        match state.status {
+            RunStatus::Waiting => {
+                let at = state.resume_at.unwrap_or(now);
+                Ok(Outcome::RetryAfter((at - now).to_std().unwrap_or_default()))
+            }
+            RunStatus::Failed
+                if state.error.as_ref().is_some_and(|e| e.transient)
+                    && receive_count < MAX_ATTEMPTS =>
+            {
+                let error = state.error.as_ref().expect("checked");
+                let wait = error
+                    .retry_after_ms
+                    .map(Duration::from_millis)
+                    .unwrap_or_else(|| RetryPolicy::default().backoff(receive_count));
+                tracing::info!(run = %record.id, attempt = receive_count, wait_ms = wait.as_millis() as u64, "transient failure; the run will be retried");
+                // Not final: the run shows as queued again, its last error in the log.
+                record.status = RunStatus::Queued;
+                match self.store.put_run(&record, Some(record.version)).await {
+                    Ok(_) => Ok(Outcome::RetryAfter(wait)),
+                    Err(StoreError::Conflict(_)) => Ok(Outcome::Done),
+                    Err(e) => Err(e.into()),
+                }
+            }
+            _ => Ok(Outcome::Done),
+        }
+    }
+
+    /// Ends a run that cannot go on, with the reason on it.
+    async fn give_up(
+        &self,
+        mut record: crate::model::RunRecord,
+        reason: &str,
+    ) -> Result<Outcome, ServiceError> {
+        record.state.status = RunStatus::Failed;
+        record.state.error = Some(crate::engine::RunError {
+            step: None,
+            message: reason.into(),
+            transient: false,
+            retry_after_ms: None,
+        });
+        record.state.finished_at = Some(self.clock.now());
+        record.status = RunStatus::Failed;
+        record.updated_at = self.clock.now();
+        match self.store.put_run(&record, Some(record.version)).await {
+            Ok(_) | Err(StoreError::Conflict(_)) => Ok(Outcome::Done),
+            Err(e) => Err(e.into()),
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! The engine's view of an integration's accounts, read from the vault: secrets by
+//! account id, refreshed tokens written back, refused refreshes marked on the account.
+
+use std::collections::BTreeMap;
+
+use futures::future::BoxFuture;
+
+use crate::credentials::{CredentialError, CredentialStore, Credentials, OAuthClient, OAuthTokens};
+use crate::model::AccountStatus;
+use crate::ports::{SecretKey, Store, Vault};
+
+/// The accounts of one integration.
+pub struct VaultCredentials<S, V> {
+    pub store: S,
+    pub vault: V,
+    pub workspace_id: String,
+    /// App id → account id.
+    pub accounts: BTreeMap<String, String>,
+}
+
+impl<S: Store, V: Vault> VaultCredentials<S, V> {
+    fn account(&self, app: &str) -> Result<&String, CredentialError> {
+        self.accounts
+            .get(app)
+            .ok_or_else(|| CredentialError::NoAccount(app.to_string()))
+    }
+}
+
+impl<S: Store, V: Vault> CredentialStore for VaultCredentials<S, V> {
+    fn account_id(&self, app: &str) -> String {
+        format!(
+            "{}:{}",
+            self.workspace_id,
+            self.accounts.get(app).map(String::as_str).unwrap_or(app)
+        )
+    }
+
+    fn load(&self, app: &str) -> BoxFuture<'_, Result<Credentials, CredentialError>> {
+        let app = app.to_string();
+        Box::pin(async move {
+            let account = self.account(&app)?;
+            let secret = self
+                .vault
+                .get(&SecretKey::account(&self.workspace_id, account))
+                .await
+                .map_err(|e| CredentialError::Unknown(e.into()))?
+                .ok_or_else(|| CredentialError::NoAccount(app.clone()))?;
+            serde_json::from_slice(&secret).map_err(|e| {
+                CredentialError::Unknown(anyhow::anyhow!(
+                    "account {account} secret does not decode: {e}"
+                ))
+            })
+        })
+    }
+
+    fn oauth_client(&self, app: &str) -> BoxFuture<'_, Result<OAuthClient, CredentialError>> {
+        let app = app.to_string();
+        Box::pin(async move {
+            let secret = self
+                .vault
+                .get(&SecretKey::oauth_client(&self.workspace_id, &app))
+                .await
+                .map_err(|e| CredentialError::Unknown(e.into()))?
+                .ok_or_else(|| CredentialError::NoOAuthClient(app.clone()))?;
+            serde_json::from_slice(&secret).map_err(|e| {
+                CredentialError::Unknown(anyhow::anyhow!(
+                    "OAuth client of {app} does not decode: {e}"
+                ))
+            })
+        })
+    }
+
+    fn save_tokens(
+        &self,
+        app: &str,
+        tokens: OAuthTokens,
+    ) -> BoxFuture<'_, Result<(), CredentialError>> {
+        let app = app.to_string();
+        Box::pin(async move {
+            let account = self.account(&app)?;
+            let secret = serde_json::to_vec(&Credentials::Oauth2(tokens))
+                .map_err(|e| CredentialError::Unknown(e.into()))?;
+            self.vault
+                .put(&SecretKey::account(&self.workspace_id, account), &secret)
+                .await
+                .map_err(|e| CredentialError::Unknown(e.into()))
+        })
+    }
+
+    fn mark_reauthorization_required(
+        &self,
+        app: &str,
+    ) -> BoxFuture<'_, Result<(), CredentialError>> {
+        let app = app.to_string();
+        Box::pin(async move {
+            let account_id = self.account(&app)?.clone();
+            // A concurrent change wins; the next refusal marks it again.
+            if let Ok(Some(mut account)) = self
+                .store
+                .get_account(&self.workspace_id, &account_id)
+                .await
+            {
+                let expected = account.version;
+                account.status = AccountStatus::NeedsReauthorization;
+                let _ = self.store.put_account(&account, Some(expected)).await;
+            }
+            Ok(())
+        })
+    }
+}

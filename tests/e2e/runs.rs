@@ -1,0 +1,130 @@
+//! Runs executed by the workers of the server: an app event becomes a run whose
+//! actions reach the mock apps once, with a step log, metered tasks, and failures
+//! shown on the run.
+
+use std::time::Duration;
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::integrations::{connect_acme, create, oauth_account, setup};
+use crate::server::TestServer;
+
+/// Polls a run until it leaves queued/running (10 s at most).
+async fn finished(
+    app: &TestServer,
+    ws: &junction_core::service::NewWorkspace,
+    user: &str,
+    run_id: &str,
+) -> Value {
+    for _ in 0..200 {
+        let run: Value = app
+            .user(ws, user, Method::GET, &format!("/v1/runs/{run_id}"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if !matches!(run["status"].as_str(), Some("queued" | "running")) {
+            return run;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("run {run_id} did not finish");
+}
+
+#[tokio::test]
+async fn an_app_event_runs_the_flow_against_the_apps_once() {
+    let (app, mock, ws) = setup().await;
+    let acme = connect_acme(&app, &ws, "alice").await;
+    let mailbird = oauth_account(&app, &ws, "alice").await;
+    let (status, created) = create(&app, &ws, "alice", json!({"flow": "contacts-to-mailbird", "accounts": {"acme": acme, "mailbird": mailbird}, "setup": {"list_id": "list_events"}})).await;
+    assert_eq!(status, 201);
+    let sync = finished(&app, &ws, "alice", created["run_ids"][0].as_str().unwrap()).await;
+    assert_eq!(sync["status"], "succeeded", "{sync}");
+    assert_eq!(
+        mock.state.stats().members_created,
+        80,
+        "the initial sync subscribed the pro and team contacts"
+    );
+
+    let event = json!({"user_id": "alice", "payload": {"contact": {"id": "c_7", "email": "new@example.com", "first_name": "New", "last_name": "Person", "plan": "team"}}});
+    let queued: Value = app
+        .admin(&ws, Method::POST, "/v1/events/contact.created")
+        .json(&event)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let run = finished(&app, &ws, "alice", queued["run_ids"][0].as_str().unwrap()).await;
+    assert_eq!(run["status"], "succeeded", "{run}");
+    let steps: Vec<_> = run["state"]["log"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["step"].as_str().unwrap())
+        .collect();
+    assert_eq!(steps, ["plan_check", "subscribe", "note"]);
+    assert_eq!(run["state"]["tasks"], 2);
+    let stats = mock.state.stats();
+    assert_eq!((stats.members_created, stats.notes_created), (81, 1));
+
+    let usage: Value = app
+        .user(&ws, "alice", Method::GET, "/v1/usage")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        usage["tasks"],
+        3 + 80 + 2,
+        "3 pages + 80 subscriptions + 2 actions"
+    );
+    let text = serde_json::to_string(&run).unwrap();
+    assert!(
+        !text.contains("mb-access") && !text.contains(junction_tests::mock_apps::ACME_KEY),
+        "no secret in the run: {text}"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_action_fails_the_run_with_the_step_and_reason() {
+    let (app, mock, ws) = setup().await;
+    let acme = connect_acme(&app, &ws, "alice").await;
+    let mailbird = oauth_account(&app, &ws, "alice").await;
+    let (_, created) = create(&app, &ws, "alice", json!({"flow": "contacts-to-mailbird", "accounts": {"acme": acme, "mailbird": mailbird}, "setup": {"list_id": "list_news", "plans": ["team"]}})).await;
+    finished(&app, &ws, "alice", created["run_ids"][0].as_str().unwrap()).await;
+    let before = mock.state.stats().members_created;
+
+    let event = json!({"user_id": "alice", "payload": {"contact": {"id": "c_7", "email": "not-an-email", "first_name": "A", "last_name": "B", "plan": "team"}}});
+    let queued: Value = app
+        .admin(&ws, Method::POST, "/v1/events/contact.created")
+        .json(&event)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let run = finished(&app, &ws, "alice", queued["run_ids"][0].as_str().unwrap()).await;
+    assert_eq!(run["status"], "failed");
+    assert_eq!(run["state"]["error"]["step"], "subscribe");
+    assert!(
+        run["state"]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("HTTP 400"),
+        "{run}"
+    );
+    assert_eq!(mock.state.stats().members_created, before);
+    assert_eq!(
+        mock.state.stats().notes_created,
+        0,
+        "later steps did not run"
+    );
+}
