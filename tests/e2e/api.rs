@@ -125,6 +125,7 @@ async fn pushed_and_published_flows_reach_the_marketplace() {
         [
             "contacts-to-mailbird",
             "daily-digest",
+            "deals-to-chatter",
             "unsubscribes-to-acme"
         ]
     );
@@ -149,7 +150,10 @@ async fn pushed_and_published_flows_reach_the_marketplace() {
         .iter()
         .map(|f| f["id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, ["contacts-to-mailbird", "daily-digest"]);
+    assert_eq!(
+        ids,
+        ["contacts-to-mailbird", "daily-digest", "deals-to-chatter"]
+    );
 
     let detail: Value = app
         .user(&ws, "alice", Method::GET, "/v1/flows/contacts-to-mailbird")

@@ -131,6 +131,7 @@ impl TestServer {
             "contacts-to-mailbird",
             "unsubscribes-to-acme",
             "daily-digest",
+            "deals-to-chatter",
         ] {
             let text =
                 std::fs::read_to_string(format!("{}/flows/{id}.yaml", crate::helpers::EXAMPLES))

@@ -66,6 +66,34 @@ pub enum Command {
         #[command(subcommand)]
         command: FlowCommand,
     },
+    /// Read runs and their step logs.
+    Runs {
+        #[command(subcommand)]
+        command: RunsCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RunsCommand {
+    /// The runs of an integration, newest first.
+    List {
+        /// The integration id.
+        #[arg(long)]
+        integration: String,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[command(flatten)]
+        target: WorkspaceArgs,
+    },
+    /// One run with its step log.
+    Show {
+        run: String,
+        /// Wait (up to 30 s) for a queued or running run to finish.
+        #[arg(long)]
+        wait: bool,
+        #[command(flatten)]
+        target: WorkspaceArgs,
+    },
 }
 
 #[derive(Debug, clap::Args)]

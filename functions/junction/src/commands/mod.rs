@@ -2,13 +2,14 @@
 
 mod operator;
 mod run;
+mod runs;
 mod schema;
 mod serve;
 mod validate;
 
 use std::process::ExitCode;
 
-use crate::cli::{Cli, Command, FlowCommand, PushCommand, WorkspaceCommand};
+use crate::cli::{Cli, Command, FlowCommand, PushCommand, RunsCommand, WorkspaceCommand};
 
 pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
@@ -35,5 +36,16 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                     target,
                 },
         } => operator::push_flows(&files, publish, &target, cli.json).await,
+        Command::Runs {
+            command:
+                RunsCommand::List {
+                    integration,
+                    limit,
+                    target,
+                },
+        } => runs::list(&integration, limit, &target, cli.json).await,
+        Command::Runs {
+            command: RunsCommand::Show { run, wait, target },
+        } => runs::show(&run, wait, &target, cli.json).await,
     }
 }

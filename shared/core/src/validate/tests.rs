@@ -48,6 +48,7 @@ fn shipped_examples_are_valid() {
         "contacts-to-mailbird",
         "unsubscribes-to-acme",
         "daily-digest",
+        "deals-to-chatter",
     ] {
         let text = std::fs::read_to_string(format!("{EXAMPLES}/flows/{name}.yaml")).unwrap();
         let problems = flow_problems(&text);
