@@ -489,3 +489,117 @@ async fn manual_runs_only_for_manual_blocks_and_removed_accounts_disable_integra
         404
     );
 }
+
+#[tokio::test]
+async fn oauth_connects_an_account_with_pkce_and_single_use_state() {
+    let (app, mock, ws) = setup().await;
+    let r = app
+        .user(&ws, "alice", Method::POST, "/v1/apps/mailbird/oauth/start")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409, "no OAuth client yet");
+    let r = app
+        .admin(&ws, Method::PUT, "/v1/admin/apps/mailbird/oauth-client")
+        .json(&json!({"client_id": junction_tests::mock_apps::MAILBIRD_CLIENT_ID, "client_secret": junction_tests::mock_apps::MAILBIRD_CLIENT_SECRET}))
+        .send()
+        .await
+        .unwrap();
+    let text = r.text().await.unwrap();
+    assert!(
+        !text.contains(junction_tests::mock_apps::MAILBIRD_CLIENT_SECRET),
+        "{text}"
+    );
+
+    let started: Value = app
+        .user(&ws, "alice", Method::POST, "/v1/apps/mailbird/oauth/start")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let url = url::Url::parse(started["authorization_url"].as_str().unwrap()).unwrap();
+    let q: std::collections::HashMap<_, _> = url.query_pairs().into_owned().collect();
+    assert_eq!(q["code_challenge_method"], "S256");
+    assert_eq!(q["scope"], "lists.read members.write");
+    assert_eq!(q["redirect_uri"], format!("{}/v1/oauth/callback", app.url));
+
+    // The user consents at the provider, which redirects the browser back.
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let consent = no_redirects.get(url.as_str()).send().await.unwrap();
+    assert_eq!(consent.status(), 302);
+    let back = consent.headers()["location"].to_str().unwrap().to_string();
+    let page = app.http.get(&back).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("\"status\":\"connected\"") && html.contains("Demo Newsletter Co"),
+        "{html}"
+    );
+    assert!(!html.contains("mb-access"), "no token in the page");
+
+    let accounts: Value = app
+        .user(&ws, "alice", Method::GET, "/v1/apps/mailbird/accounts")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(accounts["accounts"][0]["label"], "Demo Newsletter Co");
+    assert_eq!(mock.state.stats().token_refreshes, 1, "one code exchange");
+
+    // The state is single use; an unknown one is refused.
+    let again = app.http.get(&back).send().await.unwrap();
+    assert_eq!(again.status(), 400);
+    assert!(again.text().await.unwrap().contains("already used"));
+    let forged = app
+        .http
+        .get(format!(
+            "{}/v1/oauth/callback?code=x&state={}.nope",
+            app.url, ws.workspace.id
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 400);
+    let denied = app
+        .http
+        .get(format!("{}/v1/oauth/callback?error=access_denied", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert!(denied
+        .text()
+        .await
+        .unwrap()
+        .contains("not authorized (access_denied)"));
+
+    // The connected account works in a run: the tokens came from the exchange.
+    let acme = connect_acme(&app, &ws, "alice").await;
+    let mailbird = accounts["accounts"][0]["id"].as_str().unwrap();
+    let (status, created) = create(&app, &ws, "alice", json!({"flow": "contacts-to-mailbird", "accounts": {"acme": acme, "mailbird": mailbird}, "setup": {"list_id": "list_events"}})).await;
+    assert_eq!(status, 201);
+    let run_id = created["run_ids"][0].as_str().unwrap();
+    for _ in 0..200 {
+        let run: Value = app
+            .user(&ws, "alice", Method::GET, &format!("/v1/runs/{run_id}"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if run["status"] == "succeeded" {
+            assert_eq!(mock.state.stats().members_created, 80);
+            return;
+        }
+        assert_ne!(run["status"], "failed", "{run}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the run did not finish");
+}

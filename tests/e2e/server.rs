@@ -35,21 +35,17 @@ pub async fn spawn_app() -> TestServer {
     .unwrap();
     let clock = Arc::new(SystemClock);
     let queue = SqliteQueue::new(db.clone(), clock.clone(), QueueConfig::default());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
     let policy = AddressPolicy::parse_allowlist(&["127.0.0.1".into()]).unwrap();
     let http = OutboundClient::new(HttpConfig {
         policy,
         ..HttpConfig::default()
     })
     .unwrap();
-    let junction = Arc::new(Junction::new(
-        SqliteStore::new(db),
-        queue,
-        vault,
-        clock,
-        http,
-    ));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
+    let junction = Arc::new(
+        Junction::new(SqliteStore::new(db), queue, vault, clock, http).with_public_url(url.clone()),
+    );
     let app = junction_http::api(junction.clone());
     let engine = Arc::new(junction_core::engine::Engine::new(junction.http.clone()));
     let (stop, stopped) = tokio::sync::watch::channel(false);

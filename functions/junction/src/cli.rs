@@ -50,6 +50,10 @@ pub enum Command {
         /// Runs executed at the same time.
         #[arg(long, default_value_t = 8, env = "JUNCTION_WORKERS")]
         workers: usize,
+        /// The URL browsers reach this server at (OAuth redirects come back to it);
+        /// defaults to http://<listen address>.
+        #[arg(long, env = "JUNCTION_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// Manage workspaces.
     Workspace {

@@ -31,7 +31,8 @@ pub fn api<S: Store, Q: RunQueue, V: Vault>(junction: Shared<S, Q, V>) -> Router
                 .merge(routes::accounts::<S, Q, V>())
                 .merge(routes::integrations::<S, Q, V>())
                 .merge(routes::admin::<S, Q, V>())
-                .merge(routes::events::<S, Q, V>()),
+                .merge(routes::events::<S, Q, V>())
+                .merge(routes::oauth::<S, Q, V>()),
         )
         .fallback(error::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

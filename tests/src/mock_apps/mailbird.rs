@@ -18,6 +18,7 @@ const PAGE: usize = 2;
 
 pub fn router() -> Router<Arc<MockState>> {
     Router::new()
+        .route("/oauth/authorize", get(authorize))
         .route("/oauth/token", post(token))
         .route("/api/account", get(account))
         .route("/api/lists", get(lists))
@@ -31,6 +32,52 @@ fn authorized(s: &MockState, headers: &HeaderMap) -> Result<(), Response> {
     s.require(headers, "authorization", &expected)
 }
 
+/// The consent screen, approved at once: redirects back with a code bound to the
+/// PKCE challenge and the redirect URI.
+async fn authorize(
+    State(s): State<Arc<MockState>>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    s.seen();
+    let (Some(redirect), Some(state), Some(challenge)) = (
+        q.get("redirect_uri"),
+        q.get("state"),
+        q.get("code_challenge"),
+    ) else {
+        return (
+            StatusCode::BAD_REQUEST,
+            "redirect_uri, state and code_challenge are required",
+        )
+            .into_response();
+    };
+    let known_client = q.get("client_id").map(String::as_str) == Some(MAILBIRD_CLIENT_ID);
+    let s256 = q.get("code_challenge_method").map(String::as_str) == Some("S256");
+    if !known_client || !s256 || q.get("response_type").map(String::as_str) != Some("code") {
+        return (
+            StatusCode::BAD_REQUEST,
+            "unknown client or unsupported request",
+        )
+            .into_response();
+    }
+    let mut codes = s.codes.lock().unwrap();
+    let code = format!("code-{}", codes.len() + 1);
+    codes.insert(code.clone(), (challenge.clone(), redirect.clone()));
+    let Ok(mut target) = url::Url::parse(redirect) else {
+        return (StatusCode::BAD_REQUEST, "redirect_uri is not a URL").into_response();
+    };
+    target
+        .query_pairs_mut()
+        .append_pair("code", &code)
+        .append_pair("state", state);
+    (
+        StatusCode::FOUND,
+        [(axum::http::header::LOCATION, target.to_string())],
+    )
+        .into_response()
+}
+
+/// Refresh tokens rotate; authorization codes are single use and checked against the
+/// PKCE challenge and redirect URI they were issued for.
 async fn token(
     State(s): State<Arc<MockState>>,
     Form(form): Form<HashMap<String, String>>,
@@ -45,18 +92,45 @@ async fn token(
         )
             .into_response();
     }
-    if form.get("grant_type").map(String::as_str) != Some("refresh_token") {
-        return (
+    let grant_error = |d: &str| {
+        (
             StatusCode::BAD_REQUEST,
-            Json(json!({"error": "unsupported_grant_type"})),
+            Json(json!({"error": "invalid_grant", "error_description": d})),
         )
-            .into_response();
-    }
+            .into_response()
+    };
     let mut tokens = s.tokens.lock().unwrap();
-    if form.get("refresh_token") != Some(&tokens.1) {
-        return (StatusCode::BAD_REQUEST, Json(json!({"error": "invalid_grant", "error_description": "refresh token is not valid"}))).into_response();
+    match form.get("grant_type").map(String::as_str) {
+        Some("refresh_token") => {
+            if form.get("refresh_token") != Some(&tokens.1) {
+                return grant_error("refresh token is not valid");
+            }
+        }
+        Some("authorization_code") => {
+            let issued = form
+                .get("code")
+                .and_then(|c| s.codes.lock().unwrap().remove(c));
+            let Some((challenge, redirect)) = issued else {
+                return grant_error("unknown or used code");
+            };
+            use base64::Engine as _;
+            use sha2::Digest as _;
+            let verifier = form.get("code_verifier").cloned().unwrap_or_default();
+            let computed = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .encode(sha2::Sha256::digest(verifier.as_bytes()));
+            if computed != challenge || form.get("redirect_uri") != Some(&redirect) {
+                return grant_error("PKCE verifier or redirect_uri mismatch");
+            }
+        }
+        _ => {
+            return (
+                StatusCode::BAD_REQUEST,
+                Json(json!({"error": "unsupported_grant_type"})),
+            )
+                .into_response()
+        }
     }
-    // Rotation: the old refresh token stops working once a new one is issued.
+    // A new pair: the old refresh token stops working once a new one is issued.
     let generation = tokens.2 + 1;
     *tokens = (
         format!("mb-access-{generation}"),

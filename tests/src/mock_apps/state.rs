@@ -31,6 +31,8 @@ pub struct MockState {
     pub notes: Mutex<Vec<Value>>,
     /// Current Mailbird (access token, refresh token, generation).
     pub tokens: Mutex<(String, String, u64)>,
+    /// Authorization code → (PKCE challenge, redirect URI), until exchanged.
+    pub codes: Mutex<HashMap<String, (String, String)>>,
     /// Idempotency key → the response first given for it.
     pub idempotency: Mutex<HashMap<String, Value>>,
     counters: Mutex<Stats>,
@@ -77,6 +79,7 @@ impl MockState {
                 1,
             )),
             idempotency: Mutex::new(HashMap::new()),
+            codes: Mutex::new(HashMap::new()),
             counters: Mutex::new(Stats::default()),
             requests: AtomicU64::new(0),
         }

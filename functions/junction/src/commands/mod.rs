@@ -21,7 +21,8 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             listen,
             allow,
             workers,
-        } => serve::serve(&data, listen, &allow, workers).await,
+            public_url,
+        } => serve::serve(&data, listen, &allow, workers, public_url).await,
         Command::Workspace {
             command: WorkspaceCommand::Create { name, data },
         } => operator::create_workspace(&name, &data, cli.json).await,

@@ -14,14 +14,16 @@ pub async fn serve(
     listen: SocketAddr,
     allow: &[String],
     workers: usize,
+    public_url: Option<String>,
 ) -> anyhow::Result<ExitCode> {
-    let junction = Arc::new(open_allowing(&data.data, allow)?);
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| {
             format!("cannot listen on {listen} (in use? choose another with --listen)")
         })?;
     let addr = listener.local_addr()?;
+    let public_url = public_url.unwrap_or_else(|| format!("http://{addr}"));
+    let junction = Arc::new(open_allowing(&data.data, allow)?.with_public_url(public_url));
     println!(
         "Junction is serving http://{addr} (data in {})",
         data.data.display()

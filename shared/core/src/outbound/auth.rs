@@ -32,7 +32,7 @@ pub struct Called {
     pub secrets: Vec<String>,
 }
 
-pub(crate) fn basic_header(user: &str, password: &str) -> String {
+pub fn basic_header(user: &str, password: &str) -> String {
     let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
     format!("Basic {encoded}")
 }

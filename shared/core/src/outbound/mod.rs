@@ -8,7 +8,7 @@ mod oauth;
 mod redact;
 mod retry;
 
-pub use auth::{call_app, CallError, Called};
+pub use auth::{basic_header, call_app, CallError, Called};
 pub use client::{
     HttpConfig, OutboundClient, OutboundError, OutboundRequest, OutboundResponse, RequestBody,
 };

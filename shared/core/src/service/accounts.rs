@@ -43,7 +43,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
     }
 
     /// Checks credentials with the app's test request; returns the account label.
-    async fn test_credentials(
+    pub(crate) async fn test_credentials(
         &self,
         app: &AppDefinition,
         credentials: &Credentials,

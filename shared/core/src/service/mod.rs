@@ -8,6 +8,7 @@ mod error;
 pub mod executor;
 mod identity;
 mod integrations;
+mod oauth;
 mod runs;
 pub mod secrets;
 mod setup;
@@ -40,6 +41,8 @@ pub struct Junction<S, Q, V> {
     /// For the calls the service makes itself (credential tests, dropdown options).
     pub http: OutboundClient,
     pub refresher: Arc<TokenRefresher>,
+    /// The server's public URL, for OAuth redirect URIs.
+    pub public_url: String,
 }
 
 impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
@@ -52,6 +55,13 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             templates: Templates::new(),
             http,
             refresher: Arc::default(),
+            public_url: "http://127.0.0.1:8080".into(),
         }
+    }
+
+    /// Sets the URL users' browsers reach this server at.
+    pub fn with_public_url(mut self, url: impl Into<String>) -> Self {
+        self.public_url = url.into();
+        self
     }
 }

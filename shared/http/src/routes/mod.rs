@@ -5,6 +5,7 @@ mod admin;
 mod events;
 mod integrations;
 mod marketplace;
+mod oauth;
 
 use axum::routing::get;
 use axum::{Json, Router};
@@ -17,6 +18,7 @@ pub use admin::admin;
 pub use events::events;
 pub use integrations::integrations;
 pub use marketplace::marketplace;
+pub use oauth::oauth;
 
 pub fn health<S: Store, Q: RunQueue, V: Vault>() -> Router<Shared<S, Q, V>> {
     Router::new().route(

@@ -1,0 +1,156 @@
+//! OAuth 2.0 connection: the admin's client credentials, the user's start, and the
+//! provider's callback, which answers a small page that tells the window that opened
+//! it how the connection went, then closes.
+
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use junction_core::ports::{RunQueue, Store, Vault};
+use junction_core::service::ServiceError;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::auth::{Backend, EndUser};
+use crate::body::{JsonBody, QueryArgs};
+use crate::error::ApiError;
+use crate::Shared;
+
+pub fn oauth<S: Store, Q: RunQueue, V: Vault>() -> Router<Shared<S, Q, V>> {
+    Router::new()
+        .route("/admin/apps/{app}/oauth-client", put(set_client::<S, Q, V>))
+        .route("/apps/{app}/oauth/start", post(start::<S, Q, V>))
+        .route("/oauth/callback", get(callback::<S, Q, V>))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClientBody {
+    client_id: String,
+    client_secret: String,
+}
+
+async fn set_client<S: Store, Q: RunQueue, V: Vault>(
+    State(j): State<Shared<S, Q, V>>,
+    Backend(ws): Backend,
+    Path(app): Path<String>,
+    JsonBody(body): JsonBody<ClientBody>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    j.set_oauth_client(&ws.id, &app, &body.client_id, &body.client_secret)
+        .await?;
+    // The secret never comes back.
+    Ok(Json(
+        json!({"app": app, "client_id": body.client_id.trim(), "redirect_uri": j.oauth_redirect_uri()}),
+    ))
+}
+
+#[derive(Serialize)]
+struct Started {
+    authorization_url: String,
+}
+
+async fn start<S: Store, Q: RunQueue, V: Vault>(
+    State(j): State<Shared<S, Q, V>>,
+    me: EndUser,
+    Path(app): Path<String>,
+) -> Result<Json<Started>, ApiError> {
+    Ok(Json(Started {
+        authorization_url: j
+            .start_oauth(&me.workspace.id, &me.user.user_id, &app)
+            .await?,
+    }))
+}
+
+#[derive(Deserialize)]
+struct CallbackQuery {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+async fn callback<S: Store, Q: RunQueue, V: Vault>(
+    State(j): State<Shared<S, Q, V>>,
+    QueryArgs(q): QueryArgs<CallbackQuery>,
+) -> Response {
+    if let Some(error) = q.error {
+        let detail = q
+            .error_description
+            .map(|d| format!("{error}: {d}"))
+            .unwrap_or(error);
+        return page(
+            StatusCode::BAD_REQUEST,
+            json!({"type": "junction:oauth", "status": "error", "message": format!("the connection was not authorized ({detail})")}),
+        );
+    }
+    let (Some(code), Some(state)) = (q.code, q.state) else {
+        return page(
+            StatusCode::BAD_REQUEST,
+            json!({"type": "junction:oauth", "status": "error", "message": "the callback needs 'code' and 'state'"}),
+        );
+    };
+    match j.finish_oauth(&state, &code).await {
+        Ok(account) => page(
+            StatusCode::OK,
+            json!({"type": "junction:oauth", "status": "connected", "account": account}),
+        ),
+        Err(e) => {
+            let (status, message) = match &e {
+                ServiceError::Invalid { message, .. } => (StatusCode::BAD_REQUEST, message.clone()),
+                ServiceError::Upstream(m) => (StatusCode::BAD_GATEWAY, m.clone()),
+                ServiceError::Conflict(m) => (StatusCode::CONFLICT, m.clone()),
+                _ => {
+                    let _ = ApiError::from(e);
+                    (
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "something went wrong on our side".to_string(),
+                    )
+                }
+            };
+            page(
+                status,
+                json!({"type": "junction:oauth", "status": "error", "message": message}),
+            )
+        }
+    }
+}
+
+/// The page the provider's redirect lands on: it hands the result to the marketplace
+/// window that opened the popup, then closes.
+fn page(status: StatusCode, result: serde_json::Value) -> Response {
+    let text = match result["status"].as_str() {
+        Some("connected") => format!(
+            "Connected {}. You can close this window.",
+            result["account"]["label"].as_str().unwrap_or("")
+        ),
+        _ => format!(
+            "Not connected: {}",
+            result["message"].as_str().unwrap_or("")
+        ),
+    };
+    // JSON inside a script element: `<` escaped so no value can close the element.
+    let data = serde_json::to_string(&result)
+        .unwrap_or_default()
+        .replace('<', "\\u003c");
+    let html = format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>Junction</title></head><body><p>{}</p><script>const result = {data};\nif (window.opener) {{ window.opener.postMessage(result, \"*\"); window.close(); }}</script></body></html>",
+        escape(&text)
+    );
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        html,
+    )
+        .into_response()
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
