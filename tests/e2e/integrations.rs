@@ -603,3 +603,81 @@ async fn oauth_connects_an_account_with_pkce_and_single_use_state() {
     }
     panic!("the run did not finish");
 }
+
+#[tokio::test]
+async fn dynamic_options_come_from_the_query_with_the_users_account() {
+    let (app, _mock, ws) = setup().await;
+    let mailbird = oauth_account(&app, &ws, "alice").await;
+    let options = |body: Value, field: &'static str| {
+        app.user(
+            &ws,
+            "alice",
+            Method::POST,
+            &format!("/v1/flows/contacts-to-mailbird/fields/{field}/options"),
+        )
+        .json(&body)
+        .send()
+    };
+    let lists: Value = options(json!({"accounts": {"mailbird": mailbird}}), "list_id")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        lists,
+        json!({"options": [{"value": "list_news", "label": "Newsletter"}, {"value": "list_product", "label": "Product updates"}, {"value": "list_events", "label": "Events"}]}),
+        "all pages of the cursor-paginated query"
+    );
+    let searched: Value = options(
+        json!({"accounts": {"mailbird": mailbird}, "search": "EVE"}),
+        "list_id",
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(
+        searched["options"],
+        json!([{"value": "list_events", "label": "Events"}])
+    );
+
+    let r = options(json!({"accounts": {"mailbird": mailbird}}), "merge_fields")
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(
+        body["errors"][0]["path"], "setup.list_id",
+        "depends on the list"
+    );
+    let fields: Value = options(
+        json!({"accounts": {"mailbird": mailbird}, "setup": {"list_id": "list_news"}}),
+        "merge_fields",
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(
+        fields["options"][0],
+        json!({"value": "FNAME", "label": "First name"})
+    );
+
+    let r = options(json!({}), "list_id").await.unwrap();
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["errors"][0]["path"],
+        "accounts.mailbird"
+    );
+    let bobs = oauth_account(&app, &ws, "bob").await;
+    let r = options(json!({"accounts": {"mailbird": bobs}}), "list_id")
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422, "another user's account");
+    let r = options(json!({"accounts": {"mailbird": mailbird}}), "plans")
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422, "static options have no source");
+}

@@ -8,7 +8,9 @@ use serde_json::{json, Value};
 
 use super::jsonpath::get_path;
 use super::request::{render_request, set_query, RequestParts};
-use super::{Engine, Invocation, StepError};
+use super::{Engine, StepError};
+use crate::catalog::AppCatalog;
+use crate::credentials::CredentialStore;
 use crate::definition::{
     ActionStep, AppDefinition, HttpStep, Pagination, QueryDefinition, QueryStep,
 };
@@ -21,7 +23,8 @@ use crate::template::Context;
 /// The calls one step makes: what it logs, and how many tasks it used.
 pub(crate) struct StepCalls<'e, 'i> {
     pub engine: &'e Engine,
-    pub inv: &'i Invocation<'i>,
+    pub apps: &'i AppCatalog,
+    pub credentials: &'i dyn CredentialStore,
     pub redactor: &'e mut Redactor,
     pub requests: Vec<HttpLog>,
     pub tasks: u32,
@@ -30,8 +33,7 @@ pub(crate) struct StepCalls<'e, 'i> {
 
 impl StepCalls<'_, '_> {
     fn app(&self, id: &str) -> Result<&AppDefinition, StepError> {
-        self.inv
-            .apps
+        self.apps
             .get(id)
             .ok_or_else(|| StepError::terminal(format!("app '{id}' is not available to this run")))
     }
@@ -48,7 +50,7 @@ impl StepCalls<'_, '_> {
                 call_app(
                     &self.engine.client,
                     &self.engine.refresher,
-                    self.inv.credentials,
+                    self.credentials,
                     app,
                     request.clone(),
                 )

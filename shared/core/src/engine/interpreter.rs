@@ -177,7 +177,8 @@ impl Engine {
                 let key = self.idempotency_key(state, &step.id);
                 let mut calls = StepCalls {
                     engine: self,
-                    inv,
+                    apps: inv.apps,
+                    credentials: inv.credentials,
                     redactor: &mut redactor,
                     requests: Vec::new(),
                     tasks: 0,

@@ -150,6 +150,36 @@ impl Engine {
         checkpoint(state);
     }
 
+    /// Runs one of an app's queries outside a run (dynamic dropdowns, polls): its
+    /// items across pages, or its body when it lists no items.
+    pub async fn query(
+        &self,
+        apps: &AppCatalog,
+        credentials: &dyn CredentialStore,
+        app_id: &str,
+        query: &str,
+        input: serde_json::Value,
+    ) -> Result<serde_json::Value, StepError> {
+        let app = apps
+            .get(app_id)
+            .ok_or_else(|| StepError::terminal(format!("unknown app '{app_id}'")))?;
+        let def = app
+            .queries
+            .get(query)
+            .ok_or_else(|| StepError::terminal(format!("app '{app_id}' has no query '{query}'")))?;
+        let mut redactor = crate::outbound::Redactor::default();
+        let mut calls = calls::StepCalls {
+            engine: self,
+            apps,
+            credentials,
+            redactor: &mut redactor,
+            requests: Vec::new(),
+            tasks: 0,
+            message: None,
+        };
+        calls.run_query(app, def, input, def.max_pages).await
+    }
+
     /// Runs until the run finishes or waits.
     pub async fn run(&self, inv: &Invocation<'_>, state: &mut RunState) {
         self.run_with(inv, state, |_| {}).await

@@ -17,6 +17,10 @@ pub fn marketplace<S: Store, Q: RunQueue, V: Vault>() -> Router<Shared<S, Q, V>>
     Router::new()
         .route("/flows", get(list_flows::<S, Q, V>))
         .route("/flows/{flow}", get(get_flow::<S, Q, V>))
+        .route(
+            "/flows/{flow}/fields/{field}/options",
+            axum::routing::post(options::<S, Q, V>),
+        )
         .route("/usage", get(usage::<S, Q, V>))
 }
 
@@ -84,4 +88,16 @@ async fn usage<S: Store, Q: RunQueue, V: Vault>(
         month: usage.month,
         tasks,
     }))
+}
+
+async fn options<S: Store, Q: RunQueue, V: Vault>(
+    State(j): State<Shared<S, Q, V>>,
+    me: EndUser,
+    Path((flow, field)): Path<(String, String)>,
+    crate::body::JsonBody(request): crate::body::JsonBody<junction_core::service::OptionsRequest>,
+) -> Result<Json<junction_core::service::OptionsPage>, ApiError> {
+    Ok(Json(
+        j.field_options(&me.workspace.id, &me.user.user_id, &flow, &field, request)
+            .await?,
+    ))
 }
