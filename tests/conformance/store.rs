@@ -420,6 +420,59 @@ pub async fn runs_newest_first_with_pages(s: impl Store) {
     assert!(s.get_run("ws_b", &ids[0]).await.unwrap().is_none());
 }
 
+pub async fn runs_by_status_and_integrations_by_workspace(s: impl Store) {
+    let ids: Vec<String> = (0..3)
+        .map(|_| junction_core::model::new_id("run"))
+        .collect();
+    for id in &ids {
+        s.put_run(&run("ws_a", id, "int_1"), None).await.unwrap();
+    }
+    let mut failed = s.get_run("ws_a", &ids[1]).await.unwrap().unwrap();
+    failed.status = RunStatus::Failed;
+    s.put_run(&failed, Some(failed.version)).await.unwrap();
+    let listed = s
+        .runs_with_status("ws_a", RunStatus::Failed, 10, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        listed.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+        [ids[1].as_str()]
+    );
+    assert_eq!(
+        s.runs_with_status("ws_a", RunStatus::Running, 10, None)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    assert!(s
+        .runs_with_status("ws_b", RunStatus::Failed, 10, None)
+        .await
+        .unwrap()
+        .is_empty());
+    let mut replayed = s.get_run("ws_a", &ids[1]).await.unwrap().unwrap();
+    replayed.status = RunStatus::Queued;
+    s.put_run(&replayed, Some(replayed.version)).await.unwrap();
+    assert!(
+        s.runs_with_status("ws_a", RunStatus::Failed, 10, None)
+            .await
+            .unwrap()
+            .is_empty(),
+        "a status change moves the run"
+    );
+
+    s.put_integration(&integration("ws_a", "int_1", "u1", "f", &[], &[]), None)
+        .await
+        .unwrap();
+    s.put_integration(&integration("ws_a", "int_2", "u2", "g", &[], &[]), None)
+        .await
+        .unwrap();
+    s.put_integration(&integration("ws_b", "int_3", "u1", "f", &[], &[]), None)
+        .await
+        .unwrap();
+    assert_eq!(s.integrations_of_workspace("ws_a").await.unwrap().len(), 2);
+}
+
 pub async fn dedupe_keys_expire(s: impl Store) {
     let ttl = Duration::from_secs(60);
     assert!(s.insert_dedupe("hook:d1", t0(), ttl).await.unwrap());
@@ -633,6 +686,7 @@ macro_rules! store_tests {
             case!(users_and_accounts);
             case!(integrations_by_user_flow_event_and_token);
             case!(runs_newest_first_with_pages);
+            case!(runs_by_status_and_integrations_by_workspace);
             case!(dedupe_keys_expire);
             case!(dedupe_has_one_winner_under_concurrency);
             case!(counters_stay_exact_under_concurrency);

@@ -128,3 +128,101 @@ async fn a_refused_action_fails_the_run_with_the_step_and_reason() {
         "later steps did not run"
     );
 }
+
+#[tokio::test]
+async fn failed_runs_are_listed_for_the_admin_and_replay_from_the_failed_step() {
+    let (app, mock, ws) = setup().await;
+    let acme = connect_acme(&app, &ws, "alice").await;
+    let mailbird = oauth_account(&app, &ws, "alice").await;
+    let (_, created) = create(&app, &ws, "alice", json!({"flow": "contacts-to-mailbird", "accounts": {"acme": acme, "mailbird": mailbird}, "setup": {"list_id": "list_news", "plans": ["team"]}})).await;
+    let sync = finished(&app, &ws, "alice", created["run_ids"][0].as_str().unwrap()).await;
+    let r = app
+        .admin(
+            &ws,
+            Method::POST,
+            &format!("/v1/admin/runs/{}/replay", sync["id"].as_str().unwrap()),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409, "only failed runs replay");
+
+    let event = json!({"user_id": "alice", "payload": {"contact": {"id": "c_7", "email": "broken", "first_name": "A", "last_name": "B", "plan": "team"}}});
+    let queued: Value = app
+        .admin(&ws, Method::POST, "/v1/events/contact.created")
+        .json(&event)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let run_id = queued["run_ids"][0].as_str().unwrap().to_string();
+    assert_eq!(
+        finished(&app, &ws, "alice", &run_id).await["status"],
+        "failed"
+    );
+
+    let failed: Value = app
+        .admin(&ws, Method::GET, "/v1/admin/runs?status=failed")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        failed["runs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        [run_id.as_str()]
+    );
+    let all: Value = app
+        .admin(&ws, Method::GET, "/v1/admin/integrations")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(all["integrations"].as_array().unwrap().len(), 1);
+
+    let requests_before = mock.state.stats().requests;
+    let r = app
+        .admin(
+            &ws,
+            Method::POST,
+            &format!("/v1/admin/runs/{run_id}/replay"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 202);
+    let again = finished(&app, &ws, "alice", &run_id).await;
+    assert_eq!(again["status"], "failed", "the same bad input fails again");
+    let steps: Vec<_> = again["state"]["log"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["step"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        steps,
+        ["plan_check", "subscribe", "subscribe"],
+        "resumed at the failed step, the condition not run twice"
+    );
+    assert_eq!(
+        mock.state.stats().requests - requests_before,
+        1,
+        "one more call to the app"
+    );
+    let r = app
+        .admin(&ws, Method::GET, "/v1/admin/runs?status=sideways")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+}

@@ -53,6 +53,9 @@ const MIGRATIONS: &[&str] = &[
      CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);",
     // 4: acknowledging by receipt must not scan the queue.
     "CREATE INDEX queue_by_receipt ON queue (receipt);",
+    // 5: runs by status, for the admin's failed-runs list.
+    "ALTER TABLE runs ADD COLUMN status TEXT NOT NULL DEFAULT '';
+     CREATE INDEX runs_by_status ON runs (ws, status, id);",
 ];
 
 /// The shared database handle. One connection behind a lock: SQLite has one writer

@@ -167,6 +167,14 @@ impl DynamoStore {
                 )),
             )
             .with("gsi1sk", s(keys::run(&run.id)))
+            .with(
+                "gsi2pk",
+                s(keys::runs_in_status(
+                    &run.workspace_id,
+                    &status_name(run.status),
+                )),
+            )
+            .with("gsi2sk", s(keys::run(&run.id)))
             .with("ttl", ttl_of(run.expires_at))
             .with_body(run, &format!("run '{}'", run.id))?;
         self.put_versioned(item, expected, &format!("run '{}'", run.id))
@@ -184,6 +192,53 @@ impl DynamoStore {
         limit: usize,
         before: Option<&str>,
     ) -> R<Vec<RunRecord>> {
+        self.runs_page(
+            "gsi1",
+            keys::integration_runs(ws, integration),
+            limit,
+            before,
+        )
+        .await
+    }
+
+    pub(crate) async fn runs_in_status(
+        &self,
+        ws: &str,
+        status: junction_core::engine::RunStatus,
+        limit: usize,
+        before: Option<&str>,
+    ) -> R<Vec<RunRecord>> {
+        self.runs_page(
+            "gsi2",
+            keys::runs_in_status(ws, &status_name(status)),
+            limit,
+            before,
+        )
+        .await
+    }
+
+    pub(crate) async fn integrations_of_ws(&self, ws: &str) -> R<Vec<Integration>> {
+        let items = self
+            .query(
+                None,
+                "pk",
+                keys::ws(ws),
+                Some(("sk", "INT#".into())),
+                true,
+                None,
+            )
+            .await?;
+        items.iter().map(versioned).collect()
+    }
+
+    /// Runs of an index partition, newest first, below the `before` cursor.
+    async fn runs_page(
+        &self,
+        index: &str,
+        pk: String,
+        limit: usize,
+        before: Option<&str>,
+    ) -> R<Vec<RunRecord>> {
         let limit = limit.clamp(1, 1000);
         let upper = match before {
             Some(id) => keys::run(id),
@@ -194,14 +249,13 @@ impl DynamoStore {
             .client
             .query()
             .table_name(&self.table)
-            .index_name("gsi1")
-            .key_condition_expression("gsi1pk = :pk AND gsi1sk BETWEEN :low AND :high")
-            .expression_attribute_values(
-                ":pk",
-                AttributeValue::S(keys::integration_runs(ws, integration)),
-            )
+            .index_name(index)
+            .key_condition_expression(format!(
+                "{index}pk = :pk AND {index}sk BETWEEN :low AND :high"
+            ))
+            .expression_attribute_values(":pk", AttributeValue::S(pk))
             .expression_attribute_values(":low", AttributeValue::S("RUN#".into()))
-            .expression_attribute_values(":high", AttributeValue::S(upper.clone()))
+            .expression_attribute_values(":high", AttributeValue::S(upper))
             .scan_index_forward(false)
             .limit(limit as i32 + 1)
             .send()
@@ -218,4 +272,11 @@ impl DynamoStore {
         runs.truncate(limit);
         Ok(runs)
     }
+}
+
+fn status_name(status: junction_core::engine::RunStatus) -> String {
+    serde_json::to_value(status)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }

@@ -54,6 +54,9 @@ pub fn run(id: &str) -> String {
 pub fn integration_runs(ws: &str, integration: &str) -> String {
     format!("WS#{ws}#INT#{integration}")
 }
+pub fn runs_in_status(ws: &str, status: &str) -> String {
+    format!("WS#{ws}#RUNSTATUS#{status}")
+}
 pub fn dedupe(key: &str) -> String {
     format!("DEDUPE#{key}")
 }

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
+use crate::engine::RunStatus;
 use crate::model::{
     Account, AppRecord, DueItem, FlowHead, FlowVersion, Integration, RunRecord, Usage, User,
     Version, Workspace,
@@ -136,6 +137,11 @@ pub trait Store: Send + Sync + Clone + 'static {
         token_hash: &str,
     ) -> impl Future<Output = R<Option<Integration>>> + Send;
     fn delete_integration(&self, ws: &str, id: &str) -> impl Future<Output = R<()>> + Send;
+    /// Every integration of a workspace (the admin's list).
+    fn integrations_of_workspace(
+        &self,
+        ws: &str,
+    ) -> impl Future<Output = R<Vec<Integration>>> + Send;
 
     // Runs
     fn put_run(
@@ -149,6 +155,14 @@ pub trait Store: Send + Sync + Clone + 'static {
         &self,
         ws: &str,
         integration_id: &str,
+        limit: usize,
+        before: Option<&str>,
+    ) -> impl Future<Output = R<Vec<RunRecord>>> + Send;
+    /// A workspace's runs in one status, newest first (failed runs, for replay).
+    fn runs_with_status(
+        &self,
+        ws: &str,
+        status: RunStatus,
         limit: usize,
         before: Option<&str>,
     ) -> impl Future<Output = R<Vec<RunRecord>>> + Send;

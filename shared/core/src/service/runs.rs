@@ -170,3 +170,39 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         }
     }
 }
+
+impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
+    /// Queues a failed run again, from its failed step.
+    pub async fn replay_run(&self, ws: &str, run_id: &str) -> Result<RunRecord, ServiceError> {
+        let Some(mut record) = self.store.get_run(ws, run_id).await? else {
+            return Err(ServiceError::NotFound(format!("run '{run_id}'")));
+        };
+        if record.status != RunStatus::Failed {
+            let status = serde_json::to_value(record.status).unwrap_or_default();
+            return Err(ServiceError::Conflict(format!(
+                "only failed runs can be replayed; this one is {}",
+                status.as_str().unwrap_or("?")
+            )));
+        }
+        // The engine left its position at the failed step: running again starts there.
+        record.state.status = RunStatus::Running;
+        record.state.error = None;
+        record.state.finished_at = None;
+        record.status = RunStatus::Queued;
+        record.updated_at = self.clock.now();
+        record.version = self.store.put_run(&record, Some(record.version)).await?;
+        let message = serde_json::to_string(&RunMessage {
+            workspace_id: ws.into(),
+            run_id: run_id.into(),
+        })
+        .map_err(|e| ServiceError::Unknown(e.into()))?;
+        self.queue
+            .send(
+                &message,
+                std::time::Duration::ZERO,
+                Some(&format!("{run_id}:replay:{}", record.version)),
+            )
+            .await?;
+        Ok(record)
+    }
+}

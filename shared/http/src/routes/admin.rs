@@ -21,6 +21,9 @@ pub fn admin<S: Store, Q: RunQueue, V: Vault>() -> Router<Shared<S, Q, V>> {
         .route("/admin/flows/{flow}", put(put_flow::<S, Q, V>))
         .route("/admin/flows/{flow}/publish", post(publish::<S, Q, V>))
         .route("/admin/usage", get(usage::<S, Q, V>))
+        .route("/admin/integrations", get(integrations::<S, Q, V>))
+        .route("/admin/runs", get(runs::<S, Q, V>))
+        .route("/admin/runs/{run}/replay", post(replay::<S, Q, V>))
 }
 
 async fn list_apps<S: Store, Q: RunQueue, V: Vault>(
@@ -92,4 +95,70 @@ async fn usage<S: Store, Q: RunQueue, V: Vault>(
     QueryArgs(q): QueryArgs<UsageQuery>,
 ) -> Result<Json<Usage>, ApiError> {
     Ok(Json(j.usage(&ws.id, q.month.as_deref()).await?))
+}
+
+#[derive(serde::Serialize)]
+struct IntegrationList {
+    integrations: Vec<junction_core::model::Integration>,
+}
+
+async fn integrations<S: Store, Q: RunQueue, V: Vault>(
+    State(j): State<Shared<S, Q, V>>,
+    Backend(ws): Backend,
+) -> Result<Json<IntegrationList>, ApiError> {
+    let integrations = j
+        .store
+        .integrations_of_workspace(&ws.id)
+        .await
+        .map_err(junction_core::service::ServiceError::from)?;
+    Ok(Json(IntegrationList { integrations }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RunsQuery {
+    status: junction_core::engine::RunStatus,
+    limit: Option<usize>,
+    before: Option<String>,
+}
+
+#[derive(serde::Serialize)]
+struct RunList {
+    runs: Vec<junction_core::model::RunRecord>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next: Option<String>,
+}
+
+async fn runs<S: Store, Q: RunQueue, V: Vault>(
+    State(j): State<Shared<S, Q, V>>,
+    Backend(ws): Backend,
+    QueryArgs(q): QueryArgs<RunsQuery>,
+) -> Result<Json<RunList>, ApiError> {
+    let limit = q.limit.unwrap_or(20).clamp(1, 100);
+    let runs = j
+        .store
+        .runs_with_status(&ws.id, q.status, limit, q.before.as_deref())
+        .await
+        .map_err(junction_core::service::ServiceError::from)?;
+    let next = (runs.len() == limit)
+        .then(|| runs.last().map(|r| r.id.clone()))
+        .flatten();
+    Ok(Json(RunList { runs, next }))
+}
+
+async fn replay<S: Store, Q: RunQueue, V: Vault>(
+    State(j): State<Shared<S, Q, V>>,
+    Backend(ws): Backend,
+    Path(run): Path<String>,
+) -> Result<
+    (
+        axum::http::StatusCode,
+        Json<junction_core::model::RunRecord>,
+    ),
+    ApiError,
+> {
+    Ok((
+        axum::http::StatusCode::ACCEPTED,
+        Json(j.replay_run(&ws.id, &run).await?),
+    ))
 }

@@ -55,6 +55,13 @@ impl SqliteStore {
             .pop())
     }
 
+    pub(crate) fn integrations_of_ws(&self, ws: &str) -> R<Vec<Integration>> {
+        self.query_versioned(
+            "SELECT body, version FROM integrations WHERE ws = ?1 ORDER BY id",
+            params![ws],
+        )
+    }
+
     pub(crate) fn integrations_where(
         &self,
         ws: &str,

@@ -1,6 +1,7 @@
 //! Run records: by id, and per integration newest first (ids are time-ordered).
 
 use chrono::{DateTime, Utc};
+use junction_core::engine::RunStatus;
 use junction_core::model::{RunRecord, Version};
 use junction_core::ports::StoreError;
 use rusqlite::params;
@@ -25,6 +26,7 @@ impl SqliteStore {
             )));
         }
         let expires = millis(run.expires_at);
+        let status = status_name(run.status);
         self.run(|c| {
             put_versioned(
                 c,
@@ -33,6 +35,7 @@ impl SqliteStore {
                 &[
                     ("integration_id", &run.integration_id),
                     ("expires_at", &expires),
+                    ("status", &status),
                 ],
                 &body,
                 expected,
@@ -70,6 +73,21 @@ impl SqliteStore {
         }
     }
 
+    pub(crate) fn runs_in_status(
+        &self,
+        ws: &str,
+        status: RunStatus,
+        limit: usize,
+        before: Option<&str>,
+    ) -> R<Vec<RunRecord>> {
+        let limit = limit.clamp(1, 1000) as i64;
+        let status = status_name(status);
+        self.query_versioned(
+            "SELECT body, version FROM runs WHERE ws = ?1 AND status = ?2 AND id < ?3 ORDER BY id DESC LIMIT ?4",
+            params![ws, status, before.unwrap_or("~"), limit],
+        )
+    }
+
     /// Deletes runs past their retention; the embedded server calls this periodically.
     pub fn purge_expired_runs(&self, now: DateTime<Utc>) -> R<usize> {
         self.run(|c| {
@@ -80,4 +98,12 @@ impl SqliteStore {
             .map_err(sql_err)
         })
     }
+}
+
+/// The stored name of a status (`failed`, `queued`, ...).
+pub(crate) fn status_name(status: RunStatus) -> String {
+    serde_json::to_value(status)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }

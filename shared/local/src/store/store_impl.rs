@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use junction_core::engine::RunStatus;
 use junction_core::model::{
     Account, AppRecord, DueItem, FlowHead, FlowVersion, Integration, RunRecord, Usage, User,
     Version, Workspace,
@@ -109,6 +110,18 @@ impl Store for SqliteStore {
         self.integration_delete(ws, id)
     }
 
+    async fn integrations_of_workspace(&self, ws: &str) -> R<Vec<Integration>> {
+        self.integrations_of_ws(ws)
+    }
+    async fn runs_with_status(
+        &self,
+        ws: &str,
+        status: RunStatus,
+        limit: usize,
+        before: Option<&str>,
+    ) -> R<Vec<RunRecord>> {
+        self.runs_in_status(ws, status, limit, before)
+    }
     async fn put_run(&self, run: &RunRecord, expected: Option<Version>) -> R<Version> {
         self.run_put(run, expected)
     }
