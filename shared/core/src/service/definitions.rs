@@ -169,7 +169,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             return Err(ServiceError::NotFound(format!("flow '{flow_id}'")));
         };
         let number = version.unwrap_or(head.latest);
-        let Some(stored) = self.store.get_flow_version(ws, flow_id, number).await? else {
+        let Some(stored) = self.flow_version(ws, flow_id, number).await? else {
             return Err(ServiceError::field(
                 "version",
                 format!(
@@ -230,14 +230,10 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             let Some(number) = head.published else {
                 continue;
             };
-            let Some(version) = self
-                .store
-                .get_flow_version(ws, &head.flow_id, number)
-                .await?
-            else {
+            let Some(version) = self.flow_version(ws, &head.flow_id, number).await? else {
                 continue;
             };
-            let d = version.definition;
+            let d = version.definition.clone();
             out.push(FlowSummary {
                 integrations: counts.get(&d.id).copied().unwrap_or(0),
                 id: d.id,
@@ -261,8 +257,8 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         let Some(number) = head.and_then(|h| h.published) else {
             return Err(ServiceError::NotFound(format!("flow '{flow_id}'")));
         };
-        match self.store.get_flow_version(ws, flow_id, number).await? {
-            Some(v) => Ok((number, v.definition)),
+        match self.flow_version(ws, flow_id, number).await? {
+            Some(v) => Ok((number, v.definition.clone())),
             None => Err(ServiceError::NotFound(format!("flow '{flow_id}'"))),
         }
     }

@@ -83,8 +83,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             return self.give_up(record, &reason).await;
         }
         let Some(flow) = self
-            .store
-            .get_flow_version(ws, &integration.flow_id, integration.flow_version)
+            .flow_version(ws, &integration.flow_id, integration.flow_version)
             .await?
         else {
             return self

@@ -207,8 +207,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         let expected = integration.version;
         if let Some(setup) = changes.setup {
             let Some(version) = self
-                .store
-                .get_flow_version(ws, &integration.flow_id, integration.flow_version)
+                .flow_version(ws, &integration.flow_id, integration.flow_version)
                 .await?
             else {
                 return Err(ServiceError::Unknown(anyhow::anyhow!(
@@ -227,8 +226,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         if let Some(enabled) = changes.enabled {
             if enabled && !integration.enabled {
                 let Some(version) = self
-                    .store
-                    .get_flow_version(ws, &integration.flow_id, integration.flow_version)
+                    .flow_version(ws, &integration.flow_id, integration.flow_version)
                     .await?
                 else {
                     return Err(ServiceError::Unknown(anyhow::anyhow!(

@@ -29,6 +29,7 @@ pub use runs::{QueuedRuns, RunMessage};
 pub use vault_credentials::VaultCredentials;
 pub use workspaces::NewWorkspace;
 
+use crate::model::FlowVersion;
 use crate::outbound::{OutboundClient, TokenRefresher};
 use crate::ports::{Clock, RunQueue, Store, Vault};
 use crate::template::Templates;
@@ -45,6 +46,9 @@ pub struct Junction<S, Q, V> {
     pub refresher: Arc<TokenRefresher>,
     /// The server's public URL, for OAuth redirect URIs.
     pub public_url: String,
+    /// Flow versions are immutable, so every one read is kept (bounded).
+    flow_cache:
+        std::sync::Mutex<std::collections::HashMap<(String, String, u32), Arc<FlowVersion>>>,
 }
 
 impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
@@ -58,7 +62,37 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             http,
             refresher: Arc::default(),
             public_url: "http://127.0.0.1:8080".into(),
+            flow_cache: Default::default(),
         }
+    }
+
+    /// A flow version, from memory when it was read before.
+    pub async fn flow_version(
+        &self,
+        ws: &str,
+        flow_id: &str,
+        number: u32,
+    ) -> Result<Option<Arc<FlowVersion>>, ServiceError> {
+        const MAX_CACHED: usize = 10_000;
+        let key = (ws.to_string(), flow_id.to_string(), number);
+        if let Some(found) = self
+            .flow_cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&key)
+        {
+            return Ok(Some(found.clone()));
+        }
+        let Some(version) = self.store.get_flow_version(ws, flow_id, number).await? else {
+            return Ok(None);
+        };
+        let version = Arc::new(version);
+        let mut cache = self.flow_cache.lock().unwrap_or_else(|p| p.into_inner());
+        if cache.len() >= MAX_CACHED {
+            cache.clear();
+        }
+        cache.insert(key, version.clone());
+        Ok(Some(version))
     }
 
     /// Sets the URL users' browsers reach this server at.

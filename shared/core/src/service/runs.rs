@@ -86,8 +86,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             .filter(|i| i.enabled)
         {
             let Some(version) = self
-                .store
-                .get_flow_version(ws, &integration.flow_id, integration.flow_version)
+                .flow_version(ws, &integration.flow_id, integration.flow_version)
                 .await?
             else {
                 tracing::warn!(integration = %integration.id, "integration names a missing flow version");
@@ -126,8 +125,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             )));
         }
         let version = self
-            .store
-            .get_flow_version(ws, &integration.flow_id, integration.flow_version)
+            .flow_version(ws, &integration.flow_id, integration.flow_version)
             .await?
             .ok_or_else(|| {
                 ServiceError::Unknown(anyhow::anyhow!(

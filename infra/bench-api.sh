@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Load test of `junction serve` with wrk (Debian package `wrk`): GET /v1/flows as a
+# marketplace user, and POST /v1/events/deal.won from your backend, each event a run
+# that the server's workers execute against the mock apps. Prints wrk's figures and
+# how many runs reached the mock. Everything stays on 127.0.0.1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v wrk > /dev/null || { echo "install wrk first: apt-get install wrk" >&2; exit 1; }
+duration="${DURATION:-10s}"
+connections="${CONNECTIONS:-32}"
+
+cargo build --release -q -p junction -p junction-tests --bin junction --bin mock-apps
+data="$(mktemp -d)"
+port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+target/release/mock-apps --listen 127.0.0.1:4010 > "$data/mock.log" 2>&1 &
+mock=$!
+target/release/junction serve --data "$data" --listen "127.0.0.1:$port" --allow-network 127.0.0.1 > "$data/serve.log" 2>&1 &
+server=$!
+trap 'kill $server $mock 2> /dev/null; rm -rf "$data"' EXIT
+sleep 1
+base="http://127.0.0.1:$port"
+J() { target/release/junction "$@" --data "$data"; }
+json() { python3 -c "import json, sys; print(json.load(sys.stdin)$1)"; }
+
+J workspace create Bench --json > "$data/ws.json"
+export JUNCTION_WORKSPACE="$(json '["workspace"]["id"]' < "$data/ws.json")"
+app_key="$(json '["workspace"]["app_key"]' < "$data/ws.json")"
+app_secret="$(json '["app_secret"]' < "$data/ws.json")"
+api_secret="$(json '["api_secret"]' < "$data/ws.json")"
+J apps push examples/apps/*.yaml > /dev/null
+J flows push examples/flows/*.yaml --publish > /dev/null
+hash="$(printf %s alice | openssl dgst -sha256 -hmac "$app_secret" | awk '{print $NF}')"
+user=(-H "App-Key: $app_key" -H "User-ID: alice" -H "Hash: $hash")
+acme="$(curl -s "${user[@]}" "$base/v1/apps/acme/accounts" -d '{"credentials": {"type": "api_key", "key": "acme-demo-key"}}' | json '["id"]')"
+chatter="$(curl -s "${user[@]}" "$base/v1/apps/chatter/accounts" -d '{"credentials": {"type": "api_key", "key": "xoxb-demo-token"}}' | json '["id"]')"
+curl -s "${user[@]}" "$base/v1/integrations" -d "{\"flow\": \"deals-to-chatter\", \"accounts\": {\"acme\": \"$acme\", \"chatter\": \"$chatter\"}, \"setup\": {\"big_deal\": 1000000}}" > /dev/null
+
+echo "== GET /v1/flows (signed marketplace user), $connections connections, $duration"
+wrk -t2 -c"$connections" -d"$duration" --latency -H "App-Key: $app_key" -H "User-ID: alice" -H "Hash: $hash" "$base/v1/flows" | grep -E "Requests/sec|Latency|50%|99%|Non-2xx"
+
+cat > "$data/event.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '{"user_id": "alice", "payload": {"deal": {"name": "Bench", "amount": 10, "owner": "Dana", "contact_id": "c_1"}}}'
+wrk.headers["Authorization"] = "Bearer $api_secret"
+wrk.headers["Content-Type"] = "application/json"
+LUA
+before="$(curl -s 127.0.0.1:4010/_stats | json '["messages_posted"]')"
+echo "== POST /v1/events/deal.won (run recorded and queued before 202), $connections connections, $duration"
+wrk -t2 -c"$connections" -d"$duration" --latency -s "$data/event.lua" "$base/v1/events/deal.won" | tee "$data/events.txt" | grep -E "Requests/sec|Latency|50%|99%|Non-2xx|requests in"
+accepted="$(awk '/requests in/ {print $1}' "$data/events.txt")"
+start=$(date +%s.%N)
+for _ in $(seq 1 600); do
+  posted=$(( $(curl -s 127.0.0.1:4010/_stats | json '["messages_posted"]') - before ))
+  [ "$posted" -ge "$accepted" ] && break
+  sleep 0.5
+done
+end=$(date +%s.%N)
+echo "== runs: $accepted events counted by wrk, $posted messages reached the mock chat app, drained $(python3 -c "print(round($end - $start, 1))") s after the load ended"
+echo "   (wrk leaves out the requests still in flight when it stops; the server ran those too)"
+echo "server RSS: $(ps -o rss= -p $server | awk '{printf "%.1f MB", $1/1024}')"
