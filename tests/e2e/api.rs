@@ -415,3 +415,34 @@ async fn usage_reads_the_month_counters() {
         .unwrap();
     assert_eq!(all["total"], 7);
 }
+
+#[tokio::test]
+async fn the_widget_origin_gets_cors_and_the_backend_routes_do_not() {
+    let app = spawn_app().await;
+    let preflight = |path: &str, origin: &str| {
+        app.http
+            .request(Method::OPTIONS, format!("{}{path}", app.url))
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "GET")
+            .header("Access-Control-Request-Headers", "app-key,user-id,hash")
+            .send()
+    };
+    let ok = preflight("/v1/flows", "https://app.example.com")
+        .await
+        .unwrap();
+    assert_eq!(
+        ok.headers().get("access-control-allow-origin").unwrap(),
+        "https://app.example.com"
+    );
+    let other = preflight("/v1/flows", "https://evil.example")
+        .await
+        .unwrap();
+    assert!(other.headers().get("access-control-allow-origin").is_none());
+    let admin = preflight("/v1/admin/apps", "https://app.example.com")
+        .await
+        .unwrap();
+    assert!(
+        admin.headers().get("access-control-allow-origin").is_none(),
+        "backend routes are not for browsers"
+    );
+}

@@ -46,7 +46,12 @@ pub async fn spawn_app() -> TestServer {
     let junction = Arc::new(
         Junction::new(SqliteStore::new(db), queue, vault, clock, http).with_public_url(url.clone()),
     );
-    let app = junction_http::api(junction.clone());
+    let app = junction_http::api_with_origins(
+        junction.clone(),
+        &[axum::http::HeaderValue::from_static(
+            "https://app.example.com",
+        )],
+    );
     let engine = Arc::new(junction_core::engine::Engine::new(junction.http.clone()));
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let workers = junction.clone();

@@ -54,6 +54,14 @@ pub enum Command {
         /// defaults to http://<listen address>.
         #[arg(long, env = "JUNCTION_PUBLIC_URL")]
         public_url: Option<String>,
+        /// Origins of the pages that embed the marketplace widget (CORS), e.g.
+        /// https://app.example.com; repeat or separate with commas.
+        #[arg(
+            long = "widget-origin",
+            env = "JUNCTION_WIDGET_ORIGINS",
+            value_delimiter = ','
+        )]
+        widget_origins: Vec<String>,
     },
     /// Manage workspaces.
     Workspace {

@@ -23,17 +23,42 @@ pub type Shared<S, Q, V> = Arc<Junction<S, Q, V>>;
 
 /// The marketplace (end-user), admin (your backend) and health routes under one router.
 pub fn api<S: Store, Q: RunQueue, V: Vault>(junction: Shared<S, Q, V>) -> Router {
+    api_with_origins(junction, &[])
+}
+
+/// The same, answering CORS requests from the pages that embed the marketplace widget.
+/// Only the end-user routes are offered to browsers: the admin and events routes are
+/// for your backend and get no CORS headers.
+pub fn api_with_origins<S: Store, Q: RunQueue, V: Vault>(
+    junction: Shared<S, Q, V>,
+    widget_origins: &[axum::http::HeaderValue],
+) -> Router {
+    let cors = tower_http::cors::CorsLayer::new()
+        .allow_origin(widget_origins.to_vec())
+        .allow_methods([
+            axum::http::Method::GET,
+            axum::http::Method::POST,
+            axum::http::Method::PATCH,
+            axum::http::Method::DELETE,
+        ])
+        .allow_headers([
+            axum::http::header::CONTENT_TYPE,
+            axum::http::HeaderName::from_static("app-key"),
+            axum::http::HeaderName::from_static("user-id"),
+            axum::http::HeaderName::from_static("hash"),
+        ])
+        .max_age(std::time::Duration::from_secs(3600));
+    let widget = routes::marketplace::<S, Q, V>()
+        .merge(routes::accounts::<S, Q, V>())
+        .merge(routes::integrations::<S, Q, V>())
+        .merge(routes::oauth_user::<S, Q, V>())
+        .layer(cors);
+    let backend = routes::admin::<S, Q, V>()
+        .merge(routes::events::<S, Q, V>())
+        .merge(routes::oauth_backend::<S, Q, V>());
     Router::new()
         .merge(routes::health())
-        .nest(
-            "/v1",
-            routes::marketplace::<S, Q, V>()
-                .merge(routes::accounts::<S, Q, V>())
-                .merge(routes::integrations::<S, Q, V>())
-                .merge(routes::admin::<S, Q, V>())
-                .merge(routes::events::<S, Q, V>())
-                .merge(routes::oauth::<S, Q, V>()),
-        )
+        .nest("/v1", widget.merge(backend))
         .fallback(error::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(junction)

@@ -22,7 +22,8 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             allow,
             workers,
             public_url,
-        } => serve::serve(&data, listen, &allow, workers, public_url).await,
+            widget_origins,
+        } => serve::serve(&data, listen, &allow, workers, public_url, &widget_origins).await,
         Command::Workspace {
             command: WorkspaceCommand::Create { name, data },
         } => operator::create_workspace(&name, &data, cli.json).await,

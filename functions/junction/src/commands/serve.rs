@@ -15,7 +15,18 @@ pub async fn serve(
     allow: &[String],
     workers: usize,
     public_url: Option<String>,
+    widget_origins: &[String],
 ) -> anyhow::Result<ExitCode> {
+    let origins = widget_origins
+        .iter()
+        .map(|o| {
+            o.trim().parse::<axum::http::HeaderValue>().map_err(|_| {
+                anyhow::anyhow!(
+                    "--widget-origin '{o}' is not a valid origin like https://app.example.com"
+                )
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| {
@@ -42,10 +53,13 @@ pub async fn serve(
         workers,
         stopped,
     ));
-    axum::serve(listener, junction_http::api(junction))
-        .with_graceful_shutdown(shutdown())
-        .await
-        .context("serving")?;
+    axum::serve(
+        listener,
+        junction_http::api_with_origins(junction, &origins),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await
+    .context("serving")?;
     // Stop taking runs; finish the ones in hand (unfinished ones come back after the
     // visibility timeout, from their last checkpoint).
     let _ = stop.send(true);

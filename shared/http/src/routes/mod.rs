@@ -18,7 +18,7 @@ pub use admin::admin;
 pub use events::events;
 pub use integrations::integrations;
 pub use marketplace::marketplace;
-pub use oauth::oauth;
+pub use oauth::{oauth_backend, oauth_user};
 
 pub fn health<S: Store, Q: RunQueue, V: Vault>() -> Router<Shared<S, Q, V>> {
     Router::new().route(

@@ -17,11 +17,16 @@ use crate::body::{JsonBody, QueryArgs};
 use crate::error::ApiError;
 use crate::Shared;
 
-pub fn oauth<S: Store, Q: RunQueue, V: Vault>() -> Router<Shared<S, Q, V>> {
+/// The routes a browser calls: starting a connection, and the provider's redirect back.
+pub fn oauth_user<S: Store, Q: RunQueue, V: Vault>() -> Router<Shared<S, Q, V>> {
     Router::new()
-        .route("/admin/apps/{app}/oauth-client", put(set_client::<S, Q, V>))
         .route("/apps/{app}/oauth/start", post(start::<S, Q, V>))
         .route("/oauth/callback", get(callback::<S, Q, V>))
+}
+
+/// The admin's route: the OAuth client credentials.
+pub fn oauth_backend<S: Store, Q: RunQueue, V: Vault>() -> Router<Shared<S, Q, V>> {
+    Router::new().route("/admin/apps/{app}/oauth-client", put(set_client::<S, Q, V>))
 }
 
 #[derive(Deserialize)]
