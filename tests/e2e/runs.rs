@@ -226,3 +226,71 @@ async fn failed_runs_are_listed_for_the_admin_and_replay_from_the_failed_step() 
         .unwrap();
     assert_eq!(r.status(), 400);
 }
+
+#[tokio::test]
+async fn runs_do_not_start_once_the_monthly_quota_is_used_up() {
+    let app = crate::server::spawn_app().await;
+    let mock = junction_tests::mock_apps::MockApps::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let ws = app.workspace_with_quota("Small plan", 2).await;
+    app.push_examples_at(&ws, &mock.url()).await;
+    let acme = connect_acme(&app, &ws, "alice").await;
+    let r = app
+        .user(&ws, "alice", Method::POST, "/v1/apps/chatter/accounts")
+        .json(&json!({"credentials": {"type": "api_key", "key": junction_tests::mock_apps::CHATTER_TOKEN}}))
+        .send()
+        .await
+        .unwrap();
+    let chatter = r.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (status, _) = create(
+        &app,
+        &ws,
+        "alice",
+        json!({"flow": "deals-to-chatter", "accounts": {"acme": acme, "chatter": chatter}}),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let deal = json!({"user_id": "alice", "payload": {"deal": {"name": "Big", "amount": 50000, "owner": "Dana", "contact_id": "c_1"}}});
+    let first: Value = app
+        .admin(&ws, Method::POST, "/v1/events/deal.won")
+        .json(&deal)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let run = finished(&app, &ws, "alice", first["run_ids"][0].as_str().unwrap()).await;
+    assert_eq!(
+        (run["status"].as_str(), run["state"]["tasks"].as_u64()),
+        (Some("succeeded"), Some(2))
+    );
+
+    let second: Value = app
+        .admin(&ws, Method::POST, "/v1/events/deal.won")
+        .json(&deal)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let run = finished(&app, &ws, "alice", second["run_ids"][0].as_str().unwrap()).await;
+    assert_eq!(run["status"], "failed");
+    assert!(
+        run["state"]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("quota of 2 tasks is used up"),
+        "{run}"
+    );
+    assert_eq!(
+        mock.state.stats().messages_posted,
+        1,
+        "the second run made no call"
+    );
+}

@@ -73,6 +73,13 @@ pub async fn spawn_app() -> TestServer {
 }
 
 impl TestServer {
+    pub async fn workspace_with_quota(&self, name: &str, quota: u64) -> NewWorkspace {
+        self.junction
+            .create_workspace_with_quota(name, Some(quota))
+            .await
+            .unwrap()
+    }
+
     pub async fn workspace(&self, name: &str) -> NewWorkspace {
         self.junction.create_workspace(name).await.unwrap()
     }

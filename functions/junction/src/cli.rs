@@ -129,6 +129,9 @@ pub enum WorkspaceCommand {
     /// Create a workspace and print its id, app key and secrets (shown only once).
     Create {
         name: String,
+        /// Tasks a month after which runs stop starting (no limit without it).
+        #[arg(long)]
+        task_quota: Option<u64>,
         #[command(flatten)]
         data: DataArgs,
     },

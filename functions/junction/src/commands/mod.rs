@@ -25,8 +25,13 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             widget_origins,
         } => serve::serve(&data, listen, &allow, workers, public_url, &widget_origins).await,
         Command::Workspace {
-            command: WorkspaceCommand::Create { name, data },
-        } => operator::create_workspace(&name, &data, cli.json).await,
+            command:
+                WorkspaceCommand::Create {
+                    name,
+                    task_quota,
+                    data,
+                },
+        } => operator::create_workspace(&name, task_quota, &data, cli.json).await,
         Command::Apps {
             command: PushCommand::Push { files, target },
         } => operator::push_apps(&files, &target, cli.json).await,

@@ -36,10 +36,15 @@ async fn workspace(j: &LocalJunction, target: &WorkspaceArgs) -> anyhow::Result<
     }
 }
 
-pub async fn create_workspace(name: &str, data: &DataArgs, json: bool) -> anyhow::Result<ExitCode> {
+pub async fn create_workspace(
+    name: &str,
+    task_quota: Option<u64>,
+    data: &DataArgs,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
     let j = open(&data.data)?;
     let created = j
-        .create_workspace(name)
+        .create_workspace_with_quota(name, task_quota)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     if json {

@@ -47,6 +47,21 @@ pub async fn serve(
     // Executor workers on the local queue, beside the API.
     let engine = Arc::new(junction_core::engine::Engine::new(junction.http.clone()));
     let (stop, stopped) = tokio::sync::watch::channel(false);
+    // Retention: runs past their expiry are deleted hourly (DynamoDB does this by TTL).
+    let retention = {
+        let junction = junction.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+            loop {
+                tick.tick().await;
+                match junction.store.purge_expired_runs(chrono::Utc::now()) {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(runs = n, "deleted runs past their retention"),
+                    Err(e) => tracing::warn!(error = %e, "could not delete expired runs"),
+                }
+            }
+        })
+    };
     let workers = tokio::spawn(junction_core::service::worker::run_workers(
         junction.clone(),
         engine,
@@ -64,6 +79,7 @@ pub async fn serve(
     // visibility timeout, from their last checkpoint).
     let _ = stop.send(true);
     let _ = workers.await;
+    retention.abort();
     println!("stopped");
     Ok(ExitCode::SUCCESS)
 }

@@ -90,6 +90,26 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                 .give_up(record, "the integration's flow version is missing")
                 .await;
         };
+        // Quota: a run that has not started does not start once the month's tasks are used up.
+        if record.state.log.is_empty() {
+            if let Some(quota) = self
+                .store
+                .get_workspace(ws)
+                .await?
+                .and_then(|w| w.task_quota)
+            {
+                let used = self
+                    .store
+                    .usage(ws, &month_of(self.clock.now()))
+                    .await?
+                    .total;
+                if used >= quota {
+                    return self
+                        .give_up(record, &format!("the workspace's monthly quota of {quota} tasks is used up ({used} used); the run did not start"))
+                        .await;
+                }
+            }
+        }
         let apps = self.catalog(ws).await?;
         let credentials = VaultCredentials {
             store: self.store.clone(),

@@ -22,6 +22,15 @@ pub(crate) fn app_secret_key(workspace_id: &str) -> SecretKey {
 
 impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
     pub async fn create_workspace(&self, name: &str) -> Result<NewWorkspace, ServiceError> {
+        self.create_workspace_with_quota(name, None).await
+    }
+
+    /// A workspace whose runs stop starting once `task_quota` tasks were used in a month.
+    pub async fn create_workspace_with_quota(
+        &self,
+        name: &str,
+        task_quota: Option<u64>,
+    ) -> Result<NewWorkspace, ServiceError> {
         let name = name.trim();
         if name.is_empty() || name.len() > 200 {
             return Err(ServiceError::field("name", "must be 1 to 200 characters"));
@@ -36,7 +45,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             name: name.into(),
             app_key: random_token("jak")?,
             api_secret_sha256: sha256_hex(&api_secret),
-            task_quota: None,
+            task_quota,
             created_at: self.clock.now(),
             version: 0,
         };
