@@ -14,9 +14,10 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "Python tools (cfn-lint, moto) into target/pyenv"
 # cfn-lint 1.53.x still runs SAM-level checks; later versions skip them.
 # moto[server] emulates DynamoDB, SQS and Secrets Manager for the AWS adapters.
-if [ ! -x target/pyenv/bin/cfn-lint ] || [ ! -x target/pyenv/bin/moto_server ]; then
+# schemathesis fuzzes the live API against its OpenAPI document.
+if [ ! -x target/pyenv/bin/cfn-lint ] || [ ! -x target/pyenv/bin/moto_server ] || [ ! -x target/pyenv/bin/schemathesis ]; then
   python3 -m venv target/pyenv
-  target/pyenv/bin/pip install --quiet --disable-pip-version-check 'cfn-lint==1.53.*' 'moto[server]==5.*'
+  target/pyenv/bin/pip install --quiet --disable-pip-version-check 'cfn-lint==1.53.*' 'moto[server]==5.*' 'schemathesis==4.*'
 fi
 echo "ok"
 
@@ -51,8 +52,32 @@ echo "moto listening on $JUNCTION_MOTO_URL"
 step "tests (cargo test --workspace)"
 log="$(mktemp)"
 cargo test --workspace --locked 2>&1 | tee "$log"
+summary="$(awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed;?$/) p += $(i-1); if ($i ~ /^failed;?$/) f += $(i-1) } }
+     END { printf "tests: %d passed, %d failed", p, f; if (p == 0) exit 1 }' "$log")"
+rm -f "$log"
+
+step "schemathesis against a live junction serve (no 5xx, answers match the OpenAPI document)"
+data="$(mktemp -d)"
+api_port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+target/debug/junction serve --data "$data" --listen "127.0.0.1:$api_port" > "$data/serve.log" 2>&1 &
+serve_pid=$!
+trap 'kill "$moto_pid" "$serve_pid" 2> /dev/null || true; rm -rf "$data"' EXIT
+for _ in $(seq 1 100); do
+  python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$api_port/health', timeout=1)" 2> /dev/null && break
+  sleep 0.1
+done
+target/debug/junction workspace create Fuzz --data "$data" --json > "$data/ws.json"
+field() { python3 -c "import json, sys; print(json.load(open('$data/ws.json'))$1)"; }
+export JUNCTION_WORKSPACE="$(field '["workspace"]["id"]')"
+target/debug/junction apps push examples/apps/*.yaml --data "$data" > /dev/null
+target/debug/junction flows push examples/flows/*.yaml --data "$data" --publish > /dev/null
+user_hash="$(printf %s fuzzer | openssl dgst -sha256 -hmac "$(field '["app_secret"]')" | awk '{print $NF}')"
+target/pyenv/bin/schemathesis run "http://127.0.0.1:$api_port/v1/openapi.json" --url "http://127.0.0.1:$api_port" \
+  -H "App-Key: $(field '["workspace"]["app_key"]')" -H "User-ID: fuzzer" -H "Hash: $user_hash" \
+  -H "Authorization: Bearer $(field '["api_secret"]')" \
+  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
+  -n 15 --generation-deterministic 2>&1 | tail -n 12
+
 # One closing line over all test binaries (cargo prints one per binary, the last of
 # which is often an empty doc-test run).
-awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed;?$/) p += $(i-1); if ($i ~ /^failed;?$/) f += $(i-1) } }
-     END { printf "\ntests: %d passed, %d failed\n", p, f; if (p == 0) exit 1 }' "$log"
-rm -f "$log"
+printf '\n%s\n' "$summary"

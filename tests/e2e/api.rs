@@ -446,3 +446,66 @@ async fn the_widget_origin_gets_cors_and_the_backend_routes_do_not() {
         "backend routes are not for browsers"
     );
 }
+
+#[tokio::test]
+async fn the_openapi_document_names_every_route_and_each_exists() {
+    let app = spawn_app().await;
+    let doc: Value = app
+        .http
+        .get(format!("{}/v1/openapi.json", app.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths = doc["paths"].as_object().unwrap();
+    let mut operations = 0;
+    for (path, methods) in paths {
+        for (method, op) in methods.as_object().unwrap() {
+            operations += 1;
+            assert!(
+                op["responses"]
+                    .as_object()
+                    .unwrap()
+                    .keys()
+                    .any(|k| k.starts_with('2')),
+                "{method} {path}"
+            );
+            let concrete: String = path
+                .split('/')
+                .map(|s| if s.starts_with('{') { "x" } else { s })
+                .collect::<Vec<_>>()
+                .join("/");
+            let r = app
+                .http
+                .request(
+                    method.to_uppercase().parse().unwrap(),
+                    format!("{}{concrete}", app.url),
+                )
+                .send()
+                .await
+                .unwrap();
+            assert_ne!(
+                r.status(),
+                405,
+                "{method} {path} is documented but not routed"
+            );
+            let body = r.text().await.unwrap();
+            assert!(
+                !body.contains("no such route"),
+                "{method} {path} is documented but not routed"
+            );
+        }
+    }
+    assert!(operations >= 28, "{operations} operations documented");
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    for name in ["RunRecord", "Integration", "FlowDefinition", "Problem"] {
+        assert!(
+            schemas.contains_key(name),
+            "schema {name} missing: {:?}",
+            schemas.keys().collect::<Vec<_>>()
+        );
+    }
+}

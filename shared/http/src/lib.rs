@@ -4,6 +4,7 @@
 mod auth;
 mod body;
 mod error;
+pub mod openapi;
 mod routes;
 
 use std::sync::Arc;

@@ -105,7 +105,10 @@ impl Database {
 }
 
 fn migrate(conn: &Connection) -> anyhow::Result<()> {
-    let applied: usize = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let version = |conn: &Connection| -> anyhow::Result<usize> {
+        Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+    };
+    let applied = version(conn)?;
     if applied > MIGRATIONS.len() {
         anyhow::bail!(
             "the database is at schema version {applied}, newer than this junction ({}); upgrade junction",
@@ -113,11 +116,21 @@ fn migrate(conn: &Connection) -> anyhow::Result<()> {
         );
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
-        conn.execute_batch(&format!(
-            "BEGIN; {sql}; PRAGMA user_version = {}; COMMIT;",
-            i + 1
-        ))
-        .with_context(|| format!("applying migration {}", i + 1))?;
+        // Another process may be migrating the same file: take the write lock first,
+        // then look again at what is applied.
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        if version(conn)? > i {
+            conn.execute_batch("COMMIT")?;
+            continue;
+        }
+        let applied = conn.execute_batch(&format!("{sql}; PRAGMA user_version = {};", i + 1));
+        match applied {
+            Ok(()) => conn.execute_batch("COMMIT")?,
+            Err(e) => {
+                let _ = conn.execute_batch("ROLLBACK");
+                return Err(anyhow::Error::new(e).context(format!("applying migration {}", i + 1)));
+            }
+        }
         tracing::info!(version = i + 1, "applied database migration");
     }
     Ok(())
@@ -150,6 +163,25 @@ mod tests {
             .with(|c| c.pragma_query_value(None, "journal_mode", |r| r.get(0)))
             .unwrap();
         assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn processes_opening_a_new_database_together_migrate_it_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.db");
+        let handles: Vec<_> = (0..6)
+            .map(|_| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    Database::open(&path, Durability::Process)
+                        .map(|_| ())
+                        .map_err(|e| format!("{e:#}"))
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join().unwrap().unwrap();
+        }
     }
 
     #[test]

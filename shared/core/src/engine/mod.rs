@@ -51,7 +51,9 @@ impl Default for EngineLimits {
 
 /// What a run starts from besides the definitions: the trigger's payload, the
 /// integration's setup values and the user.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 pub struct RunInput {
     pub trigger: Value,
     pub setup: Value,

@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::template::ContextValue;
 
 /// Where a run is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RunStatus {
     /// Recorded and on the queue; no worker has started it yet.
@@ -30,7 +30,7 @@ impl RunStatus {
 }
 
 /// Which nested step list of a step a frame walks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Body {
     Branch(usize),
@@ -39,7 +39,7 @@ pub enum Body {
 }
 
 /// The address of a step list: the block's steps, or a body nested in steps of it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ListAddr(pub Vec<(usize, Body)>);
 
 impl ListAddr {
@@ -51,7 +51,7 @@ impl ListAddr {
 }
 
 /// One level of the execution stack.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "frame", rename_all = "snake_case")]
 pub enum Frame {
     /// Walking a step list; `next` is the first step not yet completed.
@@ -71,7 +71,7 @@ pub enum Frame {
 }
 
 /// Outcome of one step.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StepStatus {
     Succeeded,
@@ -81,7 +81,7 @@ pub enum StepStatus {
 }
 
 /// One HTTP call made by a step, with secrets redacted and bodies truncated.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct HttpLog {
     pub method: String,
     pub url: String,
@@ -96,7 +96,7 @@ pub struct HttpLog {
 }
 
 /// One entry of the step log.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StepLog {
     pub step: String,
     pub kind: String,
@@ -115,7 +115,7 @@ pub struct StepLog {
 }
 
 /// Why a run failed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RunError {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step: Option<String>,
@@ -128,7 +128,7 @@ pub struct RunError {
 }
 
 /// A run of one block of an integration.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RunState {
     pub run_id: String,
     pub flow_id: String,

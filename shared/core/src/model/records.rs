@@ -29,7 +29,7 @@ pub struct Workspace {
 }
 
 /// An app definition as pushed to a workspace.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AppRecord {
     pub workspace_id: String,
     pub definition: AppDefinition,
@@ -67,7 +67,7 @@ pub struct User {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AccountStatus {
     Active,
@@ -89,7 +89,7 @@ pub struct Account {
 }
 
 /// One user's instance of a flow.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Integration {
     pub workspace_id: String,
     pub id: String,
@@ -112,7 +112,7 @@ pub struct Integration {
 }
 
 /// A run as stored: the engine's state plus what it was started with.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RunRecord {
     pub workspace_id: String,
     pub id: String,
@@ -139,7 +139,7 @@ pub struct DueItem {
 }
 
 /// Tasks used in a month.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Usage {
     pub month: String,
     pub total: u64,

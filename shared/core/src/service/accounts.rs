@@ -15,7 +15,7 @@ use crate::ports::{RunQueue, SecretKey, Store, Vault};
 use crate::template::Context;
 
 /// An account as the marketplace shows it (never its secret).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ConnectedAccount {
     pub id: String,
     pub app_id: String,

@@ -13,7 +13,7 @@ use crate::ports::{RunQueue, Store, Vault};
 use crate::validate::{validate_app, validate_flow};
 
 /// A stored flow version and what is now current.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PushedFlow {
     pub flow_id: String,
     pub version: u32,
@@ -21,7 +21,7 @@ pub struct PushedFlow {
 }
 
 /// A published flow as the marketplace lists it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct FlowSummary {
     pub id: String,
     pub name: String,

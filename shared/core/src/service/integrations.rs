@@ -13,7 +13,7 @@ use crate::model::{new_id, AccountStatus, Integration};
 use crate::ports::{RunQueue, Store, Vault};
 
 /// What a user sends to create an integration.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewIntegration {
     pub flow: String,
@@ -27,7 +27,7 @@ pub struct NewIntegration {
 }
 
 /// What a user may change on an integration.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IntegrationChanges {
     pub name: Option<String>,

@@ -16,7 +16,7 @@ use crate::template::Context;
 const PAGE_SIZE: usize = 50;
 
 /// What the form sends when a dropdown opens (or its search changes).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OptionsRequest {
     /// App id → the user's account id for it.
@@ -32,13 +32,13 @@ pub struct OptionsRequest {
     pub cursor: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct FieldOption {
     pub value: Value,
     pub label: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct OptionsPage {
     pub options: Vec<FieldOption>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -21,7 +21,7 @@ pub struct RunMessage {
 }
 
 /// Runs queued by one request.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct QueuedRuns {
     pub run_ids: Vec<String>,
 }

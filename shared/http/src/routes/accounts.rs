@@ -23,7 +23,7 @@ pub fn accounts<S: Store, Q: RunQueue, V: Vault>() -> Router<Shared<S, Q, V>> {
         .route("/accounts/{account}", delete(remove::<S, Q, V>))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct AccountList {
     accounts: Vec<ConnectedAccount>,
 }
@@ -41,7 +41,7 @@ async fn list<S: Store, Q: RunQueue, V: Vault>(
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct Connect {
     /// `{"type": "api_key", "key": "..."}` or `{"type": "basic", "username": "...", "password": "..."}`.
@@ -68,4 +68,33 @@ async fn remove<S: Store, Q: RunQueue, V: Vault>(
     j.delete_account(&me.workspace.id, &me.user.user_id, &account)
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+pub(crate) fn describe(doc: &mut crate::openapi::ApiDoc) {
+    use crate::openapi::Auth::User;
+    doc.op(
+        "get",
+        "/v1/apps/{app}/accounts",
+        "The user's accounts for an app",
+        User,
+    )
+    .ok::<AccountList>(200, "The accounts")
+    .add();
+    doc.op(
+        "post",
+        "/v1/apps/{app}/accounts",
+        "Connect an API-key or basic-auth account (checked before it is stored)",
+        User,
+    )
+    .json::<Connect>()
+    .ok::<ConnectedAccount>(201, "Connected")
+    .add();
+    doc.op(
+        "delete",
+        "/v1/accounts/{account}",
+        "Remove an account; integrations using it are disabled",
+        User,
+    )
+    .no_content(204, "Removed")
+    .add();
 }

@@ -47,7 +47,7 @@ async fn put_app<S: Store, Q: RunQueue, V: Vault>(
     Ok(Json(j.push_app(&ws.id, &text, Some(&app)).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct PushOptions {
     #[serde(default)]
@@ -67,7 +67,7 @@ async fn put_flow<S: Store, Q: RunQueue, V: Vault>(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct PublishBody {
     #[serde(default)]
@@ -83,7 +83,7 @@ async fn publish<S: Store, Q: RunQueue, V: Vault>(
     Ok(Json(j.publish_flow(&ws.id, &flow, body.version).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct UsageQuery {
     month: Option<String>,
@@ -97,7 +97,7 @@ async fn usage<S: Store, Q: RunQueue, V: Vault>(
     Ok(Json(j.usage(&ws.id, q.month.as_deref()).await?))
 }
 
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, schemars::JsonSchema)]
 struct IntegrationList {
     integrations: Vec<junction_core::model::Integration>,
 }
@@ -114,7 +114,7 @@ async fn integrations<S: Store, Q: RunQueue, V: Vault>(
     Ok(Json(IntegrationList { integrations }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RunsQuery {
     status: junction_core::engine::RunStatus,
@@ -122,7 +122,7 @@ struct RunsQuery {
     before: Option<String>,
 }
 
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, schemars::JsonSchema)]
 struct RunList {
     runs: Vec<junction_core::model::RunRecord>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -161,4 +161,73 @@ async fn replay<S: Store, Q: RunQueue, V: Vault>(
         axum::http::StatusCode::ACCEPTED,
         Json(j.replay_run(&ws.id, &run).await?),
     ))
+}
+
+pub(crate) fn describe(doc: &mut crate::openapi::ApiDoc) {
+    use crate::openapi::Auth::Backend;
+    doc.op("get", "/v1/admin/apps", "The workspace's apps", Backend)
+        .ok::<Vec<AppRecord>>(200, "The apps")
+        .add();
+    doc.op(
+        "put",
+        "/v1/admin/apps/{app}",
+        "Push an app definition (YAML or JSON)",
+        Backend,
+    )
+    .document::<junction_core::definition::AppDefinition>()
+    .ok::<AppRecord>(200, "Stored")
+    .add();
+    doc.op(
+        "put",
+        "/v1/admin/flows/{flow}",
+        "Push a flow definition as a new version",
+        Backend,
+    )
+    .query::<PushOptions>()
+    .document::<junction_core::definition::FlowDefinition>()
+    .ok::<PushedFlow>(200, "Stored")
+    .add();
+    doc.op(
+        "post",
+        "/v1/admin/flows/{flow}/publish",
+        "Publish a version (the latest by default)",
+        Backend,
+    )
+    .json::<PublishBody>()
+    .ok::<PushedFlow>(200, "Published")
+    .add();
+    doc.op(
+        "get",
+        "/v1/admin/usage",
+        "Tasks per user and in total for a month",
+        Backend,
+    )
+    .query::<UsageQuery>()
+    .ok::<Usage>(200, "Usage")
+    .add();
+    doc.op(
+        "get",
+        "/v1/admin/integrations",
+        "All integrations of the workspace",
+        Backend,
+    )
+    .ok::<IntegrationList>(200, "The integrations")
+    .add();
+    doc.op(
+        "get",
+        "/v1/admin/runs",
+        "Runs in a status, newest first",
+        Backend,
+    )
+    .query::<RunsQuery>()
+    .ok::<RunList>(200, "A page of runs")
+    .add();
+    doc.op(
+        "post",
+        "/v1/admin/runs/{run}/replay",
+        "Queue a failed run again from its failed step",
+        Backend,
+    )
+    .ok::<junction_core::model::RunRecord>(202, "Queued")
+    .add();
 }

@@ -18,7 +18,7 @@ pub fn events<S: Store, Q: RunQueue, V: Vault>() -> Router<Shared<S, Q, V>> {
     Router::new().route("/events/{name}", post(app_event::<S, Q, V>))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct Event {
     /// Only this user's integrations; all users' when absent.
@@ -39,4 +39,16 @@ async fn app_event<S: Store, Q: RunQueue, V: Vault>(
         .app_event(&ws.id, &name, event.user_id.as_deref(), event.payload)
         .await?;
     Ok((StatusCode::ACCEPTED, Json(queued)))
+}
+
+pub(crate) fn describe(doc: &mut crate::openapi::ApiDoc) {
+    doc.op(
+        "post",
+        "/v1/events/{name}",
+        "An app event: queues a run per subscribed integration",
+        crate::openapi::Auth::Backend,
+    )
+    .json::<Event>()
+    .ok::<QueuedRuns>(202, "Recorded and queued")
+    .add();
 }

@@ -35,7 +35,7 @@ pub fn integrations<S: Store, Q: RunQueue, V: Vault>() -> Router<Shared<S, Q, V>
         .route("/runs/{run}", get(run::<S, Q, V>))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct Created {
     integration: Integration,
     /// Runs of its "integration created" blocks.
@@ -59,7 +59,7 @@ async fn create<S: Store, Q: RunQueue, V: Vault>(
     ))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct IntegrationList {
     integrations: Vec<Integration>,
 }
@@ -106,14 +106,14 @@ async fn remove<S: Store, Q: RunQueue, V: Vault>(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RunRequest {
     #[serde(default)]
     payload: Value,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct Queued {
     run_id: String,
 }
@@ -136,14 +136,14 @@ async fn run_block<S: Store, Q: RunQueue, V: Vault>(
     Ok((StatusCode::ACCEPTED, Json(Queued { run_id })))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct Page {
     limit: Option<usize>,
     before: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct RunList {
     runs: Vec<RunRecord>,
     /// Pass as `before` for the next page; absent on the last page.
@@ -179,4 +179,61 @@ async fn run<S: Store, Q: RunQueue, V: Vault>(
     Path(run): Path<String>,
 ) -> Result<Json<RunRecord>, ApiError> {
     Ok(Json(j.run(&me.workspace.id, &me.user.user_id, &run).await?))
+}
+
+pub(crate) fn describe(doc: &mut crate::openapi::ApiDoc) {
+    use crate::openapi::Auth::User;
+    doc.op(
+        "post",
+        "/v1/integrations",
+        "Create an integration of a flow",
+        User,
+    )
+    .json::<NewIntegration>()
+    .ok::<Created>(201, "Created; its 'integration created' runs are queued")
+    .add();
+    doc.op("get", "/v1/integrations", "The user's integrations", User)
+        .ok::<IntegrationList>(200, "The integrations")
+        .add();
+    doc.op("get", "/v1/integrations/{id}", "One integration", User)
+        .ok::<Integration>(200, "The integration")
+        .add();
+    doc.op(
+        "patch",
+        "/v1/integrations/{id}",
+        "Change setup values, name or enabled",
+        User,
+    )
+    .json::<IntegrationChanges>()
+    .ok::<Integration>(200, "Changed")
+    .add();
+    doc.op(
+        "delete",
+        "/v1/integrations/{id}",
+        "Delete an integration",
+        User,
+    )
+    .no_content(204, "Deleted")
+    .add();
+    doc.op(
+        "post",
+        "/v1/integrations/{id}/blocks/{block}/run",
+        "Start a manual block",
+        User,
+    )
+    .json::<RunRequest>()
+    .ok::<Queued>(202, "Queued")
+    .add();
+    doc.op(
+        "get",
+        "/v1/integrations/{id}/runs",
+        "Runs of an integration, newest first",
+        User,
+    )
+    .query::<Page>()
+    .ok::<RunList>(200, "A page of runs")
+    .add();
+    doc.op("get", "/v1/runs/{run}", "One run with its step log", User)
+        .ok::<RunRecord>(200, "The run")
+        .add();
 }

@@ -24,7 +24,7 @@ pub fn marketplace<S: Store, Q: RunQueue, V: Vault>() -> Router<Shared<S, Q, V>>
         .route("/usage", get(usage::<S, Q, V>))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct FlowsQuery {
     /// Comma-separated tags; a flow with any of them is listed.
@@ -32,7 +32,7 @@ struct FlowsQuery {
     tags: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct FlowList {
     flows: Vec<FlowSummary>,
 }
@@ -57,7 +57,7 @@ async fn list_flows<S: Store, Q: RunQueue, V: Vault>(
     }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct FlowDetail {
     version: u32,
     flow: FlowDefinition,
@@ -72,7 +72,7 @@ async fn get_flow<S: Store, Q: RunQueue, V: Vault>(
     Ok(Json(FlowDetail { version, flow }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct MyUsage {
     month: String,
     tasks: u64,
@@ -100,4 +100,37 @@ async fn options<S: Store, Q: RunQueue, V: Vault>(
         j.field_options(&me.workspace.id, &me.user.user_id, &flow, &field, request)
             .await?,
     ))
+}
+
+pub(crate) fn describe(doc: &mut crate::openapi::ApiDoc) {
+    use crate::openapi::Auth::User;
+    doc.op(
+        "get",
+        "/v1/flows",
+        "Published flows the user can set up, with their integration count",
+        User,
+    )
+    .query::<FlowsQuery>()
+    .ok::<FlowList>(200, "The flows")
+    .add();
+    doc.op(
+        "get",
+        "/v1/flows/{flow}",
+        "A published flow with its setup form",
+        User,
+    )
+    .ok::<FlowDetail>(200, "The flow")
+    .add();
+    doc.op(
+        "post",
+        "/v1/flows/{flow}/fields/{field}/options",
+        "Options of a dynamic dropdown",
+        User,
+    )
+    .json::<junction_core::service::OptionsRequest>()
+    .ok::<junction_core::service::OptionsPage>(200, "A page of options")
+    .add();
+    doc.op("get", "/v1/usage", "The user's tasks this month", User)
+        .ok::<MyUsage>(200, "Usage")
+        .add();
 }

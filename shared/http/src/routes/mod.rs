@@ -21,8 +21,34 @@ pub use marketplace::marketplace;
 pub use oauth::{oauth_backend, oauth_user};
 
 pub fn health<S: Store, Q: RunQueue, V: Vault>() -> Router<Shared<S, Q, V>> {
-    Router::new().route(
-        "/health",
-        get(|| async { Json(serde_json::json!({"status": "ok"})) }),
+    Router::new()
+        .route(
+            "/health",
+            get(|| async { Json(serde_json::json!({"status": "ok"})) }),
+        )
+        .route(
+            "/v1/openapi.json",
+            get(|| async { Json(crate::openapi::document().clone()) }),
+        )
+}
+
+/// Describes every operation for the OpenAPI document.
+pub(crate) fn describe(doc: &mut crate::openapi::ApiDoc) {
+    doc.op("get", "/health", "Liveness", crate::openapi::Auth::Open)
+        .ok::<serde_json::Value>(200, "Up")
+        .add();
+    doc.op(
+        "get",
+        "/v1/openapi.json",
+        "This document",
+        crate::openapi::Auth::Open,
     )
+    .ok::<serde_json::Value>(200, "OpenAPI 3.1")
+    .add();
+    marketplace::describe(doc);
+    accounts::describe(doc);
+    integrations::describe(doc);
+    admin::describe(doc);
+    events::describe(doc);
+    oauth::describe(doc);
 }

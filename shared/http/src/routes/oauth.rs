@@ -29,7 +29,7 @@ pub fn oauth_backend<S: Store, Q: RunQueue, V: Vault>() -> Router<Shared<S, Q, V
     Router::new().route("/admin/apps/{app}/oauth-client", put(set_client::<S, Q, V>))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ClientBody {
     client_id: String,
@@ -50,7 +50,7 @@ async fn set_client<S: Store, Q: RunQueue, V: Vault>(
     ))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct Started {
     authorization_url: String,
 }
@@ -67,7 +67,7 @@ async fn start<S: Store, Q: RunQueue, V: Vault>(
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct CallbackQuery {
     code: Option<String>,
     state: Option<String>,
@@ -158,4 +158,34 @@ fn escape(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+}
+
+pub(crate) fn describe(doc: &mut crate::openapi::ApiDoc) {
+    use crate::openapi::Auth;
+    doc.op(
+        "put",
+        "/v1/admin/apps/{app}/oauth-client",
+        "Set the workspace's OAuth client for an app (the secret is never returned)",
+        Auth::Backend,
+    )
+    .json::<ClientBody>()
+    .ok::<serde_json::Value>(200, "Stored")
+    .add();
+    doc.op(
+        "post",
+        "/v1/apps/{app}/oauth/start",
+        "Start connecting an OAuth account: the URL to send the user to",
+        Auth::User,
+    )
+    .ok::<Started>(200, "The authorization URL")
+    .add();
+    doc.op(
+        "get",
+        "/v1/oauth/callback",
+        "Where the provider sends the user back; answers an HTML page",
+        Auth::Open,
+    )
+    .query::<CallbackQuery>()
+    .html()
+    .add();
 }
