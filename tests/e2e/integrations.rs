@@ -688,3 +688,51 @@ async fn dynamic_options_come_from_the_query_with_the_users_account() {
         .unwrap();
     assert_eq!(r.status(), 422, "static options have no source");
 }
+
+#[tokio::test]
+async fn your_backend_sets_a_users_account_for_your_app() {
+    let (app, _mock, ws) = setup().await;
+    let path = "/v1/admin/users/carol/apps/acme/account";
+    let r = app
+        .admin(&ws, Method::PUT, path)
+        .json(&json!({"credentials": {"type": "api_key", "key": "nope"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422, "checked like any key");
+    let first: Value = app
+        .admin(&ws, Method::PUT, path)
+        .json(&json!({"credentials": {"type": "api_key", "key": ACME_KEY}}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let again: Value = app
+        .admin(&ws, Method::PUT, path)
+        .json(&json!({"credentials": {"type": "api_key", "key": ACME_KEY}}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        first["id"], again["id"],
+        "the same account, its key replaced"
+    );
+    let mine: Value = app
+        .user(&ws, "carol", Method::GET, "/v1/apps/acme/accounts")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine["accounts"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        mine["accounts"][0]["label"],
+        "Acme Demo Co (owner@acme.test)"
+    );
+}

@@ -54,7 +54,8 @@ pub fn api_with_origins<S: Store, Q: RunQueue, V: Vault>(
         .merge(routes::integrations::<S, Q, V>())
         .merge(routes::oauth_user::<S, Q, V>())
         .layer(cors);
-    let backend = routes::admin::<S, Q, V>()
+    let backend = routes::backend_accounts::<S, Q, V>()
+        .merge(routes::admin::<S, Q, V>())
         .merge(routes::events::<S, Q, V>())
         .merge(routes::oauth_backend::<S, Q, V>());
     Router::new()

@@ -94,15 +94,14 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             .unwrap_or(fallback))
     }
 
-    /// Connects an API-key or basic-auth account for a user.
-    pub async fn connect_account(
+    /// Parses credentials for an API-key or basic-auth app and checks them with the
+    /// app's test request; returns them with the account's label.
+    async fn checked_credentials(
         &self,
-        ws: &str,
-        user: &str,
-        app_id: &str,
+        app: &AppDefinition,
         credentials: Value,
-    ) -> Result<ConnectedAccount, ServiceError> {
-        let app = self.app(ws, app_id).await?;
+    ) -> Result<(Credentials, String), ServiceError> {
+        let app_id = &app.id;
         let credentials: Credentials = serde_json::from_value(credentials)
             .map_err(|e| ServiceError::field("credentials", e.to_string()))?;
         match (&app.auth, &credentials) {
@@ -136,7 +135,20 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                 ))
             }
         }
-        let label = self.test_credentials(&app, &credentials).await?;
+        let label = self.test_credentials(app, &credentials).await?;
+        Ok((credentials, label))
+    }
+
+    /// Connects an API-key or basic-auth account for a user.
+    pub async fn connect_account(
+        &self,
+        ws: &str,
+        user: &str,
+        app_id: &str,
+        credentials: Value,
+    ) -> Result<ConnectedAccount, ServiceError> {
+        let app = self.app(ws, app_id).await?;
+        let (credentials, label) = self.checked_credentials(&app, credentials).await?;
         let mut account = Account {
             workspace_id: ws.into(),
             id: new_id("acc"),
@@ -154,6 +166,42 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             .put(&SecretKey::account(ws, &account.id), &secret)
             .await?;
         account.version = self.store.put_account(&account, None).await?;
+        Ok(account.into())
+    }
+
+    /// Your backend gives a user's key for your app (or any API-key app): it becomes,
+    /// or replaces the secret of, that user's account for the app.
+    pub async fn set_user_account(
+        &self,
+        ws: &str,
+        user: &str,
+        app_id: &str,
+        credentials: Value,
+    ) -> Result<ConnectedAccount, ServiceError> {
+        if user.is_empty() || user.len() > 256 || user.chars().any(char::is_control) {
+            return Err(ServiceError::field("user", "must be 1 to 256 characters"));
+        }
+        self.store.ensure_user(ws, user, self.clock.now()).await?;
+        let existing = self
+            .store
+            .accounts_of_user(ws, user, Some(app_id))
+            .await?
+            .into_iter()
+            .next();
+        let Some(mut account) = existing else {
+            return self.connect_account(ws, user, app_id, credentials).await;
+        };
+        let app = self.app(ws, app_id).await?;
+        let (credentials, label) = self.checked_credentials(&app, credentials).await?;
+        let secret =
+            serde_json::to_vec(&credentials).map_err(|e| ServiceError::Unknown(e.into()))?;
+        self.vault
+            .put(&SecretKey::account(ws, &account.id), &secret)
+            .await?;
+        let expected = account.version;
+        account.label = label;
+        account.status = AccountStatus::Active;
+        account.version = self.store.put_account(&account, Some(expected)).await?;
         Ok(account.into())
     }
 

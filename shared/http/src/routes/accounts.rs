@@ -98,3 +98,35 @@ pub(crate) fn describe(doc: &mut crate::openapi::ApiDoc) {
     .no_content(204, "Removed")
     .add();
 }
+
+/// Your backend sets a user's account for an app (your app's key for that user).
+pub fn backend_accounts<S: Store, Q: RunQueue, V: Vault>() -> Router<Shared<S, Q, V>> {
+    Router::new().route(
+        "/admin/users/{user}/apps/{app}/account",
+        axum::routing::put(set_for_user::<S, Q, V>),
+    )
+}
+
+async fn set_for_user<S: Store, Q: RunQueue, V: Vault>(
+    State(j): State<Shared<S, Q, V>>,
+    crate::auth::Backend(ws): crate::auth::Backend,
+    Path((user, app)): Path<(String, String)>,
+    JsonBody(body): JsonBody<Connect>,
+) -> Result<Json<ConnectedAccount>, ApiError> {
+    Ok(Json(
+        j.set_user_account(&ws.id, &user, &app, body.credentials)
+            .await?,
+    ))
+}
+
+pub(crate) fn describe_backend(doc: &mut crate::openapi::ApiDoc) {
+    doc.op(
+        "put",
+        "/v1/admin/users/{user}/apps/{app}/account",
+        "Set a user's account for an app from your backend (e.g. their key for your app)",
+        crate::openapi::Auth::Backend,
+    )
+    .json::<Connect>()
+    .ok::<ConnectedAccount>(200, "The user's account")
+    .add();
+}

@@ -13,7 +13,7 @@ use junction_core::ports::{RunQueue, Store, Vault};
 
 use crate::Shared;
 
-pub use accounts::accounts;
+pub use accounts::{accounts, backend_accounts};
 pub use admin::admin;
 pub use events::events;
 pub use integrations::integrations;
@@ -47,6 +47,7 @@ pub(crate) fn describe(doc: &mut crate::openapi::ApiDoc) {
     .add();
     marketplace::describe(doc);
     accounts::describe(doc);
+    accounts::describe_backend(doc);
     integrations::describe(doc);
     admin::describe(doc);
     events::describe(doc);
