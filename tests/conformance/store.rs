@@ -24,6 +24,7 @@ fn workspace(id: &str, key: &str) -> Workspace {
         name: format!("Workspace {id}"),
         app_key: key.into(),
         api_secret_sha256: String::new(),
+        widget_origins: Vec::new(),
         task_quota: Some(1000),
         created_at: t0(),
         version: 0,

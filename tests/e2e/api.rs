@@ -417,28 +417,81 @@ async fn usage_reads_the_month_counters() {
 }
 
 #[tokio::test]
-async fn the_widget_origin_gets_cors_and_the_backend_routes_do_not() {
+async fn each_workspace_names_its_widget_origins_for_cors() {
     let app = spawn_app().await;
-    let preflight = |path: &str, origin: &str| {
-        app.http
-            .request(Method::OPTIONS, format!("{}{path}", app.url))
+    let ws = app.workspace("A").await;
+    let other = app.workspace("B").await;
+    let r = app
+        .admin(&ws, Method::PUT, "/v1/admin/widget-origins")
+        .json(&json!({"origins": ["https://shop.example.com/", "ftp://x"]}))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = problem(r).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["errors"][0]["path"], "origins[1]");
+    let set: Value = app
+        .admin(&ws, Method::PUT, "/v1/admin/widget-origins")
+        .json(&json!({"origins": ["https://shop.example.com/"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(set, json!({"origins": ["https://shop.example.com"]}));
+
+    let read = |ws: &junction_core::service::NewWorkspace, origin: &str| {
+        app.user(ws, "alice", Method::GET, "/v1/flows")
             .header("Origin", origin)
-            .header("Access-Control-Request-Method", "GET")
-            .header("Access-Control-Request-Headers", "app-key,user-id,hash")
             .send()
     };
-    let ok = preflight("/v1/flows", "https://app.example.com")
-        .await
-        .unwrap();
+    let allowed = read(&ws, "https://shop.example.com").await.unwrap();
     assert_eq!(
-        ok.headers().get("access-control-allow-origin").unwrap(),
-        "https://app.example.com"
+        allowed
+            .headers()
+            .get("access-control-allow-origin")
+            .unwrap(),
+        "https://shop.example.com"
     );
-    let other = preflight("/v1/flows", "https://evil.example")
+    let stranger = read(&ws, "https://evil.example").await.unwrap();
+    assert!(stranger
+        .headers()
+        .get("access-control-allow-origin")
+        .is_none());
+    let not_theirs = read(&other, "https://shop.example.com").await.unwrap();
+    assert!(
+        not_theirs
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none(),
+        "workspace B did not list it"
+    );
+    let global = read(&other, "https://app.example.com").await.unwrap();
+    assert_eq!(
+        global.headers().get("access-control-allow-origin").unwrap(),
+        "https://app.example.com",
+        "the server's own list serves every workspace"
+    );
+
+    let preflight = app
+        .http
+        .request(Method::OPTIONS, format!("{}/v1/flows", app.url))
+        .header("Origin", "https://shop.example.com")
+        .header("Access-Control-Request-Method", "GET")
+        .header("Access-Control-Request-Headers", "app-key,user-id,hash")
+        .send()
         .await
         .unwrap();
-    assert!(other.headers().get("access-control-allow-origin").is_none());
-    let admin = preflight("/v1/admin/apps", "https://app.example.com")
+    assert_eq!(preflight.status(), 204);
+    assert!(preflight.headers()["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .contains("hash"));
+    let admin = app
+        .admin(&ws, Method::GET, "/v1/admin/apps")
+        .header("Origin", "https://shop.example.com")
+        .send()
         .await
         .unwrap();
     assert!(

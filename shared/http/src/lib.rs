@@ -3,6 +3,7 @@
 
 mod auth;
 mod body;
+mod cors;
 mod error;
 pub mod openapi;
 mod routes;
@@ -27,33 +28,26 @@ pub fn api<S: Store, Q: RunQueue, V: Vault>(junction: Shared<S, Q, V>) -> Router
     api_with_origins(junction, &[])
 }
 
-/// The same, answering CORS requests from the pages that embed the marketplace widget.
-/// Only the end-user routes are offered to browsers: the admin and events routes are
-/// for your backend and get no CORS headers.
+/// The same, answering CORS requests from the pages that embed the marketplace widget:
+/// each workspace's own origins, plus `widget_origins` for all. Only the end-user
+/// routes are offered to browsers: the admin and events routes are for your backend
+/// and get no CORS headers.
 pub fn api_with_origins<S: Store, Q: RunQueue, V: Vault>(
     junction: Shared<S, Q, V>,
     widget_origins: &[axum::http::HeaderValue],
 ) -> Router {
-    let cors = tower_http::cors::CorsLayer::new()
-        .allow_origin(widget_origins.to_vec())
-        .allow_methods([
-            axum::http::Method::GET,
-            axum::http::Method::POST,
-            axum::http::Method::PATCH,
-            axum::http::Method::DELETE,
-        ])
-        .allow_headers([
-            axum::http::header::CONTENT_TYPE,
-            axum::http::HeaderName::from_static("app-key"),
-            axum::http::HeaderName::from_static("user-id"),
-            axum::http::HeaderName::from_static("hash"),
-        ])
-        .max_age(std::time::Duration::from_secs(3600));
+    let cors = cors::CorsState {
+        junction: junction.clone(),
+        global: std::sync::Arc::new(widget_origins.to_vec()),
+    };
     let widget = routes::marketplace::<S, Q, V>()
         .merge(routes::accounts::<S, Q, V>())
         .merge(routes::integrations::<S, Q, V>())
         .merge(routes::oauth_user::<S, Q, V>())
-        .layer(cors);
+        .layer(axum::middleware::from_fn_with_state(
+            cors,
+            cors::widget_cors::<S, Q, V>,
+        ));
     let backend = routes::backend_accounts::<S, Q, V>()
         .merge(routes::admin::<S, Q, V>())
         .merge(routes::events::<S, Q, V>())

@@ -22,6 +22,9 @@ pub struct Workspace {
     pub app_key: String,
     /// SHA-256 of the API secret your backend sends as a bearer token.
     pub api_secret_sha256: String,
+    /// Origins of the pages that embed the marketplace widget (CORS, OAuth popups).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub widget_origins: Vec<String>,
     /// Tasks a month, when the workspace has a quota.
     pub task_quota: Option<u64>,
     pub created_at: DateTime<Utc>,

@@ -46,6 +46,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             app_key: random_token("jak")?,
             api_secret_sha256: sha256_hex(&api_secret),
             task_quota,
+            widget_origins: Vec::new(),
             created_at: self.clock.now(),
             version: 0,
         };
@@ -59,5 +60,46 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             app_secret,
             api_secret,
         })
+    }
+}
+
+impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
+    /// Sets the origins allowed to embed the widget: `https://app.example.com`, no path.
+    pub async fn set_widget_origins(
+        &self,
+        ws: &str,
+        origins: &[String],
+    ) -> Result<Vec<String>, ServiceError> {
+        let mut normalized = Vec::with_capacity(origins.len());
+        let mut problems = Vec::new();
+        for (i, raw) in origins.iter().enumerate() {
+            match url::Url::parse(raw.trim()) {
+                Ok(u)
+                    if matches!(u.scheme(), "http" | "https")
+                        && u.host().is_some()
+                        && matches!(u.path(), "" | "/")
+                        && u.query().is_none() =>
+                {
+                    normalized.push(u.origin().ascii_serialization())
+                }
+                _ => problems.push(crate::definition::Problem {
+                    path: format!("origins[{i}]"),
+                    line: None,
+                    message: format!("'{raw}' is not an origin like https://app.example.com"),
+                }),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(ServiceError::invalid("the origins are invalid", problems));
+        }
+        normalized.sort();
+        normalized.dedup();
+        let Some(mut workspace) = self.store.get_workspace(ws).await? else {
+            return Err(ServiceError::NotFound(format!("workspace '{ws}'")));
+        };
+        let expected = workspace.version;
+        workspace.widget_origins = normalized.clone();
+        self.store.update_workspace(&workspace, expected).await?;
+        Ok(normalized)
     }
 }

@@ -24,6 +24,7 @@ pub fn admin<S: Store, Q: RunQueue, V: Vault>() -> Router<Shared<S, Q, V>> {
         .route("/admin/integrations", get(integrations::<S, Q, V>))
         .route("/admin/runs", get(runs::<S, Q, V>))
         .route("/admin/runs/{run}/replay", post(replay::<S, Q, V>))
+        .route("/admin/widget-origins", put(widget_origins::<S, Q, V>))
 }
 
 async fn list_apps<S: Store, Q: RunQueue, V: Vault>(
@@ -163,8 +164,34 @@ async fn replay<S: Store, Q: RunQueue, V: Vault>(
     ))
 }
 
+#[derive(Deserialize, serde::Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct Origins {
+    /// e.g. `https://app.example.com`
+    origins: Vec<String>,
+}
+
+async fn widget_origins<S: Store, Q: RunQueue, V: Vault>(
+    State(j): State<Shared<S, Q, V>>,
+    Backend(ws): Backend,
+    JsonBody(body): JsonBody<Origins>,
+) -> Result<Json<Origins>, ApiError> {
+    Ok(Json(Origins {
+        origins: j.set_widget_origins(&ws.id, &body.origins).await?,
+    }))
+}
+
 pub(crate) fn describe(doc: &mut crate::openapi::ApiDoc) {
     use crate::openapi::Auth::Backend;
+    doc.op(
+        "put",
+        "/v1/admin/widget-origins",
+        "Set the origins of the pages that embed the marketplace widget",
+        Backend,
+    )
+    .json::<Origins>()
+    .ok::<Origins>(200, "The origins, normalised")
+    .add();
     doc.op("get", "/v1/admin/apps", "The workspace's apps", Backend)
         .ok::<Vec<AppRecord>>(200, "The apps")
         .add();

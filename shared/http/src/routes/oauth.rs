@@ -124,6 +124,11 @@ async fn callback<S: Store, Q: RunQueue, V: Vault>(
 /// The page the provider's redirect lands on: it hands the result to the marketplace
 /// window that opened the popup, then closes.
 fn page(status: StatusCode, result: serde_json::Value) -> Response {
+    page_to(status, result, &[])
+}
+
+/// The page, posting to these origins (any, when none are known).
+fn page_to(status: StatusCode, result: serde_json::Value, origins: &[String]) -> Response {
     let text = match result["status"].as_str() {
         Some("connected") => format!(
             "Connected {}. You can close this window.",
@@ -138,8 +143,16 @@ fn page(status: StatusCode, result: serde_json::Value) -> Response {
     let data = serde_json::to_string(&result)
         .unwrap_or_default()
         .replace('<', "\\u003c");
+    let targets = if origins.is_empty() {
+        vec!["*".to_string()]
+    } else {
+        origins.to_vec()
+    };
+    let targets = serde_json::to_string(&targets)
+        .unwrap_or_default()
+        .replace('<', "\\u003c");
     let html = format!(
-        "<!doctype html><html><head><meta charset=\"utf-8\"><title>Junction</title></head><body><p>{}</p><script>const result = {data};\nif (window.opener) {{ window.opener.postMessage(result, \"*\"); window.close(); }}</script></body></html>",
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>Junction</title></head><body><p>{}</p><script>const result = {data};\nif (window.opener) {{ for (const origin of {targets}) window.opener.postMessage(result, origin); window.close(); }}</script></body></html>",
         escape(&text)
     );
     (
