@@ -10,6 +10,9 @@ use junction_core::ports::{RunQueue, SystemClock};
 use junction_local::{Database, Durability, QueueConfig, SqliteQueue};
 
 const DB_ENV: &str = "JUNCTION_CRASH_TEST_DB";
+/// How long the child's message stays hidden: long enough that a busy CI machine still
+/// checks "invisible right after the crash" inside it.
+const CHILD_VISIBILITY_SECS: u64 = 5;
 
 fn queue(path: &Path) -> SqliteQueue {
     let db = Database::open(path, Durability::Process).unwrap();
@@ -27,7 +30,10 @@ async fn crash_child() {
     let q = queue(&PathBuf::from(path));
     let done = q.receive(1, Duration::from_secs(30)).await.unwrap();
     q.ack(&done[0].receipt).await.unwrap();
-    let held = q.receive(1, Duration::from_secs(2)).await.unwrap();
+    let held = q
+        .receive(1, Duration::from_secs(CHILD_VISIBILITY_SECS))
+        .await
+        .unwrap();
     assert_eq!(held.len(), 1);
     println!("RECEIVED {}", held[0].body);
     use std::io::Write;
@@ -85,7 +91,8 @@ async fn a_killed_worker_loses_nothing() {
             .is_empty(),
         "still invisible right after the crash"
     );
-    tokio::time::sleep(Duration::from_millis(2200)).await;
+    tokio::time::sleep(Duration::from_secs(CHILD_VISIBILITY_SECS) + Duration::from_millis(300))
+        .await;
     let back = q.receive(10, Duration::from_secs(30)).await.unwrap();
     assert_eq!(back.len(), 1, "{back:?}");
     assert_eq!(back[0].body, "in-flight-at-crash");
