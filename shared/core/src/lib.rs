@@ -14,3 +14,4 @@ pub mod outbound;
 pub mod ports;
 pub mod schema;
 pub mod service;
+pub mod webhooks;
