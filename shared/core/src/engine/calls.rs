@@ -7,7 +7,7 @@ use std::time::Instant;
 use serde_json::{json, Value};
 
 use super::jsonpath::get_path;
-use super::request::{render_request, set_query, RequestParts};
+use super::request::{render_app_request, render_request, set_query, RequestParts};
 use super::{Engine, StepError};
 use crate::catalog::AppCatalog;
 use crate::credentials::CredentialStore;
@@ -170,21 +170,7 @@ impl StepCalls<'_, '_> {
         input: Value,
         max_pages: u32,
     ) -> Result<Value, StepError> {
-        let app_ctx = Context::from_json(&json!({ "input": input }));
-        let r = &def.request;
-        let mut request = render_request(
-            &self.engine.templates,
-            &app_ctx,
-            Some(&app.base_url),
-            RequestParts {
-                method: r.method,
-                target: &r.path,
-                query: &r.query,
-                headers: &r.headers,
-                body: r.body.as_ref(),
-                body_format: r.body_format,
-            },
-        )?;
+        let mut request = render_app_request(&self.engine.templates, app, &def.request, &input)?;
         let Some(items_path) = def.items.as_deref() else {
             let response = self.call(Some(app), request).await?;
             self.expect_success(&response)?;
@@ -290,21 +276,7 @@ impl StepCalls<'_, '_> {
             StepError::terminal(format!("app '{}' has no action '{}'", app.id, step.action))
         })?;
         let input = self.render_input(&step.input, ctx)?;
-        let app_ctx = Context::from_json(&json!({ "input": input }));
-        let r = &def.request;
-        let mut request = render_request(
-            &self.engine.templates,
-            &app_ctx,
-            Some(&app.base_url),
-            RequestParts {
-                method: r.method,
-                target: &r.path,
-                query: &r.query,
-                headers: &r.headers,
-                body: r.body.as_ref(),
-                body_format: r.body_format,
-            },
-        )?;
+        let mut request = render_app_request(&self.engine.templates, &app, &def.request, &input)?;
         if let Some(header) = &app.idempotency_header {
             request
                 .headers
