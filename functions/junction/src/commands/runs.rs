@@ -31,7 +31,6 @@ pub async fn list(
         );
     }
     for run in &runs {
-        let status = serde_json::to_value(run.status)?;
         let error = run
             .state
             .error
@@ -41,7 +40,7 @@ pub async fn list(
         println!(
             "{}  {:<9} {:<16} {} tasks  {}{error}",
             run.id,
-            status.as_str().unwrap_or(""),
+            run.status.as_str(),
             run.state.block_id,
             run.state.tasks,
             run.created_at.format("%Y-%m-%d %H:%M:%S")

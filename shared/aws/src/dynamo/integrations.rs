@@ -169,10 +169,7 @@ impl DynamoStore {
             .with("gsi1sk", s(keys::run(&run.id)))
             .with(
                 "gsi2pk",
-                s(keys::runs_in_status(
-                    &run.workspace_id,
-                    &status_name(run.status),
-                )),
+                s(keys::runs_in_status(&run.workspace_id, run.status.as_str())),
             )
             .with("gsi2sk", s(keys::run(&run.id)))
             .with("ttl", ttl_of(run.expires_at))
@@ -210,7 +207,7 @@ impl DynamoStore {
     ) -> R<Vec<RunRecord>> {
         self.runs_page(
             "gsi2",
-            keys::runs_in_status(ws, &status_name(status)),
+            keys::runs_in_status(ws, status.as_str()),
             limit,
             before,
         )
@@ -272,11 +269,4 @@ impl DynamoStore {
         runs.truncate(limit);
         Ok(runs)
     }
-}
-
-fn status_name(status: junction_core::engine::RunStatus) -> String {
-    serde_json::to_value(status)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }

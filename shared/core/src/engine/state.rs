@@ -24,6 +24,18 @@ pub enum RunStatus {
 }
 
 impl RunStatus {
+    /// The name it has in JSON and in storage (`queued`, `failed`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::Running => "running",
+            Self::Waiting => "waiting",
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::Aborted => "aborted",
+        }
+    }
+
     pub fn is_finished(self) -> bool {
         matches!(self, Self::Succeeded | Self::Failed | Self::Aborted)
     }
@@ -175,6 +187,16 @@ impl PartialEq for ScopeCache {
 }
 
 impl RunState {
+    /// Makes a failed run runnable again: the engine left its position at the step
+    /// that failed, so the next `advance` tries that step once more.
+    pub fn retry_failed_step(&mut self) {
+        if self.status == RunStatus::Failed {
+            self.status = RunStatus::Running;
+            self.error = None;
+            self.finished_at = None;
+        }
+    }
+
     /// A run positioned before the first step of `block`.
     pub fn new(
         run_id: impl Into<String>,
@@ -207,4 +229,23 @@ impl RunState {
 
 fn is_zero(n: &u32) -> bool {
     *n == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RunStatus;
+
+    #[test]
+    fn status_names_match_their_json() {
+        for status in [
+            RunStatus::Queued,
+            RunStatus::Running,
+            RunStatus::Waiting,
+            RunStatus::Succeeded,
+            RunStatus::Failed,
+            RunStatus::Aborted,
+        ] {
+            assert_eq!(serde_json::to_value(status).unwrap(), status.as_str());
+        }
+    }
 }

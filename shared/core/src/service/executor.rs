@@ -128,9 +128,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         if record.state.status == RunStatus::Failed
             && record.state.error.as_ref().is_some_and(|e| e.transient)
         {
-            record.state.status = RunStatus::Running;
-            record.state.error = None;
-            record.state.finished_at = None;
+            record.state.retry_failed_step();
         }
         record.status = RunStatus::Running;
         let mut metered = record.state.tasks;

@@ -176,16 +176,12 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             return Err(ServiceError::NotFound(format!("run '{run_id}'")));
         };
         if record.status != RunStatus::Failed {
-            let status = serde_json::to_value(record.status).unwrap_or_default();
             return Err(ServiceError::Conflict(format!(
                 "only failed runs can be replayed; this one is {}",
-                status.as_str().unwrap_or("?")
+                record.status.as_str()
             )));
         }
-        // The engine left its position at the failed step: running again starts there.
-        record.state.status = RunStatus::Running;
-        record.state.error = None;
-        record.state.finished_at = None;
+        record.state.retry_failed_step();
         record.status = RunStatus::Queued;
         record.updated_at = self.clock.now();
         record.version = self.store.put_run(&record, Some(record.version)).await?;

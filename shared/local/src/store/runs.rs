@@ -26,7 +26,7 @@ impl SqliteStore {
             )));
         }
         let expires = millis(run.expires_at);
-        let status = status_name(run.status);
+        let status = run.status.as_str();
         self.run(|c| {
             put_versioned(
                 c,
@@ -81,7 +81,7 @@ impl SqliteStore {
         before: Option<&str>,
     ) -> R<Vec<RunRecord>> {
         let limit = limit.clamp(1, 1000) as i64;
-        let status = status_name(status);
+        let status = status.as_str();
         self.query_versioned(
             "SELECT body, version FROM runs WHERE ws = ?1 AND status = ?2 AND id < ?3 ORDER BY id DESC LIMIT ?4",
             params![ws, status, before.unwrap_or("~"), limit],
@@ -98,12 +98,4 @@ impl SqliteStore {
             .map_err(sql_err)
         })
     }
-}
-
-/// The stored name of a status (`failed`, `queued`, ...).
-pub(crate) fn status_name(status: RunStatus) -> String {
-    serde_json::to_value(status)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
