@@ -8,9 +8,10 @@ use chrono::{DateTime, Utc};
 use junction_core::model::{Account, AppRecord, FlowHead, FlowVersion, User, Version, Workspace};
 use junction_core::ports::StoreError;
 
-use super::item::{item, n, s, version_condition, versioned, Item, ItemExt, Versioned};
+use super::item::{item, n, s, version_condition, versioned, Item, ItemExt};
 use super::keys;
 use super::{is_condition_failure, unknown, DynamoStore};
+use junction_core::model::Versioned;
 
 type R<T> = Result<T, StoreError>;
 

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::AttributeValue;
-use junction_core::model::Version;
+use junction_core::model::{Version, Versioned};
 use junction_core::ports::StoreError;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -77,29 +77,6 @@ impl ItemExt for Item {
         })
     }
 }
-
-/// Records whose version lives in the `version` attribute.
-pub trait Versioned {
-    fn set_version(&mut self, version: Version);
-}
-
-macro_rules! versioned {
-    ($($t:ty),*) => {$(
-        impl Versioned for $t {
-            fn set_version(&mut self, version: Version) {
-                self.version = version;
-            }
-        }
-    )*};
-}
-versioned!(
-    junction_core::model::Workspace,
-    junction_core::model::AppRecord,
-    junction_core::model::FlowHead,
-    junction_core::model::Account,
-    junction_core::model::Integration,
-    junction_core::model::RunRecord
-);
 
 pub fn versioned<T: DeserializeOwned + Versioned>(item: &Item) -> Result<T, StoreError> {
     let mut record: T = item.body()?;

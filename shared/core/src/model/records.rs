@@ -12,6 +12,30 @@ use crate::engine::{RunInput, RunState, RunStatus};
 /// The version a stored record is at; each successful write adds one.
 pub type Version = u64;
 
+/// Records whose version adapters keep beside them (a column, an attribute): the stored
+/// version is the truth, and is set on the record when it is read.
+pub trait Versioned {
+    fn set_version(&mut self, version: Version);
+}
+
+macro_rules! versioned {
+    ($($t:ty),*) => {$(
+        impl Versioned for $t {
+            fn set_version(&mut self, version: Version) {
+                self.version = version;
+            }
+        }
+    )*};
+}
+versioned!(
+    Workspace,
+    AppRecord,
+    FlowHead,
+    Account,
+    Integration,
+    RunRecord
+);
+
 /// One organisation's private space.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Workspace {

@@ -251,7 +251,9 @@ impl SqliteStore {
     }
 
     /// Rows of `(body, version)` decoded as versioned records.
-    pub(crate) fn query_versioned<T: serde::de::DeserializeOwned + super::Versioned>(
+    pub(crate) fn query_versioned<
+        T: serde::de::DeserializeOwned + junction_core::model::Versioned,
+    >(
         &self,
         sql: &str,
         params: impl rusqlite::Params,

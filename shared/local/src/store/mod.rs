@@ -7,7 +7,7 @@ mod integrations;
 mod runs;
 mod store_impl;
 
-use junction_core::model::Version;
+use junction_core::model::{Version, Versioned};
 use junction_core::ports::StoreError;
 use rusqlite::types::ToSql;
 use rusqlite::Connection;
@@ -34,30 +34,6 @@ impl SqliteStore {
         f(&mut conn)
     }
 }
-
-/// Records that carry their version: the column is the truth, the body's copy is set
-/// from it on read.
-pub(crate) trait Versioned {
-    fn set_version(&mut self, version: Version);
-}
-
-macro_rules! versioned {
-    ($($t:ty),*) => {$(
-        impl Versioned for $t {
-            fn set_version(&mut self, version: Version) {
-                self.version = version;
-            }
-        }
-    )*};
-}
-versioned!(
-    junction_core::model::Workspace,
-    junction_core::model::AppRecord,
-    junction_core::model::FlowHead,
-    junction_core::model::Account,
-    junction_core::model::Integration,
-    junction_core::model::RunRecord
-);
 
 pub(crate) fn sql_err(e: rusqlite::Error) -> StoreError {
     StoreError::Unknown(anyhow::Error::new(e))
