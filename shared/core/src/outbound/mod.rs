@@ -13,6 +13,6 @@ pub use client::{
     HttpConfig, OutboundClient, OutboundError, OutboundRequest, OutboundResponse, RequestBody,
 };
 pub use guard::{AddressPolicy, RefusedAddress};
-pub use oauth::{RefreshError, TokenRefresher};
+pub use oauth::{token_request, RefreshError, TokenRefresher};
 pub use redact::Redactor;
 pub use retry::{is_transient_status, parse_retry_after, RetryPolicy};

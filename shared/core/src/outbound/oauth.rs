@@ -8,7 +8,9 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use super::client::{OutboundClient, OutboundError, OutboundRequest, RequestBody};
-use crate::credentials::{CredentialError, CredentialStore, Credentials, OAuthTokens, Secret};
+use crate::credentials::{
+    CredentialError, CredentialStore, Credentials, OAuthClient, OAuthTokens, Secret,
+};
 use crate::definition::{AuthScheme, ClientAuth, HttpMethod};
 
 /// Why a refresh did not produce a new token.
@@ -104,36 +106,14 @@ impl TokenRefresher {
             detail: format!("invalid token_url: {e}"),
             transient: false,
         })?;
-        let mut form = vec![
+        let form = vec![
             ("grant_type".to_string(), "refresh_token".to_string()),
             (
                 "refresh_token".to_string(),
                 refresh_token.expose().to_string(),
             ),
         ];
-        let mut headers = vec![("accept".to_string(), "application/json".to_string())];
-        match client_auth {
-            ClientAuth::Body => {
-                form.push(("client_id".into(), oauth_client.client_id.clone()));
-                form.push((
-                    "client_secret".into(),
-                    oauth_client.client_secret.expose().to_string(),
-                ));
-            }
-            ClientAuth::Basic => headers.push((
-                "authorization".into(),
-                super::auth::basic_header(
-                    &oauth_client.client_id,
-                    oauth_client.client_secret.expose(),
-                ),
-            )),
-        }
-        let request = OutboundRequest {
-            method: HttpMethod::Post,
-            url,
-            headers,
-            body: Some(RequestBody::Form(form)),
-        };
+        let request = token_request(url, *client_auth, &oauth_client, form);
         let response = client
             .send(&request)
             .await
@@ -191,5 +171,35 @@ impl TokenRefresher {
         store.save_tokens(app_id, tokens.clone()).await?;
         tracing::info!(app = app_id, "refreshed OAuth token");
         Ok(tokens)
+    }
+}
+
+/// A POST to an OAuth token endpoint, with the client's credentials where the app
+/// wants them (form body or basic authentication).
+pub fn token_request(
+    url: url::Url,
+    client_auth: ClientAuth,
+    client: &OAuthClient,
+    mut form: Vec<(String, String)>,
+) -> OutboundRequest {
+    let mut headers = vec![("accept".to_string(), "application/json".to_string())];
+    match client_auth {
+        ClientAuth::Body => {
+            form.push(("client_id".into(), client.client_id.clone()));
+            form.push((
+                "client_secret".into(),
+                client.client_secret.expose().to_string(),
+            ));
+        }
+        ClientAuth::Basic => headers.push((
+            "authorization".into(),
+            super::auth::basic_header(&client.client_id, client.client_secret.expose()),
+        )),
+    }
+    OutboundRequest {
+        method: HttpMethod::Post,
+        url,
+        headers,
+        body: Some(RequestBody::Form(form)),
     }
 }

@@ -12,9 +12,9 @@ use sha2::{Digest, Sha256};
 use super::secrets::random_token;
 use super::{ConnectedAccount, Junction, ServiceError};
 use crate::credentials::{Credentials, OAuthClient, OAuthTokens, Secret};
-use crate::definition::{AuthScheme, ClientAuth, HttpMethod};
+use crate::definition::AuthScheme;
 use crate::model::{new_id, Account, AccountStatus};
-use crate::outbound::{OutboundRequest, RequestBody};
+use crate::outbound::token_request;
 use crate::ports::{RunQueue, SecretKey, Store, Vault};
 
 /// How long a user has to consent before the state expires.
@@ -206,28 +206,9 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         if *pkce {
             form.push(("code_verifier".into(), pending.verifier.clone()));
         }
-        let mut headers = vec![("accept".to_string(), "application/json".to_string())];
-        match client_auth {
-            ClientAuth::Body => {
-                form.push(("client_id".into(), client.client_id.clone()));
-                form.push((
-                    "client_secret".into(),
-                    client.client_secret.expose().to_string(),
-                ));
-            }
-            ClientAuth::Basic => headers.push((
-                "authorization".into(),
-                crate::outbound::basic_header(&client.client_id, client.client_secret.expose()),
-            )),
-        }
         let url = url::Url::parse(token_url)
             .map_err(|e| ServiceError::Unknown(anyhow::anyhow!("app {} token_url: {e}", app.id)))?;
-        let request = OutboundRequest {
-            method: HttpMethod::Post,
-            url,
-            headers,
-            body: Some(RequestBody::Form(form)),
-        };
+        let request = token_request(url, *client_auth, &client, form);
         let response = self.http.send(&request).await.map_err(|e| {
             ServiceError::Upstream(format!(
                 "{} could not be reached to finish the connection: {e}",
