@@ -76,6 +76,7 @@ fn integration(
         disabled_reason: None,
         events: events.iter().map(|e| e.to_string()).collect(),
         webhook_token_hashes: tokens.iter().map(|e| e.to_string()).collect(),
+        webhooks: BTreeMap::new(),
         created_at: t0(),
         version: 0,
     }
@@ -669,6 +670,99 @@ pub async fn due_items_across_shards(s: impl Store) {
     );
 }
 
+pub async fn claims_answer_the_standing_value(s: impl Store) {
+    let ttl = Duration::from_secs(60);
+    assert_eq!(s.claim_key("d1", "run_a", t0(), ttl).await.unwrap(), None);
+    assert_eq!(
+        s.claim_key("d1", "run_b", t0() + chrono::Duration::seconds(30), ttl)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("run_a"),
+        "a second claim learns the first one's value"
+    );
+    assert_eq!(
+        s.claim_key("d1", "run_c", t0() + chrono::Duration::seconds(61), ttl)
+            .await
+            .unwrap(),
+        None,
+        "an expired claim can be taken again"
+    );
+    assert_eq!(
+        s.claim_key("d1", "run_d", t0() + chrono::Duration::seconds(62), ttl)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("run_c")
+    );
+}
+
+pub async fn claims_have_one_winner_under_concurrency<S: Store>(s: S) {
+    let tasks: Vec<_> = (0..20)
+        .map(|i| {
+            let s = s.clone();
+            tokio::spawn(async move {
+                s.claim_key(
+                    "claim-race",
+                    &format!("v{i}"),
+                    t0(),
+                    Duration::from_secs(60),
+                )
+                .await
+                .unwrap()
+            })
+        })
+        .collect();
+    let mut outcomes = Vec::new();
+    for t in tasks {
+        outcomes.push(t.await.unwrap());
+    }
+    assert_eq!(outcomes.iter().filter(|o| o.is_none()).count(), 1);
+    let held: std::collections::BTreeSet<_> = outcomes.into_iter().flatten().collect();
+    assert_eq!(held.len(), 1, "every loser sees the same winner: {held:?}");
+}
+
+pub async fn due_items_move_only_from_their_time(s: impl Store) {
+    let item = DueItem {
+        key: "trigger:ws:int:poll".into(),
+        workspace_id: "ws_a".into(),
+        due_at: t0(),
+        payload: json!({"seen": null}),
+    };
+    s.put_due(&item).await.unwrap();
+    let later = DueItem {
+        due_at: t0() + chrono::Duration::minutes(5),
+        payload: json!({"seen": ["a", "b"]}),
+        ..item.clone()
+    };
+    assert!(s.move_due(&later, t0()).await.unwrap());
+    assert!(
+        !s.move_due(&later, t0()).await.unwrap(),
+        "a second mover from the old time loses"
+    );
+    assert!(s
+        .due_before(t0() + chrono::Duration::minutes(4), 10)
+        .await
+        .unwrap()
+        .is_empty());
+    let due = s
+        .due_before(t0() + chrono::Duration::minutes(5), 10)
+        .await
+        .unwrap();
+    assert_eq!(due, vec![later.clone()], "moved with its new payload, once");
+    assert!(!s
+        .move_due(
+            &DueItem {
+                key: "trigger:none".into(),
+                ..later.clone()
+            },
+            t0()
+        )
+        .await
+        .unwrap());
+    assert!(s.remove_due(&later.key, later.due_at).await.unwrap());
+}
+
 macro_rules! store_tests {
     ($backend:ident, $make:path) => {
         mod $backend {
@@ -693,6 +787,9 @@ macro_rules! store_tests {
             case!(counters_stay_exact_under_concurrency);
             case!(leases_have_one_holder_until_expiry);
             case!(due_items_across_shards);
+            case!(claims_answer_the_standing_value);
+            case!(claims_have_one_winner_under_concurrency);
+            case!(due_items_move_only_from_their_time);
         }
     };
 }

@@ -56,6 +56,8 @@ const MIGRATIONS: &[&str] = &[
     // 5: runs by status, for the admin's failed-runs list.
     "ALTER TABLE runs ADD COLUMN status TEXT NOT NULL DEFAULT '';
      CREATE INDEX runs_by_status ON runs (ws, status, id);",
+    // 6: claims carry the value they were claimed for (webhook delivery -> run id).
+    "ALTER TABLE dedupe ADD COLUMN value TEXT;",
 ];
 
 /// The shared database handle. One connection behind a lock: SQLite has one writer

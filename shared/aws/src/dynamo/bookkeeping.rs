@@ -74,6 +74,41 @@ impl DynamoStore {
         .await
     }
 
+    pub(crate) async fn key_claim(
+        &self,
+        key: &str,
+        value: &str,
+        now: DateTime<Utc>,
+        ttl: Duration,
+    ) -> R<Option<String>> {
+        let expires = expiry(now, ttl);
+        let claim = item(keys::dedupe(key), keys::ITEM_SK)
+            .with("expires_at", n(expires.timestamp_millis()))
+            .with("ttl", n(expires.timestamp()))
+            .with("value", s(value));
+        let values = HashMap::from([(":now".to_string(), n(now.timestamp_millis()))]);
+        if self
+            .put_if(
+                claim,
+                "attribute_not_exists(pk) OR expires_at <= :now",
+                values,
+                "claiming a key",
+            )
+            .await?
+        {
+            return Ok(None);
+        }
+        // A standing claim never changes its value, so reading it after the failed
+        // put is as good as reading it in the same request.
+        let held = self.get(keys::dedupe(key), keys::ITEM_SK).await?;
+        Ok(Some(
+            held.as_ref()
+                .and_then(|h| h.str("value").ok())
+                .unwrap_or_default()
+                .to_string(),
+        ))
+    }
+
     async fn add_counter(&self, pk: String, sk: String, tasks: u64) -> R<u64> {
         let out = self
             .client
@@ -249,6 +284,41 @@ impl DynamoStore {
         due.sort_by(|a, b| (a.due_at, &a.key).cmp(&(b.due_at, &b.key)));
         due.truncate(limit);
         Ok(due)
+    }
+
+    pub(crate) async fn due_move(&self, due: &DueItem, from: DateTime<Utc>) -> R<bool> {
+        let shard = shard_of(&due.key);
+        let from_ms = from.timestamp_millis();
+        let due_ms = due.due_at.timestamp_millis();
+        let old_position = keys::due_position(from_ms, &due.key);
+        let position = keys::due_position(due_ms, &due.key);
+        // The pointer holds the due time: moving it on that condition is the
+        // compare-and-swap; the positions in the shard follow in the same transaction.
+        let pointer = aws_sdk_dynamodb::types::Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(
+                item(keys::due_pointer(&due.key), keys::ITEM_SK).with("due_ms", n(due_ms)),
+            ))
+            .condition_expression("due_ms = :from")
+            .expression_attribute_values(":from", n(from_ms))
+            .build()
+            .map_err(|e| unknown("building a put", e))?;
+        let mut steps = vec![TransactWriteItem::builder().put(pointer).build()];
+        if old_position != position {
+            steps.push(self.delete_step(keys::due_shard(shard), old_position)?);
+        }
+        steps.push(self.put_step(
+            item(keys::due_shard(shard), position).with_body(due, "due item")?,
+            false,
+        )?);
+        match self
+            .transact(steps, &format!("due item '{}'", due.key))
+            .await
+        {
+            Ok(()) => Ok(true),
+            Err(StoreError::Conflict(_)) => Ok(false),
+            Err(e) => Err(e),
+        }
     }
 
     pub(crate) async fn due_remove(&self, key: &str, due_at: DateTime<Utc>) -> R<bool> {

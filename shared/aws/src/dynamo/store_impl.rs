@@ -144,6 +144,15 @@ impl Store for DynamoStore {
     async fn insert_dedupe(&self, key: &str, now: DateTime<Utc>, ttl: Duration) -> R<bool> {
         self.dedupe_insert(key, now, ttl).await
     }
+    async fn claim_key(
+        &self,
+        key: &str,
+        value: &str,
+        now: DateTime<Utc>,
+        ttl: Duration,
+    ) -> R<Option<String>> {
+        self.key_claim(key, value, now, ttl).await
+    }
     async fn add_tasks(&self, ws: &str, user_id: &str, month: &str, tasks: u64) -> R<(u64, u64)> {
         self.tasks_add(ws, user_id, month, tasks).await
     }
@@ -177,6 +186,9 @@ impl Store for DynamoStore {
     }
     async fn due_before(&self, now: DateTime<Utc>, limit: usize) -> R<Vec<DueItem>> {
         self.due_until(now, limit).await
+    }
+    async fn move_due(&self, item: &DueItem, from: DateTime<Utc>) -> R<bool> {
+        self.due_move(item, from).await
     }
     async fn remove_due(&self, key: &str, due_at: DateTime<Utc>) -> R<bool> {
         self.due_remove(key, due_at).await

@@ -34,7 +34,9 @@ type R<T> = Result<T, StoreError>;
 ///   On success the record is stored at the returned version (`v + 1`, or 1).
 /// - `add_flow_version` MUST fail with `Conflict` when that version exists (versions
 ///   are immutable).
-/// - `insert_dedupe` MUST be atomic: of concurrent callers with one key, one wins.
+/// - `insert_dedupe` and `claim_key` MUST be atomic: of concurrent callers with one
+///   key, one wins.
+/// - `move_due` MUST be atomic: of concurrent movers from one due time, one wins.
 /// - `acquire_lease` MUST grant a lease to one holder at a time until it expires.
 pub trait Store: Send + Sync + Clone + 'static {
     // Workspaces
@@ -175,6 +177,16 @@ pub trait Store: Send + Sync + Clone + 'static {
         now: DateTime<Utc>,
         ttl: Duration,
     ) -> impl Future<Output = R<bool>> + Send;
+    /// Claims `key` for `value` (a webhook delivery for the run id that handles it).
+    /// `None` when this call claimed it (or the earlier claim expired); otherwise the
+    /// value of the claim that stands, so a caller that crashed half-way can be finished.
+    fn claim_key(
+        &self,
+        key: &str,
+        value: &str,
+        now: DateTime<Utc>,
+        ttl: Duration,
+    ) -> impl Future<Output = R<Option<String>>> + Send;
     /// Adds tasks; returns the workspace's and the user's totals for the month.
     fn add_tasks(
         &self,
@@ -209,6 +221,10 @@ pub trait Store: Send + Sync + Clone + 'static {
         now: DateTime<Utc>,
         limit: usize,
     ) -> impl Future<Output = R<Vec<DueItem>>> + Send;
+    /// Replaces the item with `item` (its new time and payload) if it is still due at
+    /// `from`; false when someone moved or removed it meanwhile.
+    fn move_due(&self, item: &DueItem, from: DateTime<Utc>)
+        -> impl Future<Output = R<bool>> + Send;
     /// Removes the item if it is still due at `due_at` (nobody moved it meanwhile).
     fn remove_due(&self, key: &str, due_at: DateTime<Utc>) -> impl Future<Output = R<bool>> + Send;
 }

@@ -34,6 +34,39 @@ impl SqliteStore {
         })
     }
 
+    pub(crate) fn key_claim(
+        &self,
+        key: &str,
+        value: &str,
+        now: DateTime<Utc>,
+        ttl: Duration,
+    ) -> R<Option<String>> {
+        let now = millis(now);
+        self.run(|c| {
+            let tx = c.transaction().map_err(sql_err)?;
+            let changed = tx
+                .execute(
+                    "INSERT INTO dedupe (key, expires_at, value) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at, value = excluded.value
+                     WHERE dedupe.expires_at <= ?4",
+                    params![key, now + ms(ttl), value, now],
+                )
+                .map_err(sql_err)?;
+            let held = if changed == 1 {
+                None
+            } else {
+                Some(
+                    tx.query_row("SELECT coalesce(value, '') FROM dedupe WHERE key = ?1", params![key], |r| {
+                        r.get::<_, String>(0)
+                    })
+                    .map_err(sql_err)?,
+                )
+            };
+            tx.commit().map_err(sql_err)?;
+            Ok(held)
+        })
+    }
+
     pub(crate) fn tasks_add(&self, ws: &str, user: &str, month: &str, tasks: u64) -> R<(u64, u64)> {
         self.run(|c| {
             let tx = c.transaction().map_err(sql_err)?;
@@ -158,6 +191,19 @@ impl SqliteStore {
                 .collect::<Result<_, _>>()
                 .map_err(sql_err)?;
             rows.iter().map(|b| from_json(b)).collect()
+        })
+    }
+
+    pub(crate) fn due_move(&self, item: &DueItem, from: DateTime<Utc>) -> R<bool> {
+        let body = to_json(item)?;
+        self.run(|c| {
+            let changed = c
+                .execute(
+                    "UPDATE due SET due_at = ?3, body = ?4 WHERE key = ?1 AND due_at = ?2",
+                    params![item.key, millis(from), millis(item.due_at), body],
+                )
+                .map_err(sql_err)?;
+            Ok(changed == 1)
         })
     }
 

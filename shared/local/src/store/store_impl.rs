@@ -141,6 +141,15 @@ impl Store for SqliteStore {
     async fn insert_dedupe(&self, key: &str, now: DateTime<Utc>, ttl: Duration) -> R<bool> {
         self.dedupe_insert(key, now, ttl)
     }
+    async fn claim_key(
+        &self,
+        key: &str,
+        value: &str,
+        now: DateTime<Utc>,
+        ttl: Duration,
+    ) -> R<Option<String>> {
+        self.key_claim(key, value, now, ttl)
+    }
     async fn add_tasks(&self, ws: &str, user_id: &str, month: &str, tasks: u64) -> R<(u64, u64)> {
         self.tasks_add(ws, user_id, month, tasks)
     }
@@ -174,6 +183,9 @@ impl Store for SqliteStore {
     }
     async fn due_before(&self, now: DateTime<Utc>, limit: usize) -> R<Vec<DueItem>> {
         self.due_until(now, limit)
+    }
+    async fn move_due(&self, item: &DueItem, from: DateTime<Utc>) -> R<bool> {
+        self.due_move(item, from)
     }
     async fn remove_due(&self, key: &str, due_at: DateTime<Utc>) -> R<bool> {
         self.due_remove(key, due_at)
