@@ -7,3 +7,4 @@ mod helpers;
 mod integrations;
 mod runs;
 mod server;
+mod triggers;

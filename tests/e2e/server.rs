@@ -46,7 +46,7 @@ pub async fn spawn_app() -> TestServer {
     let junction = Arc::new(
         Junction::new(SqliteStore::new(db), queue, vault, clock, http).with_public_url(url.clone()),
     );
-    let app = junction_http::api_with_origins(
+    let app = junction_http::api_and_webhooks(
         junction.clone(),
         &[axum::http::HeaderValue::from_static(
             "https://app.example.com",

@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use crate::error::ApiError;
 use crate::MAX_BODY_BYTES;
 
-async fn bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
+pub(crate) async fn bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
     Bytes::from_request(req, state).await.map_err(|e| {
         if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::too_large(MAX_BODY_BYTES)

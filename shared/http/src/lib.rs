@@ -52,10 +52,38 @@ pub fn api_with_origins<S: Store, Q: RunQueue, V: Vault>(
         .merge(routes::admin::<S, Q, V>())
         .merge(routes::events::<S, Q, V>())
         .merge(routes::oauth_backend::<S, Q, V>());
-    Router::new()
-        .merge(routes::health())
-        .nest("/v1", widget.merge(backend))
+    finish(
+        Router::new()
+            .merge(routes::health())
+            .nest("/v1", widget.merge(backend)),
+        junction,
+    )
+}
+
+/// The API and the webhook receiver in one router, as `junction serve` hosts them.
+pub fn api_and_webhooks<S: Store, Q: RunQueue, V: Vault>(
+    junction: Shared<S, Q, V>,
+    widget_origins: &[axum::http::HeaderValue],
+) -> Router {
+    let hooks = routes::hooks::<S, Q, V>()
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(junction.clone());
+    api_with_origins(junction, widget_origins).merge(hooks)
+}
+
+/// Unknown routes answer a problem, and bodies are limited, on every router.
+fn finish<S: Store, Q: RunQueue, V: Vault>(
+    routes: Router<Shared<S, Q, V>>,
+    junction: Shared<S, Q, V>,
+) -> Router {
+    routes
         .fallback(error::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(junction)
+}
+
+/// Third-party webhook deliveries (`/hooks/{token}`), a router of its own for AWS,
+/// where it sits behind its own Function URL.
+pub fn webhooks<S: Store, Q: RunQueue, V: Vault>(junction: Shared<S, Q, V>) -> Router {
+    finish(routes::hooks::<S, Q, V>(), junction)
 }

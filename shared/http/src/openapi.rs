@@ -17,6 +17,8 @@ pub(crate) enum Auth {
     Backend,
     /// Anyone (the OAuth callback, health).
     Open,
+    /// Anyone holding the URL, with the app's signature when it signs (webhooks).
+    Signed,
 }
 
 /// One operation being described.
@@ -159,7 +161,7 @@ impl ApiDoc {
         operation["security"] = match op.auth {
             Auth::User => json!([{"appKey": [], "userId": [], "userHash": []}]),
             Auth::Backend => json!([{"apiSecret": []}]),
-            Auth::Open => json!([]),
+            Auth::Open | Auth::Signed => json!([]),
         };
         let path = self
             .paths

@@ -27,7 +27,7 @@ pub fn router() -> Router<Arc<MockState>> {
         .route("/api/lists/{list}/merge-fields", get(merge_fields))
 }
 
-fn authorized(s: &MockState, headers: &HeaderMap) -> Result<(), Response> {
+pub(super) fn authorized(s: &MockState, headers: &HeaderMap) -> Result<(), Response> {
     let expected = format!("Bearer {}", s.tokens.lock().unwrap().0);
     s.require(headers, "authorization", &expected)
 }

@@ -9,6 +9,7 @@
 mod acme;
 mod chatter;
 mod mailbird;
+pub mod mailbird_hooks;
 mod state;
 
 use std::net::SocketAddr;
@@ -30,7 +31,10 @@ pub const MAILBIRD_FIRST_REFRESH: &str = "mb-refresh-1";
 pub fn router(state: Arc<MockState>) -> Router {
     Router::new()
         .nest("/acme", acme::router())
-        .nest("/mailbird", mailbird::router())
+        .nest(
+            "/mailbird",
+            mailbird::router().merge(mailbird_hooks::router()),
+        )
         .nest("/chatter", chatter::router())
         .route("/_stats", get(stats))
         .with_state(state)

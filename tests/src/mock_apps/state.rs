@@ -21,6 +21,8 @@ pub struct Stats {
     pub notes_created: u64,
     pub contacts_updated: u64,
     pub messages_posted: u64,
+    pub webhooks_created: u64,
+    pub webhooks_deleted: u64,
 }
 
 pub struct MockState {
@@ -35,6 +37,12 @@ pub struct MockState {
     pub codes: Mutex<HashMap<String, (String, String)>>,
     /// Idempotency key → the response first given for it.
     pub idempotency: Mutex<HashMap<String, Value>>,
+    /// Mailbird webhook subscriptions: id, url, events, secret.
+    pub webhooks: Mutex<Vec<Value>>,
+    /// Deliveries sent so far (their ids are `msg_<n>`).
+    pub deliveries: AtomicU64,
+    /// Makes the next webhook subscription fail with a 422 (tests of failures).
+    pub fail_next_subscribe: std::sync::atomic::AtomicBool,
     counters: Mutex<Stats>,
     requests: AtomicU64,
 }
@@ -80,6 +88,9 @@ impl MockState {
             )),
             idempotency: Mutex::new(HashMap::new()),
             codes: Mutex::new(HashMap::new()),
+            webhooks: Mutex::new(Vec::new()),
+            deliveries: AtomicU64::new(0),
+            fail_next_subscribe: Default::default(),
             counters: Mutex::new(Stats::default()),
             requests: AtomicU64::new(0),
         }

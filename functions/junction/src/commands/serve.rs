@@ -62,6 +62,22 @@ pub async fn serve(
             }
         })
     };
+    // Polls and schedules: what is due goes on the queue every few seconds (on AWS an
+    // EventBridge rule does this every minute).
+    let poller = {
+        let junction = junction.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
+            loop {
+                tick.tick().await;
+                match junction.poll_due(chrono::Utc::now()).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::debug!(items = n, "queued due polls and schedules"),
+                    Err(e) => tracing::warn!(error = %e, "could not queue due polls and schedules"),
+                }
+            }
+        })
+    };
     let workers = tokio::spawn(junction_core::service::worker::run_workers(
         junction.clone(),
         engine,
@@ -70,7 +86,7 @@ pub async fn serve(
     ));
     axum::serve(
         listener,
-        junction_http::api_with_origins(junction, &origins),
+        junction_http::api_and_webhooks(junction, &origins),
     )
     .with_graceful_shutdown(shutdown())
     .await
@@ -80,6 +96,7 @@ pub async fn serve(
     let _ = stop.send(true);
     let _ = workers.await;
     retention.abort();
+    poller.abort();
     println!("stopped");
     Ok(ExitCode::SUCCESS)
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::auth::AuthScheme;
 use super::pagination::Pagination;
 use super::request::{InputSpec, RequestTemplate};
+use super::webhook::WebhookSpec;
 
 /// An app: base URL, authentication, and the named queries and actions flows use.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -31,6 +32,9 @@ pub struct AppDefinition {
     /// Header that carries an idempotency key on actions, when the app supports one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idempotency_header: Option<String>,
+    /// How the app delivers webhooks, for flows with webhook triggers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook: Option<WebhookSpec>,
 }
 
 /// The request that proves credentials work, and how to name the account from its answer.

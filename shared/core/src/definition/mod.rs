@@ -11,6 +11,7 @@ mod request;
 mod source;
 mod step;
 mod trigger;
+mod webhook;
 
 pub use app::{ActionDefinition, AppDefinition, CredentialTest, QueryDefinition};
 pub use auth::{AuthScheme, ClientAuth, KeyLocation};
@@ -25,6 +26,7 @@ pub use step::{
     Operator, QueryStep, Step, StepKind, WaitStep, STEP_KINDS,
 };
 pub use trigger::Trigger;
+pub use webhook::{Handshake, Subscribe, Unsubscribe, ValueAt, WebhookSpec};
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;

@@ -12,7 +12,7 @@ use super::{Engine, StepError};
 use crate::catalog::AppCatalog;
 use crate::credentials::CredentialStore;
 use crate::definition::{
-    ActionStep, AppDefinition, HttpStep, Pagination, QueryDefinition, QueryStep,
+    ActionDefinition, ActionStep, AppDefinition, HttpStep, Pagination, QueryDefinition, QueryStep,
 };
 use crate::engine::state::HttpLog;
 use crate::outbound::{
@@ -29,6 +29,26 @@ pub(crate) struct StepCalls<'e, 'i> {
     pub requests: Vec<HttpLog>,
     pub tasks: u32,
     pub message: Option<String>,
+}
+
+impl<'e, 'i> StepCalls<'e, 'i> {
+    /// Calls made outside a run (dropdown options, polls, webhook subscriptions).
+    pub fn outside_run(
+        engine: &'e Engine,
+        apps: &'i AppCatalog,
+        credentials: &'i dyn CredentialStore,
+        redactor: &'e mut Redactor,
+    ) -> Self {
+        Self {
+            engine,
+            apps,
+            credentials,
+            redactor,
+            requests: Vec::new(),
+            tasks: 0,
+            message: None,
+        }
+    }
 }
 
 impl StepCalls<'_, '_> {
@@ -276,13 +296,23 @@ impl StepCalls<'_, '_> {
             StepError::terminal(format!("app '{}' has no action '{}'", app.id, step.action))
         })?;
         let input = self.render_input(&step.input, ctx)?;
-        let mut request = render_app_request(&self.engine.templates, &app, &def.request, &input)?;
-        if let Some(header) = &app.idempotency_header {
-            request
-                .headers
-                .push((header.clone(), idempotency_key.to_string()));
+        self.run_action(&app, def, input, Some(idempotency_key))
+            .await
+    }
+
+    /// Calls an action with rendered input; its output (or the whole body).
+    pub async fn run_action(
+        &mut self,
+        app: &AppDefinition,
+        def: &ActionDefinition,
+        input: Value,
+        idempotency_key: Option<&str>,
+    ) -> Result<Value, StepError> {
+        let mut request = render_app_request(&self.engine.templates, app, &def.request, &input)?;
+        if let (Some(header), Some(key)) = (&app.idempotency_header, idempotency_key) {
+            request.headers.push((header.clone(), key.to_string()));
         }
-        let response = self.call(Some(&app), request).await?;
+        let response = self.call(Some(app), request).await?;
         self.expect_success(&response)?;
         let body = response.json();
         Ok(match &def.output {

@@ -170,16 +170,30 @@ impl Engine {
             .get(query)
             .ok_or_else(|| StepError::terminal(format!("app '{app_id}' has no query '{query}'")))?;
         let mut redactor = crate::outbound::Redactor::default();
-        let mut calls = calls::StepCalls {
-            engine: self,
-            apps,
-            credentials,
-            redactor: &mut redactor,
-            requests: Vec::new(),
-            tasks: 0,
-            message: None,
-        };
-        calls.run_query(app, def, input, def.max_pages).await
+        calls::StepCalls::outside_run(self, apps, credentials, &mut redactor)
+            .run_query(app, def, input, def.max_pages)
+            .await
+    }
+
+    /// Calls one of an app's actions outside a run (webhook subscriptions).
+    pub async fn action(
+        &self,
+        apps: &AppCatalog,
+        credentials: &dyn CredentialStore,
+        app_id: &str,
+        action: &str,
+        input: serde_json::Value,
+    ) -> Result<serde_json::Value, StepError> {
+        let app = apps
+            .get(app_id)
+            .ok_or_else(|| StepError::terminal(format!("unknown app '{app_id}'")))?;
+        let def = app.actions.get(action).ok_or_else(|| {
+            StepError::terminal(format!("app '{app_id}' has no action '{action}'"))
+        })?;
+        let mut redactor = crate::outbound::Redactor::default();
+        calls::StepCalls::outside_run(self, apps, credentials, &mut redactor)
+            .run_action(app, def, input, None)
+            .await
     }
 
     /// Runs until the run finishes or waits.

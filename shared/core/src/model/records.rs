@@ -134,8 +134,41 @@ pub struct Integration {
     pub events: Vec<String>,
     /// Hashes of the tokens in its webhook URLs (never the tokens themselves).
     pub webhook_token_hashes: Vec<String>,
+    /// App id → its webhook URL's subscription, for apps whose webhooks trigger blocks.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub webhooks: BTreeMap<String, WebhookSubscription>,
     pub created_at: DateTime<Utc>,
     pub version: Version,
+}
+
+/// Where an integration's webhook URL stands with one app.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct WebhookSubscription {
+    /// SHA-256 of the URL's token.
+    pub token_hash: String,
+    pub status: SubscriptionStatus,
+    /// The app's id for the subscription (from the subscribe action's answer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
+    /// Why the last subscribe or unsubscribe failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SubscriptionStatus {
+    /// The app subscribes nothing itself: the user pastes the URL into the app.
+    Manual,
+    /// The subscribe action has not answered yet.
+    Pending,
+    Subscribed,
+    /// Subscribing failed; `error` says why. Enabling the integration again retries.
+    Failed,
+    Unsubscribed,
+    /// Unsubscribing failed; the app may still send deliveries (they start nothing).
+    UnsubscribeFailed,
 }
 
 /// A run as stored: the engine's state plus what it was started with.

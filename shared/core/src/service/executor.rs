@@ -9,11 +9,20 @@ use crate::model::month_of;
 use crate::outbound::RetryPolicy;
 use crate::ports::{QueueMessage, RunQueue, Store, StoreError, Vault};
 
+use super::due::DueMessage;
 use super::vault_credentials::VaultCredentials;
 use super::{Junction, RunMessage, ServiceError};
 
 /// Deliveries of a run before a transient failure becomes final.
 pub const MAX_ATTEMPTS: u32 = 5;
+
+/// What the run queue carries.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum QueueBody {
+    Due(DueMessage),
+    Run(RunMessage),
+}
 
 /// What to do with the message.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,9 +37,12 @@ pub enum Outcome {
 
 impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
     pub async fn execute(&self, engine: &Engine, message: &QueueMessage) -> Outcome {
-        let run: RunMessage = match serde_json::from_str(&message.body) {
-            Ok(m) => m,
-            Err(e) => return Outcome::Poisoned(format!("not a run message: {e}")),
+        let run = match serde_json::from_str::<QueueBody>(&message.body) {
+            Ok(QueueBody::Due(due)) => {
+                return self.run_due(engine, &due, message.receive_count).await
+            }
+            Ok(QueueBody::Run(run)) => run,
+            Err(e) => return Outcome::Poisoned(format!("neither a run nor due work: {e}")),
         };
         match self.execute_run(engine, &run, message.receive_count).await {
             Ok(outcome) => outcome,
@@ -111,12 +123,8 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             }
         }
         let apps = self.catalog(ws).await?;
-        let credentials = VaultCredentials {
-            store: self.store.clone(),
-            vault: self.vault.clone(),
-            workspace_id: ws.clone(),
-            accounts: integration.accounts.clone(),
-        };
+        let credentials =
+            VaultCredentials::new(&self.store, &self.vault, ws, integration.accounts.clone());
         let inv = Invocation {
             flow: &flow.definition,
             apps: &apps,

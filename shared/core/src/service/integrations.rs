@@ -158,10 +158,21 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             disabled_reason: None,
             events: events_of(&flow),
             webhook_token_hashes: Vec::new(),
+            webhooks: BTreeMap::new(),
             created_at: self.clock.now(),
             version: 0,
         };
+        self.assign_webhooks(&mut integration, &flow).await?;
         integration.version = self.store.put_integration(&integration, None).await?;
+        // Stored first, so a subscription never points at an integration that does not exist.
+        if !integration.webhooks.is_empty() {
+            self.subscribe_webhooks(&mut integration, &flow).await?;
+            integration.version = self
+                .store
+                .put_integration(&integration, Some(integration.version))
+                .await?;
+        }
+        self.schedule_triggers(&integration, &flow).await?;
         let mut queued = QueuedRuns::default();
         for block in flow
             .blocks
@@ -244,6 +255,22 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                 }
                 integration.disabled_reason = None;
             }
+            if enabled {
+                // Enabling (again) retries subscriptions that failed or were removed.
+                if let Some(version) = self
+                    .flow_version(ws, &integration.flow_id, integration.flow_version)
+                    .await?
+                {
+                    self.subscribe_webhooks(&mut integration, &version.definition)
+                        .await?;
+                    if !integration.enabled {
+                        self.schedule_triggers(&integration, &version.definition)
+                            .await?;
+                    }
+                }
+            } else if integration.enabled {
+                self.unsubscribe_webhooks(&mut integration).await?;
+            }
             integration.enabled = enabled;
         }
         integration.version = self
@@ -259,7 +286,10 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         user: &str,
         id: &str,
     ) -> Result<(), ServiceError> {
-        self.integration(ws, user, id).await?;
+        let mut integration = self.integration(ws, user, id).await?;
+        // The app stops sending first; a failure is logged, and its deliveries then
+        // find no integration (404), after which providers stop retrying.
+        self.unsubscribe_webhooks(&mut integration).await?;
         Ok(self.store.delete_integration(ws, id).await?)
     }
 }

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod definitions;
+pub mod due;
 mod error;
 pub mod executor;
 mod identity;
@@ -11,9 +12,12 @@ mod integrations;
 mod oauth;
 mod options;
 mod runs;
+mod schedule;
 pub mod secrets;
 mod setup;
 mod vault_credentials;
+mod webhook_receiver;
+mod webhooks;
 pub mod worker;
 mod workspaces;
 
@@ -27,6 +31,8 @@ pub use integrations::{IntegrationChanges, NewIntegration};
 pub use options::{FieldOption, OptionsPage, OptionsRequest};
 pub use runs::{QueuedRuns, RunMessage};
 pub use vault_credentials::VaultCredentials;
+pub use webhook_receiver::{Delivery, WebhookReply};
+pub use webhooks::WebhookEndpoint;
 pub use workspaces::NewWorkspace;
 
 use crate::model::FlowVersion;

@@ -96,12 +96,12 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             input.insert(k.clone(), rendered);
         }
         let apps = self.catalog(ws).await?;
-        let credentials = VaultCredentials {
-            store: self.store.clone(),
-            vault: self.vault.clone(),
-            workspace_id: ws.into(),
-            accounts: BTreeMap::from([(source.app.clone(), account.clone())]),
-        };
+        let credentials = VaultCredentials::new(
+            &self.store,
+            &self.vault,
+            ws,
+            BTreeMap::from([(source.app.clone(), account.clone())]),
+        );
         let engine = Engine::new(self.http.clone());
         let items = engine
             .query(

@@ -8,10 +8,13 @@ use super::{Junction, ServiceError};
 use crate::definition::Trigger;
 use crate::engine::{RunInput, RunState, RunStatus};
 use crate::model::{new_id, Integration, RunRecord};
-use crate::ports::{RunQueue, Store, Vault};
+use crate::ports::{RunQueue, Store, StoreError, Vault};
 
 /// How long runs are kept.
 pub const RUN_RETENTION_DAYS: i64 = 30;
+/// How long a delivery id (or poll item) keeps a second run from starting. Providers
+/// retry for up to three days (Stripe), so a week covers every retry schedule.
+pub const ONCE_WINDOW: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 3600);
 
 /// What the queue carries: just enough to load the run record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,10 +37,47 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         block: &str,
         trigger: Value,
     ) -> Result<String, ServiceError> {
+        Ok(self
+            .queue_run_once(integration, block, trigger, None)
+            .await?
+            .0)
+    }
+
+    /// The same, at most once per `once` key (a delivery id, a poll item) within
+    /// [`ONCE_WINDOW`]: a second call queues nothing and answers the first run's id and
+    /// false. A first call that stopped half-way is finished by the second.
+    pub(crate) async fn queue_run_once(
+        &self,
+        integration: &Integration,
+        block: &str,
+        trigger: Value,
+        once: Option<&str>,
+    ) -> Result<(String, bool), ServiceError> {
         let now = self.clock.now();
-        let run_id = new_id("run");
+        let ws = &integration.workspace_id;
+        let mut run_id = new_id("run");
+        let mut fresh = true;
+        if let Some(key) = once {
+            let claim = format!("run-once:{ws}:{}:{block}:{key}", integration.id);
+            if let Some(held) = self
+                .store
+                .claim_key(&claim, &run_id, now, ONCE_WINDOW)
+                .await?
+            {
+                run_id = held;
+                fresh = false;
+                if let Some(existing) = self.store.get_run(ws, &run_id).await? {
+                    if existing.status == RunStatus::Queued {
+                        // Queued already, unless the first caller stopped before sending:
+                        // the queue's dedupe makes this send a no-op otherwise.
+                        self.send_run(ws, &run_id).await?;
+                    }
+                    return Ok((run_id, false));
+                }
+            }
+        }
         let record = RunRecord {
-            workspace_id: integration.workspace_id.clone(),
+            workspace_id: ws.clone(),
             id: run_id.clone(),
             integration_id: integration.id.clone(),
             user_id: integration.user_id.clone(),
@@ -53,30 +93,49 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             expires_at: now + chrono::Duration::days(RUN_RETENTION_DAYS),
             version: 0,
         };
-        self.store.put_run(&record, None).await?;
+        match self.store.put_run(&record, None).await {
+            Ok(_) => {}
+            // A concurrent duplicate recorded the claimed id first; sending is harmless.
+            Err(StoreError::Conflict(_)) if once.is_some() => {}
+            Err(e) => return Err(e.into()),
+        }
+        self.send_run(ws, &run_id).await?;
+        Ok((run_id, fresh))
+    }
+
+    async fn send_run(&self, ws: &str, run_id: &str) -> Result<(), ServiceError> {
         let message = serde_json::to_string(&RunMessage {
-            workspace_id: integration.workspace_id.clone(),
-            run_id: run_id.clone(),
+            workspace_id: ws.into(),
+            run_id: run_id.into(),
         })
         .map_err(|e| ServiceError::Unknown(e.into()))?;
         self.queue
-            .send(&message, std::time::Duration::ZERO, Some(&run_id))
+            .send(&message, std::time::Duration::ZERO, Some(run_id))
             .await?;
-        Ok(run_id)
+        Ok(())
     }
 
     /// Queues a run of every block triggered by this app event, in every enabled
-    /// integration subscribed to it (of one user, or of all).
+    /// integration subscribed to it (of one user, or of all). With an idempotency key,
+    /// sending the same event again queues nothing new.
     pub async fn app_event(
         &self,
         ws: &str,
         event: &str,
         user: Option<&str>,
         payload: Value,
+        idempotency_key: Option<&str>,
     ) -> Result<QueuedRuns, ServiceError> {
         if event.trim().is_empty() || event.len() > 200 {
             return Err(ServiceError::field("event", "must be 1 to 200 characters"));
         }
+        if idempotency_key.is_some_and(|k| k.is_empty() || k.len() > 200) {
+            return Err(ServiceError::field(
+                "Idempotency-Key",
+                "must be 1 to 200 characters",
+            ));
+        }
+        let once = idempotency_key.map(|k| format!("event:{event}:{k}"));
         let mut queued = QueuedRuns::default();
         for integration in self
             .store
@@ -94,10 +153,10 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             };
             for block in &version.definition.blocks {
                 if matches!(&block.trigger, Trigger::AppEvent { event: e } if e == event) {
-                    queued.run_ids.push(
-                        self.queue_run(&integration, &block.id, payload.clone())
-                            .await?,
-                    );
+                    let (run_id, _) = self
+                        .queue_run_once(&integration, &block.id, payload.clone(), once.as_deref())
+                        .await?;
+                    queued.run_ids.push(run_id);
                 }
             }
         }

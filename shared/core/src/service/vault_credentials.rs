@@ -19,6 +19,21 @@ pub struct VaultCredentials<S, V> {
 }
 
 impl<S: Store, V: Vault> VaultCredentials<S, V> {
+    /// The accounts an integration (or a form) chose, app id → account id.
+    pub fn new(
+        store: &S,
+        vault: &V,
+        workspace_id: &str,
+        accounts: BTreeMap<String, String>,
+    ) -> Self {
+        Self {
+            store: store.clone(),
+            vault: vault.clone(),
+            workspace_id: workspace_id.into(),
+            accounts,
+        }
+    }
+
     fn account(&self, app: &str) -> Result<&String, CredentialError> {
         self.accounts
             .get(app)

@@ -89,6 +89,9 @@ pub fn validate_app(app: &AppDefinition, templates: &Templates) -> Vec<(FieldPat
     {
         report.push(&root.key("idempotency_header"), "must not be empty");
     }
+    if let Some(spec) = &app.webhook {
+        super::webhook::check_webhook(templates, &mut report, &root.key("webhook"), app, spec);
+    }
     report.into_problems()
 }
 

@@ -171,8 +171,17 @@ fn check_trigger(
                 );
             }
         }
-        Trigger::Webhook { app, .. } => {
-            ctx.app(report, &path.key("app"), app);
+        Trigger::Webhook { app, events } => {
+            let found = ctx.app(report, &path.key("app"), app);
+            let typed = found
+                .and_then(|a| a.webhook.as_ref())
+                .is_some_and(|w| w.event_type.is_some());
+            if found.is_some() && !events.is_empty() && !typed {
+                report.push(
+                    &path.key("events"),
+                    format!("app '{app}' does not say where its webhooks carry the event type (webhook.event_type), so they cannot be filtered"),
+                );
+            }
         }
         Trigger::Poll {
             app,

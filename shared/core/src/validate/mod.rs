@@ -6,6 +6,7 @@ mod flow;
 mod form;
 mod scope;
 mod steps;
+mod webhook;
 
 use crate::definition::FieldPath;
 

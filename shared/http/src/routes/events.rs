@@ -1,7 +1,7 @@
 //! App events from your backend: each queues a run for every subscribed integration.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::{Json, Router};
 use junction_core::ports::{RunQueue, Store, Vault};
@@ -28,15 +28,28 @@ struct Event {
     payload: Value,
 }
 
-/// Answers 202 only once every run is recorded and queued.
+/// Answers 202 only once every run is recorded and queued. An `Idempotency-Key`
+/// header makes a resent event (same name and key, within a week) queue nothing new.
 async fn app_event<S: Store, Q: RunQueue, V: Vault>(
     State(j): State<Shared<S, Q, V>>,
     Backend(ws): Backend,
     Path(name): Path<String>,
+    headers: HeaderMap,
     JsonBody(event): JsonBody<Event>,
 ) -> Result<(StatusCode, Json<QueuedRuns>), ApiError> {
+    let key = match headers.get("idempotency-key").map(|v| v.to_str()) {
+        None => None,
+        Some(Ok(k)) => Some(k),
+        Some(Err(_)) => {
+            return Err(junction_core::service::ServiceError::field(
+                "Idempotency-Key",
+                "must be visible ASCII",
+            )
+            .into())
+        }
+    };
     let queued = j
-        .app_event(&ws.id, &name, event.user_id.as_deref(), event.payload)
+        .app_event(&ws.id, &name, event.user_id.as_deref(), event.payload, key)
         .await?;
     Ok((StatusCode::ACCEPTED, Json(queued)))
 }

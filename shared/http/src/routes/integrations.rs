@@ -6,7 +6,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use junction_core::model::{Integration, RunRecord};
 use junction_core::ports::{RunQueue, Store, Vault};
-use junction_core::service::{IntegrationChanges, NewIntegration};
+use junction_core::service::{IntegrationChanges, NewIntegration, WebhookEndpoint};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -32,6 +32,7 @@ pub fn integrations<S: Store, Q: RunQueue, V: Vault>() -> Router<Shared<S, Q, V>
             post(run_block::<S, Q, V>),
         )
         .route("/integrations/{id}/runs", get(runs::<S, Q, V>))
+        .route("/integrations/{id}/webhooks", get(webhooks::<S, Q, V>))
         .route("/runs/{run}", get(run::<S, Q, V>))
 }
 
@@ -173,6 +174,23 @@ async fn runs<S: Store, Q: RunQueue, V: Vault>(
     Ok(Json(RunList { runs, next }))
 }
 
+#[derive(Serialize, schemars::JsonSchema)]
+struct WebhookList {
+    webhooks: Vec<WebhookEndpoint>,
+}
+
+/// The integration's webhook URLs, for apps where the user registers them by hand.
+async fn webhooks<S: Store, Q: RunQueue, V: Vault>(
+    State(j): State<Shared<S, Q, V>>,
+    me: EndUser,
+    Path(id): Path<String>,
+) -> Result<Json<WebhookList>, ApiError> {
+    let webhooks = j
+        .webhook_endpoints(&me.workspace.id, &me.user.user_id, &id)
+        .await?;
+    Ok(Json(WebhookList { webhooks }))
+}
+
 async fn run<S: Store, Q: RunQueue, V: Vault>(
     State(j): State<Shared<S, Q, V>>,
     me: EndUser,
@@ -198,6 +216,14 @@ pub(crate) fn describe(doc: &mut crate::openapi::ApiDoc) {
     doc.op("get", "/v1/integrations/{id}", "One integration", User)
         .ok::<Integration>(200, "The integration")
         .add();
+    doc.op(
+        "get",
+        "/v1/integrations/{id}/webhooks",
+        "The integration's webhook URLs and their subscriptions",
+        User,
+    )
+    .ok::<WebhookList>(200, "One URL per app whose webhooks trigger its blocks")
+    .add();
     doc.op(
         "patch",
         "/v1/integrations/{id}",

@@ -3,6 +3,7 @@
 mod accounts;
 mod admin;
 mod events;
+mod hooks;
 mod integrations;
 mod marketplace;
 mod oauth;
@@ -16,6 +17,7 @@ use crate::Shared;
 pub use accounts::{accounts, backend_accounts};
 pub use admin::admin;
 pub use events::events;
+pub use hooks::hooks;
 pub use integrations::integrations;
 pub use marketplace::marketplace;
 pub use oauth::{oauth_backend, oauth_user};
@@ -51,5 +53,6 @@ pub(crate) fn describe(doc: &mut crate::openapi::ApiDoc) {
     integrations::describe(doc);
     admin::describe(doc);
     events::describe(doc);
+    hooks::describe(doc);
     oauth::describe(doc);
 }

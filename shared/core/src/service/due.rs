@@ -1,0 +1,340 @@
+//! Polls and schedules. `schedule_triggers` records when an integration's polls and
+//! schedules are first due; `poll_due` finds what is due through the store's due
+//! lookup and fans each out as a queue message (it never polls itself); `run_due`
+//! (called by the executor for those messages) polls or fires, queues the runs, and
+//! only then moves the item to its next time, with its new state, in one atomic step.
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::executor::Outcome;
+use super::schedule::{next_poll, next_tick};
+use super::vault_credentials::VaultCredentials;
+use super::{Junction, ServiceError};
+use crate::definition::{FlowDefinition, Trigger};
+use crate::engine::{get_path, Engine};
+use crate::model::{DueItem, Integration};
+use crate::outbound::RetryPolicy;
+use crate::ports::{RunQueue, Store, Vault};
+use crate::template::Context;
+
+/// Ids a poll remembers, newest kept: enough for any query's pages, bounded so the
+/// state stays a small item.
+const MAX_SEEN: usize = 2_000;
+/// Due items handled per `poll_due` call.
+pub const DUE_BATCH: usize = 500;
+
+/// What a due item carries between polls.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DueWork {
+    pub integration_id: String,
+    pub block: String,
+    /// Item ids the poll has seen; `None` until the first poll took its baseline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seen: Option<Vec<String>>,
+    /// Why the last poll failed, if it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+}
+
+/// The queue message for a due item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DueMessage {
+    pub due_key: String,
+    pub workspace_id: String,
+    pub due_at: DateTime<Utc>,
+    pub work: DueWork,
+}
+
+fn due_key(integration: &Integration, block: &str) -> String {
+    format!(
+        "trigger:{}:{}:{block}",
+        integration.workspace_id, integration.id
+    )
+}
+
+/// An item's id: its `id` field when the query names one, else the whole item.
+fn item_id(item: &Value, id_path: Option<&str>) -> String {
+    match id_path.and_then(|p| get_path(item, p)) {
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+        None => super::secrets::sha256_hex(&item.to_string()),
+    }
+}
+
+impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
+    /// Records the first due time of every poll (now: it takes the baseline) and
+    /// schedule (its next tick) of an integration.
+    pub(crate) async fn schedule_triggers(
+        &self,
+        integration: &Integration,
+        flow: &FlowDefinition,
+    ) -> Result<(), ServiceError> {
+        let now = self.clock.now();
+        for block in &flow.blocks {
+            let due_at = match &block.trigger {
+                Trigger::Poll { .. } => now,
+                Trigger::Schedule { cron, timezone } => next_tick(cron, timezone, now)
+                    .map_err(|e| ServiceError::Unknown(anyhow::anyhow!(e)))?,
+                _ => continue,
+            };
+            let work = DueWork {
+                integration_id: integration.id.clone(),
+                block: block.id.clone(),
+                ..DueWork::default()
+            };
+            self.store
+                .put_due(&DueItem {
+                    key: due_key(integration, &block.id),
+                    workspace_id: integration.workspace_id.clone(),
+                    due_at,
+                    payload: serde_json::to_value(&work)
+                        .map_err(|e| ServiceError::Unknown(e.into()))?,
+                })
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Queues a message for every poll and schedule due at `now`; returns how many.
+    /// An item stays due until its message is handled, and each due time is queued
+    /// once (the queue dedupes on it), so calling this often is safe.
+    pub async fn poll_due(&self, now: DateTime<Utc>) -> Result<usize, ServiceError> {
+        let due = self.store.due_before(now, DUE_BATCH).await?;
+        for item in &due {
+            let work: DueWork = match serde_json::from_value(item.payload.clone()) {
+                Ok(w) => w,
+                Err(e) => {
+                    tracing::error!(key = %item.key, error = %e, "unreadable due item; removing it");
+                    self.store.remove_due(&item.key, item.due_at).await?;
+                    continue;
+                }
+            };
+            let message = serde_json::to_string(&DueMessage {
+                due_key: item.key.clone(),
+                workspace_id: item.workspace_id.clone(),
+                due_at: item.due_at,
+                work,
+            })
+            .map_err(|e| ServiceError::Unknown(e.into()))?;
+            let dedupe = format!("{}@{}", item.key, item.due_at.timestamp_millis());
+            self.queue
+                .send(&message, std::time::Duration::ZERO, Some(&dedupe))
+                .await?;
+        }
+        Ok(due.len())
+    }
+
+    /// Handles one due message: a poll or a schedule tick.
+    pub(crate) async fn run_due(
+        &self,
+        engine: &Engine,
+        message: &DueMessage,
+        receive_count: u32,
+    ) -> Outcome {
+        match self.run_due_inner(engine, message).await {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                tracing::error!(key = %message.due_key, error = %e, "due work failed; it will be retried");
+                Outcome::RetryAfter(RetryPolicy::default().backoff(receive_count))
+            }
+        }
+    }
+
+    async fn run_due_inner(
+        &self,
+        engine: &Engine,
+        message: &DueMessage,
+    ) -> Result<Outcome, ServiceError> {
+        let ws = &message.workspace_id;
+        let work = &message.work;
+        let integration = match self.store.get_integration(ws, &work.integration_id).await? {
+            Some(i) if i.enabled => i,
+            // Deleted or disabled: nothing is due any more (enabling schedules afresh).
+            _ => {
+                self.store
+                    .remove_due(&message.due_key, message.due_at)
+                    .await?;
+                return Ok(Outcome::Done);
+            }
+        };
+        let flow = self
+            .flow_version(ws, &integration.flow_id, integration.flow_version)
+            .await?;
+        let Some(block) = flow.as_ref().and_then(|f| f.definition.block(&work.block)) else {
+            self.store
+                .remove_due(&message.due_key, message.due_at)
+                .await?;
+            return Ok(Outcome::Done);
+        };
+        let now = self.clock.now();
+        let (next_at, next_work) = match &block.trigger {
+            Trigger::Schedule { cron, timezone } => {
+                // One run per due time however late it is: missed ticks run once.
+                self.queue_run_once(
+                    &integration,
+                    &block.id,
+                    json!({"scheduled_at": message.due_at, "fired_at": now}),
+                    Some(&format!("tick:{}", message.due_at.timestamp_millis())),
+                )
+                .await?;
+                let next = next_tick(cron, timezone, now.max(message.due_at))
+                    .map_err(|e| ServiceError::Unknown(anyhow::anyhow!(e)))?;
+                (next, work.clone())
+            }
+            Trigger::Poll {
+                app,
+                query,
+                interval,
+                input,
+            } => {
+                let interval = humantime::parse_duration(interval)
+                    .map_err(|e| ServiceError::Unknown(anyhow::anyhow!("poll interval: {e}")))?;
+                let mut next_work = work.clone();
+                match self.poll(engine, &integration, app, query, input).await {
+                    Ok(items) => {
+                        self.take_new_items(&integration, &block.id, &mut next_work, items)
+                            .await?;
+                        next_work.last_error = None;
+                    }
+                    Err((message, transient)) => {
+                        tracing::warn!(integration = %integration.id, block = %block.id, error = %message, transient, "poll failed; it is tried again at its next time");
+                        next_work.last_error = Some(message);
+                    }
+                }
+                (next_poll(&message.due_key, interval, now), next_work)
+            }
+            _ => {
+                self.store
+                    .remove_due(&message.due_key, message.due_at)
+                    .await?;
+                return Ok(Outcome::Done);
+            }
+        };
+        let moved = self
+            .store
+            .move_due(
+                &DueItem {
+                    key: message.due_key.clone(),
+                    workspace_id: ws.clone(),
+                    due_at: next_at,
+                    payload: serde_json::to_value(&next_work)
+                        .map_err(|e| ServiceError::Unknown(e.into()))?,
+                },
+                message.due_at,
+            )
+            .await?;
+        if !moved {
+            tracing::info!(key = %message.due_key, "due item was moved by someone else; this delivery was a duplicate");
+        }
+        Ok(Outcome::Done)
+    }
+
+    /// Runs the poll's query with the integration's accounts: its items across pages,
+    /// or the error and whether it may pass.
+    async fn poll(
+        &self,
+        engine: &Engine,
+        integration: &Integration,
+        app: &str,
+        query: &str,
+        input: &BTreeMap<String, Value>,
+    ) -> Result<Vec<Value>, (String, bool)> {
+        let ws = &integration.workspace_id;
+        let ctx = Context::from_json(&json!({
+            "setup": integration.setup,
+            "user": {"id": integration.user_id},
+        }));
+        let mut rendered = serde_json::Map::new();
+        for (k, v) in input {
+            let value = self
+                .templates
+                .render(v, &ctx)
+                .map_err(|e| (format!("input '{k}': {e}"), false))?;
+            rendered.insert(k.clone(), value);
+        }
+        let apps = self.catalog(ws).await.map_err(|e| (e.to_string(), true))?;
+        let credentials =
+            VaultCredentials::new(&self.store, &self.vault, ws, integration.accounts.clone());
+        match engine
+            .query(&apps, &credentials, app, query, Value::Object(rendered))
+            .await
+        {
+            Ok(Value::Array(items)) => Ok(items),
+            Ok(other) => Ok(vec![other]),
+            Err(e) => Err((e.message, e.transient)),
+        }
+    }
+
+    /// Queues a run for each item not seen before (oldest first, as queries list
+    /// newest first), then remembers the ids. The first poll only remembers.
+    async fn take_new_items(
+        &self,
+        integration: &Integration,
+        block: &str,
+        work: &mut DueWork,
+        items: Vec<Value>,
+    ) -> Result<(), ServiceError> {
+        let id_path = self.poll_id_path(integration, block).await?;
+        let ids: Vec<String> = items
+            .iter()
+            .map(|i| item_id(i, id_path.as_deref()))
+            .collect();
+        if let Some(seen) = &work.seen {
+            let known: HashSet<&String> = seen.iter().collect();
+            for (item, id) in items.iter().zip(&ids).rev() {
+                if !known.contains(id) {
+                    // Keyed by item id: a poll retried before its state moved queues nothing twice.
+                    self.queue_run_once(
+                        integration,
+                        block,
+                        json!({"item": item}),
+                        Some(&format!("item:{id}")),
+                    )
+                    .await?;
+                }
+            }
+        }
+        // The latest page's ids first, then older memory, deduplicated and bounded.
+        let mut merged: Vec<String> = Vec::with_capacity(MAX_SEEN);
+        let mut have = HashSet::new();
+        for id in ids.iter().chain(work.seen.iter().flatten()) {
+            if merged.len() >= MAX_SEEN {
+                break;
+            }
+            if have.insert(id.clone()) {
+                merged.push(id.clone());
+            }
+        }
+        work.seen = Some(merged);
+        Ok(())
+    }
+
+    /// The id path of a poll block's query.
+    async fn poll_id_path(
+        &self,
+        integration: &Integration,
+        block: &str,
+    ) -> Result<Option<String>, ServiceError> {
+        let ws = &integration.workspace_id;
+        let Some(flow) = self
+            .flow_version(ws, &integration.flow_id, integration.flow_version)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let Some(Trigger::Poll { app, query, .. }) =
+            flow.definition.block(block).map(|b| &b.trigger)
+        else {
+            return Ok(None);
+        };
+        Ok(self
+            .store
+            .get_app(ws, app)
+            .await?
+            .and_then(|a| a.definition.queries.get(query).and_then(|q| q.id.clone())))
+    }
+}

@@ -1,0 +1,226 @@
+//! Receiving a third-party webhook delivery at an integration's URL: find the
+//! integration by the URL's token, answer the app's handshake, check the signature on
+//! the raw body, and queue one run per matching block, once per delivery id. The
+//! answer comes only after the runs are recorded and queued.
+
+use reqwest::header::HeaderMap;
+use serde_json::{json, Map, Value};
+use subtle::ConstantTimeEq;
+
+use super::secrets::sha256_hex;
+use super::webhooks::subscription_key;
+use super::{Junction, ServiceError};
+use crate::definition::{Handshake, Trigger, ValueAt, WebhookSpec};
+use crate::engine::get_path;
+use crate::ports::{RunQueue, Store, Vault};
+use crate::template::Context;
+use crate::webhooks::verify;
+
+/// A delivery as it arrived.
+#[derive(Debug, Clone, Default)]
+pub struct Delivery {
+    pub query: Vec<(String, String)>,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+/// What to answer the app.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WebhookReply {
+    /// A handshake's answer.
+    Challenge {
+        content_type: &'static str,
+        body: String,
+    },
+    /// The runs the delivery started; `duplicate` when its id was seen before.
+    Accepted {
+        run_ids: Vec<String>,
+        duplicate: bool,
+    },
+}
+
+/// Headers a flow may read from `trigger.headers`; credentials and cookies stay out.
+fn visible_headers(headers: &HeaderMap) -> Value {
+    let mut out = Map::new();
+    for (name, value) in headers {
+        if matches!(
+            name.as_str(),
+            "authorization" | "cookie" | "proxy-authorization"
+        ) {
+            continue;
+        }
+        if let Ok(v) = value.to_str() {
+            out.insert(name.as_str().to_string(), Value::String(v.to_string()));
+        }
+    }
+    Value::Object(out)
+}
+
+/// The body as JSON, a form as an object, anything else as text.
+fn parse_body(headers: &HeaderMap, body: &[u8]) -> Value {
+    if body.is_empty() {
+        return Value::Null;
+    }
+    let form = headers
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if form {
+        return Value::Object(
+            url::form_urlencoded::parse(body)
+                .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
+                .collect(),
+        );
+    }
+    serde_json::from_slice(body)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(body).into_owned()))
+}
+
+fn value_at(at: &Option<ValueAt>, headers: &HeaderMap, body: &Value) -> Option<String> {
+    match at.as_ref()? {
+        ValueAt::Header(name) => headers
+            .get(name.as_str())
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
+        ValueAt::Body(path) => match get_path(body, path)? {
+            Value::String(s) => Some(s.clone()),
+            Value::Null => None,
+            other => Some(other.to_string()),
+        },
+    }
+    .filter(|v| !v.is_empty() && v.len() <= 500)
+}
+
+impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
+    pub async fn receive_webhook(
+        &self,
+        token: &str,
+        delivery: Delivery,
+    ) -> Result<WebhookReply, ServiceError> {
+        let not_found = || ServiceError::NotFound("webhook URL".into());
+        if !token.starts_with("wh_") || token.len() > 128 {
+            return Err(not_found());
+        }
+        let hash = sha256_hex(token);
+        let integration = self
+            .store
+            .integration_by_webhook_token(&hash)
+            .await?
+            .ok_or_else(not_found)?;
+        let app_id = integration
+            .webhooks
+            .iter()
+            .find(|(_, s)| bool::from(s.token_hash.as_bytes().ct_eq(hash.as_bytes())))
+            .map(|(app, _)| app.clone())
+            .ok_or_else(not_found)?;
+        let ws = integration.workspace_id.clone();
+        let app = self.app(&ws, &app_id).await?;
+        let spec = app.webhook.clone().unwrap_or(WebhookSpec {
+            signature: None,
+            secret: None,
+            delivery_id: None,
+            event_type: None,
+            handshake: None,
+            subscribe: None,
+            unsubscribe: None,
+        });
+
+        if let Some(Handshake::EchoQuery { param }) = &spec.handshake {
+            if let Some((_, value)) = delivery.query.iter().find(|(k, _)| k == param) {
+                return Ok(WebhookReply::Challenge {
+                    content_type: "text/plain; charset=utf-8",
+                    body: value.clone(),
+                });
+            }
+        }
+        if let (Some(scheme), Some(secret)) = (&spec.signature, &spec.secret) {
+            let subscription = match self
+                .vault
+                .get(&subscription_key(&ws, &integration.id, &app_id))
+                .await?
+            {
+                Some(bytes) => serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+                None => Value::Null,
+            };
+            let ctx = Context::from_json(
+                &json!({"setup": integration.setup, "subscription": subscription}),
+            );
+            let secret = match self.templates.render_str(secret, &ctx) {
+                Ok(Value::String(s)) if !s.is_empty() => s,
+                _ => {
+                    tracing::warn!(integration = %integration.id, app = %app_id, "no webhook signing secret for this integration; the delivery is refused");
+                    return Err(ServiceError::Unauthorized);
+                }
+            };
+            let now = self.clock.now().timestamp();
+            if let Err(e) = verify(scheme, &secret, &delivery.headers, &delivery.body, now) {
+                tracing::info!(integration = %integration.id, app = %app_id, reason = %e, "webhook delivery refused");
+                return Err(ServiceError::Unauthorized);
+            }
+        }
+        let body = parse_body(&delivery.headers, &delivery.body);
+        if spec.handshake == Some(Handshake::SlackUrlVerification)
+            && body.get("type").and_then(Value::as_str) == Some("url_verification")
+        {
+            let challenge = body.get("challenge").and_then(Value::as_str).unwrap_or("");
+            return Ok(WebhookReply::Challenge {
+                content_type: "application/json",
+                body: json!({ "challenge": challenge }).to_string(),
+            });
+        }
+        if !integration.enabled {
+            tracing::info!(integration = %integration.id, "webhook delivery for a disabled integration starts nothing");
+            return Ok(WebhookReply::Accepted {
+                run_ids: Vec::new(),
+                duplicate: false,
+            });
+        }
+        let event = value_at(&spec.event_type, &delivery.headers, &body);
+        let delivery_id = value_at(&spec.delivery_id, &delivery.headers, &body);
+        let Some(flow) = self
+            .flow_version(&ws, &integration.flow_id, integration.flow_version)
+            .await?
+        else {
+            return Err(ServiceError::Unknown(anyhow::anyhow!(
+                "integration {} names a missing flow version",
+                integration.id
+            )));
+        };
+        let trigger = json!({
+            "body": body,
+            "event": event,
+            "delivery_id": delivery_id,
+            "headers": visible_headers(&delivery.headers),
+            "query": delivery
+                .query
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                .collect::<Map<String, Value>>(),
+        });
+        let mut run_ids = Vec::new();
+        let mut duplicate = false;
+        for block in &flow.definition.blocks {
+            let Trigger::Webhook { app, events } = &block.trigger else {
+                continue;
+            };
+            let wanted = events.is_empty()
+                || event
+                    .as_ref()
+                    .is_some_and(|e| events.iter().any(|w| w == e));
+            if app != &app_id || !wanted {
+                continue;
+            }
+            let (run_id, fresh) = self
+                .queue_run_once(
+                    &integration,
+                    &block.id,
+                    trigger.clone(),
+                    delivery_id.as_deref(),
+                )
+                .await?;
+            duplicate |= !fresh;
+            run_ids.push(run_id);
+        }
+        Ok(WebhookReply::Accepted { run_ids, duplicate })
+    }
+}
