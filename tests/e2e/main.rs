@@ -2,6 +2,7 @@
 //! mock apps over real HTTP. Later surfaces (serve, webhooks, AWS) add modules here.
 
 mod api;
+mod delivery;
 mod examples;
 mod helpers;
 mod integrations;

@@ -16,7 +16,7 @@ pub struct TestServer {
     pub http: reqwest::Client,
     _dir: tempfile::TempDir,
     task: tokio::task::JoinHandle<()>,
-    pub junction: Arc<Junction<SqliteStore, SqliteQueue, SqliteVault>>,
+    pub junction: Arc<TestJunction>,
 }
 
 impl Drop for TestServer {
@@ -27,19 +27,36 @@ impl Drop for TestServer {
 
 pub async fn spawn_app() -> TestServer {
     let dir = tempfile::tempdir().unwrap();
-    let db = Database::open(&dir.path().join("junction.db"), Durability::Process).unwrap();
+    let (url, task, junction) = start(dir.path(), Arc::new(SystemClock)).await;
+    TestServer {
+        url,
+        http: reqwest::Client::new(),
+        _dir: dir,
+        task,
+        junction,
+    }
+}
+
+/// Serves the API and runs 4 executor workers over the data in `dir`, as `junction
+/// serve` does, on a new port.
+async fn start(
+    dir: &std::path::Path,
+    clock: Arc<dyn junction_core::ports::Clock>,
+) -> (String, tokio::task::JoinHandle<()>, Arc<TestJunction>) {
+    let db = Database::open(&dir.join("junction.db"), Durability::Process).unwrap();
     let vault = SqliteVault::open(
         db.clone(),
         MasterKey::parse(&"42".repeat(32), "test").unwrap(),
     )
     .unwrap();
-    let clock = Arc::new(SystemClock);
     let queue = SqliteQueue::new(db.clone(), clock.clone(), QueueConfig::default());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let policy = AddressPolicy::parse_allowlist(&["127.0.0.1".into()]).unwrap();
     let http = OutboundClient::new(HttpConfig {
         policy,
+        // Short, so tests of timed-out calls stay quick; the mock apps answer in ms.
+        timeout: std::time::Duration::from_secs(3),
         ..HttpConfig::default()
     })
     .unwrap();
@@ -63,16 +80,27 @@ pub async fn spawn_app() -> TestServer {
             junction_core::service::worker::run_workers(workers, engine, 4, stopped)
         );
     });
-    TestServer {
-        url,
-        http: reqwest::Client::new(),
-        _dir: dir,
-        task,
-        junction,
-    }
+    (url, task, junction)
 }
 
+type TestJunction = Junction<SqliteStore, SqliteQueue, SqliteVault>;
+
 impl TestServer {
+    /// Kills the server and its workers mid-work (nothing finishes, nothing is
+    /// acknowledged), then starts a new one over the same data, `later` in the future
+    /// so messages that were in flight are visible again.
+    pub async fn crash_and_restart(&mut self, later: chrono::Duration) {
+        self.task.abort();
+        let _ = (&mut self.task).await;
+        let clock = Arc::new(junction_core::ports::ManualClock::new(
+            chrono::Utc::now() + later,
+        ));
+        let (url, task, junction) = start(self._dir.path(), clock).await;
+        self.url = url;
+        self.task = task;
+        self.junction = junction;
+    }
+
     pub async fn workspace_with_quota(&self, name: &str, quota: u64) -> NewWorkspace {
         self.junction
             .create_workspace_with_quota(name, Some(quota))

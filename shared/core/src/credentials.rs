@@ -110,12 +110,26 @@ pub type SaveHook = Box<dyn Fn(&str, &OAuthTokens) + Send + Sync>;
 
 /// Credentials held in memory, keyed by app id: what `junction run` loads from files
 /// (writing refreshed tokens back through the hook), and what engine tests use.
-#[derive(Default)]
 pub struct MemoryCredentials {
+    /// Each holder is its own set of accounts (for refresh locks and backoff).
+    instance: u64,
     accounts: std::sync::Mutex<std::collections::HashMap<String, Credentials>>,
     clients: std::collections::HashMap<String, OAuthClient>,
     needs_reauthorization: std::sync::Mutex<Vec<String>>,
     on_save: Option<SaveHook>,
+}
+
+impl Default for MemoryCredentials {
+    fn default() -> Self {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        Self {
+            instance: NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            accounts: Default::default(),
+            clients: Default::default(),
+            needs_reauthorization: Default::default(),
+            on_save: None,
+        }
+    }
 }
 
 impl MemoryCredentials {
@@ -157,7 +171,7 @@ impl MemoryCredentials {
 
 impl CredentialStore for MemoryCredentials {
     fn account_id(&self, app: &str) -> String {
-        format!("memory:{app}")
+        format!("memory:{}:{app}", self.instance)
     }
 
     fn load(&self, app: &str) -> BoxFuture<'_, Result<Credentials, CredentialError>> {

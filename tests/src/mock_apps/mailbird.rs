@@ -2,6 +2,7 @@
 //! bearer auth, cursor pagination, idempotent member creation.
 
 use std::collections::HashMap;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use axum::extract::{Form, Path, Query, State};
@@ -249,24 +250,40 @@ async fn add_member(
     if let Err(r) = authorized(&s, &headers).and_then(|_| known_list(&s, &list)) {
         return r;
     }
+    let failing = s.fail_member_adds.load(Ordering::SeqCst);
+    if failing > 0 {
+        s.fail_member_adds.store(failing - 1, Ordering::SeqCst);
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Json(json!({"error": "try again"})),
+        )
+            .into_response();
+    }
     if let Some(previous) = s.replay(&headers) {
         return (StatusCode::OK, Json(previous)).into_response();
     }
     let Some(email) = body["email_address"].as_str().filter(|e| e.contains('@')) else {
         return (StatusCode::BAD_REQUEST, Json(json!({"title": "Invalid Resource", "detail": "email_address must be an email address"}))).into_response();
     };
-    let mut all = s.members.lock().unwrap();
-    let members = all.entry(list.clone()).or_default();
-    let member = json!({
-        "id": format!("m_{}", members.len() + 1),
-        "email_address": email,
-        "status": body["status"].as_str().unwrap_or("subscribed"),
-        "merge_fields": body["merge_fields"],
-        "tags": body["tags"],
-        "list_id": list,
-    });
-    members.push(member.clone());
+    let member = {
+        let mut all = s.members.lock().unwrap();
+        let members = all.entry(list.clone()).or_default();
+        let member = json!({
+            "id": format!("m_{}", members.len() + 1),
+            "email_address": email,
+            "status": body["status"].as_str().unwrap_or("subscribed"),
+            "merge_fields": body["merge_fields"],
+            "tags": body["tags"],
+            "list_id": list,
+        });
+        members.push(member.clone());
+        member
+    };
     s.remember(&headers, &member);
     s.count(|st| st.members_created += 1);
+    let stall = s.stall_next_member_add.swap(0, Ordering::SeqCst);
+    if stall > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(stall)).await;
+    }
     Json(member).into_response()
 }

@@ -41,6 +41,11 @@ pub struct MockState {
     pub webhooks: Mutex<Vec<Value>>,
     /// Deliveries sent so far (their ids are `msg_<n>`).
     pub deliveries: AtomicU64,
+    /// Mailbird answers this many member adds with a 500 (before doing anything).
+    pub fail_member_adds: std::sync::atomic::AtomicU32,
+    /// Mailbird holds its answer to the next member add this long (ms) after the member
+    /// was created: the caller times out, or is killed, with the effect done.
+    pub stall_next_member_add: AtomicU64,
     /// Makes the next webhook subscription fail with a 422 (tests of failures).
     pub fail_next_subscribe: std::sync::atomic::AtomicBool,
     counters: Mutex<Stats>,
@@ -91,6 +96,8 @@ impl MockState {
             webhooks: Mutex::new(Vec::new()),
             deliveries: AtomicU64::new(0),
             fail_next_subscribe: Default::default(),
+            fail_member_adds: Default::default(),
+            stall_next_member_add: AtomicU64::new(0),
             counters: Mutex::new(Stats::default()),
             requests: AtomicU64::new(0),
         }

@@ -65,6 +65,23 @@ impl StepCalls<'_, '_> {
         request: OutboundRequest,
     ) -> Result<OutboundResponse, StepError> {
         let started = Instant::now();
+        let account = app
+            .filter(|a| !matches!(a.auth, crate::definition::AuthScheme::None))
+            .map(|a| self.credentials.account_id(&a.id));
+        if let Some(wait) = account
+            .as_deref()
+            .and_then(|a| self.engine.backoff.remaining(a))
+        {
+            return Err(StepError {
+                message: format!(
+                    "{} asked to slow down for this account (HTTP 429); calls resume in {} s",
+                    app.map_or("the app", |a| a.name.as_str()),
+                    wait.as_secs().max(1)
+                ),
+                transient: true,
+                retry_after: Some(wait),
+            });
+        }
         let result = match app {
             Some(app) => {
                 call_app(
@@ -119,9 +136,14 @@ impl StepCalls<'_, '_> {
                     attempts,
                     status,
                     body,
+                    retry_after,
                     ..
                 }) = &e
                 {
+                    if let (Some(429), Some(account)) = (status, &account) {
+                        let wait = retry_after.unwrap_or(crate::outbound::DEFAULT_BACKOFF);
+                        self.engine.backoff.hold(account, wait);
+                    }
                     self.tasks += 1;
                     entry.attempts = *attempts;
                     entry.status = *status;

@@ -84,6 +84,8 @@ pub enum StartError {
 pub struct Engine {
     pub(crate) client: OutboundClient,
     pub(crate) refresher: Arc<TokenRefresher>,
+    /// Accounts an app told to slow down (429), shared by every run in this process.
+    pub(crate) backoff: Arc<crate::outbound::AccountBackoff>,
     pub(crate) templates: Templates,
     pub(crate) limits: EngineLimits,
 }
@@ -93,6 +95,7 @@ impl Engine {
         Self {
             client,
             refresher: Arc::new(TokenRefresher::default()),
+            backoff: Arc::default(),
             templates: Templates::new(),
             limits: EngineLimits::default(),
         }

@@ -2,6 +2,7 @@
 //! redaction of secrets from what gets logged.
 
 mod auth;
+mod backoff;
 mod client;
 mod guard;
 mod oauth;
@@ -9,6 +10,7 @@ mod redact;
 mod retry;
 
 pub use auth::{basic_header, call_app, CallError, Called};
+pub use backoff::{AccountBackoff, DEFAULT_BACKOFF};
 pub use client::{
     HttpConfig, OutboundClient, OutboundError, OutboundRequest, OutboundResponse, RequestBody,
 };

@@ -104,6 +104,73 @@ async fn long_retry_after_fails_transient_with_the_time_to_retry() {
 }
 
 #[tokio::test]
+async fn a_429_holds_back_every_run_of_that_account_but_not_others() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/things"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "120"))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let apps = catalog([key_app(&server.uri(), ACTION)]);
+    let engine = engine();
+    let account = key_credentials();
+    let first = run(
+        &engine,
+        &action_flow(),
+        &apps,
+        &account,
+        json!({"n": 1, "tags": []}),
+    )
+    .await;
+    assert_eq!(first.error.unwrap().retry_after_ms, Some(120_000));
+    // A second run of the same account does not call the app at all: the two
+    // requests expected above are the first run's and the other account's.
+    let second = run(
+        &engine,
+        &action_flow(),
+        &apps,
+        &account,
+        json!({"n": 2, "tags": []}),
+    )
+    .await;
+    let error = second.error.unwrap();
+    assert!(error.transient, "{error:?}");
+    assert!(
+        error.message.contains("asked to slow down"),
+        "{}",
+        error.message
+    );
+    let wait = error.retry_after_ms.unwrap();
+    assert!(wait > 100_000 && wait <= 120_000, "{wait}");
+    assert_eq!(second.tasks, 0, "nothing was sent, nothing is metered");
+    // Another account of the same app is not held back.
+    let other = crate::credentials::MemoryCredentials::new().with_account(
+        "crm",
+        crate::credentials::Credentials::ApiKey {
+            key: crate::credentials::Secret::new("other-key"),
+        },
+    );
+    let third = run(
+        &engine,
+        &action_flow(),
+        &apps,
+        &other,
+        json!({"n": 3, "tags": []}),
+    )
+    .await;
+    assert!(
+        third
+            .error
+            .as_ref()
+            .is_some_and(|e| !e.message.contains("asked to slow down")),
+        "{:?}",
+        third.error
+    );
+    server.verify().await;
+}
+
+#[tokio::test]
 async fn client_errors_fail_at_once() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))

@@ -1,0 +1,162 @@
+//! Effects happen once: an action whose first call failed (500), timed out after the
+//! app acted, or whose worker was killed mid-call, is repeated with the same
+//! idempotency key, so the app creates exactly one thing and the run succeeds once.
+
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use junction_core::model::RunRecord;
+use junction_core::ports::Store;
+use junction_core::service::NewWorkspace;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::integrations::{connect_acme, create, oauth_account, setup};
+use crate::server::TestServer;
+use junction_tests::mock_apps::MockApps;
+
+/// A run once it finished (20 s at most).
+async fn finished(app: &TestServer, ws: &NewWorkspace, run_id: &str) -> RunRecord {
+    for _ in 0..400 {
+        if let Some(run) = app
+            .junction
+            .store
+            .get_run(&ws.workspace.id, run_id)
+            .await
+            .unwrap()
+        {
+            if run.status.is_finished() {
+                return run;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("run {run_id} did not finish");
+}
+
+/// Alice's contacts-to-Mailbird integration, its initial sync done; then one new
+/// contact event, whose run id is returned.
+async fn integration_and_event(app: &TestServer, ws: &NewWorkspace, arm: impl FnOnce()) -> String {
+    let acme = connect_acme(app, ws, "alice").await;
+    let mailbird = oauth_account(app, ws, "alice").await;
+    let (status, created) = create(app, ws, "alice", json!({"flow": "contacts-to-mailbird", "accounts": {"acme": acme, "mailbird": mailbird}, "setup": {"list_id": "list_events"}})).await;
+    assert_eq!(status, 201, "{created}");
+    let sync = finished(app, ws, created["run_ids"][0].as_str().unwrap()).await;
+    assert_eq!(sync.status.as_str(), "succeeded");
+    arm();
+    let event = json!({"user_id": "alice", "payload": {"contact": {"id": "c_7", "email": "new@example.com", "first_name": "New", "last_name": "Person", "plan": "team"}}});
+    let queued: Value = app
+        .admin(ws, Method::POST, "/v1/events/contact.created")
+        .json(&event)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    queued["run_ids"][0].as_str().unwrap().to_string()
+}
+
+/// The run succeeded, the app holds exactly one new member, and the rest of the run
+/// (the note) happened once.
+async fn succeeded_once(
+    app: &TestServer,
+    ws: &NewWorkspace,
+    mock: &MockApps,
+    run_id: &str,
+    members_before: u64,
+) -> RunRecord {
+    let run = finished(app, ws, run_id).await;
+    assert_eq!(run.status.as_str(), "succeeded", "{:?}", run.state.error);
+    let stats = mock.state.stats();
+    assert_eq!(
+        stats.members_created,
+        members_before + 1,
+        "exactly one member"
+    );
+    assert_eq!(stats.notes_created, 1, "the rest of the run happened once");
+    run
+}
+
+#[tokio::test]
+async fn server_errors_then_success_give_one_run_and_one_member() {
+    let (app, mock, ws) = setup().await;
+    let before = std::cell::Cell::new(0);
+    // Four 500s outlast the client's inline attempts: the run goes back to the queue.
+    let run_id = integration_and_event(&app, &ws, || {
+        before.set(mock.state.stats().members_created);
+        mock.state.fail_member_adds.store(5, Ordering::SeqCst);
+    })
+    .await;
+    let run = succeeded_once(&app, &ws, &mock, &run_id, before.get()).await;
+    assert_eq!(mock.state.fail_member_adds.load(Ordering::SeqCst), 0);
+    let subscribe = run
+        .state
+        .log
+        .iter()
+        .filter(|l| l.step == "subscribe")
+        .count();
+    assert_eq!(
+        subscribe, 2,
+        "one failed attempt through the queue, then success: {:?}",
+        run.state.log
+    );
+}
+
+#[tokio::test]
+async fn a_timeout_after_the_app_acted_is_retried_without_a_second_member() {
+    let (app, mock, ws) = setup().await;
+    let before = std::cell::Cell::new(0);
+    let run_id = integration_and_event(&app, &ws, || {
+        before.set(mock.state.stats().members_created);
+        // Longer than the 3 s client timeout of the test server.
+        mock.state
+            .stall_next_member_add
+            .store(5_000, Ordering::SeqCst);
+    })
+    .await;
+    succeeded_once(&app, &ws, &mock, &run_id, before.get()).await;
+    let stats = mock.state.stats();
+    assert_eq!(
+        stats.idempotent_replays, 1,
+        "the retry was answered from the first call"
+    );
+}
+
+#[tokio::test]
+async fn a_worker_killed_mid_action_does_not_repeat_it() {
+    let (mut app, mock, ws) = setup().await;
+    let before = std::cell::Cell::new(0);
+    let run_id = integration_and_event(&app, &ws, || {
+        before.set(mock.state.stats().members_created);
+        mock.state
+            .stall_next_member_add
+            .store(60_000, Ordering::SeqCst);
+    })
+    .await;
+    // The app has created the member and not answered yet: kill everything now.
+    for _ in 0..200 {
+        if mock.state.stats().members_created > before.get() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(mock.state.stats().members_created, before.get() + 1);
+    let mid = app
+        .junction
+        .store
+        .get_run(&ws.workspace.id, &run_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        mid.status.as_str(),
+        "running",
+        "killed before the action's checkpoint"
+    );
+    // Back after the message's visibility timeout (5 min) has passed.
+    app.crash_and_restart(chrono::Duration::minutes(6)).await;
+    succeeded_once(&app, &ws, &mock, &run_id, before.get()).await;
+    let stats = mock.state.stats();
+    assert_eq!(stats.idempotent_replays, 1);
+}
