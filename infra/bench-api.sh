@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Load test of `junction serve` with wrk (Debian package `wrk`): GET /v1/flows as a
-# marketplace user, and POST /v1/events/deal.won from your backend, each event a run
-# that the server's workers execute against the mock apps. Prints wrk's figures and
-# how many runs reached the mock. Everything stays on 127.0.0.1.
+# marketplace user; POST /v1/events/deal.won from your backend; and signed webhook
+# deliveries (Standard Webhooks, a new delivery id each) to an integration's URL.
+# Each event and delivery is a run that the server's workers execute against the mock
+# apps. Prints wrk's figures and how many runs reached the mock. All on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk > /dev/null || { echo "install wrk first: apt-get install wrk" >&2; exit 1; }
@@ -57,4 +58,62 @@ done
 end=$(date +%s.%N)
 echo "== runs: $accepted events counted by wrk, $posted messages reached the mock chat app, drained $(python3 -c "print(round($end - $start, 1))") s after the load ended"
 echo "   (wrk leaves out the requests still in flight when it stops; the server ran those too)"
+
+# Webhooks: webhook -> query (Acme) -> action (Chatter), each delivery signed with its
+# own id, so none is a duplicate. wrk cannot compute HMACs, so the signed requests
+# are made beforehand and each wrk thread walks its own list.
+J apps push infra/bench/hookbench.yaml > /dev/null
+J flows push infra/bench/hook-to-chatter.yaml --publish > /dev/null
+secret="whsec_$(printf bench-signing-secret | base64)"
+integration="$(curl -s "${user[@]}" "$base/v1/integrations" -d "{\"flow\": \"hook-to-chatter\", \"accounts\": {\"acme\": \"$acme\", \"chatter\": \"$chatter\"}, \"setup\": {\"signing_secret\": \"$secret\"}}" | json '["integration"]["id"]')"
+hook_url="$(curl -s "${user[@]}" "$base/v1/integrations/$integration/webhooks" | json '["webhooks"][0]["url"]')"
+python3 - "$secret" > "$data/hooks.lua" <<'PY'
+import base64, hashlib, hmac, sys, time
+key = base64.b64decode(sys.argv[1].removeprefix("whsec_"))
+body = '{"type": "contact.updated", "email": "person1@example.com"}'
+ts = str(int(time.time()))
+print("body = [[" + body + "]]")
+print(f'ts = "{ts}"')
+# One long string per thread, split in Lua: a table literal this big exceeds
+# LuaJIT's constants per function.
+for t in range(2):
+    rows = []
+    for i in range(60000):
+        mid = f"b{t}_{i}"
+        sig = base64.b64encode(hmac.new(key, f"{mid}.{ts}.{body}".encode(), hashlib.sha256).digest()).decode()
+        rows.append(f"{mid} v1,{sig}")
+    print(f"rows{t} = [[" + "\n".join(rows) + "]]")
+print("""
+counter = 0
+function setup(thread) thread:set("tid", counter); counter = counter + 1 end
+local sigs, n = nil, 0
+function request()
+  if sigs == nil then
+    sigs = {}
+    for id, sig in string.gmatch(tid == 0 and rows0 or rows1, "(%S+) (%S+)") do
+      sigs[#sigs + 1] = {id, sig}
+    end
+  end
+  n = n + 1
+  local e = sigs[(n - 1) % #sigs + 1]
+  return wrk.format("POST", nil, {["webhook-id"] = e[1], ["webhook-timestamp"] = ts,
+    ["webhook-signature"] = e[2], ["Content-Type"] = "application/json"}, body)
+end
+""")
+PY
+path_only="/${hook_url#http://*/}"
+before="$(curl -s 127.0.0.1:4010/_stats | json '["messages_posted"]')"
+echo "== POST $path_only (signed, verified, run recorded and queued before 200), 2 threads, $connections connections, $duration"
+wrk -t2 -c"$connections" -d"$duration" --latency -s "$data/hooks.lua" "$base$path_only" | tee "$data/hooks.txt" | grep -E "Requests/sec|Latency|50%|99%|Non-2xx|requests in"
+accepted="$(awk '/requests in/ {print $1}' "$data/hooks.txt")"
+if grep -q "Non-2xx" "$data/hooks.txt"; then echo "some deliveries were refused; see $data/serve.log" >&2; exit 1; fi
+start=$(date +%s.%N)
+for _ in $(seq 1 600); do
+  posted=$(( $(curl -s 127.0.0.1:4010/_stats | json '["messages_posted"]') - before ))
+  [ "$posted" -ge "$accepted" ] && break
+  sleep 0.5
+done
+end=$(date +%s.%N)
+echo "== webhook runs: $accepted deliveries counted by wrk, $posted messages reached the mock chat app, drained $(python3 -c "print(round($end - $start, 1))") s after the load ended"
+[ "$accepted" -gt 120000 ] && echo "   (more deliveries than prepared ids: the extra ones were duplicates)"
 echo "server RSS: $(ps -o rss= -p $server | awk '{printf "%.1f MB", $1/1024}')"
