@@ -7,7 +7,7 @@ use std::time::Duration;
 use junction_core::ports::{Clock, DeadLetter, QueueError, QueueMessage, RunQueue};
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 
-use crate::db::{from_millis, millis, Database};
+use crate::db::{from_millis, millis, Cached, Database};
 
 /// Limits of the local queue, matching SQS where SQS has one.
 #[derive(Debug, Clone)]
@@ -80,7 +80,7 @@ impl RunQueue for SqliteQueue {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             if let Some(dedupe) = dedupe_id {
                 let existing: Option<String> = tx
-                    .query_row(
+                    .row(
                         "SELECT message_id FROM queue_dedupe WHERE dedupe_id = ?1 AND expires_at > ?2",
                         params![dedupe, now],
                         |r| r.get(0),
@@ -89,13 +89,13 @@ impl RunQueue for SqliteQueue {
                 if let Some(existing) = existing {
                     return Ok(existing);
                 }
-                tx.execute(
+                tx.exec(
                     "INSERT INTO queue_dedupe (dedupe_id, message_id, expires_at) VALUES (?1, ?2, ?3)
                      ON CONFLICT (dedupe_id) DO UPDATE SET message_id = excluded.message_id, expires_at = excluded.expires_at",
                     params![dedupe, id, now + window],
                 )?;
             }
-            tx.execute(
+            tx.exec(
                 "INSERT INTO queue (id, body, visible_at, sent_at) VALUES (?1, ?2, ?3, ?4)",
                 params![id, body, now + ms(delay), now],
             )?;
@@ -128,16 +128,16 @@ impl RunQueue for SqliteQueue {
                     }
                     if count >= max_receives {
                         // Like an SQS redrive policy: moved when it would be received once too often.
-                        tx.execute(
+                        tx.exec(
                             "INSERT OR REPLACE INTO dead_letters (id, body, receive_count, dead_at) VALUES (?1, ?2, ?3, ?4)",
                             params![id, body, count, now],
                         )?;
-                        tx.execute("DELETE FROM queue WHERE id = ?1", params![id])?;
+                        tx.exec("DELETE FROM queue WHERE id = ?1", params![id])?;
                         tracing::warn!(message = %id, receives = count, "run message moved to the dead letters");
                         continue;
                     }
                     let receipt = uuid::Uuid::now_v7().simple().to_string();
-                    tx.execute(
+                    tx.exec(
                         "UPDATE queue SET receive_count = receive_count + 1, receipt = ?2, visible_at = ?3 WHERE id = ?1",
                         params![id, receipt, now + ms(visibility)],
                     )?;
@@ -153,7 +153,7 @@ impl RunQueue for SqliteQueue {
     async fn ack(&self, receipt: &str) -> Result<(), QueueError> {
         let deleted = self
             .db
-            .with(|conn| conn.execute("DELETE FROM queue WHERE receipt = ?1", params![receipt]))?;
+            .with(|conn| conn.exec("DELETE FROM queue WHERE receipt = ?1", params![receipt]))?;
         if deleted == 0 {
             return Err(QueueError::StaleReceipt);
         }
@@ -167,7 +167,7 @@ impl RunQueue for SqliteQueue {
     ) -> Result<(), QueueError> {
         let at = self.now_ms() + ms(visibility);
         let changed = self.db.with(|conn| {
-            conn.execute(
+            conn.exec(
                 "UPDATE queue SET visible_at = ?2 WHERE receipt = ?1",
                 params![receipt, at],
             )

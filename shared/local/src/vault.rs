@@ -10,7 +10,7 @@ use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use junction_core::ports::{SecretKey, Vault, VaultError};
 use rusqlite::{params, OptionalExtension};
 
-use crate::db::Database;
+use crate::db::{Cached, Database};
 
 /// The environment variable that may hold the master key (base64 or hex, 32 bytes).
 pub const MASTER_KEY_ENV: &str = "JUNCTION_MASTER_KEY";
@@ -118,7 +118,7 @@ impl SqliteVault {
     pub fn open(db: Database, key: MasterKey) -> anyhow::Result<Self> {
         let vault = Self { db, key };
         let check: Option<Vec<u8>> = vault.db.with(|c| {
-            c.query_row(
+            c.row(
                 "SELECT value FROM meta WHERE key = 'vault_key_check'",
                 [],
                 |r| r.get(0),
@@ -137,7 +137,7 @@ impl SqliteVault {
             None => {
                 let sealed = vault.seal(KEY_CHECK, b"meta")?;
                 vault.db.with(|c| {
-                    c.execute(
+                    c.exec(
                         "INSERT INTO meta (key, value) VALUES ('vault_key_check', ?1)",
                         params![sealed],
                     )
@@ -199,7 +199,7 @@ impl Vault for SqliteVault {
     async fn put(&self, key: &SecretKey, value: &[u8]) -> Result<(), VaultError> {
         let sealed = self.seal(value, &aad(key))?;
         self.db.with(|c| {
-            c.execute(
+            c.exec(
                 "INSERT INTO vault (ws, name, sealed) VALUES (?1, ?2, ?3) ON CONFLICT (ws, name) DO UPDATE SET sealed = excluded.sealed",
                 params![key.workspace_id, key.name, sealed],
             )
@@ -209,7 +209,7 @@ impl Vault for SqliteVault {
 
     async fn get(&self, key: &SecretKey) -> Result<Option<Vec<u8>>, VaultError> {
         let sealed: Option<Vec<u8>> = self.db.with(|c| {
-            c.query_row(
+            c.row(
                 "SELECT sealed FROM vault WHERE ws = ?1 AND name = ?2",
                 params![key.workspace_id, key.name],
                 |r| r.get(0),
@@ -221,7 +221,7 @@ impl Vault for SqliteVault {
 
     async fn delete(&self, key: &SecretKey) -> Result<(), VaultError> {
         self.db.with(|c| {
-            c.execute(
+            c.exec(
                 "DELETE FROM vault WHERE ws = ?1 AND name = ?2",
                 params![key.workspace_id, key.name],
             )
@@ -251,7 +251,7 @@ mod tests {
         vault.put(&k, b"super-secret-token").await.unwrap();
         assert_eq!(vault.get(&k).await.unwrap().unwrap(), b"super-secret-token");
         let raw: Vec<u8> = db
-            .with(|c| c.query_row("SELECT sealed FROM vault", [], |r| r.get(0)))
+            .with(|c| c.row("SELECT sealed FROM vault", [], |r| r.get(0)))
             .unwrap();
         assert!(!raw.windows(6).any(|w| w == b"secret"), "stored in clear");
     }
@@ -282,7 +282,7 @@ mod tests {
             .put(&SecretKey::account("ws2", "b"), b"B")
             .await
             .unwrap();
-        db.with(|c| c.execute("UPDATE vault SET sealed = (SELECT sealed FROM vault WHERE ws = 'ws1') WHERE ws = 'ws2'", [])).unwrap();
+        db.with(|c| c.exec("UPDATE vault SET sealed = (SELECT sealed FROM vault WHERE ws = 'ws1') WHERE ws = 'ws2'", [])).unwrap();
         assert!(matches!(
             vault.get(&SecretKey::account("ws2", "b")).await,
             Err(VaultError::Undecryptable(_))

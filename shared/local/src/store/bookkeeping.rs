@@ -9,7 +9,7 @@ use junction_core::ports::StoreError;
 use rusqlite::params;
 
 use super::{from_json, sql_err, to_json, SqliteStore};
-use crate::db::millis;
+use crate::db::{millis, Cached};
 
 type R<T> = Result<T, StoreError>;
 
@@ -24,7 +24,7 @@ impl SqliteStore {
             // Inserts, or takes over a key whose earlier use has expired; one statement,
             // so concurrent callers cannot both win.
             let changed = c
-                .execute(
+                .exec(
                     "INSERT INTO dedupe (key, expires_at) VALUES (?1, ?2)
                      ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at WHERE dedupe.expires_at <= ?3",
                     params![key, now + ms(ttl), now],
@@ -45,7 +45,7 @@ impl SqliteStore {
         self.run(|c| {
             let tx = c.transaction().map_err(sql_err)?;
             let changed = tx
-                .execute(
+                .exec(
                     "INSERT INTO dedupe (key, expires_at, value) VALUES (?1, ?2, ?3)
                      ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at, value = excluded.value
                      WHERE dedupe.expires_at <= ?4",
@@ -56,7 +56,7 @@ impl SqliteStore {
                 None
             } else {
                 Some(
-                    tx.query_row("SELECT coalesce(value, '') FROM dedupe WHERE key = ?1", params![key], |r| {
+                    tx.row("SELECT coalesce(value, '') FROM dedupe WHERE key = ?1", params![key], |r| {
                         r.get::<_, String>(0)
                     })
                     .map_err(sql_err)?,
@@ -74,7 +74,7 @@ impl SqliteStore {
             // The workspace total is kept under the empty user id.
             for (slot, who) in [(0, ""), (1, user)] {
                 totals[slot] = tx
-                    .query_row(
+                    .row(
                         "INSERT INTO counters (ws, month, user_id, tasks) VALUES (?1, ?2, ?3, ?4)
                          ON CONFLICT (ws, month, user_id) DO UPDATE SET tasks = tasks + excluded.tasks RETURNING tasks",
                         params![ws, month, who, tasks as i64],
@@ -124,7 +124,7 @@ impl SqliteStore {
         let now = millis(now);
         self.run(|c| {
             let changed = c
-                .execute(
+                .exec(
                     "INSERT INTO leases (name, holder, expires_at) VALUES (?1, ?2, ?3)
                      ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
                      WHERE leases.expires_at <= ?4 OR leases.holder = excluded.holder",
@@ -145,7 +145,7 @@ impl SqliteStore {
         let now = millis(now);
         self.run(|c| {
             let changed = c
-                .execute(
+                .exec(
                     "UPDATE leases SET expires_at = ?3 WHERE name = ?1 AND holder = ?2 AND expires_at > ?4",
                     params![name, holder, now + ms(ttl), now],
                 )
@@ -156,7 +156,7 @@ impl SqliteStore {
 
     pub(crate) fn lease_release(&self, name: &str, holder: &str) -> R<()> {
         self.run(|c| {
-            c.execute(
+            c.exec(
                 "DELETE FROM leases WHERE name = ?1 AND holder = ?2",
                 params![name, holder],
             )
@@ -168,7 +168,7 @@ impl SqliteStore {
     pub(crate) fn due_put(&self, item: &DueItem) -> R<()> {
         let body = to_json(item)?;
         self.run(|c| {
-            c.execute(
+            c.exec(
                 "INSERT INTO due (key, ws, due_at, body) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (key) DO UPDATE SET ws = excluded.ws, due_at = excluded.due_at, body = excluded.body",
                 params![item.key, item.workspace_id, millis(item.due_at), body],
@@ -198,7 +198,7 @@ impl SqliteStore {
         let body = to_json(item)?;
         self.run(|c| {
             let changed = c
-                .execute(
+                .exec(
                     "UPDATE due SET due_at = ?3, body = ?4 WHERE key = ?1 AND due_at = ?2",
                     params![item.key, millis(from), millis(item.due_at), body],
                 )
@@ -209,7 +209,7 @@ impl SqliteStore {
 
     pub(crate) fn due_remove(&self, key: &str, due_at: DateTime<Utc>) -> R<bool> {
         self.run(|c| {
-            c.execute(
+            c.exec(
                 "DELETE FROM due WHERE key = ?1 AND due_at = ?2",
                 params![key, millis(due_at)],
             )

@@ -6,6 +6,7 @@ use junction_core::ports::StoreError;
 use rusqlite::{params, OptionalExtension};
 
 use super::{from_json, put_versioned, sql_err, to_json, versioned_row, SqliteStore};
+use crate::db::Cached;
 
 type R<T> = Result<T, StoreError>;
 
@@ -44,7 +45,7 @@ impl SqliteStore {
         let sql = format!("SELECT body, version FROM workspaces WHERE {column} = ?1");
         self.run(|c| {
             let row: Option<(String, i64)> = c
-                .query_row(&sql, params![value], |r| Ok((r.get(0)?, r.get(1)?)))
+                .row(&sql, params![value], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()
                 .map_err(sql_err)?;
             row.map(|(b, v)| versioned_row(b, v)).transpose()
@@ -70,7 +71,7 @@ impl SqliteStore {
     pub(crate) fn app_get(&self, ws: &str, id: &str) -> R<Option<AppRecord>> {
         self.run(|c| {
             let row: Option<(String, i64)> = c
-                .query_row(
+                .row(
                     "SELECT body, version FROM apps WHERE ws = ?1 AND id = ?2",
                     params![ws, id],
                     |r| Ok((r.get(0)?, r.get(1)?)),
@@ -91,7 +92,7 @@ impl SqliteStore {
     pub(crate) fn flow_version_add(&self, v: &FlowVersion) -> R<()> {
         let body = to_json(v)?;
         self.run(|c| {
-            match c.execute(
+            match c.exec(
                 "INSERT INTO flow_versions (ws, flow_id, number, body) VALUES (?1, ?2, ?3, ?4)",
                 params![v.workspace_id, v.flow_id, v.number, body],
             ) {
@@ -117,7 +118,7 @@ impl SqliteStore {
     ) -> R<Option<FlowVersion>> {
         self.run(|c| {
             let body: Option<String> = c
-                .query_row(
+                .row(
                     "SELECT body FROM flow_versions WHERE ws = ?1 AND flow_id = ?2 AND number = ?3",
                     params![ws, flow, number],
                     |r| r.get(0),
@@ -143,14 +144,14 @@ impl SqliteStore {
                 &format!("flow '{}'", head.flow_id),
             )?;
             // The tag index lists published flows only: it is what the marketplace reads.
-            tx.execute(
+            tx.exec(
                 "DELETE FROM flow_tags WHERE ws = ?1 AND flow_id = ?2",
                 params![head.workspace_id, head.flow_id],
             )
             .map_err(sql_err)?;
             if published {
                 for tag in &head.tags {
-                    tx.execute(
+                    tx.exec(
                         "INSERT OR IGNORE INTO flow_tags (ws, tag, flow_id) VALUES (?1, ?2, ?3)",
                         params![head.workspace_id, tag, head.flow_id],
                     )
@@ -189,13 +190,13 @@ impl SqliteStore {
         };
         let body = to_json(&fresh)?;
         self.run(|c| {
-            c.execute(
+            c.exec(
                 "INSERT OR IGNORE INTO users (ws, id, body) VALUES (?1, ?2, ?3)",
                 params![ws, user_id, body],
             )
             .map_err(sql_err)?;
             let stored: String = c
-                .query_row(
+                .row(
                     "SELECT body FROM users WHERE ws = ?1 AND id = ?2",
                     params![ws, user_id],
                     |r| r.get(0),
@@ -241,7 +242,7 @@ impl SqliteStore {
 
     pub(crate) fn account_delete(&self, ws: &str, id: &str) -> R<()> {
         self.run(|c| {
-            c.execute(
+            c.exec(
                 "DELETE FROM accounts WHERE ws = ?1 AND id = ?2",
                 params![ws, id],
             )

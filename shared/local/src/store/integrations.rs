@@ -6,6 +6,7 @@ use junction_core::ports::StoreError;
 use rusqlite::{params, OptionalExtension};
 
 use super::{put_versioned, sql_err, to_json, versioned_row, SqliteStore};
+use crate::db::Cached;
 
 type R<T> = Result<T, StoreError>;
 
@@ -23,17 +24,17 @@ impl SqliteStore {
                 expected,
                 &format!("integration '{}'", i.id),
             )?;
-            tx.execute("DELETE FROM integration_events WHERE ws = ?1 AND integration_id = ?2", params![i.workspace_id, i.id]).map_err(sql_err)?;
+            tx.exec("DELETE FROM integration_events WHERE ws = ?1 AND integration_id = ?2", params![i.workspace_id, i.id]).map_err(sql_err)?;
             for event in &i.events {
-                tx.execute(
+                tx.exec(
                     "INSERT OR IGNORE INTO integration_events (ws, event, integration_id, user_id) VALUES (?1, ?2, ?3, ?4)",
                     params![i.workspace_id, event, i.id, i.user_id],
                 )
                 .map_err(sql_err)?;
             }
-            tx.execute("DELETE FROM webhook_tokens WHERE ws = ?1 AND integration_id = ?2", params![i.workspace_id, i.id]).map_err(sql_err)?;
+            tx.exec("DELETE FROM webhook_tokens WHERE ws = ?1 AND integration_id = ?2", params![i.workspace_id, i.id]).map_err(sql_err)?;
             for hash in &i.webhook_token_hashes {
-                match tx.execute("INSERT INTO webhook_tokens (token_hash, ws, integration_id) VALUES (?1, ?2, ?3)", params![hash, i.workspace_id, i.id]) {
+                match tx.exec("INSERT INTO webhook_tokens (token_hash, ws, integration_id) VALUES (?1, ?2, ?3)", params![hash, i.workspace_id, i.id]) {
                     Ok(_) => {}
                     Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation => {
                         return Err(StoreError::Conflict("a webhook token is already in use".into()))
@@ -97,7 +98,7 @@ impl SqliteStore {
     pub(crate) fn integration_by_token(&self, hash: &str) -> R<Option<Integration>> {
         self.run(|c| {
             let row: Option<(String, i64)> = c
-                .query_row(
+                .row(
                     "SELECT i.body, i.version FROM webhook_tokens t JOIN integrations i ON i.ws = t.ws AND i.id = t.integration_id WHERE t.token_hash = ?1",
                     params![hash],
                     |r| Ok((r.get(0)?, r.get(1)?)),
@@ -112,13 +113,13 @@ impl SqliteStore {
         self.run(|c| {
             let tx = c.transaction().map_err(sql_err)?;
             for table in ["integration_events", "webhook_tokens"] {
-                tx.execute(
+                tx.exec(
                     &format!("DELETE FROM {table} WHERE ws = ?1 AND integration_id = ?2"),
                     params![ws, id],
                 )
                 .map_err(sql_err)?;
             }
-            tx.execute(
+            tx.exec(
                 "DELETE FROM integrations WHERE ws = ?1 AND id = ?2",
                 params![ws, id],
             )

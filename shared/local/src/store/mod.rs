@@ -14,7 +14,7 @@ use rusqlite::Connection;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::db::Database;
+use crate::db::{Cached, Database};
 
 #[derive(Clone)]
 pub struct SqliteStore {
@@ -81,7 +81,7 @@ pub(crate) fn put_versioned(
             let mut values: Vec<&dyn ToSql> = keys.iter().chain(columns).map(|(_, v)| *v).collect();
             values.push(&body);
             values.push(&1i64);
-            match conn.execute(&sql, values.as_slice()) {
+            match conn.exec(&sql, values.as_slice()) {
                 Ok(_) => Ok(1),
                 Err(rusqlite::Error::SqliteFailure(e, _))
                     if e.code == rusqlite::ErrorCode::ConstraintViolation =>
@@ -118,7 +118,7 @@ pub(crate) fn put_versioned(
             values.extend(keys.iter().map(|(_, v)| *v));
             let expected = expected as i64;
             values.push(&expected);
-            let changed = conn.execute(&sql, values.as_slice()).map_err(sql_err)?;
+            let changed = conn.exec(&sql, values.as_slice()).map_err(sql_err)?;
             if changed == 0 {
                 return Err(StoreError::Conflict(format!(
                     "{what} changed since it was read (expected version {expected})"

@@ -7,7 +7,7 @@ use junction_core::ports::StoreError;
 use rusqlite::params;
 
 use super::{put_versioned, sql_err, to_json, SqliteStore};
-use crate::db::millis;
+use crate::db::{millis, Cached};
 
 type R<T> = Result<T, StoreError>;
 
@@ -91,7 +91,7 @@ impl SqliteStore {
     /// Deletes runs past their retention; the embedded server calls this periodically.
     pub fn purge_expired_runs(&self, now: DateTime<Utc>) -> R<usize> {
         self.run(|c| {
-            c.execute(
+            c.exec(
                 "DELETE FROM runs WHERE expires_at < ?1",
                 params![millis(now)],
             )
