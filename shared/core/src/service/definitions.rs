@@ -2,6 +2,7 @@
 //! marketplace lists.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -77,7 +78,35 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             .store
             .put_app(&record, existing.map(|e| e.version))
             .await?;
+        self.app_cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(ws);
         Ok(record)
+    }
+
+    /// The workspace's apps as runs see them: read at most once a second per process
+    /// (a run otherwise re-reads and re-parses every app definition). A push through
+    /// this process is seen at once; through another, within the second.
+    pub async fn runtime_catalog(&self, ws: &str) -> Result<Arc<AppCatalog>, ServiceError> {
+        const FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(1);
+        if let Some((at, apps)) = self
+            .app_cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(ws)
+        {
+            if at.elapsed() < FRESH_FOR {
+                return Ok(apps.clone());
+            }
+        }
+        let apps = Arc::new(self.catalog(ws).await?);
+        let mut cache = self.app_cache.lock().unwrap_or_else(|p| p.into_inner());
+        if cache.len() >= 10_000 {
+            cache.clear();
+        }
+        cache.insert(ws.to_string(), (std::time::Instant::now(), apps.clone()));
+        Ok(apps)
     }
 
     /// The workspace's apps, for validating flows against.

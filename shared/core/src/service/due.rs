@@ -256,7 +256,10 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                 .map_err(|e| (format!("input '{k}': {e}"), false))?;
             rendered.insert(k.clone(), value);
         }
-        let apps = self.catalog(ws).await.map_err(|e| (e.to_string(), true))?;
+        let apps = self
+            .runtime_catalog(ws)
+            .await
+            .map_err(|e| (e.to_string(), true))?;
         let credentials =
             VaultCredentials::new(&self.store, &self.vault, ws, integration.accounts.clone());
         match engine

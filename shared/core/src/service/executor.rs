@@ -122,7 +122,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                 }
             }
         }
-        let apps = self.catalog(ws).await?;
+        let apps = self.runtime_catalog(ws).await?;
         let credentials =
             VaultCredentials::new(&self.store, &self.vault, ws, integration.accounts.clone());
         let inv = Invocation {

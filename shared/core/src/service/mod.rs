@@ -55,6 +55,10 @@ pub struct Junction<S, Q, V> {
     /// Flow versions are immutable, so every one read is kept (bounded).
     flow_cache:
         std::sync::Mutex<std::collections::HashMap<(String, String, u32), Arc<FlowVersion>>>,
+    /// Workspace → its apps and when they were read (see `runtime_catalog`).
+    app_cache: std::sync::Mutex<
+        std::collections::HashMap<String, (std::time::Instant, Arc<crate::catalog::AppCatalog>)>,
+    >,
 }
 
 impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
@@ -69,6 +73,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             refresher: Arc::default(),
             public_url: "http://127.0.0.1:8080".into(),
             flow_cache: Default::default(),
+            app_cache: Default::default(),
         }
     }
 
