@@ -154,9 +154,31 @@ async fn a_worker_killed_mid_action_does_not_repeat_it() {
         "running",
         "killed before the action's checkpoint"
     );
-    // Back after the message's visibility timeout (5 min) has passed.
+    // Back after the message's visibility timeout has passed.
     app.crash_and_restart(chrono::Duration::minutes(6)).await;
     succeeded_once(&app, &ws, &mock, &run_id, before.get()).await;
     let stats = mock.state.stats();
     assert_eq!(stats.idempotent_replays, 1);
+}
+
+#[tokio::test]
+async fn a_run_longer_than_the_visibility_timeout_stays_with_one_worker() {
+    let (app, mock, ws) = setup().await;
+    let before = std::cell::Cell::new(0);
+    // The action takes 2.5 s, beyond the test server's 2 s visibility (but within its
+    // 3 s client timeout): without the heartbeat a second worker would take the run.
+    let run_id = integration_and_event(&app, &ws, || {
+        before.set(mock.state.stats().members_created);
+        mock.state
+            .stall_next_member_add
+            .store(2_500, Ordering::SeqCst);
+    })
+    .await;
+    succeeded_once(&app, &ws, &mock, &run_id, before.get()).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        mock.state.stats().idempotent_replays,
+        0,
+        "no second worker repeated the action"
+    );
 }

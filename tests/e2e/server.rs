@@ -38,7 +38,8 @@ pub async fn spawn_app() -> TestServer {
 }
 
 /// Serves the API and runs 4 executor workers over the data in `dir`, as `junction
-/// serve` does, on a new port.
+/// serve` does (but with messages hidden for 2 s, extended while they run), on a
+/// new port.
 async fn start(
     dir: &std::path::Path,
     clock: Arc<dyn junction_core::ports::Clock>,
@@ -77,7 +78,14 @@ async fn start(
         let _keep = stop;
         tokio::join!(
             async { axum::serve(listener, app).await.unwrap() },
-            junction_core::service::worker::run_workers(workers, engine, 4, stopped)
+            // A short visibility, so tests see the heartbeat keep long runs to one worker.
+            junction_core::service::worker::run_workers_with_visibility(
+                workers,
+                engine,
+                4,
+                stopped,
+                std::time::Duration::from_secs(2),
+            )
         );
     });
     (url, task, junction)

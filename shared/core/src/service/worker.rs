@@ -1,6 +1,6 @@
 //! Executor workers on a queue, for hosts that poll (`junction serve`): receive,
-//! execute, then acknowledge or reschedule. Stops taking work when told to and
-//! finishes what it holds.
+//! execute (keeping the message hidden while it runs), then acknowledge or
+//! reschedule. Stops taking work when told to and finishes what it holds.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,13 +24,26 @@ pub async fn run_workers<S: Store, Q: RunQueue, V: Vault>(
     workers: usize,
     stop: watch::Receiver<bool>,
 ) {
+    run_workers_with_visibility(junction, engine, workers, stop, VISIBILITY).await
+}
+
+/// The same, hiding each received message for `visibility` and extending that every
+/// third of it while its run goes on, so a long run is never handed to a second
+/// worker while the first still works on it.
+pub async fn run_workers_with_visibility<S: Store, Q: RunQueue, V: Vault>(
+    junction: Arc<Junction<S, Q, V>>,
+    engine: Arc<Engine>,
+    workers: usize,
+    stop: watch::Receiver<bool>,
+    visibility: Duration,
+) {
     let mut handles = Vec::new();
     for n in 0..workers.max(1) {
         let (junction, engine, mut stop) = (junction.clone(), engine.clone(), stop.clone());
         handles.push(tokio::spawn(async move {
             let mut idle = Duration::from_millis(10);
             while !*stop.borrow() {
-                let messages = match junction.queue.receive(10, VISIBILITY).await {
+                let messages = match junction.queue.receive(10, visibility).await {
                     Ok(m) => m,
                     Err(e) => {
                         tracing::error!(worker = n, error = %e, "receiving from the run queue failed");
@@ -47,7 +60,22 @@ pub async fn run_workers<S: Store, Q: RunQueue, V: Vault>(
                 }
                 idle = Duration::from_millis(10);
                 for message in messages {
-                    let outcome = junction.execute(&engine, &message).await;
+                    let outcome = {
+                        let execution = junction.execute(&engine, &message);
+                        tokio::pin!(execution);
+                        let beat = visibility / 3;
+                        let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + beat, beat);
+                        loop {
+                            tokio::select! {
+                                outcome = &mut execution => break outcome,
+                                _ = heartbeat.tick() => {
+                                    if let Err(e) = junction.queue.change_visibility(&message.receipt, visibility).await {
+                                        tracing::warn!(message = %message.id, error = %e, "could not extend a running message's visibility");
+                                    }
+                                }
+                            }
+                        }
+                    };
                     let result = match &outcome {
                         Outcome::Done => junction.queue.ack(&message.receipt).await,
                         Outcome::RetryAfter(after) => junction.queue.change_visibility(&message.receipt, (*after).min(MAX_VISIBILITY)).await,
