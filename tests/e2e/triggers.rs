@@ -550,3 +550,53 @@ async fn push_hook_apps(app: &TestServer, ws: &NewWorkspace, mock: &MockApps) {
         .unwrap();
     assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
 }
+
+#[tokio::test]
+async fn a_batch_poll_watching_updates_runs_once_with_the_new_and_changed_items() {
+    let (app, mock, ws) = setup().await;
+    let flow = "id: contact-batches\nname: Contact batches\napps: [acme]\nblocks:\n  - id: changed\n    trigger: {type: poll, app: acme, query: contacts, interval: 10m, updated: created_at, batch: true}\n    steps:\n      - {id: count, abort: {reason: '{{ trigger.items | length }} changed'}}\n";
+    let r = app
+        .admin(
+            &ws,
+            Method::PUT,
+            "/v1/admin/flows/contact-batches?publish=true",
+        )
+        .body(flow)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let acme = connect_acme(&app, &ws, "erin").await;
+    let (status, created) = create(
+        &app,
+        &ws,
+        "erin",
+        json!({"flow": "contact-batches", "accounts": {"acme": acme}}),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["integration"]["id"].as_str().unwrap();
+    app.junction.poll_due(chrono::Utc::now()).await.unwrap();
+    polled(&app, id, 120).await;
+
+    {
+        let mut contacts = mock.state.contacts.lock().unwrap();
+        contacts[4]["created_at"] = json!("2026-11-30T10:00:00Z"); // c_5 changed
+        contacts.push(json!({"id": "c_121", "email": "new@example.com", "first_name": "New", "last_name": "One", "plan": "pro", "created_at": "2026-11-30T11:00:00Z"}));
+    }
+    app.junction
+        .poll_due(chrono::Utc::now() + chrono::Duration::minutes(11))
+        .await
+        .unwrap();
+    let runs = finished_runs(&app, &ws, id, 1).await;
+    assert_eq!(runs.len(), 1, "one run for the batch");
+    let mut ids: Vec<_> = runs[0].input.trigger["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_string())
+        .collect();
+    ids.sort();
+    assert_eq!(ids, ["c_121", "c_5"]);
+    assert_eq!(runs[0].state.abort_reason.as_deref(), Some("2 changed"));
+}

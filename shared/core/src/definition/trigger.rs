@@ -26,6 +26,13 @@ pub enum Trigger {
         interval: String,
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         input: BTreeMap<String, Value>,
+        /// Dot path of an item's updated-at (or version) field: an item seen before
+        /// starts a run again when this value changed. Without it, only new ids do.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        updated: Option<String>,
+        /// One run with all new items (`trigger.items`) instead of one run per item.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        batch: bool,
     },
     /// A cron expression (five fields) in an IANA time zone.
     Schedule {

@@ -40,6 +40,15 @@ pub struct DueWork {
     pub last_error: Option<String>,
 }
 
+/// How a poll turns new items into runs.
+#[derive(Debug, Clone, Copy)]
+struct NewItems<'a> {
+    /// Dot path of the updated-at field, when updates count as new.
+    updated: Option<&'a str>,
+    /// One run for all new items.
+    batch: bool,
+}
+
 /// The queue message for a due item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DueMessage {
@@ -190,13 +199,19 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                 query,
                 interval,
                 input,
+                updated,
+                batch,
             } => {
                 let interval = humantime::parse_duration(interval)
                     .map_err(|e| ServiceError::Unknown(anyhow::anyhow!("poll interval: {e}")))?;
                 let mut next_work = work.clone();
                 match self.poll(engine, &integration, app, query, input).await {
                     Ok(items) => {
-                        self.take_new_items(&integration, &block.id, &mut next_work, items)
+                        let how = NewItems {
+                            updated: updated.as_deref(),
+                            batch: *batch,
+                        };
+                        self.take_new_items(&integration, &block.id, &mut next_work, items, how)
                             .await?;
                         next_work.last_error = None;
                     }
@@ -273,24 +288,53 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
     }
 
     /// Queues a run for each item not seen before (oldest first, as queries list
-    /// newest first), then remembers the ids. The first poll only remembers.
+    /// newest first), or one run with all of them, then remembers the items' keys
+    /// (their id, with their updated-at when the trigger watches updates). The first
+    /// poll only remembers.
     async fn take_new_items(
         &self,
         integration: &Integration,
         block: &str,
         work: &mut DueWork,
         items: Vec<Value>,
+        how: NewItems<'_>,
     ) -> Result<(), ServiceError> {
         let id_path = self.poll_id_path(integration, block).await?;
         let ids: Vec<String> = items
             .iter()
-            .map(|i| item_id(i, id_path.as_deref()))
+            .map(|i| {
+                let id = item_id(i, id_path.as_deref());
+                match how.updated.and_then(|p| get_path(i, p)) {
+                    Some(Value::String(v)) => format!("{id}@{v}"),
+                    Some(Value::Null) | None => id,
+                    Some(other) => format!("{id}@{other}"),
+                }
+            })
             .collect();
         if let Some(seen) = &work.seen {
             let known: HashSet<&String> = seen.iter().collect();
-            for (item, id) in items.iter().zip(&ids).rev() {
-                if !known.contains(id) {
-                    // Keyed by item id: a poll retried before its state moved queues nothing twice.
+            let fresh: Vec<(&Value, &String)> = items
+                .iter()
+                .zip(&ids)
+                .rev()
+                .filter(|(_, id)| !known.contains(id))
+                .collect();
+            if how.batch && !fresh.is_empty() {
+                // Keyed by the batch's items: a poll retried before its state moved
+                // queues the same batch once.
+                let keys: Vec<&str> = fresh.iter().map(|(_, id)| id.as_str()).collect();
+                let key = super::secrets::sha256_hex(&keys.join("\n"));
+                let batch: Vec<&Value> = fresh.iter().map(|(item, _)| *item).collect();
+                self.queue_run_once(
+                    integration,
+                    block,
+                    json!({"items": batch}),
+                    Some(&format!("batch:{key}")),
+                )
+                .await?;
+            } else {
+                for (item, id) in fresh {
+                    // Keyed by item: a poll retried before its state moved queues nothing twice.
                     self.queue_run_once(
                         integration,
                         block,

@@ -188,8 +188,13 @@ fn check_trigger(
             query,
             interval,
             input,
+            updated,
+            ..
         } => {
             ctx.query_exists(report, path, app, query);
+            if updated.as_deref().is_some_and(|u| u.trim().is_empty()) {
+                report.push(&path.key("updated"), "must not be empty");
+            }
             match humantime::parse_duration(interval) {
                 Ok(d) if d < MIN_POLL_INTERVAL => report.push(
                     &path.key("interval"),
