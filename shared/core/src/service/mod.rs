@@ -52,6 +52,9 @@ pub struct Junction<S, Q, V> {
     pub refresher: Arc<TokenRefresher>,
     /// The server's public URL, for OAuth redirect URIs.
     pub public_url: String,
+    /// Where `/hooks/{token}` is served, when not at `public_url` (on AWS the webhook
+    /// receiver has a Function URL of its own).
+    pub webhook_base_url: Option<String>,
     /// Flow versions are immutable, so every one read is kept (bounded).
     flow_cache:
         std::sync::Mutex<std::collections::HashMap<(String, String, u32), Arc<FlowVersion>>>,
@@ -72,6 +75,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             http,
             refresher: Arc::default(),
             public_url: "http://127.0.0.1:8080".into(),
+            webhook_base_url: None,
             flow_cache: Default::default(),
             app_cache: Default::default(),
         }
@@ -109,6 +113,12 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
     /// Sets the URL users' browsers reach this server at.
     pub fn with_public_url(mut self, url: impl Into<String>) -> Self {
         self.public_url = url.into();
+        self
+    }
+
+    /// Sets where third-party apps reach `/hooks/{token}`, when not at the public URL.
+    pub fn with_webhook_base_url(mut self, url: impl Into<String>) -> Self {
+        self.webhook_base_url = Some(url.into());
         self
     }
 }

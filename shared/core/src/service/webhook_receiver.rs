@@ -134,14 +134,18 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             }
         }
         if let (Some(scheme), Some(secret)) = (&spec.signature, &spec.secret) {
-            let subscription = match self
-                .vault
-                .get(&subscription_key(&ws, &integration.id, &app_id))
-                .await?
-            {
-                Some(bytes) => serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-                None => Value::Null,
+            // Only apps that subscribe have an answer in the vault (one read saved).
+            let stored = match spec.subscribe {
+                Some(_) => {
+                    self.vault
+                        .get(&subscription_key(&ws, &integration.id, &app_id))
+                        .await?
+                }
+                None => None,
             };
+            let subscription = stored
+                .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+                .unwrap_or(Value::Null);
             let ctx = Context::from_json(
                 &json!({"setup": integration.setup, "subscription": subscription}),
             );

@@ -79,7 +79,8 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
     }
 
     fn webhook_url(&self, token: &str) -> String {
-        format!("{}/hooks/{token}", self.public_url.trim_end_matches('/'))
+        let base = self.webhook_base_url.as_deref().unwrap_or(&self.public_url);
+        format!("{}/hooks/{token}", base.trim_end_matches('/'))
     }
 
     /// Gives a new integration a URL per webhook app, each pending its subscription

@@ -1,0 +1,119 @@
+//! Each function's handler with its event shape: the API and webhook routers with
+//! HTTP API v2 / Function URL requests, the poller with a scheduled event, the
+//! executor with an SQS batch holding one good and one poisoned message.
+
+use junction_core::ports::RunQueue;
+use junction_lambdas::{executor, poller};
+use serde_json::json;
+
+use crate::events::{call, http_v2, scheduled, sqs, API_DOMAIN, HOOKS_DOMAIN};
+use crate::stack::stack;
+
+#[tokio::test]
+async fn the_marketplace_api_answers_http_api_v2_requests() {
+    let s = stack("https://hooks.example.test").await;
+    let api = junction_http::api(s.backend.junction.clone());
+    let (status, body) = call(&api, http_v2(API_DOMAIN, "GET", "/health", &[], None)).await;
+    assert_eq!((status, body), (200, json!({"status": "ok"})));
+    let (status, body) = call(&api, http_v2(API_DOMAIN, "GET", "/v1/flows", &[], None)).await;
+    assert_eq!(status, 401, "{body}");
+    assert_eq!(body["type"], "urn:junction:problem:unauthorized", "{body}");
+    let (status, body) = call(
+        &api,
+        http_v2(
+            API_DOMAIN,
+            "POST",
+            "/v1/events/x",
+            &[
+                ("authorization", "Bearer jsk.ws_nope.x"),
+                ("content-type", "application/json"),
+            ],
+            Some("{}"),
+        ),
+    )
+    .await;
+    assert_eq!(status, 401, "{body}");
+}
+
+#[tokio::test]
+async fn the_webhook_receiver_answers_function_url_requests() {
+    let s = stack("https://hooks.example.test").await;
+    let hooks = junction_http::webhooks(s.backend.junction.clone());
+    let (status, body) = call(
+        &hooks,
+        http_v2(
+            HOOKS_DOMAIN,
+            "POST",
+            "/hooks/wh_unknown",
+            &[("content-type", "application/json")],
+            Some("{\"a\": 1}"),
+        ),
+    )
+    .await;
+    assert_eq!(status, 404, "{body}");
+    let (status, _) = call(&hooks, http_v2(HOOKS_DOMAIN, "GET", "/v1/flows", &[], None)).await;
+    assert_eq!(status, 404, "the receiver serves nothing but hooks");
+}
+
+#[tokio::test]
+async fn the_poller_queues_what_is_due_at_the_scheduled_time() {
+    let s = stack("https://hooks.example.test").await;
+    let answer = poller::handle_tick(&s.backend, scheduled("2026-11-28T19:00:00Z"))
+        .await
+        .unwrap();
+    assert_eq!(answer, json!({"queued": 0}));
+}
+
+#[tokio::test]
+async fn an_sqs_batch_reports_exactly_the_poisoned_message() {
+    let s = stack("https://hooks.example.test").await;
+    let queue = &s.backend.junction.queue;
+    // A run message whose run no longer exists is done; a body that is no message is not.
+    queue
+        .send(
+            &json!({"workspace_id": "ws_gone", "run_id": "run_gone"}).to_string(),
+            std::time::Duration::ZERO,
+            None,
+        )
+        .await
+        .unwrap();
+    queue
+        .send("{not json", std::time::Duration::ZERO, None)
+        .await
+        .unwrap();
+    let mut event = crate::events::drain(&s.sqs, &s.settings.queue_url).await;
+    if event.records.len() < 2 {
+        let more = crate::events::drain(&s.sqs, &s.settings.queue_url).await;
+        event.records.extend(more.records);
+    }
+    assert_eq!(event.records.len(), 2);
+    let poisoned = event
+        .records
+        .iter()
+        .find(|r| r.body.as_deref() == Some("{not json"))
+        .unwrap()
+        .message_id
+        .clone()
+        .unwrap();
+    let response = executor::handle_batch(&s.backend, event).await;
+    let failed: Vec<_> = response
+        .batch_item_failures
+        .iter()
+        .map(|f| f.item_identifier.clone())
+        .collect();
+    assert_eq!(failed, vec![poisoned]);
+    let shape = serde_json::to_value(&response).unwrap();
+    assert_eq!(
+        shape["batchItemFailures"][0]["itemIdentifier"],
+        json!(failed[0])
+    );
+    // The synthetic shape also parses (what the runtime hands over).
+    let fixture = sqs(&[("m-1".into(), "r-1".into(), "{not json".into(), 1)]);
+    assert_eq!(
+        executor::handle_batch(&s.backend, fixture)
+            .await
+            .batch_item_failures
+            .len(),
+        1
+    );
+}

@@ -1,0 +1,204 @@
+//! One integration's life on the AWS adapters, through the functions' handlers: the
+//! admin pushes an app and a flow, a user connects accounts and creates an
+//! integration, a signed webhook arrives at the receiver, the queued message goes to
+//! the executor, the action reaches the mock app, and the run is read back. Prints the
+//! AWS requests the delivery and its run cost.
+
+use junction_core::service::secrets::user_hash;
+use junction_lambdas::executor;
+use junction_tests::mock_apps::mailbird_hooks::sign;
+use junction_tests::mock_apps::{MockApps, ACME_KEY, CHATTER_TOKEN};
+use serde_json::{json, Value};
+
+use crate::events::{call, drain, http_v2, API_DOMAIN, HOOKS_DOMAIN};
+use crate::stack::stack;
+
+const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples");
+const BENCH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../infra/bench");
+
+#[tokio::test]
+async fn a_webhook_run_end_to_end_on_the_aws_adapters() {
+    let mock = MockApps::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let s = stack(&format!("https://{HOOKS_DOMAIN}")).await;
+    let api = junction_http::api(s.backend.junction.clone());
+    let hooks = junction_http::webhooks(s.backend.junction.clone());
+    let ws = s
+        .backend
+        .junction
+        .create_workspace("Acme Inc")
+        .await
+        .unwrap();
+    let bearer = format!("Bearer {}", ws.api_secret);
+
+    // The admin pushes apps and the flow through the API function.
+    for (id, path) in [
+        ("acme", format!("{EXAMPLES}/apps/acme-crm.yaml")),
+        ("chatter", format!("{EXAMPLES}/apps/chatter.yaml")),
+        ("hookbench", format!("{BENCH}/hookbench.yaml")),
+    ] {
+        let text = std::fs::read_to_string(path)
+            .unwrap()
+            .replace("http://127.0.0.1:4010", &mock.url());
+        let (status, body) = call(
+            &api,
+            http_v2(
+                API_DOMAIN,
+                "PUT",
+                &format!("/v1/admin/apps/{id}"),
+                &[
+                    ("authorization", &bearer),
+                    ("content-type", "application/yaml"),
+                ],
+                Some(&text),
+            ),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let flow = std::fs::read_to_string(format!("{BENCH}/hook-to-chatter.yaml")).unwrap();
+    let (status, body) = call(
+        &api,
+        http_v2(
+            API_DOMAIN,
+            "PUT",
+            "/v1/admin/flows/hook-to-chatter?publish=true",
+            &[
+                ("authorization", &bearer),
+                ("content-type", "application/yaml"),
+            ],
+            Some(&flow),
+        ),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+
+    // A user connects accounts and creates the integration through the same function.
+    let hash = user_hash(&ws.app_secret, "alice");
+    let user = [
+        ("app-key", ws.workspace.app_key.as_str()),
+        ("user-id", "alice"),
+        ("hash", hash.as_str()),
+        ("content-type", "application/json"),
+    ];
+    let mut accounts = serde_json::Map::new();
+    for (app, key) in [("acme", ACME_KEY), ("chatter", CHATTER_TOKEN)] {
+        let body = json!({"credentials": {"type": "api_key", "key": key}}).to_string();
+        let (status, account) = call(
+            &api,
+            http_v2(
+                API_DOMAIN,
+                "POST",
+                &format!("/v1/apps/{app}/accounts"),
+                &user,
+                Some(&body),
+            ),
+        )
+        .await;
+        assert_eq!(status, 201, "{account}");
+        accounts.insert(app.into(), account["id"].clone());
+    }
+    let secret = "whsec_YmVuY2gtc2lnbmluZy1zZWNyZXQ=";
+    let body = json!({"flow": "hook-to-chatter", "accounts": accounts, "setup": {"signing_secret": secret}}).to_string();
+    let (status, created) = call(
+        &api,
+        http_v2(API_DOMAIN, "POST", "/v1/integrations", &user, Some(&body)),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["integration"]["id"].as_str().unwrap();
+    let (_, list) = call(
+        &api,
+        http_v2(
+            API_DOMAIN,
+            "GET",
+            &format!("/v1/integrations/{id}/webhooks"),
+            &user,
+            None,
+        ),
+    )
+    .await;
+    let url = list["webhooks"][0]["url"].as_str().unwrap();
+    let path = url
+        .strip_prefix(&format!("https://{HOOKS_DOMAIN}"))
+        .unwrap_or_else(|| panic!("the URL is on the receiver's Function URL: {url}"));
+
+    // A signed delivery arrives at the receiver function; its run goes to the executor.
+    s.tally.take();
+    let delivery = json!({"type": "contact.updated", "email": "person1@example.com"}).to_string();
+    let now = chrono::Utc::now().timestamp();
+    let signature = sign(secret, "msg_1", now, &delivery);
+    let now_text = now.to_string();
+    let headers = [
+        ("content-type", "application/json"),
+        ("webhook-id", "msg_1"),
+        ("webhook-timestamp", now_text.as_str()),
+        ("webhook-signature", signature.as_str()),
+    ];
+    let (status, received) = call(
+        &hooks,
+        http_v2(HOOKS_DOMAIN, "POST", path, &headers, Some(&delivery)),
+    )
+    .await;
+    assert_eq!(status, 200, "{received}");
+    let ingest = s.tally.take();
+    let run_id = received["run_ids"][0].as_str().unwrap().to_string();
+    let event = drain(&s.sqs, &s.settings.queue_url).await;
+    assert_eq!(event.records.len(), 1);
+    s.tally.take(); // the test's own receive
+    let response = executor::handle_batch(&s.backend, event).await;
+    assert!(response.batch_item_failures.is_empty(), "{response:?}");
+    let execute = s.tally.take();
+    assert_eq!(
+        mock.state.stats().messages_posted,
+        1,
+        "the action reached the chat app once"
+    );
+
+    // The same delivery again: answered, nothing queued.
+    let (status, again) = call(
+        &hooks,
+        http_v2(HOOKS_DOMAIN, "POST", path, &headers, Some(&delivery)),
+    )
+    .await;
+    assert_eq!(
+        (status, again["duplicate"].clone()),
+        (200, json!(true)),
+        "{again}"
+    );
+    s.tally.take();
+
+    let (status, run) = call(
+        &api,
+        http_v2(
+            API_DOMAIN,
+            "GET",
+            &format!("/v1/runs/{run_id}"),
+            &user,
+            None,
+        ),
+    )
+    .await;
+    assert_eq!(status, 200, "{run}");
+    assert_eq!(run["status"], "succeeded", "{run}");
+    let steps: Vec<&str> = run["state"]["log"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["step"].as_str().unwrap())
+        .collect();
+    assert_eq!(steps, ["contact", "post"]);
+
+    let report = |what: &str, tally: &std::collections::BTreeMap<String, u64>| {
+        let total: u64 = tally.values().sum();
+        let detail: Vec<String> = tally.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        println!("AWS requests, {what}: {total} ({})", detail.join(", "));
+        total
+    };
+    let a = report("webhook delivery until queued", &ingest);
+    let b = report("executing its run (query + action)", &execute);
+    println!("AWS requests per webhook run: {}", a + b);
+    assert!(a > 0 && b > 0);
+    let _: Value = run;
+}
