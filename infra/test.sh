@@ -23,15 +23,18 @@ echo "ok"
 
 step "template.yaml (cfn-lint with the SAM transform)"
 target/pyenv/bin/cfn-lint template.yaml
-# The lint must bite: a template with a misspelled property has to fail.
+# The lint must bite: a copy with a misspelled property (a CloudFormation one, and a
+# SAM one only the transform checks) has to fail.
 broken="$(mktemp --suffix=.yaml)"
-sed 's/VisibilityTimeout:/VisibiltyTimeout:/' template.yaml > "$broken"
-if target/pyenv/bin/cfn-lint "$broken" > /dev/null 2>&1; then
-  echo "cfn-lint accepted a broken template; the check does not work" >&2
-  rm -f "$broken"; exit 1
-fi
+for typo in 's/VisibilityTimeout:/VisibiltyTimeout:/' 's/FunctionResponseTypes:/FunctionResponseType:/'; do
+  sed "$typo" template.yaml > "$broken"
+  if cmp -s template.yaml "$broken" || target/pyenv/bin/cfn-lint "$broken" > /dev/null 2>&1; then
+    echo "cfn-lint accepted a broken template ($typo); the check does not work" >&2
+    rm -f "$broken"; exit 1
+  fi
+done
 rm -f "$broken"
-echo "template.yaml: ok (and a broken copy is rejected)"
+echo "template.yaml: ok (and broken copies are rejected)"
 
 step "moto server (AWS emulator) on 127.0.0.1"
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"

@@ -113,6 +113,16 @@ pub struct DataArgs {
     /// The data folder (database, key file); created on first use.
     #[arg(long, env = "JUNCTION_DATA", default_value = ".junction")]
     pub data: PathBuf,
+    /// Where the data lives: `local` (the data folder) or `aws` (the stack named by
+    /// JUNCTION_TABLE, JUNCTION_QUEUE_URL, JUNCTION_DLQ_URL, JUNCTION_SECRET_PREFIX).
+    #[arg(long, env = "JUNCTION_BACKEND", value_enum, default_value_t = BackendKind::Local)]
+    pub backend: BackendKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BackendKind {
+    Local,
+    Aws,
 }
 
 #[derive(Debug, clap::Args)]

@@ -1,5 +1,6 @@
 //! The `junction` command: validate definitions, run a block locally, print schemas.
 
+mod backend;
 mod cli;
 mod commands;
 mod files;

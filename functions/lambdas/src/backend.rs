@@ -1,104 +1,7 @@
-//! Building Junction over the AWS adapters from the environment the stack's
-//! template.yaml sets, once per cold start.
+//! What only the Lambda hosts need besides the AWS wiring (in `junction_aws`): the
+//! widget origins for CORS and the API's own URL from a request.
 
-use std::sync::Arc;
-
-use anyhow::Context as _;
-use junction_aws::{AwsSettings, DynamoStore, SecretsVault, SqsQueue};
-use junction_core::engine::Engine;
-use junction_core::outbound::{AddressPolicy, HttpConfig, OutboundClient};
-use junction_core::ports::SystemClock;
-use junction_core::service::Junction;
-
-/// Junction on AWS.
-pub type AwsJunction = Junction<DynamoStore, SqsQueue, SecretsVault>;
-
-/// The public URL of the API (OAuth redirects come back to it).
-pub const PUBLIC_URL_ENV: &str = "JUNCTION_PUBLIC_URL";
-/// The webhook receiver's Function URL (integrations' webhook URLs start with it).
-pub const WEBHOOK_URL_ENV: &str = "JUNCTION_WEBHOOK_URL";
-/// Internal networks outbound calls may reach (tests against local mock apps only).
-pub const ALLOW_NETWORK_ENV: &str = "JUNCTION_ALLOW_NETWORK";
-
-/// The service and the engine, shared by every invocation of a warm function.
-#[derive(Clone)]
-pub struct Backend {
-    pub junction: Arc<AwsJunction>,
-    pub engine: Arc<Engine>,
-}
-
-impl Backend {
-    /// From the environment and the default AWS configuration.
-    pub async fn from_env() -> anyhow::Result<Self> {
-        let settings = AwsSettings::from_env()?;
-        let config = junction_aws::load_sdk_config().await;
-        Self::new(&config, &settings, &Environment::read())
-    }
-
-    pub fn new(
-        config: &aws_config::SdkConfig,
-        settings: &AwsSettings,
-        env: &Environment,
-    ) -> anyhow::Result<Self> {
-        let policy = match &env.allow_network {
-            Some(list) => AddressPolicy::parse_allowlist(
-                &list
-                    .split(',')
-                    .map(|s| s.trim().to_string())
-                    .collect::<Vec<_>>(),
-            )
-            .map_err(|e| anyhow::anyhow!("{ALLOW_NETWORK_ENV}: {e}"))?,
-            None => AddressPolicy::public_only(),
-        };
-        let http = OutboundClient::new(HttpConfig {
-            policy,
-            ..HttpConfig::default()
-        })
-        .context("building the outbound HTTP client")?;
-        let mut junction = Junction::new(
-            DynamoStore::new(config, settings.table.clone()),
-            SqsQueue::new(
-                config,
-                settings.queue_url.clone(),
-                settings.dead_letter_queue_url.clone(),
-                settings.table.clone(),
-            ),
-            SecretsVault::new(config, settings.secret_prefix.clone()),
-            Arc::new(SystemClock),
-            http,
-        );
-        if let Some(url) = &env.public_url {
-            junction = junction.with_public_url(url.trim_end_matches('/'));
-        }
-        if let Some(url) = &env.webhook_url {
-            junction = junction.with_webhook_base_url(url.trim_end_matches('/'));
-        }
-        let engine = Arc::new(Engine::new(junction.http.clone()));
-        Ok(Self {
-            junction: Arc::new(junction),
-            engine,
-        })
-    }
-}
-
-/// The optional settings, read from the environment.
-#[derive(Debug, Clone, Default)]
-pub struct Environment {
-    pub public_url: Option<String>,
-    pub webhook_url: Option<String>,
-    pub allow_network: Option<String>,
-}
-
-impl Environment {
-    pub fn read() -> Self {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        Self {
-            public_url: var(PUBLIC_URL_ENV),
-            webhook_url: var(WEBHOOK_URL_ENV),
-            allow_network: var(ALLOW_NETWORK_ENV),
-        }
-    }
-}
+pub use junction_aws::wiring::{AwsJunction, Backend, Environment};
 
 /// Origins allowed to embed the marketplace widget, for every workspace
 /// (`JUNCTION_WIDGET_ORIGINS`, comma-separated); each workspace adds its own.
@@ -114,4 +17,17 @@ pub fn widget_origins() -> anyhow::Result<Vec<axum::http::HeaderValue>> {
             })
         })
         .collect()
+}
+
+/// `https://<domain>` of the API Gateway (or Function URL) a request came through.
+pub fn public_url_of(request: &lambda_http::Request) -> Option<String> {
+    use lambda_http::request::RequestContext;
+    use lambda_http::RequestExt as _;
+    match request.request_context_ref()? {
+        RequestContext::ApiGatewayV2(ctx) => {
+            ctx.domain_name.as_ref().map(|d| format!("https://{d}"))
+        }
+        #[allow(unreachable_patterns)]
+        _ => None,
+    }
 }

@@ -3,10 +3,12 @@
 //! standard AWS environment variables (`AWS_ENDPOINT_URL` among them) point every
 //! client at an emulator in tests.
 
-mod config;
+pub mod config;
 mod dynamo;
 mod secrets;
 mod sqs;
+
+pub mod wiring;
 
 pub use config::{load_sdk_config, AwsSettings};
 pub use dynamo::{create_table, DynamoStore, DUE_SHARDS};

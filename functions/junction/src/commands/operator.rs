@@ -1,13 +1,14 @@
-//! Operator commands on the data folder: workspaces, pushing apps and flows.
+//! Operator commands on either backend: workspaces, pushing apps and flows.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use junction_core::service::ServiceError;
+use junction_core::ports::{RunQueue, Store, Vault};
+use junction_core::service::{Junction, ServiceError};
 
+use crate::backend::{describe, on_backend};
 use crate::cli::{DataArgs, WorkspaceArgs};
 use crate::files::read;
-use crate::local::{open, LocalJunction};
 
 /// Prints a service error the way `validate` prints problems.
 fn report(file: &std::path::Path, e: ServiceError) -> anyhow::Error {
@@ -24,14 +25,16 @@ fn report(file: &std::path::Path, e: ServiceError) -> anyhow::Error {
 }
 
 /// The workspace named by `--workspace`, checked to exist.
-async fn workspace(j: &LocalJunction, target: &WorkspaceArgs) -> anyhow::Result<String> {
-    use junction_core::ports::Store;
+pub(crate) async fn workspace<S: Store, Q: RunQueue, V: Vault>(
+    j: &Junction<S, Q, V>,
+    target: &WorkspaceArgs,
+) -> anyhow::Result<String> {
     match j.store.get_workspace(&target.workspace).await? {
         Some(w) => Ok(w.id),
         None => anyhow::bail!(
             "no workspace '{}' in {} (create one with `junction workspace create NAME`)",
             target.workspace,
-            target.data.data.display()
+            describe(&target.data)
         ),
     }
 }
@@ -42,7 +45,16 @@ pub async fn create_workspace(
     data: &DataArgs,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
-    let j = open(&data.data)?;
+    on_backend!(data, j => create_workspace_in(j, name, task_quota, data, json).await)
+}
+
+async fn create_workspace_in<S: Store, Q: RunQueue, V: Vault>(
+    j: &Junction<S, Q, V>,
+    name: &str,
+    task_quota: Option<u64>,
+    data: &DataArgs,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
     let created = j
         .create_workspace_with_quota(name, task_quota)
         .await
@@ -51,7 +63,7 @@ pub async fn create_workspace(
         println!("{}", serde_json::to_string_pretty(&created)?);
     } else {
         let w = &created.workspace;
-        println!("created workspace '{}' in {}", w.name, data.data.display());
+        println!("created workspace '{}' in {}", w.name, describe(data));
         println!();
         println!("  workspace id  {}", w.id);
         println!(
@@ -81,8 +93,16 @@ pub async fn push_apps(
     target: &WorkspaceArgs,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
-    let j = open(&target.data.data)?;
-    let ws = workspace(&j, target).await?;
+    on_backend!(&target.data, j => push_apps_in(j, files, target, json).await)
+}
+
+async fn push_apps_in<S: Store, Q: RunQueue, V: Vault>(
+    j: &Junction<S, Q, V>,
+    files: &[PathBuf],
+    target: &WorkspaceArgs,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let ws = workspace(j, target).await?;
     let mut pushed = Vec::new();
     for file in files {
         let record = j
@@ -111,8 +131,17 @@ pub async fn push_flows(
     target: &WorkspaceArgs,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
-    let j = open(&target.data.data)?;
-    let ws = workspace(&j, target).await?;
+    on_backend!(&target.data, j => push_flows_in(j, files, publish, target, json).await)
+}
+
+async fn push_flows_in<S: Store, Q: RunQueue, V: Vault>(
+    j: &Junction<S, Q, V>,
+    files: &[PathBuf],
+    publish: bool,
+    target: &WorkspaceArgs,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let ws = workspace(j, target).await?;
     let mut pushed = Vec::new();
     for file in files {
         let flow = j

@@ -1,12 +1,13 @@
-//! `junction runs list|show`: runs and step logs from the data folder.
+//! `junction runs list|show`: runs and step logs, from either backend.
 
 use std::process::ExitCode;
 
 use junction_core::engine::RunStatus;
-use junction_core::ports::Store;
+use junction_core::ports::{RunQueue, Store, Vault};
+use junction_core::service::Junction;
 
+use crate::backend::on_backend;
 use crate::cli::WorkspaceArgs;
-use crate::local::open;
 use crate::render::{print_log_entry, print_summary};
 
 pub async fn list(
@@ -15,7 +16,16 @@ pub async fn list(
     target: &WorkspaceArgs,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
-    let j = open(&target.data.data)?;
+    on_backend!(&target.data, j => list_in(j, integration, limit, target, json).await)
+}
+
+async fn list_in<S: Store, Q: RunQueue, V: Vault>(
+    j: &Junction<S, Q, V>,
+    integration: &str,
+    limit: usize,
+    target: &WorkspaceArgs,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
     let runs = j
         .store
         .runs_of_integration(&target.workspace, integration, limit, None)
@@ -55,7 +65,16 @@ pub async fn show(
     target: &WorkspaceArgs,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
-    let j = open(&target.data.data)?;
+    on_backend!(&target.data, j => show_in(j, run_id, wait, target, json).await)
+}
+
+async fn show_in<S: Store, Q: RunQueue, V: Vault>(
+    j: &Junction<S, Q, V>,
+    run_id: &str,
+    wait: bool,
+    target: &WorkspaceArgs,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     let run = loop {
         let Some(run) = j.store.get_run(&target.workspace, run_id).await? else {

@@ -33,6 +33,9 @@ pub async fn serve(
             format!("cannot listen on {listen} (in use? choose another with --listen)")
         })?;
     let addr = listener.local_addr()?;
+    if data.backend == crate::cli::BackendKind::Aws {
+        anyhow::bail!("`junction serve` is the embedded deployment; on AWS the Lambda functions serve (see the README, 'Deploy to AWS'). Drop --backend aws / JUNCTION_BACKEND.");
+    }
     let public_url = public_url.unwrap_or_else(|| format!("http://{addr}"));
     let junction = Arc::new(open_allowing(&data.data, allow)?.with_public_url(public_url));
     println!(
