@@ -117,3 +117,38 @@ async fn an_sqs_batch_reports_exactly_the_poisoned_message() {
         1
     );
 }
+
+#[tokio::test]
+async fn executor_logs_are_json_lines_carrying_the_run_ids() {
+    #[derive(Clone, Default)]
+    struct Lines(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+    impl std::io::Write for Lines {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let lines = Lines::default();
+    let sink = lines.clone();
+    let _guard =
+        tracing::subscriber::set_default(junction_lambdas::logging::subscriber(move || {
+            sink.clone()
+        }));
+    let s = stack("https://hooks.example.test").await;
+    let body = json!({"workspace_id": "ws_logs", "run_id": "run_logs"}).to_string();
+    let response =
+        executor::handle_batch(&s.backend, sqs(&[("m-9".into(), "r-9".into(), body, 1)])).await;
+    assert!(response.batch_item_failures.is_empty());
+    let text = String::from_utf8(lines.0.lock().unwrap().clone()).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.contains("no longer exists"))
+        .unwrap_or_else(|| panic!("no log line about the missing run: {text}"));
+    let event: serde_json::Value = serde_json::from_str(line).expect("one JSON object per line");
+    assert_eq!(event["level"], "WARN");
+    assert_eq!(event["span"]["run"], "run_logs", "{event}");
+    assert_eq!(event["span"]["workspace"], "ws_logs", "{event}");
+}

@@ -44,7 +44,19 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             Ok(QueueBody::Run(run)) => run,
             Err(e) => return Outcome::Poisoned(format!("neither a run nor due work: {e}")),
         };
-        match self.execute_run(engine, &run, message.receive_count).await {
+        // Every event logged while the run executes carries its ids (JSON logs on Lambda).
+        let span = tracing::info_span!(
+            "run",
+            run = %run.run_id,
+            workspace = %run.workspace_id,
+            integration = tracing::field::Empty
+        );
+        let result = tracing::Instrument::instrument(
+            self.execute_run(engine, &run, message.receive_count),
+            span,
+        )
+        .await;
+        match result {
             Ok(outcome) => outcome,
             Err(e) => {
                 tracing::error!(run = %run.run_id, workspace = %run.workspace_id, error = %e, "run could not be executed; it will be retried");
@@ -76,6 +88,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                 _ => engine.resume(&mut record.state),
             }
         }
+        tracing::Span::current().record("integration", record.integration_id.as_str());
         let Some(integration) = self
             .store
             .get_integration(ws, &record.integration_id)
