@@ -1,0 +1,186 @@
+//! The sandbox as code steps use it: context in, JSON out, async code, console
+//! capture, every failure kind with its message and position, limits that stop
+//! runaway code, and nothing shared between runs or reachable outside.
+
+use std::time::{Duration, Instant};
+
+use junction_sandbox::{check_syntax, run, ErrorKind, Limits};
+use serde_json::json;
+
+fn input() -> serde_json::Value {
+    json!({"trigger": {"contact": {"email": "ADA@Example.com", "tags": ["a", "b"]}}, "steps": {}, "setup": {"list": "L1"}, "user": {"id": "u1"}})
+}
+
+#[test]
+fn reads_the_context_and_returns_json() {
+    let out = run(
+        "return { email: trigger.contact.email.toLowerCase(), n: trigger.contact.tags.length, list: setup.list };",
+        &input(),
+        &Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        out.value,
+        json!({"email": "ada@example.com", "n": 2, "list": "L1"})
+    );
+}
+
+#[test]
+fn async_code_and_promises_resolve_before_the_step_ends() {
+    let out = run(
+        "const f = async (x) => x * 2; const v = await Promise.all([f(1), f(2)]); return v;",
+        &input(),
+        &Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(out.value, json!([2, 4]));
+}
+
+#[test]
+fn console_lines_are_captured_and_bounded() {
+    let limits = Limits {
+        console_lines: 3,
+        ..Limits::default()
+    };
+    let out = run(
+        "console.log('hi', {a: 1}); console.warn('careful'); console.error('bad'); console.log('dropped'); return 1;",
+        &input(),
+        &limits,
+    )
+    .unwrap();
+    assert_eq!(
+        out.console,
+        vec!["hi {\"a\":1}", "warn: careful", "error: bad"]
+    );
+}
+
+#[test]
+fn exceptions_name_their_line_and_column() {
+    let e = run(
+        "const a = 1;\nthrow new TypeError('no good');",
+        &input(),
+        &Limits::default(),
+    )
+    .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Exception);
+    assert_eq!(e.message, "TypeError: no good");
+    assert_eq!(e.line, Some(2), "{e:?}");
+    assert!(e.to_string().contains("line 2"), "{e}");
+}
+
+#[test]
+fn syntax_errors_are_found_before_anything_runs() {
+    assert!(check_syntax("return trigger.contact;").is_ok());
+    let e = check_syntax("const x = ;\nreturn x;").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Syntax, "{e:?}");
+    assert_eq!(e.line, Some(1), "{e:?}");
+}
+
+#[test]
+fn results_that_are_not_json_fail_the_step() {
+    let e = run("return undefined;", &input(), &Limits::default()).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::NotJson);
+    let e = run(
+        "const a = {}; a.self = a; return a;",
+        &input(),
+        &Limits::default(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.kind,
+        ErrorKind::Exception,
+        "a cycle is refused by JSON.stringify: {e:?}"
+    );
+}
+
+#[test]
+fn an_infinite_loop_stops_at_the_time_limit() {
+    let limits = Limits {
+        time: Duration::from_millis(200),
+        ..Limits::default()
+    };
+    let started = Instant::now();
+    let e = run("while (true) {}", &input(), &limits).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::TimeLimit, "{e:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn a_memory_bomb_stops_at_the_memory_limit() {
+    let limits = Limits {
+        memory_bytes: 16 * 1024 * 1024,
+        ..Limits::default()
+    };
+    let e = run(
+        "const a = []; while (true) { a.push('x'.repeat(1024 * 1024)); }",
+        &input(),
+        &limits,
+    )
+    .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::MemoryLimit, "{e:?}");
+}
+
+#[test]
+fn deep_recursion_stops_at_the_stack_limit() {
+    let e = run(
+        "function f(n) { return f(n + 1) + 1; } return f(0);",
+        &input(),
+        &Limits::default(),
+    )
+    .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::StackLimit, "{e:?}");
+}
+
+#[test]
+fn nothing_leaks_between_runs_and_the_context_is_frozen() {
+    run(
+        "globalThis.leak = 1; Object.prototype.polluted = true; return 1;",
+        &input(),
+        &Limits::default(),
+    )
+    .unwrap();
+    let out = run(
+        "return [typeof leak, ({}).polluted === undefined];",
+        &input(),
+        &Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(out.value, json!(["undefined", true]));
+    let e = run(
+        "trigger.contact.email = 'x'; return 1;",
+        &input(),
+        &Limits::default(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.kind,
+        ErrorKind::Exception,
+        "strict mode refuses writes to the frozen context"
+    );
+}
+
+#[test]
+fn there_is_no_network_file_environment_or_timer() {
+    let out = run(
+        "return [typeof fetch, typeof require, typeof process, typeof setTimeout, typeof XMLHttpRequest, typeof std, typeof os];",
+        &input(),
+        &Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        out.value,
+        json!([
+            "undefined",
+            "undefined",
+            "undefined",
+            "undefined",
+            "undefined",
+            "undefined",
+            "undefined"
+        ])
+    );
+}
