@@ -64,20 +64,24 @@ async fn patch(app: &TestServer, ws: &NewWorkspace, id: &str, changes: Value) ->
     .unwrap()
 }
 
+/// An integration's webhook URLs, as its user sees them.
+async fn webhooks_of(app: &TestServer, ws: &NewWorkspace, user: &str, integration: &str) -> Value {
+    app.user(
+        ws,
+        user,
+        Method::GET,
+        &format!("/v1/integrations/{integration}/webhooks"),
+    )
+    .send()
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap()
+}
+
 async fn webhook_url(app: &TestServer, ws: &NewWorkspace, integration: &str) -> String {
-    let list: Value = app
-        .user(
-            ws,
-            "alice",
-            Method::GET,
-            &format!("/v1/integrations/{integration}/webhooks"),
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list = webhooks_of(app, ws, "alice", integration).await;
     assert_eq!(list["webhooks"][0]["app"], "mailbird", "{list}");
     list["webhooks"][0]["url"].as_str().unwrap().to_string()
 }
@@ -424,19 +428,7 @@ async fn handshakes_are_answered_without_starting_runs() {
     .await;
     assert_eq!(status, 201, "{created}");
     let id = created["integration"]["id"].as_str().unwrap();
-    let list: Value = app
-        .user(
-            &ws,
-            "dave",
-            Method::GET,
-            &format!("/v1/integrations/{id}/webhooks"),
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list = webhooks_of(&app, &ws, "dave", id).await;
     let url_of = |app_id: &str| {
         list["webhooks"]
             .as_array()
@@ -599,4 +591,102 @@ async fn a_batch_poll_watching_updates_runs_once_with_the_new_and_changed_items(
     ids.sort();
     assert_eq!(ids, ["c_121", "c_5"]);
     assert_eq!(runs[0].state.abort_reason.as_deref(), Some("2 changed"));
+}
+
+#[tokio::test]
+async fn a_webhook_reshaped_by_a_code_step_reaches_the_action() {
+    let (app, mock, ws) = setup().await;
+    let hookbench = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../infra/bench/hookbench.yaml"
+    ))
+    .unwrap()
+    .replace("http://127.0.0.1:4010", &mock.url());
+    let r = app
+        .admin(&ws, Method::PUT, "/v1/admin/apps/hookbench")
+        .body(hookbench)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let flow = r##"id: hook-code
+name: Reshaped
+apps: [hookbench, chatter]
+setup:
+  pages:
+    - title: S
+      fields:
+        - {id: signing_secret, type: text, label: Secret, required: true}
+blocks:
+  - id: on_update
+    trigger: {type: webhook, app: hookbench}
+    steps:
+      - id: reshape
+        code:
+          source: |
+            const names = trigger.body.people.filter(p => p.active).map(p => p.name.toUpperCase());
+            console.log('active', names.length);
+            return { text: names.join(', ') + ' changed' };
+      - id: post
+        action:
+          app: chatter
+          action: post_message
+          input:
+            channel: "#code"
+            text: "{{ steps.reshape.output.text }}"
+"##;
+    let r = app
+        .admin(&ws, Method::PUT, "/v1/admin/flows/hook-code?publish=true")
+        .body(flow)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let r = app
+        .user(&ws, "frank", Method::POST, "/v1/apps/chatter/accounts")
+        .json(&json!({"credentials": {"type": "api_key", "key": junction_tests::mock_apps::CHATTER_TOKEN}}))
+        .send()
+        .await
+        .unwrap();
+    let chatter = r.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let secret = "whsec_YmVuY2gtc2lnbmluZy1zZWNyZXQ=";
+    let (status, created) = create(&app, &ws, "frank", json!({"flow": "hook-code", "accounts": {"chatter": chatter}, "setup": {"signing_secret": secret}})).await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["integration"]["id"].as_str().unwrap();
+    let list = webhooks_of(&app, &ws, "frank", id).await;
+    let url = list["webhooks"][0]["url"].as_str().unwrap();
+    let body = json!({"type": "people.changed", "people": [{"name": "ada", "active": true}, {"name": "bob", "active": false}, {"name": "cy", "active": true}]}).to_string();
+    let now = chrono::Utc::now().timestamp();
+    let r = reqwest::Client::new()
+        .post(url)
+        .header("content-type", "application/json")
+        .header("webhook-id", "msg_code_1")
+        .header("webhook-timestamp", now.to_string())
+        .header("webhook-signature", sign(secret, "msg_code_1", now, &body))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let runs = finished_runs(&app, &ws, id, 1).await;
+    assert_eq!(
+        runs[0].status.as_str(),
+        "succeeded",
+        "{:?}",
+        runs[0].state.error
+    );
+    let posted = mock.state.messages.lock().unwrap().clone();
+    assert_eq!(posted.len(), 1);
+    assert_eq!(posted[0]["text"], "ADA, CY changed", "{posted:?}");
+    let reshape = runs[0]
+        .state
+        .log
+        .iter()
+        .find(|l| l.step == "reshape")
+        .unwrap();
+    assert_eq!(reshape.console, vec!["active 2"]);
+    assert_eq!(runs[0].state.tasks, 2, "the code step and the action");
 }

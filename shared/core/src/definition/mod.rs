@@ -22,8 +22,9 @@ pub use path::{FieldPath, Segment};
 pub use request::{BodyFormat, HttpMethod, InputSpec, RequestTemplate};
 pub use source::{parse_document, Location, SourceDocument, SourceMap, SyntaxError};
 pub use step::{
-    AbortStep, ActionStep, Branch, Comparison, ConditionStep, HttpStep, LoopStep, MatchMode,
-    Operator, QueryStep, Step, StepKind, WaitStep, STEP_KINDS,
+    AbortStep, ActionStep, Branch, CodeStep, Comparison, ConditionStep, HttpStep, LoopStep,
+    MatchMode, Operator, QueryStep, Step, StepKind, WaitStep, MAX_CODE_MEMORY_MB, MAX_CODE_TIME_MS,
+    STEP_KINDS,
 };
 pub use trigger::Trigger;
 pub use webhook::{Handshake, Subscribe, Unsubscribe, ValueAt, WebhookSpec};

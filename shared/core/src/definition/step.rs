@@ -31,6 +31,8 @@ pub struct Step {
     pub wait: Option<WaitStep>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub abort: Option<AbortStep>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<CodeStep>,
 }
 
 /// The kind of a step, borrowed from its one kind key.
@@ -43,6 +45,7 @@ pub enum StepKind<'a> {
     Loop(&'a LoopStep),
     Wait(&'a WaitStep),
     Abort(&'a AbortStep),
+    Code(&'a CodeStep),
 }
 
 impl StepKind<'_> {
@@ -55,12 +58,13 @@ impl StepKind<'_> {
             Self::Loop(_) => "loop",
             Self::Wait(_) => "wait",
             Self::Abort(_) => "abort",
+            Self::Code(_) => "code",
         }
     }
 }
 
 /// The names of the kind keys, for error messages.
-pub const STEP_KINDS: &str = "query, action, http, condition, loop, wait, abort";
+pub const STEP_KINDS: &str = "query, action, http, condition, loop, wait, abort, code";
 
 impl Step {
     /// Every kind key present on the step; a valid step has exactly one.
@@ -86,6 +90,9 @@ impl Step {
         }
         if let Some(s) = &self.abort {
             kinds.push(StepKind::Abort(s));
+        }
+        if let Some(s) = &self.code {
+            kinds.push(StepKind::Code(s));
         }
         kinds
     }
@@ -242,3 +249,22 @@ pub struct WaitStep {
 pub struct AbortStep {
     pub reason: String,
 }
+
+/// Runs JavaScript in a sandbox; what it returns is the step's output.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CodeStep {
+    /// The body of an async function that sees `trigger`, `steps`, `setup`, `user`,
+    /// and `item`/`index` in loops, e.g. `return { email: trigger.email.toLowerCase() };`.
+    pub source: String,
+    /// Wall time in milliseconds (default 1,000, at most 5,000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_ms: Option<u64>,
+    /// Memory in MiB (default 64, at most 128).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_mb: Option<u64>,
+}
+
+/// The most a code step may ask for.
+pub const MAX_CODE_TIME_MS: u64 = 5_000;
+pub const MAX_CODE_MEMORY_MB: u64 = 128;

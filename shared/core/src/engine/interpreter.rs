@@ -169,6 +169,7 @@ impl Engine {
             requests: Vec::new(),
             message: None,
             error: None,
+            console: Vec::new(),
         };
 
         let result: Result<Option<Done>, StepError> = match kind {
@@ -243,6 +244,19 @@ impl Engine {
                     w.duration
                 ))),
             },
+            StepKind::Code(c) => {
+                let input = code_input(inv, state);
+                let (output, console) = super::code::run_code_step(c, input).await;
+                // Every executed code step is one task, in each loop iteration too.
+                state.tasks += 1;
+                log.console = console;
+                output.map(|output| {
+                    Some(Done {
+                        output,
+                        message: None,
+                    })
+                })
+            }
             StepKind::Abort(a) => match self.templates.render_text(&a.reason, &ctx) {
                 Ok(reason) => {
                     log.status = StepStatus::Aborted;
@@ -264,6 +278,7 @@ impl Engine {
                         | StepKind::Action(_)
                         | StepKind::Http(_)
                         | StepKind::Wait(_)
+                        | StepKind::Code(_)
                 ) {
                     set_next(state, index + 1);
                 }
@@ -460,6 +475,7 @@ impl Engine {
                         requests: Vec::new(),
                         message: None,
                         error: Some(e.message.clone()),
+                        console: Vec::new(),
                     },
                 );
                 self.fail(state, Some(&step.id), e);
@@ -510,6 +526,7 @@ impl Engine {
                     format!("{iterations} iterations")
                 }),
                 error: None,
+                console: Vec::new(),
             },
         );
     }
@@ -557,6 +574,30 @@ impl Engine {
 }
 
 /// How a step appears to templates: `steps.<id>.output`.
+/// The run context as plain JSON, for code steps (never credentials: the run's input
+/// and the steps' outputs only).
+fn code_input(inv: &Invocation<'_>, state: &RunState) -> Value {
+    let steps: serde_json::Map<String, Value> = state
+        .outputs
+        .iter()
+        .map(|(id, output)| (id.clone(), json!({ "output": output })))
+        .collect();
+    let mut input = json!({
+        "trigger": inv.input.trigger,
+        "setup": inv.input.setup,
+        "user": inv.input.user,
+        "run": { "id": state.run_id },
+        "steps": steps,
+    });
+    if let Some((index, item)) = innermost_loop(state) {
+        input["index"] = json!(index);
+        if let Some(item) = item {
+            input["item"] = item.clone();
+        }
+    }
+    input
+}
+
 fn step_value(output: &Value) -> ContextValue {
     ContextValue::map([("output".to_string(), ContextValue::from_json(output))])
 }

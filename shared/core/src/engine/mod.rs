@@ -3,6 +3,7 @@
 //! between steps and resume a run after a crash or a wait without repeating work.
 
 mod calls;
+mod code;
 mod compare;
 mod error;
 mod interpreter;

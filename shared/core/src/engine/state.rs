@@ -124,6 +124,9 @@ pub struct StepLog {
     pub message: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// What a code step printed with `console.log`/`warn`/`error` (bounded).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub console: Vec<String>,
 }
 
 /// Why a run failed.

@@ -203,6 +203,32 @@ impl Walker<'_, '_> {
             StepKind::Abort(a) => {
                 scope.check_str(self.t, self.report, &path.key("reason"), &a.reason);
             }
+            StepKind::Code(c) => {
+                if c.source.trim().is_empty() {
+                    self.report.push(&path.key("source"), "must not be empty");
+                } else if let Err(e) = junction_sandbox::check_syntax(&c.source) {
+                    self.report.push(&path.key("source"), e.to_string());
+                }
+                if c.time_ms
+                    .is_some_and(|t| t == 0 || t > crate::definition::MAX_CODE_TIME_MS)
+                {
+                    self.report.push(
+                        &path.key("time_ms"),
+                        format!(
+                            "must be 1 to {} milliseconds",
+                            crate::definition::MAX_CODE_TIME_MS
+                        ),
+                    );
+                }
+                if c.memory_mb
+                    .is_some_and(|m| m == 0 || m > crate::definition::MAX_CODE_MEMORY_MB)
+                {
+                    self.report.push(
+                        &path.key("memory_mb"),
+                        format!("must be 1 to {} MiB", crate::definition::MAX_CODE_MEMORY_MB),
+                    );
+                }
+            }
         }
     }
 
