@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::webhooks::SignatureScheme;
 
 /// An app's webhook deliveries.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WebhookSpec {
     /// How deliveries are signed; without it the unguessable URL is the only check.

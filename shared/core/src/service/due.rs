@@ -43,6 +43,8 @@ pub struct DueWork {
 /// How a poll turns new items into runs.
 #[derive(Debug, Clone, Copy)]
 struct NewItems<'a> {
+    /// Dot path of the query's item id.
+    id_path: Option<&'a str>,
     /// Dot path of the updated-at field, when updates count as new.
     updated: Option<&'a str>,
     /// One run for all new items.
@@ -206,8 +208,9 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                     .map_err(|e| ServiceError::Unknown(anyhow::anyhow!("poll interval: {e}")))?;
                 let mut next_work = work.clone();
                 match self.poll(engine, &integration, app, query, input).await {
-                    Ok(items) => {
+                    Ok((items, id_path)) => {
                         let how = NewItems {
+                            id_path: id_path.as_deref(),
                             updated: updated.as_deref(),
                             batch: *batch,
                         };
@@ -248,8 +251,8 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         Ok(Outcome::Done)
     }
 
-    /// Runs the poll's query with the integration's accounts: its items across pages,
-    /// or the error and whether it may pass.
+    /// Runs the poll's query with the integration's accounts: its items across pages
+    /// and the query's id path, or the error and whether it may pass.
     async fn poll(
         &self,
         engine: &Engine,
@@ -257,7 +260,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         app: &str,
         query: &str,
         input: &BTreeMap<String, Value>,
-    ) -> Result<Vec<Value>, (String, bool)> {
+    ) -> Result<(Vec<Value>, Option<String>), (String, bool)> {
         let ws = &integration.workspace_id;
         let ctx = Context::from_json(&json!({
             "setup": integration.setup,
@@ -275,14 +278,18 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             .runtime_catalog(ws)
             .await
             .map_err(|e| (e.to_string(), true))?;
+        let id_path = apps
+            .get(app)
+            .and_then(|a| a.queries.get(query))
+            .and_then(|q| q.id.clone());
         let credentials =
             VaultCredentials::new(&self.store, &self.vault, ws, integration.accounts.clone());
         match engine
             .query(&apps, &credentials, app, query, Value::Object(rendered))
             .await
         {
-            Ok(Value::Array(items)) => Ok(items),
-            Ok(other) => Ok(vec![other]),
+            Ok(Value::Array(items)) => Ok((items, id_path)),
+            Ok(other) => Ok((vec![other], id_path)),
             Err(e) => Err((e.message, e.transient)),
         }
     }
@@ -299,11 +306,10 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         items: Vec<Value>,
         how: NewItems<'_>,
     ) -> Result<(), ServiceError> {
-        let id_path = self.poll_id_path(integration, block).await?;
         let ids: Vec<String> = items
             .iter()
             .map(|i| {
-                let id = item_id(i, id_path.as_deref());
+                let id = item_id(i, how.id_path);
                 match how.updated.and_then(|p| get_path(i, p)) {
                     Some(Value::String(v)) => format!("{id}@{v}"),
                     Some(Value::Null) | None => id,
@@ -358,30 +364,5 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         }
         work.seen = Some(merged);
         Ok(())
-    }
-
-    /// The id path of a poll block's query.
-    async fn poll_id_path(
-        &self,
-        integration: &Integration,
-        block: &str,
-    ) -> Result<Option<String>, ServiceError> {
-        let ws = &integration.workspace_id;
-        let Some(flow) = self
-            .flow_version(ws, &integration.flow_id, integration.flow_version)
-            .await?
-        else {
-            return Ok(None);
-        };
-        let Some(Trigger::Poll { app, query, .. }) =
-            flow.definition.block(block).map(|b| &b.trigger)
-        else {
-            return Ok(None);
-        };
-        Ok(self
-            .store
-            .get_app(ws, app)
-            .await?
-            .and_then(|a| a.definition.queries.get(query).and_then(|q| q.id.clone())))
     }
 }

@@ -70,7 +70,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                     if existing.status == RunStatus::Queued {
                         // Queued already, unless the first caller stopped before sending:
                         // the queue's dedupe makes this send a no-op otherwise.
-                        self.send_run(ws, &run_id).await?;
+                        self.send_run(ws, &run_id, &run_id).await?;
                     }
                     return Ok((run_id, false));
                 }
@@ -99,18 +99,19 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             Err(StoreError::Conflict(_)) if once.is_some() => {}
             Err(e) => return Err(e.into()),
         }
-        self.send_run(ws, &run_id).await?;
+        self.send_run(ws, &run_id, &run_id).await?;
         Ok((run_id, fresh))
     }
 
-    async fn send_run(&self, ws: &str, run_id: &str) -> Result<(), ServiceError> {
+    /// Queues a recorded run's message; the queue drops a second send with `dedupe`.
+    async fn send_run(&self, ws: &str, run_id: &str, dedupe: &str) -> Result<(), ServiceError> {
         let message = serde_json::to_string(&RunMessage {
             workspace_id: ws.into(),
             run_id: run_id.into(),
         })
         .map_err(|e| ServiceError::Unknown(e.into()))?;
         self.queue
-            .send(&message, std::time::Duration::ZERO, Some(run_id))
+            .send(&message, std::time::Duration::ZERO, Some(dedupe))
             .await?;
         Ok(())
     }
@@ -244,17 +245,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         record.status = RunStatus::Queued;
         record.updated_at = self.clock.now();
         record.version = self.store.put_run(&record, Some(record.version)).await?;
-        let message = serde_json::to_string(&RunMessage {
-            workspace_id: ws.into(),
-            run_id: run_id.into(),
-        })
-        .map_err(|e| ServiceError::Unknown(e.into()))?;
-        self.queue
-            .send(
-                &message,
-                std::time::Duration::ZERO,
-                Some(&format!("{run_id}:replay:{}", record.version)),
-            )
+        self.send_run(ws, run_id, &format!("{run_id}:replay:{}", record.version))
             .await?;
         Ok(record)
     }

@@ -10,7 +10,7 @@ use subtle::ConstantTimeEq;
 use super::secrets::sha256_hex;
 use super::webhooks::subscription_key;
 use super::{Junction, ServiceError};
-use crate::definition::{Handshake, Trigger, ValueAt, WebhookSpec};
+use crate::definition::{Handshake, Trigger, ValueAt};
 use crate::engine::get_path;
 use crate::ports::{RunQueue, Store, Vault};
 use crate::template::Context;
@@ -115,15 +115,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             .ok_or_else(not_found)?;
         let ws = integration.workspace_id.clone();
         let app = self.app(&ws, &app_id).await?;
-        let spec = app.webhook.clone().unwrap_or(WebhookSpec {
-            signature: None,
-            secret: None,
-            delivery_id: None,
-            event_type: None,
-            handshake: None,
-            subscribe: None,
-            unsubscribe: None,
-        });
+        let spec = app.webhook.clone().unwrap_or_default();
 
         if let Some(Handshake::EchoQuery { param }) = &spec.handshake {
             if let Some((_, value)) = delivery.query.iter().find(|(k, _)| k == param) {
