@@ -75,7 +75,21 @@ impl Database {
         }
         let conn = Connection::open(path)
             .with_context(|| format!("opening database {}", path.display()))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Switching a new file to WAL while another process opens it can be refused at
+        // once (SQLite skips the busy handler there to avoid a deadlock): try again.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        loop {
+            match conn.pragma_update(None, "journal_mode", "WAL") {
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.code == rusqlite::ErrorCode::DatabaseBusy
+                        && std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                other => break other?,
+            }
+        }
         conn.pragma_update(
             None,
             "synchronous",
@@ -85,7 +99,6 @@ impl Database {
             },
         )?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
         // Every statement is prepared once: parsing SQL was a visible share of a run's cost.
         conn.set_prepared_statement_cache_capacity(128);
         migrate(&conn).with_context(|| format!("migrating database {}", path.display()))?;
