@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context as _};
 use junction_core::credentials::{Credentials, OAuthClient, OAuthTokens, Secret};
 use junction_core::definition::{
-    parse_any, AnyDefinition, AppDefinition, FlowDefinition, Loaded, Problem,
+    bundle_code_files, parse_any, AnyDefinition, AppDefinition, FlowDefinition, Loaded, Problem,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -27,7 +27,7 @@ pub fn read_definitions(paths: &[PathBuf]) -> anyhow::Result<(Vec<DefinitionFile
             for found in walk(path)? {
                 let text = read(&found)?;
                 let is_json = found.extension().is_some_and(|e| e == "json");
-                let result = parse_any(&text);
+                let result = parse_any(&text).and_then(|d| bundle_any(d, &found));
                 if is_json
                     && result
                         .as_ref()
@@ -45,7 +45,7 @@ pub fn read_definitions(paths: &[PathBuf]) -> anyhow::Result<(Vec<DefinitionFile
             let text = read(path)?;
             files.push(DefinitionFile {
                 path: path.clone(),
-                result: parse_any(&text),
+                result: parse_any(&text).and_then(|d| bundle_any(d, path)),
             });
         }
     }
@@ -95,14 +95,49 @@ pub fn read_apps(paths: &[PathBuf]) -> anyhow::Result<Vec<(PathBuf, Loaded<AppDe
     Ok(apps)
 }
 
+/// A flow file with its code files read in (see [`bundle_flow`]).
 pub fn read_flow(path: &Path) -> anyhow::Result<Loaded<FlowDefinition>> {
-    match parse_any(&read(path)?) {
+    match parse_any(&read(path)?).and_then(|d| bundle_any(d, path)) {
         Ok(AnyDefinition::Flow(flow)) => Ok(*flow),
         Ok(AnyDefinition::App(_)) => bail!(
             "{} is an app, not a flow (pass apps with --app)",
             path.display()
         ),
         Err(problems) => bail!("{}", format_problems(path, &problems)),
+    }
+}
+
+fn bundle_any(definition: AnyDefinition, path: &Path) -> Result<AnyDefinition, Vec<Problem>> {
+    match definition {
+        AnyDefinition::Flow(mut flow) => {
+            bundle_flow(&mut flow, path)?;
+            Ok(AnyDefinition::Flow(flow))
+        }
+        app => Ok(app),
+    }
+}
+
+/// Reads the code files a flow's steps name, relative to the flow file's folder, into
+/// their `source`, so what is validated, run and pushed is what the files say.
+pub fn bundle_flow(flow: &mut Loaded<FlowDefinition>, path: &Path) -> Result<(), Vec<Problem>> {
+    let folder = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let mut read_next_to_flow = |relative: &str| -> Result<String, String> {
+        let file = folder.join(relative);
+        let file = std::path::absolute(&file).unwrap_or(file);
+        std::fs::read_to_string(&file).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => format!(
+                "'{relative}' does not exist next to the flow (looked for {})",
+                file.display()
+            ),
+            std::io::ErrorKind::InvalidData => format!("'{relative}' is not UTF-8 text"),
+            _ => format!("cannot read '{relative}' ({}): {e}", file.display()),
+        })
+    };
+    let problems = bundle_code_files(&mut flow.definition, &mut read_next_to_flow);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(flow.locate(problems))
     }
 }
 

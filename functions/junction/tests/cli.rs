@@ -223,6 +223,17 @@ async fn schema_prints_json_schema() {
     let out = junction(&["schema", "flow"]).await;
     let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(schema["title"], "FlowDefinition");
+    // Editors validate against the committed copies, so they must not fall behind.
+    for kind in ["app", "flow"] {
+        let out = junction(&["schema", kind]).await;
+        let committed =
+            std::fs::read_to_string(format!("{EXAMPLES}/../docs/schema/{kind}.schema.json"))
+                .unwrap();
+        assert!(
+            String::from_utf8_lossy(&out.stdout) == committed,
+            "docs/schema/{kind}.schema.json is stale: run `junction schema {kind} > docs/schema/{kind}.schema.json`"
+        );
+    }
 }
 
 #[tokio::test]
@@ -380,4 +391,91 @@ async fn http_get(url: &str) -> String {
     let mut response = String::new();
     stream.read_to_string(&mut response).await.unwrap();
     response
+}
+
+/// A flow whose code step is the file `code/greet.js` next to it.
+fn flow_with_code_file(dir: &Path, js: &str) -> PathBuf {
+    std::fs::create_dir_all(dir.join("code")).unwrap();
+    std::fs::write(dir.join("code/greet.js"), js).unwrap();
+    let flow = dir.join("greet.yaml");
+    std::fs::write(
+        &flow,
+        "id: greet\nname: Greet\napps: []\nblocks:\n  - id: hello\n    trigger: {type: manual}\n    steps:\n      - id: shout\n        code:\n          file: code/greet.js\n",
+    )
+    .unwrap();
+    flow
+}
+
+#[tokio::test]
+async fn code_files_next_to_a_flow_are_checked_run_and_bundled_on_push() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = "const name = trigger.name;\nreturn { greeting: 'Hello, ' + name.toUpperCase() };\n";
+    let flow = flow_with_code_file(
+        dir.path(),
+        "const name = trigger.name;\nreturn { greeting: ,, };\n",
+    );
+    let flow_arg = flow.to_str().unwrap();
+
+    // A syntax error names the flow line of `file:`, the file, and the line in the file.
+    let out = junction(&["validate", flow_arg]).await;
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(
+        text.contains("greet.yaml:10: blocks[0].steps[0].code.file: code/greet.js: SyntaxError")
+            && text.contains("(line 2, column"),
+        "{text}"
+    );
+
+    std::fs::write(dir.path().join("code/greet.js"), good).unwrap();
+    let out = junction(&["validate", flow_arg]).await;
+    assert!(out.status.success(), "{}", stdout(&out));
+    let apps = format!("{EXAMPLES}/apps");
+    let out = junction(&[
+        "run",
+        flow_arg,
+        "--app",
+        &apps,
+        "--trigger",
+        r#"{"name": "ada"}"#,
+        "--json",
+    ])
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let run: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(run["outputs"]["shout"]["greeting"], "Hello, ADA");
+
+    // The pushed version holds the code: editing the file afterwards changes nothing.
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    let out = junction(&["workspace", "create", "Code", "--data", data, "--json"]).await;
+    let created: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ws = created["workspace"]["id"].as_str().unwrap();
+    let out = junction(&["flows", "push", flow_arg, "--data", data, "--workspace", ws]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    std::fs::write(dir.path().join("code/greet.js"), "return 'edited';").unwrap();
+    let db = junction_local::Database::open(
+        &dir.path().join("data/junction.db"),
+        junction_local::Durability::Process,
+    )
+    .unwrap();
+    use junction_core::ports::Store;
+    let version = junction_local::SqliteStore::new(db)
+        .get_flow_version(ws, "greet", 1)
+        .await
+        .unwrap()
+        .expect("version 1 was pushed");
+    let code = version.definition.blocks[0].steps[0].code.clone().unwrap();
+    assert_eq!(code.source, good);
+    assert_eq!(code.file.as_deref(), Some("code/greet.js"));
+
+    // A missing file is refused before anything is stored, with where it was looked for.
+    std::fs::remove_file(dir.path().join("code/greet.js")).unwrap();
+    let out = junction(&["flows", "push", flow_arg, "--data", data, "--workspace", ws]).await;
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("code.file: 'code/greet.js' does not exist next to the flow")
+            && err.contains(&dir.path().join("code/greet.js").display().to_string()),
+        "{err}"
+    );
 }

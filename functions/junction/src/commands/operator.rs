@@ -8,7 +8,7 @@ use junction_core::service::{Junction, ServiceError};
 
 use crate::backend::{describe, on_backend};
 use crate::cli::{DataArgs, WorkspaceArgs};
-use crate::files::read;
+use crate::files::{read, read_flow};
 
 /// Prints a service error the way `validate` prints problems.
 fn report(file: &std::path::Path, e: ServiceError) -> anyhow::Error {
@@ -145,7 +145,7 @@ async fn push_flows_in<S: Store, Q: RunQueue, V: Vault>(
     let mut pushed = Vec::new();
     for file in files {
         let flow = j
-            .push_flow(&ws, &read(file)?, None, publish)
+            .push_flow_loaded(&ws, read_flow(file)?, None, publish)
             .await
             .map_err(|e| report(file, e))?;
         if !json {

@@ -98,9 +98,17 @@ pub fn validate(paths: &[PathBuf], json: bool) -> anyhow::Result<ExitCode> {
         let apps = reports.iter().filter(|r| r.kind == Some("app")).count();
         let flows = reports.iter().filter(|r| r.kind == Some("flow")).count();
         if total == 0 {
-            println!("\n{apps} apps and {flows} flows checked: no problems.");
+            println!(
+                "\n{} and {} checked: no problems.",
+                counted(apps, "app"),
+                counted(flows, "flow")
+            );
         } else {
-            println!("\n{total} problems in {bad_files} of {} files. Fix them and run `junction validate` again.", reports.len());
+            println!(
+                "\n{} in {bad_files} of {}. Fix them and run `junction validate` again.",
+                counted(total, "problem"),
+                counted(reports.len(), "file")
+            );
         }
     }
     if reports.is_empty() {
@@ -118,4 +126,13 @@ fn indent(text: &str) -> String {
         .map(|l| format!("      {l}"))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// "1 flow", "3 flows".
+fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }

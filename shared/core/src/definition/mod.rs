@@ -3,6 +3,7 @@
 
 mod app;
 mod auth;
+mod bundle;
 mod flow;
 mod form;
 mod pagination;
@@ -15,6 +16,7 @@ mod webhook;
 
 pub use app::{ActionDefinition, AppDefinition, CredentialTest, QueryDefinition};
 pub use auth::{AuthScheme, ClientAuth, KeyLocation};
+pub use bundle::{bundle_code_files, CodeFiles};
 pub use flow::{Block, FlowDefinition};
 pub use form::{FieldKind, FormField, FormPage, OptionsSource, SelectOption, SetupForm};
 pub use pagination::Pagination;
@@ -23,8 +25,8 @@ pub use request::{BodyFormat, HttpMethod, InputSpec, RequestTemplate};
 pub use source::{parse_document, Location, SourceDocument, SourceMap, SyntaxError};
 pub use step::{
     AbortStep, ActionStep, Branch, CodeStep, Comparison, ConditionStep, HttpStep, LoopStep,
-    MatchMode, Operator, QueryStep, Step, StepKind, WaitStep, MAX_CODE_MEMORY_MB, MAX_CODE_TIME_MS,
-    STEP_KINDS,
+    MatchMode, Operator, QueryStep, Step, StepKind, WaitStep, MAX_CODE_MEMORY_MB,
+    MAX_CODE_SOURCE_BYTES, MAX_CODE_TIME_MS, STEP_KINDS,
 };
 pub use trigger::Trigger;
 pub use webhook::{Handshake, Subscribe, Unsubscribe, ValueAt, WebhookSpec};

@@ -256,7 +256,13 @@ pub struct AbortStep {
 pub struct CodeStep {
     /// The body of an async function that sees `trigger`, `steps`, `setup`, `user`,
     /// and `item`/`index` in loops, e.g. `return { email: trigger.email.toLowerCase() };`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub source: String,
+    /// Instead of `source`: a JavaScript file next to the flow file, like `reshape.js`.
+    /// `junction validate`, `run` and `flows push` read it into `source`, so a pushed
+    /// version holds the code; the admin API takes `source` itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
     /// Wall time in milliseconds (default 1,000, at most 5,000).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_ms: Option<u64>,
@@ -268,3 +274,6 @@ pub struct CodeStep {
 /// The most a code step may ask for.
 pub const MAX_CODE_TIME_MS: u64 = 5_000;
 pub const MAX_CODE_MEMORY_MB: u64 = 128;
+/// The most code one step may hold: code steps glue, they are not libraries, and a
+/// flow version must fit in one stored record.
+pub const MAX_CODE_SOURCE_BYTES: usize = 100_000;

@@ -32,7 +32,13 @@ pub(crate) async fn run_code_step(
         Ok(Ok(out)) => (Ok(out.value), out.console),
         Ok(Err(e)) => {
             let console = e.console.clone();
-            (Err(StepError::terminal(e.to_string())), console)
+            // Lines and columns count in the file the builder wrote, so name it.
+            let named = step
+                .file
+                .as_ref()
+                .map(|f| format!("{f}: "))
+                .unwrap_or_default();
+            (Err(StepError::terminal(format!("{named}{e}"))), console)
         }
         Err(e) => (
             Err(StepError::terminal(format!(

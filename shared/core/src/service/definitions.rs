@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::{Junction, ServiceError};
 use crate::catalog::AppCatalog;
-use crate::definition::{parse_app, parse_flow, FlowDefinition, Problem};
+use crate::definition::{parse_app, parse_flow, FlowDefinition, Loaded, Problem};
 use crate::model::{month_of, AppRecord, FlowHead, FlowVersion, Usage};
 use crate::ports::{RunQueue, Store, Vault};
 use crate::validate::{validate_app, validate_flow};
@@ -130,6 +130,18 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
     ) -> Result<PushedFlow, ServiceError> {
         let loaded = parse_flow(text)
             .map_err(|p| ServiceError::invalid("the flow definition is invalid", p))?;
+        self.push_flow_loaded(ws, loaded, expected_id, publish)
+            .await
+    }
+
+    /// Pushes a flow already read (the CLI reads it to bundle its code files first).
+    pub async fn push_flow_loaded(
+        &self,
+        ws: &str,
+        loaded: Loaded<FlowDefinition>,
+        expected_id: Option<&str>,
+        publish: bool,
+    ) -> Result<PushedFlow, ServiceError> {
         let catalog = self.catalog(ws).await?;
         let problems = loaded.locate(validate_flow(&loaded.definition, &catalog, &self.templates));
         if !problems.is_empty() {

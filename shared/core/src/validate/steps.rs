@@ -8,7 +8,9 @@ use serde_json::Value;
 use super::flow::{list, FlowContext};
 use super::scope::Scope;
 use super::{check_id, Report};
-use crate::definition::{Comparison, FieldPath, InputSpec, Operator, Step, StepKind, STEP_KINDS};
+use crate::definition::{
+    CodeStep, Comparison, FieldPath, InputSpec, Operator, Step, StepKind, STEP_KINDS,
+};
 use crate::template::{contains_template, Templates};
 
 /// Longest wait a step may ask for; longer pauses belong in a schedule.
@@ -204,11 +206,7 @@ impl Walker<'_, '_> {
                 scope.check_str(self.t, self.report, &path.key("reason"), &a.reason);
             }
             StepKind::Code(c) => {
-                if c.source.trim().is_empty() {
-                    self.report.push(&path.key("source"), "must not be empty");
-                } else if let Err(e) = junction_sandbox::check_syntax(&c.source) {
-                    self.report.push(&path.key("source"), e.to_string());
-                }
+                self.code_source(&path, c);
                 if c.time_ms
                     .is_some_and(|t| t == 0 || t > crate::definition::MAX_CODE_TIME_MS)
                 {
@@ -229,6 +227,32 @@ impl Walker<'_, '_> {
                     );
                 }
             }
+        }
+    }
+
+    /// The code must be there and compile; a problem in a bundled file names the file.
+    fn code_source(&mut self, path: &FieldPath, c: &CodeStep) {
+        let (at, named) = match &c.file {
+            Some(file) => (path.key("file"), format!("{file}: ")),
+            None => (path.key("source"), String::new()),
+        };
+        if c.source.trim().is_empty() {
+            let message = match &c.file {
+                Some(file) => format!("'{file}' was not read into 'source': `junction validate`, `run` and `flows push` read code files next to the flow; through the API, send the code as 'source'"),
+                None => "must not be empty (or name a JavaScript 'file' next to the flow)".into(),
+            };
+            self.report.push(&at, message);
+        } else if c.source.len() > crate::definition::MAX_CODE_SOURCE_BYTES {
+            self.report.push(
+                &at,
+                format!(
+                    "{named}the code is {} bytes; a step holds at most {} (move shared work into an action)",
+                    c.source.len(),
+                    crate::definition::MAX_CODE_SOURCE_BYTES
+                ),
+            );
+        } else if let Err(e) = junction_sandbox::check_syntax(&c.source) {
+            self.report.push(&at, format!("{named}{e}"));
         }
     }
 

@@ -249,3 +249,40 @@ fn code_steps_must_compile_and_stay_within_limits() {
     assert_problem(&problems, "blocks[0].steps[0].code.source", "SyntaxError");
     assert_problem(&problems, "blocks[0].steps[0].code.time_ms", "1 to 5000");
 }
+
+#[test]
+fn code_files_are_named_in_problems_and_must_be_bundled() {
+    let step = |code: &str| {
+        format!("id: f\nname: F\napps: []\nblocks:\n  - id: b\n    trigger: {{type: manual}}\n    steps:\n      - id: s\n        code: {code}\n")
+    };
+    // Through the API nothing reads files: a bare `file` says what to send instead.
+    let problems = flow_problems(&step("{file: reshape.js}"));
+    assert_problem(
+        &problems,
+        "blocks[0].steps[0].code.file",
+        "send the code as 'source'",
+    );
+    // A bundled file's syntax error names the file, since lines count in it.
+    let problems = flow_problems(&step(
+        "{file: reshape.js, source: \"let a = 1;\\nreturn (;\"}",
+    ));
+    assert_problem(
+        &problems,
+        "blocks[0].steps[0].code.file",
+        "reshape.js: SyntaxError",
+    );
+    assert_problem(&problems, "blocks[0].steps[0].code.file", "line 2");
+    let problems = flow_problems(&step("{source: \"\"}"));
+    assert_problem(
+        &problems,
+        "blocks[0].steps[0].code.source",
+        "must not be empty",
+    );
+    let big = format!("{{source: \"return '{}';\"}}", "x".repeat(100_001));
+    let problems = flow_problems(&step(&big));
+    assert_problem(
+        &problems,
+        "blocks[0].steps[0].code.source",
+        "at most 100000",
+    );
+}

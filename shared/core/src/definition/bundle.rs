@@ -1,0 +1,183 @@
+//! Code files next to a flow: read into their steps' `source` before validation and
+//! push, so a stored flow version holds all of its code and never a path.
+
+use super::{FieldPath, FlowDefinition, Step};
+
+/// Where a step's code file is read from; the caller decides (the CLI reads the flow
+/// file's folder). An error is a sentence saying why the file could not be read.
+pub trait CodeFiles {
+    fn read(&mut self, relative: &str) -> Result<String, String>;
+}
+
+impl<F: FnMut(&str) -> Result<String, String>> CodeFiles for F {
+    fn read(&mut self, relative: &str) -> Result<String, String> {
+        self(relative)
+    }
+}
+
+/// Fills `source` of every code step that names a `file`, in every block, branch and
+/// loop. Problems carry the step's `code.file` path, like validation's.
+pub fn bundle_code_files(
+    flow: &mut FlowDefinition,
+    files: &mut dyn CodeFiles,
+) -> Vec<(FieldPath, String)> {
+    let mut problems = Vec::new();
+    let root = FieldPath::root().key("blocks");
+    for (i, block) in flow.blocks.iter_mut().enumerate() {
+        bundle_steps(
+            &root.index(i).key("steps"),
+            &mut block.steps,
+            files,
+            &mut problems,
+        );
+    }
+    problems
+}
+
+fn bundle_steps(
+    path: &FieldPath,
+    steps: &mut [Step],
+    files: &mut dyn CodeFiles,
+    problems: &mut Vec<(FieldPath, String)>,
+) {
+    for (i, step) in steps.iter_mut().enumerate() {
+        let path = path.index(i);
+        if let Some(code) = &mut step.code {
+            if let Some(file) = &code.file {
+                let at = path.key("code").key("file");
+                if !code.source.is_empty() {
+                    problems.push((
+                        at,
+                        "give the code as 'source' or as 'file', not both".into(),
+                    ));
+                } else if let Err(why) = check_relative(file) {
+                    problems.push((at, why));
+                } else {
+                    match files.read(file) {
+                        Ok(text) => code.source = text,
+                        Err(why) => problems.push((at, why)),
+                    }
+                }
+            }
+        }
+        if let Some(condition) = &mut step.condition {
+            for (b, branch) in condition.branches.iter_mut().enumerate() {
+                let bpath = path.key("condition").key("branches").index(b).key("steps");
+                bundle_steps(&bpath, &mut branch.steps, files, problems);
+            }
+            let epath = path.key("condition").key("else");
+            bundle_steps(&epath, &mut condition.otherwise, files, problems);
+        }
+        if let Some(l) = &mut step.loop_ {
+            bundle_steps(
+                &path.key("loop").key("steps"),
+                &mut l.steps,
+                files,
+                problems,
+            );
+        }
+    }
+}
+
+/// A code file is named relative to the flow, so the flow and its code move together.
+fn check_relative(file: &str) -> Result<(), String> {
+    let trimmed = file.trim();
+    if trimmed.is_empty() {
+        return Err("must name a file next to the flow, like 'reshape.js'".into());
+    }
+    if trimmed.starts_with('/') || trimmed.starts_with('\\') || trimmed.contains(':') {
+        return Err(format!(
+            "'{file}' is not a relative path; name the file relative to the flow's folder"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::definition::parse_flow;
+
+    const FLOW: &str = r#"
+id: f
+name: F
+apps: []
+blocks:
+  - id: b
+    trigger: {type: manual}
+    steps:
+      - id: top
+        code: {file: top.js}
+      - id: pick
+        condition:
+          branches:
+            - when: [{left: "{{ trigger.x }}", op: not_empty}]
+              steps:
+                - id: each
+                  loop:
+                    for_each: "{{ trigger.x }}"
+                    steps:
+                      - id: inner
+                        code: {file: lib/inner.js}
+          else:
+            - id: other
+              code: {source: "return 1;"}
+"#;
+
+    #[test]
+    fn files_in_branches_and_loops_are_read_into_source() {
+        let mut flow = parse_flow(FLOW).unwrap().definition;
+        let mut asked = Vec::new();
+        let mut files = |name: &str| {
+            asked.push(name.to_string());
+            Ok(format!("return '{name}';"))
+        };
+        assert!(bundle_code_files(&mut flow, &mut files).is_empty());
+        assert_eq!(asked, ["top.js", "lib/inner.js"]);
+        let steps = &flow.blocks[0].steps;
+        assert_eq!(steps[0].code.as_ref().unwrap().source, "return 'top.js';");
+        let inner = &steps[1].condition.as_ref().unwrap().branches[0].steps[0]
+            .loop_
+            .as_ref()
+            .unwrap()
+            .steps[0];
+        let code = inner.code.as_ref().unwrap();
+        assert_eq!(code.source, "return 'lib/inner.js';");
+        assert_eq!(
+            code.file.as_deref(),
+            Some("lib/inner.js"),
+            "kept, to name it in errors"
+        );
+        let other = &steps[1].condition.as_ref().unwrap().otherwise[0];
+        assert_eq!(other.code.as_ref().unwrap().source, "return 1;");
+    }
+
+    #[test]
+    fn unreadable_absolute_or_doubled_code_is_a_problem_at_its_path() {
+        let text = FLOW
+            .replace("{file: top.js}", "{file: /etc/passwd}")
+            .replace(
+                "{source: \"return 1;\"}",
+                "{source: \"return 1;\", file: x.js}",
+            );
+        let mut flow = parse_flow(&text).unwrap().definition;
+        let mut files = |name: &str| Err(format!("'{name}' does not exist"));
+        let problems: Vec<(String, String)> = bundle_code_files(&mut flow, &mut files)
+            .into_iter()
+            .map(|(p, m)| (p.to_string(), m))
+            .collect();
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert_eq!(problems[0].0, "blocks[0].steps[0].code.file");
+        assert!(problems[0].1.contains("not a relative path"));
+        assert_eq!(
+            problems[1].0,
+            "blocks[0].steps[1].condition.branches[0].steps[0].loop.steps[0].code.file"
+        );
+        assert!(problems[1].1.contains("'lib/inner.js' does not exist"));
+        assert_eq!(
+            problems[2].0,
+            "blocks[0].steps[1].condition.else[0].code.file"
+        );
+        assert!(problems[2].1.contains("not both"));
+    }
+}
