@@ -84,6 +84,7 @@ async fn control_steps(engine: &Engine) {
         apps: &apps,
         input: &input,
         credentials: &creds,
+        code_limits: junction_core::definition::CodeLimits::default(),
     };
     let runs = 200;
     let start = Instant::now();
@@ -111,6 +112,7 @@ async fn control_steps(engine: &Engine) {
         apps: &apps,
         input: &input,
         credentials: &creds,
+        code_limits: junction_core::definition::CodeLimits::default(),
     };
     let start = Instant::now();
     let mut state = engine.start(&flow, "b", "loop").unwrap();
@@ -158,6 +160,7 @@ async fn http_steps(engine: &Engine, url: &str) {
         apps: &apps,
         input: &input,
         credentials: &creds,
+        code_limits: junction_core::definition::CodeLimits::default(),
     };
     let start = Instant::now();
     for i in 0..calls {
@@ -195,7 +198,7 @@ async fn three_step_runs(engine: Arc<Engine>, url: &str) {
                 let mut done = 0;
                 for i in (w..total).step_by(concurrency) {
                     let input = RunInput { trigger: json!({"email": format!("person{}@example.com", i % 120 + 1), "id": format!("c_{}", i % 120 + 1)}), ..RunInput::default() };
-                    let inv = Invocation { flow: &flow, apps: &apps, input: &input, credentials: creds.as_ref() };
+                    let inv = Invocation { flow: &flow, apps: &apps, input: &input, credentials: creds.as_ref(), code_limits: junction_core::definition::CodeLimits::default() };
                     let mut state = engine.start(&flow, "b", format!("t{i}")).unwrap();
                     engine.run(&inv, &mut state).await;
                     assert_eq!(state.status, RunStatus::Succeeded, "{:?}", state.error);

@@ -26,6 +26,7 @@ fn workspace(id: &str, key: &str) -> Workspace {
         api_secret_sha256: String::new(),
         widget_origins: Vec::new(),
         task_quota: Some(1000),
+        code_limits: Default::default(),
         created_at: t0(),
         version: 0,
     }
@@ -123,12 +124,12 @@ pub async fn workspaces_by_id_and_app_key(s: impl Store) {
     assert!(s.workspace_by_app_key("nope").await.unwrap().is_none());
     let mut changed = found.clone();
     changed.task_quota = Some(5);
+    changed.code_limits.max_time_ms = 250;
     assert_eq!(s.update_workspace(&changed, 1).await.unwrap(), 2);
     conflict(s.update_workspace(&changed, 1).await);
-    assert_eq!(
-        s.get_workspace("ws_a").await.unwrap().unwrap().task_quota,
-        Some(5)
-    );
+    let stored = s.get_workspace("ws_a").await.unwrap().unwrap();
+    assert_eq!(stored.task_quota, Some(5));
+    assert_eq!(stored.code_limits, changed.code_limits);
 }
 
 pub async fn conditional_writes_conflict(s: impl Store) {

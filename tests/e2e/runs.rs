@@ -34,6 +34,25 @@ async fn finished(
     panic!("run {run_id} did not finish");
 }
 
+/// Sends an app event for alice and waits for the first run it started.
+async fn event_run(
+    app: &TestServer,
+    ws: &junction_core::service::NewWorkspace,
+    name: &str,
+    event: &Value,
+) -> Value {
+    let queued: Value = app
+        .admin(ws, Method::POST, &format!("/v1/events/{name}"))
+        .json(event)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    finished(app, ws, "alice", queued["run_ids"][0].as_str().unwrap()).await
+}
+
 #[tokio::test]
 async fn an_app_event_runs_the_flow_against_the_apps_once() {
     let (app, mock, ws) = setup().await;
@@ -50,16 +69,7 @@ async fn an_app_event_runs_the_flow_against_the_apps_once() {
     );
 
     let event = json!({"user_id": "alice", "payload": {"contact": {"id": "c_7", "email": "new@example.com", "first_name": "New", "last_name": "Person", "plan": "team"}}});
-    let queued: Value = app
-        .admin(&ws, Method::POST, "/v1/events/contact.created")
-        .json(&event)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let run = finished(&app, &ws, "alice", queued["run_ids"][0].as_str().unwrap()).await;
+    let run = event_run(&app, &ws, "contact.created", &event).await;
     assert_eq!(run["status"], "succeeded", "{run}");
     let steps: Vec<_> = run["state"]["log"]
         .as_array()
@@ -102,16 +112,7 @@ async fn a_refused_action_fails_the_run_with_the_step_and_reason() {
     let before = mock.state.stats().members_created;
 
     let event = json!({"user_id": "alice", "payload": {"contact": {"id": "c_7", "email": "not-an-email", "first_name": "A", "last_name": "B", "plan": "team"}}});
-    let queued: Value = app
-        .admin(&ws, Method::POST, "/v1/events/contact.created")
-        .json(&event)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let run = finished(&app, &ws, "alice", queued["run_ids"][0].as_str().unwrap()).await;
+    let run = event_run(&app, &ws, "contact.created", &event).await;
     assert_eq!(run["status"], "failed");
     assert_eq!(run["state"]["error"]["step"], "subscribe");
     assert!(
@@ -255,31 +256,13 @@ async fn runs_do_not_start_once_the_monthly_quota_is_used_up() {
     .await;
     assert_eq!(status, 201);
     let deal = json!({"user_id": "alice", "payload": {"deal": {"name": "Big", "amount": 50000, "owner": "Dana", "contact_id": "c_1"}}});
-    let first: Value = app
-        .admin(&ws, Method::POST, "/v1/events/deal.won")
-        .json(&deal)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let run = finished(&app, &ws, "alice", first["run_ids"][0].as_str().unwrap()).await;
+    let run = event_run(&app, &ws, "deal.won", &deal).await;
     assert_eq!(
         (run["status"].as_str(), run["state"]["tasks"].as_u64()),
         (Some("succeeded"), Some(2))
     );
 
-    let second: Value = app
-        .admin(&ws, Method::POST, "/v1/events/deal.won")
-        .json(&deal)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let run = finished(&app, &ws, "alice", second["run_ids"][0].as_str().unwrap()).await;
+    let run = event_run(&app, &ws, "deal.won", &deal).await;
     assert_eq!(run["status"], "failed");
     assert!(
         run["state"]["error"]["message"]
@@ -292,5 +275,69 @@ async fn runs_do_not_start_once_the_monthly_quota_is_used_up() {
         mock.state.stats().messages_posted,
         1,
         "the second run made no call"
+    );
+}
+
+#[tokio::test]
+async fn a_workspace_maximum_bounds_code_steps_at_push_and_at_run() {
+    let (app, _mock, ws) = setup().await;
+    let limits = |app: &TestServer| app.admin(&ws, Method::GET, "/v1/admin/limits").send();
+    let shown: Value = limits(&app).await.unwrap().json().await.unwrap();
+    assert_eq!(
+        shown["code"],
+        json!({"max_time_ms": 5000, "max_memory_mb": 128})
+    );
+
+    let flow = |time: &str| {
+        format!("id: busy\nname: Busy\napps: []\nblocks:\n  - id: on_event\n    trigger: {{type: app_event, event: busy.started}}\n    steps:\n      - id: spin\n        code:\n{time}          source: 'const end = Date.now() + 400; while (Date.now() < end) {{}} return 1;'\n")
+    };
+    let push = |text: String| {
+        app.admin(&ws, Method::PUT, "/v1/admin/flows/busy?publish=true")
+            .body(text)
+            .send()
+    };
+    let r = push(flow("")).await.unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let (status, created) = create(&app, &ws, "alice", json!({"flow": "busy"})).await;
+    assert_eq!(status, 201, "{created}");
+
+    // The operator lowers the maximum below what the pushed step gets by default.
+    let change = junction_core::service::LimitsChange {
+        code_max_time_ms: Some(100),
+        ..Default::default()
+    };
+    app.junction
+        .change_workspace_limits(&ws.workspace.id, &change)
+        .await
+        .unwrap();
+    let shown: Value = limits(&app).await.unwrap().json().await.unwrap();
+    assert_eq!(shown["code"]["max_time_ms"], 100);
+
+    // New pushes may not ask for more ...
+    let r = push(flow("          time_ms: 1000\n")).await.unwrap();
+    assert_eq!(r.status(), 422);
+    let problem: Value = r.json().await.unwrap();
+    assert_eq!(
+        problem["errors"][0]["path"],
+        "blocks[0].steps[0].code.time_ms"
+    );
+    assert_eq!(
+        problem["errors"][0]["message"],
+        "must be 1 to 100 milliseconds (the workspace's maximum)"
+    );
+
+    // ... and the version already pushed runs within the new maximum.
+    let run = event_run(
+        &app,
+        &ws,
+        "busy.started",
+        &json!({"user_id": "alice", "payload": {}}),
+    )
+    .await;
+    assert_eq!(run["status"], "failed", "{run}");
+    let message = run["state"]["error"]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("the code ran longer than its 100 ms limit"),
+        "{run}"
     );
 }

@@ -32,37 +32,7 @@ pub enum Command {
         kind: SchemaKind,
     },
     /// Serve the marketplace, admin and events API from the data folder.
-    Serve {
-        #[command(flatten)]
-        data: DataArgs,
-        /// Address to listen on.
-        #[arg(long, default_value = "127.0.0.1:8080", env = "JUNCTION_LISTEN")]
-        listen: std::net::SocketAddr,
-        /// Internal networks the server may call (e.g. 127.0.0.1 for local mock
-        /// apps); loopback and private addresses are refused otherwise.
-        #[arg(
-            long = "allow-network",
-            value_name = "IP_OR_CIDR",
-            env = "JUNCTION_ALLOW_NETWORK",
-            value_delimiter = ','
-        )]
-        allow: Vec<String>,
-        /// Runs executed at the same time.
-        #[arg(long, default_value_t = 8, env = "JUNCTION_WORKERS")]
-        workers: usize,
-        /// The URL browsers reach this server at (OAuth redirects come back to it);
-        /// defaults to http://<listen address>.
-        #[arg(long, env = "JUNCTION_PUBLIC_URL")]
-        public_url: Option<String>,
-        /// Origins of the pages that embed the marketplace widget (CORS), e.g.
-        /// https://app.example.com; repeat or separate with commas.
-        #[arg(
-            long = "widget-origin",
-            env = "JUNCTION_WIDGET_ORIGINS",
-            value_delimiter = ','
-        )]
-        widget_origins: Vec<String>,
-    },
+    Serve(ServeArgs),
     /// Manage workspaces.
     Workspace {
         #[command(subcommand)]
@@ -126,6 +96,43 @@ pub enum BackendKind {
 }
 
 #[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080", env = "JUNCTION_LISTEN")]
+    pub listen: std::net::SocketAddr,
+    /// Internal networks the server may call (e.g. 127.0.0.1 for local mock
+    /// apps); loopback and private addresses are refused otherwise.
+    #[arg(
+        long = "allow-network",
+        value_name = "IP_OR_CIDR",
+        env = "JUNCTION_ALLOW_NETWORK",
+        value_delimiter = ','
+    )]
+    pub allow: Vec<String>,
+    /// Runs executed at the same time.
+    #[arg(long, default_value_t = 8, env = "JUNCTION_WORKERS")]
+    pub workers: usize,
+    /// The URL browsers reach this server at (OAuth redirects come back to it);
+    /// defaults to http://<listen address>.
+    #[arg(long, env = "JUNCTION_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Origins of the pages that embed the marketplace widget (CORS), e.g.
+    /// https://app.example.com; repeat or separate with commas.
+    #[arg(
+        long = "widget-origin",
+        env = "JUNCTION_WIDGET_ORIGINS",
+        value_delimiter = ','
+    )]
+    pub widget_origins: Vec<String>,
+    /// Memory, in MiB, that code steps running at once may reserve between them (each
+    /// reserves its whole limit); further code steps wait their turn.
+    #[arg(long, default_value_t = 512, env = "JUNCTION_CODE_MEMORY_MB")]
+    pub code_memory_mb: u64,
+}
+
+#[derive(Debug, clap::Args)]
 pub struct WorkspaceArgs {
     #[command(flatten)]
     pub data: DataArgs,
@@ -144,6 +151,25 @@ pub enum WorkspaceCommand {
         task_quota: Option<u64>,
         #[command(flatten)]
         data: DataArgs,
+    },
+    /// Show a workspace's limits, or change those given: its monthly task quota and
+    /// what one code step may ask for. Flows already pushed keep working; a code step
+    /// asking for more than a lowered maximum gets the maximum.
+    Limits {
+        /// Tasks a month after which runs stop starting.
+        #[arg(long, conflicts_with = "no_task_quota")]
+        task_quota: Option<u64>,
+        /// Remove the task quota.
+        #[arg(long)]
+        no_task_quota: bool,
+        /// The most wall time one code step may ask for, in milliseconds (1 to 30000).
+        #[arg(long)]
+        code_max_time_ms: Option<u64>,
+        /// The most memory one code step may ask for, in MiB (1 to 256).
+        #[arg(long)]
+        code_max_memory_mb: Option<u64>,
+        #[command(flatten)]
+        target: WorkspaceArgs,
     },
 }
 

@@ -479,3 +479,53 @@ async fn code_files_next_to_a_flow_are_checked_run_and_bundled_on_push() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn workspace_limits_are_shown_changed_and_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    let out = junction(&["workspace", "create", "Limited", "--data", data, "--json"]).await;
+    let created: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ws = created["workspace"]["id"].as_str().unwrap();
+    let target = ["--data", data, "--workspace", ws];
+
+    let out = junction(&[&["workspace", "limits"][..], &target].concat()).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("code step time     at most 5000 ms"),
+        "{}",
+        stdout(&out)
+    );
+
+    let change = [
+        "workspace",
+        "limits",
+        "--task-quota",
+        "500",
+        "--code-max-time-ms",
+        "250",
+        "--json",
+    ];
+    let out = junction(&[&change[..], &target].concat()).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let limits: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        limits,
+        serde_json::json!({"task_quota": 500, "code": {"max_time_ms": 250, "max_memory_mb": 128}})
+    );
+
+    // Above the ceiling: refused, naming the flag, and nothing changes.
+    let too_much = ["workspace", "limits", "--code-max-memory-mb", "4096"];
+    let out = junction(&[&too_much[..], &target].concat()).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("--code-max-memory-mb: must be 1 to 256 MiB"),
+        "{}",
+        stderr(&out)
+    );
+    let out = junction(&[&["workspace", "limits", "--json"][..], &target].concat()).await;
+    let limits: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(limits["code"]["max_memory_mb"], 128);
+    assert_eq!(limits["task_quota"], 500);
+}

@@ -9,6 +9,8 @@ mod validate;
 
 use std::process::ExitCode;
 
+use junction_core::service::LimitsChange;
+
 use crate::cli::{Cli, Command, FlowCommand, PushCommand, RunsCommand, WorkspaceCommand};
 
 pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -16,14 +18,7 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Validate { paths } => validate::validate(&paths, cli.json),
         Command::Run(args) => run::run(args, cli.json).await,
         Command::Schema { kind } => schema::schema(kind),
-        Command::Serve {
-            data,
-            listen,
-            allow,
-            workers,
-            public_url,
-            widget_origins,
-        } => serve::serve(&data, listen, &allow, workers, public_url, &widget_origins).await,
+        Command::Serve(args) => serve::serve(args).await,
         Command::Workspace {
             command:
                 WorkspaceCommand::Create {
@@ -32,6 +27,27 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                     data,
                 },
         } => operator::create_workspace(&name, task_quota, &data, cli.json).await,
+        Command::Workspace {
+            command:
+                WorkspaceCommand::Limits {
+                    task_quota,
+                    no_task_quota,
+                    code_max_time_ms,
+                    code_max_memory_mb,
+                    target,
+                },
+        } => {
+            let change = LimitsChange {
+                task_quota: if no_task_quota {
+                    Some(None)
+                } else {
+                    task_quota.map(Some)
+                },
+                code_max_time_ms,
+                code_max_memory_mb,
+            };
+            operator::workspace_limits(&change, &target, cli.json).await
+        }
         Command::Apps {
             command: PushCommand::Push { files, target },
         } => operator::push_apps(&files, &target, cli.json).await,

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use junction_core::ports::{RunQueue, Store, Vault};
-use junction_core::service::{Junction, ServiceError};
+use junction_core::service::{Junction, LimitsChange, ServiceError};
 
 use crate::backend::{describe, on_backend};
 use crate::cli::{DataArgs, WorkspaceArgs};
@@ -167,4 +167,64 @@ async fn push_flows_in<S: Store, Q: RunQueue, V: Vault>(
         println!("{}", serde_json::to_string_pretty(&pushed)?);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+pub async fn workspace_limits(
+    change: &LimitsChange,
+    target: &WorkspaceArgs,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    on_backend!(&target.data, j => workspace_limits_in(j, change, target, json).await)
+}
+
+async fn workspace_limits_in<S: Store, Q: RunQueue, V: Vault>(
+    j: &Junction<S, Q, V>,
+    change: &LimitsChange,
+    target: &WorkspaceArgs,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let ws = workspace(j, target).await?;
+    let changing = change.task_quota.is_some()
+        || change.code_max_time_ms.is_some()
+        || change.code_max_memory_mb.is_some();
+    let limits = if changing {
+        j.change_workspace_limits(&ws, change).await
+    } else {
+        j.workspace_limits(&ws).await
+    }
+    .map_err(|e| match e {
+        ServiceError::Invalid { problems, .. } => anyhow::anyhow!(
+            "{}",
+            problems
+                .iter()
+                .map(|p| format!("--{}: {}", flag_of(&p.path), p.message))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+        other => anyhow::anyhow!("{other}"),
+    })?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&limits)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let verb = if changing { "changed: " } else { "" };
+    println!("{verb}limits of workspace {ws}");
+    match limits.task_quota {
+        Some(q) => println!("  task quota         {q} tasks a month"),
+        None => println!("  task quota         none"),
+    }
+    println!(
+        "  code step time     at most {} ms",
+        limits.code.max_time_ms
+    );
+    println!(
+        "  code step memory   at most {} MiB",
+        limits.code.max_memory_mb
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The command-line flag that sets a limit, for errors.
+fn flag_of(path: &str) -> String {
+    format!("code-{}", path.trim_start_matches("code.")).replace('_', "-")
 }

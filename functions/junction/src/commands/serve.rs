@@ -1,22 +1,24 @@
 //! `junction serve`: the HTTP API on one local listener, until SIGINT or SIGTERM.
 
-use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context as _;
 
-use crate::cli::DataArgs;
+use crate::cli::ServeArgs;
 use crate::local::open_allowing;
 
-pub async fn serve(
-    data: &DataArgs,
-    listen: SocketAddr,
-    allow: &[String],
-    workers: usize,
-    public_url: Option<String>,
-    widget_origins: &[String],
-) -> anyhow::Result<ExitCode> {
+pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let ServeArgs {
+        data,
+        listen,
+        allow,
+        workers,
+        public_url,
+        widget_origins,
+        code_memory_mb,
+    } = args;
+    let data = &data;
     let origins = widget_origins
         .iter()
         .map(|o| {
@@ -37,7 +39,7 @@ pub async fn serve(
         anyhow::bail!("`junction serve` is the embedded deployment; on AWS the Lambda functions serve (see the README, 'Deploy to AWS'). Drop --backend aws / JUNCTION_BACKEND.");
     }
     let public_url = public_url.unwrap_or_else(|| format!("http://{addr}"));
-    let junction = Arc::new(open_allowing(&data.data, allow)?.with_public_url(public_url));
+    let junction = Arc::new(open_allowing(&data.data, &allow)?.with_public_url(public_url));
     println!(
         "Junction is serving http://{addr} (data in {})",
         data.data.display()
@@ -48,7 +50,14 @@ pub async fn serve(
         data.data.display()
     );
     // Executor workers on the local queue, beside the API.
-    let engine = Arc::new(junction_core::engine::Engine::new(junction.http.clone()));
+    let engine = Arc::new(
+        junction_core::engine::Engine::new(junction.http.clone()).with_limits(
+            junction_core::engine::EngineLimits {
+                code_memory_budget_mb: code_memory_mb,
+                ..Default::default()
+            },
+        ),
+    );
     let (stop, stopped) = tokio::sync::watch::channel(false);
     // Retention: runs past their expiry are deleted hourly (DynamoDB does this by TTL).
     let retention = {

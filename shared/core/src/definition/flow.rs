@@ -31,6 +31,20 @@ impl FlowDefinition {
     pub fn block(&self, id: &str) -> Option<&Block> {
         self.blocks.iter().find(|b| b.id == id)
     }
+
+    /// Whether any step, in any block, branch or loop, is a code step.
+    pub fn has_code_steps(&self) -> bool {
+        fn any_code(steps: &[Step]) -> bool {
+            steps.iter().any(|s| {
+                s.code.is_some()
+                    || s.condition.as_ref().is_some_and(|c| {
+                        c.branches.iter().any(|b| any_code(&b.steps)) || any_code(&c.otherwise)
+                    })
+                    || s.loop_.as_ref().is_some_and(|l| any_code(&l.steps))
+            })
+        }
+        self.blocks.iter().any(|b| any_code(&b.steps))
+    }
 }
 
 /// One trigger and the steps that run when it fires.

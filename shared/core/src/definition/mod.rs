@@ -4,6 +4,7 @@
 mod app;
 mod auth;
 mod bundle;
+mod code_limits;
 mod flow;
 mod form;
 mod pagination;
@@ -17,6 +18,10 @@ mod webhook;
 pub use app::{ActionDefinition, AppDefinition, CredentialTest, QueryDefinition};
 pub use auth::{AuthScheme, ClientAuth, KeyLocation};
 pub use bundle::{bundle_code_files, CodeFiles};
+pub use code_limits::{
+    CodeLimits, CODE_MEMORY_CEILING_MB, CODE_TIME_CEILING_MS, DEFAULT_CODE_MEMORY_MB,
+    DEFAULT_CODE_TIME_MS,
+};
 pub use flow::{Block, FlowDefinition};
 pub use form::{FieldKind, FormField, FormPage, OptionsSource, SelectOption, SetupForm};
 pub use pagination::Pagination;
@@ -25,8 +30,7 @@ pub use request::{BodyFormat, HttpMethod, InputSpec, RequestTemplate};
 pub use source::{parse_document, Location, SourceDocument, SourceMap, SyntaxError};
 pub use step::{
     AbortStep, ActionStep, Branch, CodeStep, Comparison, ConditionStep, HttpStep, LoopStep,
-    MatchMode, Operator, QueryStep, Step, StepKind, WaitStep, MAX_CODE_MEMORY_MB,
-    MAX_CODE_SOURCE_BYTES, MAX_CODE_TIME_MS, STEP_KINDS,
+    MatchMode, Operator, QueryStep, Step, StepKind, WaitStep, MAX_CODE_SOURCE_BYTES, STEP_KINDS,
 };
 pub use trigger::Trigger;
 pub use webhook::{Handshake, Subscribe, Unsubscribe, ValueAt, WebhookSpec};

@@ -263,17 +263,16 @@ pub struct CodeStep {
     /// version holds the code; the admin API takes `source` itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
-    /// Wall time in milliseconds (default 1,000, at most 5,000).
+    /// Wall time in milliseconds (default 1,000, at most the workspace's maximum, 5,000
+    /// unless the operator changed it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_ms: Option<u64>,
-    /// Memory in MiB (default 64, at most 128).
+    /// Memory in MiB (default 64, at most the workspace's maximum, 128 unless the
+    /// operator changed it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_mb: Option<u64>,
 }
 
-/// The most a code step may ask for.
-pub const MAX_CODE_TIME_MS: u64 = 5_000;
-pub const MAX_CODE_MEMORY_MB: u64 = 128;
 /// The most code one step may hold: code steps glue, they are not libraries, and a
 /// flow version must fit in one stored record.
 pub const MAX_CODE_SOURCE_BYTES: usize = 100_000;

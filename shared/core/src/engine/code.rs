@@ -1,29 +1,35 @@
 //! Code steps: the step's JavaScript in the sandbox, off the async workers (a script
-//! may use its whole time limit), with its limits and its failures as step errors.
+//! may use its whole time limit), within the workspace's limits and the process's
+//! memory budget, with its failures as step errors.
 
 use serde_json::Value;
 
-use super::StepError;
-use crate::definition::CodeStep;
+use super::{budget_permits, Engine, StepError};
+use crate::definition::{CodeLimits, CodeStep};
 
 /// The step's output (or why it failed) and its console lines.
 pub(crate) async fn run_code_step(
+    engine: &Engine,
     step: &CodeStep,
+    max: &CodeLimits,
     input: Value,
 ) -> (Result<Value, StepError>, Vec<String>) {
+    let memory_mb = max.memory_mb_for(step.memory_mb);
     let limits = junction_sandbox::Limits {
-        time: std::time::Duration::from_millis(
-            step.time_ms
-                .unwrap_or(1_000)
-                .min(crate::definition::MAX_CODE_TIME_MS),
-        ),
-        memory_bytes: (step
-            .memory_mb
-            .unwrap_or(64)
-            .min(crate::definition::MAX_CODE_MEMORY_MB)
-            * 1024
-            * 1024) as usize,
+        time: max.time_for(step.time_ms),
+        memory_bytes: (memory_mb * 1024 * 1024) as usize,
         ..junction_sandbox::Limits::default()
+    };
+    // The whole limit is reserved, since that is what the script may take; a step
+    // above the budget takes all of it rather than waiting forever.
+    let permits = (memory_mb as usize).clamp(1, budget_permits(&engine.limits)) as u32;
+    // The semaphore is never closed; should that change, the run is tried again later.
+    let Ok(_reserved) = engine.code_budget.clone().acquire_many_owned(permits).await else {
+        let closed = StepError {
+            transient: true,
+            ..StepError::terminal("the code sandbox is shutting down")
+        };
+        return (Err(closed), Vec::new());
     };
     let source = step.source.clone();
     let ran =

@@ -246,7 +246,8 @@ impl Engine {
             },
             StepKind::Code(c) => {
                 let input = code_input(inv, state);
-                let (output, console) = super::code::run_code_step(c, input).await;
+                let (output, console) =
+                    super::code::run_code_step(self, c, &inv.code_limits, input).await;
                 // Every executed code step is one task, in each loop iteration too.
                 state.tasks += 1;
                 log.console = console;

@@ -25,7 +25,7 @@ pub use state::{
 
 use crate::catalog::AppCatalog;
 use crate::credentials::CredentialStore;
-use crate::definition::FlowDefinition;
+use crate::definition::{CodeLimits, FlowDefinition};
 use crate::outbound::{OutboundClient, TokenRefresher};
 use crate::template::Templates;
 
@@ -38,6 +38,10 @@ pub struct EngineLimits {
     pub log_entries: usize,
     /// Iterations of a `for_each` loop without its own `max_iterations`.
     pub loop_items: u32,
+    /// Memory, in MiB, that code steps running at once may reserve between them: a
+    /// step reserves its whole limit and waits (its time limit not yet running) while
+    /// others hold the rest, so a burst of allocation bombs cannot exhaust the process.
+    pub code_memory_budget_mb: u64,
 }
 
 impl Default for EngineLimits {
@@ -46,8 +50,18 @@ impl Default for EngineLimits {
             logged_body_bytes: 4096,
             log_entries: 2000,
             loop_items: 10_000,
+            code_memory_budget_mb: 512,
         }
     }
+}
+
+fn code_budget(limits: &EngineLimits) -> Arc<tokio::sync::Semaphore> {
+    Arc::new(tokio::sync::Semaphore::new(budget_permits(limits)))
+}
+
+/// The budget in permits (MiB), at least one so code steps can run at all.
+pub(crate) fn budget_permits(limits: &EngineLimits) -> usize {
+    limits.code_memory_budget_mb.clamp(1, u32::MAX as u64) as usize
 }
 
 /// What a run starts from besides the definitions: the trigger's payload, the
@@ -67,6 +81,8 @@ pub struct Invocation<'a> {
     pub apps: &'a AppCatalog,
     pub input: &'a RunInput,
     pub credentials: &'a dyn CredentialStore,
+    /// The most the workspace lets a code step ask for.
+    pub code_limits: CodeLimits,
 }
 
 /// Why a run could not start.
@@ -89,6 +105,8 @@ pub struct Engine {
     pub(crate) backoff: Arc<crate::outbound::AccountBackoff>,
     pub(crate) templates: Templates,
     pub(crate) limits: EngineLimits,
+    /// Permits are MiB of `limits.code_memory_budget_mb`.
+    pub(crate) code_budget: Arc<tokio::sync::Semaphore>,
 }
 
 impl Engine {
@@ -99,10 +117,12 @@ impl Engine {
             backoff: Arc::default(),
             templates: Templates::new(),
             limits: EngineLimits::default(),
+            code_budget: code_budget(&EngineLimits::default()),
         }
     }
 
     pub fn with_limits(mut self, limits: EngineLimits) -> Self {
+        self.code_budget = code_budget(&limits);
         self.limits = limits;
         self
     }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::definition::{AppDefinition, FlowDefinition};
+use crate::definition::{AppDefinition, CodeLimits, FlowDefinition};
 use crate::engine::{RunInput, RunState, RunStatus};
 
 /// The version a stored record is at; each successful write adds one.
@@ -51,6 +51,9 @@ pub struct Workspace {
     pub widget_origins: Vec<String>,
     /// Tasks a month, when the workspace has a quota.
     pub task_quota: Option<u64>,
+    /// The most one code step may ask for; the operator sets it.
+    #[serde(default)]
+    pub code_limits: CodeLimits,
     pub created_at: DateTime<Utc>,
     pub version: Version,
 }

@@ -11,7 +11,7 @@ use crate::catalog::AppCatalog;
 use crate::definition::{parse_app, parse_flow, FlowDefinition, Loaded, Problem};
 use crate::model::{month_of, AppRecord, FlowHead, FlowVersion, Usage};
 use crate::ports::{RunQueue, Store, Vault};
-use crate::validate::{validate_app, validate_flow};
+use crate::validate::{validate_app, validate_flow_within};
 
 /// A stored flow version and what is now current.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -143,7 +143,18 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         publish: bool,
     ) -> Result<PushedFlow, ServiceError> {
         let catalog = self.catalog(ws).await?;
-        let problems = loaded.locate(validate_flow(&loaded.definition, &catalog, &self.templates));
+        let code_limits = self
+            .store
+            .get_workspace(ws)
+            .await?
+            .map(|w| w.code_limits)
+            .unwrap_or_default();
+        let problems = loaded.locate(validate_flow_within(
+            &loaded.definition,
+            &catalog,
+            &self.templates,
+            &code_limits,
+        ));
         if !problems.is_empty() {
             return Err(ServiceError::invalid(
                 "the flow definition is invalid",

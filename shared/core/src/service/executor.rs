@@ -115,14 +115,21 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                 .give_up(record, "the integration's flow version is missing")
                 .await;
         };
+        // The workspace is read only when needed: to start a run (quota) or for the
+        // limits of its code steps.
+        let starting = record.state.log.is_empty();
+        let workspace = if starting || flow.definition.has_code_steps() {
+            self.store.get_workspace(ws).await?
+        } else {
+            None
+        };
+        let code_limits = workspace
+            .as_ref()
+            .map(|w| w.code_limits)
+            .unwrap_or_default();
         // Quota: a run that has not started does not start once the month's tasks are used up.
-        if record.state.log.is_empty() {
-            if let Some(quota) = self
-                .store
-                .get_workspace(ws)
-                .await?
-                .and_then(|w| w.task_quota)
-            {
+        if starting {
+            if let Some(quota) = workspace.as_ref().and_then(|w| w.task_quota) {
                 let used = self
                     .store
                     .usage(ws, &month_of(self.clock.now()))
@@ -143,6 +150,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             apps: &apps,
             input: &record.input,
             credentials: &credentials,
+            code_limits,
         };
 
         // A retry after a transient failure continues at the failed step.

@@ -33,7 +33,7 @@ pub use runs::{QueuedRuns, RunMessage};
 pub use vault_credentials::VaultCredentials;
 pub use webhook_receiver::{Delivery, WebhookReply};
 pub use webhooks::WebhookEndpoint;
-pub use workspaces::NewWorkspace;
+pub use workspaces::{LimitsChange, NewWorkspace, WorkspaceLimits};
 
 use crate::model::FlowVersion;
 use crate::outbound::{OutboundClient, TokenRefresher};

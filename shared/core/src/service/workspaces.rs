@@ -2,6 +2,7 @@
 
 use super::secrets::{random_token, sha256_hex};
 use super::{Junction, ServiceError};
+use crate::definition::{CodeLimits, Problem};
 use crate::model::{new_id, Workspace};
 use crate::ports::{RunQueue, SecretKey, Store, Vault};
 
@@ -46,6 +47,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             app_key: random_token("jak")?,
             api_secret_sha256: sha256_hex(&api_secret),
             task_quota,
+            code_limits: CodeLimits::default(),
             widget_origins: Vec::new(),
             created_at: self.clock.now(),
             version: 0,
@@ -82,7 +84,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                 {
                     normalized.push(u.origin().ascii_serialization())
                 }
-                _ => problems.push(crate::definition::Problem {
+                _ => problems.push(Problem {
                     path: format!("origins[{i}]"),
                     line: None,
                     message: format!("'{raw}' is not an origin like https://app.example.com"),
@@ -101,5 +103,79 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         workspace.widget_origins = normalized.clone();
         self.store.update_workspace(&workspace, expected).await?;
         Ok(normalized)
+    }
+}
+
+/// What bounds a workspace's use of Junction: set by whoever runs Junction, read by
+/// the workspace's own backend.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+pub struct WorkspaceLimits {
+    /// Tasks a month after which runs stop starting; none when unlimited.
+    pub task_quota: Option<u64>,
+    /// The most one code step may ask for.
+    pub code: CodeLimits,
+}
+
+impl From<&Workspace> for WorkspaceLimits {
+    fn from(w: &Workspace) -> Self {
+        Self {
+            task_quota: w.task_quota,
+            code: w.code_limits,
+        }
+    }
+}
+
+/// A change to a workspace's limits; what is `None` stays as it is.
+#[derive(Debug, Clone, Default)]
+pub struct LimitsChange {
+    /// `Some(None)` removes the quota.
+    pub task_quota: Option<Option<u64>>,
+    pub code_max_time_ms: Option<u64>,
+    pub code_max_memory_mb: Option<u64>,
+}
+
+impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
+    pub async fn workspace_limits(&self, ws: &str) -> Result<WorkspaceLimits, ServiceError> {
+        match self.store.get_workspace(ws).await? {
+            Some(w) => Ok(WorkspaceLimits::from(&w)),
+            None => Err(ServiceError::NotFound(format!("workspace '{ws}'"))),
+        }
+    }
+
+    /// Changes a workspace's limits. Flows already pushed keep working: a code step that
+    /// asks for more than a lowered maximum gets the maximum when it runs.
+    pub async fn change_workspace_limits(
+        &self,
+        ws: &str,
+        change: &LimitsChange,
+    ) -> Result<WorkspaceLimits, ServiceError> {
+        let Some(mut workspace) = self.store.get_workspace(ws).await? else {
+            return Err(ServiceError::NotFound(format!("workspace '{ws}'")));
+        };
+        if let Some(quota) = change.task_quota {
+            workspace.task_quota = quota;
+        }
+        let code = &mut workspace.code_limits;
+        if let Some(ms) = change.code_max_time_ms {
+            code.max_time_ms = ms;
+        }
+        if let Some(mb) = change.code_max_memory_mb {
+            code.max_memory_mb = mb;
+        }
+        let problems: Vec<Problem> = code
+            .problems()
+            .into_iter()
+            .map(|(field, message)| Problem {
+                path: format!("code.{field}"),
+                line: None,
+                message,
+            })
+            .collect();
+        if !problems.is_empty() {
+            return Err(ServiceError::invalid("the limits are invalid", problems));
+        }
+        let expected = workspace.version;
+        workspace.version = self.store.update_workspace(&workspace, expected).await?;
+        Ok(WorkspaceLimits::from(&workspace))
     }
 }

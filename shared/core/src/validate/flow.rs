@@ -7,7 +7,7 @@ use std::str::FromStr;
 use super::scope::Scope;
 use super::{check_id, form, steps, Report};
 use crate::catalog::AppCatalog;
-use crate::definition::{FieldPath, FlowDefinition, Trigger};
+use crate::definition::{CodeLimits, FieldPath, FlowDefinition, Trigger};
 use crate::template::Templates;
 
 /// Shortest poll interval: polling faster hurts the apps more than it helps the user.
@@ -18,6 +18,16 @@ pub fn validate_flow(
     flow: &FlowDefinition,
     apps: &AppCatalog,
     t: &Templates,
+) -> Vec<(FieldPath, String)> {
+    validate_flow_within(flow, apps, t, &CodeLimits::default())
+}
+
+/// [`validate_flow`] for a workspace whose code steps have their own maximum.
+pub fn validate_flow_within(
+    flow: &FlowDefinition,
+    apps: &AppCatalog,
+    t: &Templates,
+    code_limits: &CodeLimits,
 ) -> Vec<(FieldPath, String)> {
     let mut report = Report::default();
     let root = FieldPath::root();
@@ -52,6 +62,7 @@ pub fn validate_flow(
         flow,
         apps,
         flow_apps: &flow_apps,
+        code_limits,
     };
 
     let fields = form::check_form(&ctx, t, &mut report, &root.key("setup"));
@@ -97,6 +108,7 @@ pub(crate) struct FlowContext<'a> {
     pub flow: &'a FlowDefinition,
     pub apps: &'a AppCatalog,
     pub flow_apps: &'a BTreeSet<&'a str>,
+    pub code_limits: &'a CodeLimits,
 }
 
 impl FlowContext<'_> {

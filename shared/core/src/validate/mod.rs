@@ -11,7 +11,7 @@ mod webhook;
 use crate::definition::FieldPath;
 
 pub use app::validate_app;
-pub use flow::validate_flow;
+pub use flow::{validate_flow, validate_flow_within};
 
 /// Problems found so far, by path.
 #[derive(Debug, Default)]

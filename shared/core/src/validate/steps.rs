@@ -207,23 +207,23 @@ impl Walker<'_, '_> {
             }
             StepKind::Code(c) => {
                 self.code_source(&path, c);
-                if c.time_ms
-                    .is_some_and(|t| t == 0 || t > crate::definition::MAX_CODE_TIME_MS)
-                {
+                let max = self.ctx.code_limits;
+                if c.time_ms.is_some_and(|t| t == 0 || t > max.max_time_ms) {
                     self.report.push(
                         &path.key("time_ms"),
                         format!(
-                            "must be 1 to {} milliseconds",
-                            crate::definition::MAX_CODE_TIME_MS
+                            "must be 1 to {} milliseconds (the workspace's maximum)",
+                            max.max_time_ms
                         ),
                     );
                 }
-                if c.memory_mb
-                    .is_some_and(|m| m == 0 || m > crate::definition::MAX_CODE_MEMORY_MB)
-                {
+                if c.memory_mb.is_some_and(|m| m == 0 || m > max.max_memory_mb) {
                     self.report.push(
                         &path.key("memory_mb"),
-                        format!("must be 1 to {} MiB", crate::definition::MAX_CODE_MEMORY_MB),
+                        format!(
+                            "must be 1 to {} MiB (the workspace's maximum)",
+                            max.max_memory_mb
+                        ),
                     );
                 }
             }

@@ -247,7 +247,11 @@ fn app_problems() {
 fn code_steps_must_compile_and_stay_within_limits() {
     let problems = flow_problems("id: f\nname: F\napps: []\nblocks:\n  - id: b\n    trigger: {type: manual}\n    steps:\n      - id: bad\n        code: {source: \"return (;\", time_ms: 60000}\n");
     assert_problem(&problems, "blocks[0].steps[0].code.source", "SyntaxError");
-    assert_problem(&problems, "blocks[0].steps[0].code.time_ms", "1 to 5000");
+    assert_problem(
+        &problems,
+        "blocks[0].steps[0].code.time_ms",
+        "1 to 5000 milliseconds",
+    );
 }
 
 #[test]

@@ -6,7 +6,7 @@ use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use junction_core::model::{AppRecord, Usage};
 use junction_core::ports::{RunQueue, Store, Vault};
-use junction_core::service::PushedFlow;
+use junction_core::service::{PushedFlow, WorkspaceLimits};
 use serde::Deserialize;
 
 use crate::auth::Backend;
@@ -21,6 +21,7 @@ pub fn admin<S: Store, Q: RunQueue, V: Vault>() -> Router<Shared<S, Q, V>> {
         .route("/admin/flows/{flow}", put(put_flow::<S, Q, V>))
         .route("/admin/flows/{flow}/publish", post(publish::<S, Q, V>))
         .route("/admin/usage", get(usage::<S, Q, V>))
+        .route("/admin/limits", get(limits))
         .route("/admin/integrations", get(integrations::<S, Q, V>))
         .route("/admin/runs", get(runs::<S, Q, V>))
         .route("/admin/runs/{run}/replay", post(replay::<S, Q, V>))
@@ -96,6 +97,12 @@ async fn usage<S: Store, Q: RunQueue, V: Vault>(
     QueryArgs(q): QueryArgs<UsageQuery>,
 ) -> Result<Json<Usage>, ApiError> {
     Ok(Json(j.usage(&ws.id, q.month.as_deref()).await?))
+}
+
+/// Set by whoever runs Junction (`junction workspace limits`); read here so builders
+/// know what a code step may ask for before they push.
+async fn limits(Backend(ws): Backend) -> Json<WorkspaceLimits> {
+    Json(WorkspaceLimits::from(&ws))
 }
 
 #[derive(serde::Serialize, schemars::JsonSchema)]
@@ -231,6 +238,14 @@ pub(crate) fn describe(doc: &mut crate::openapi::ApiDoc) {
     )
     .query::<UsageQuery>()
     .ok::<Usage>(200, "Usage")
+    .add();
+    doc.op(
+        "get",
+        "/v1/admin/limits",
+        "The workspace's task quota and what one code step may ask for",
+        Backend,
+    )
+    .ok::<WorkspaceLimits>(200, "The limits")
     .add();
     doc.op(
         "get",

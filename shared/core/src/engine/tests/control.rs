@@ -144,6 +144,7 @@ async fn wait_hands_back_a_resume_time_and_resumes_after_it() {
                 apps: &apps,
                 input: &input,
                 credentials: &creds,
+                code_limits: crate::definition::CodeLimits::default(),
             },
             &mut resumed,
         )
@@ -178,6 +179,7 @@ async fn a_run_resumed_from_a_checkpoint_never_repeats_a_completed_action() {
         apps: &apps,
         input: &input,
         credentials: &creds,
+        code_limits: crate::definition::CodeLimits::default(),
     };
     let mut state = engine.start(&f, "b", "run-9").unwrap();
     assert!(engine.advance(&inv, &mut state).await);
@@ -201,58 +203,4 @@ async fn unknown_block_is_a_clear_error() {
     let f = flow("id: f\nname: F\napps: []\nblocks:\n  - id: b\n    trigger: {type: manual}\n    steps: [{id: a, abort: {reason: x}}]\n");
     let err = engine().start(&f, "nope", "r").unwrap_err();
     assert!(err.to_string().contains("no block 'nope' (its blocks: b)"));
-}
-
-#[tokio::test]
-async fn code_steps_reshape_data_for_later_steps_and_count_a_task_each() {
-    let f = flow("id: f\nname: F\napps: []\nblocks:\n  - id: b\n    trigger: {type: manual}\n    steps:\n      - id: shape\n        code:\n          source: |\n            console.log('items', trigger.items.length);\n            return { emails: trigger.items.map(i => i.email.toLowerCase()) };\n      - id: each\n        loop:\n          for_each: '{{ steps.shape.output.emails }}'\n          steps:\n            - id: tag\n              code: {source: 'return item + \"#\" + index;'}\n      - id: done\n        abort: {reason: '{{ steps.shape.output.emails | length }} reshaped'}\n");
-    let state = run(
-        &engine(),
-        &f,
-        &catalog([]),
-        &MemoryCredentials::new(),
-        json!({"items": [{"email": "A@X.COM"}, {"email": "b@y.com"}]}),
-    )
-    .await;
-    assert_eq!(
-        state.abort_reason.as_deref(),
-        Some("2 reshaped"),
-        "{:?}",
-        state.error
-    );
-    assert_eq!(
-        state.outputs["shape"],
-        json!({"emails": ["a@x.com", "b@y.com"]})
-    );
-    assert_eq!(
-        state.tasks, 3,
-        "one for the reshape, one per loop iteration"
-    );
-    let shape = state.log.iter().find(|l| l.step == "shape").unwrap();
-    assert_eq!(shape.console, vec!["items 2"]);
-}
-
-#[tokio::test]
-async fn a_failing_code_step_fails_the_run_with_its_line() {
-    let f = flow("id: f\nname: F\napps: []\nblocks:\n  - id: b\n    trigger: {type: manual}\n    steps:\n      - id: boom\n        code:\n          source: \"const a = 1;\\nnull.x;\"\n");
-    let state = run(
-        &engine(),
-        &f,
-        &catalog([]),
-        &MemoryCredentials::new(),
-        json!({}),
-    )
-    .await;
-    assert_eq!(state.status, RunStatus::Failed);
-    let error = state.error.unwrap();
-    assert!(!error.transient);
-    assert!(
-        error.message.contains("TypeError") && error.message.contains("line 2"),
-        "{}",
-        error.message
-    );
-    assert_eq!(
-        state.tasks, 1,
-        "an executed code step counts even when it fails"
-    );
 }

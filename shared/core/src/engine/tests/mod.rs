@@ -1,6 +1,7 @@
 //! Engine tests against real local HTTP servers (wiremock) standing in for the apps.
 
 mod calls;
+mod code;
 mod control;
 mod oauth;
 mod pagination;
@@ -84,6 +85,7 @@ async fn run(
         apps,
         input: &input,
         credentials: creds,
+        code_limits: crate::definition::CodeLimits::default(),
     };
     let mut state = engine.start(flow, &flow.blocks[0].id, "run-1").unwrap();
     engine.run(&inv, &mut state).await;
