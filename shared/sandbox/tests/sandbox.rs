@@ -184,3 +184,47 @@ fn there_is_no_network_file_environment_or_timer() {
         ])
     );
 }
+
+#[test]
+fn code_cannot_reach_a_local_server_or_read_a_file() {
+    // A server the code would love to call, and a module file it would love to load.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let dir = std::env::temp_dir().join(format!("junction-sandbox-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let secret = dir.join("secret.js");
+    std::fs::write(&secret, "export default 'the secret';").unwrap();
+    let source = format!(
+        r#"
+        const tries = {{
+          import_http: () => import("http://127.0.0.1:{port}/steal"),
+          import_file: () => import("{file}"),
+          import_file_url: () => import("file://{file}"),
+          fetch: () => fetch("http://127.0.0.1:{port}/steal"),
+          xhr: () => new XMLHttpRequest(),
+          worker: () => new Worker("{file}"),
+          load: () => load("{file}"),
+          read: () => std.loadFile("{file}"),
+          open: () => os.open("{file}"),
+        }};
+        const outcomes = {{}};
+        for (const [name, attempt] of Object.entries(tries)) {{
+          try {{ outcomes[name] = "got " + JSON.stringify(await attempt()); }}
+          catch (e) {{ outcomes[name] = "refused"; }}
+        }}
+        return outcomes;
+        "#,
+        file = secret.display()
+    );
+    let out = run(&source, &input(), &Limits::default()).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    for (name, outcome) in out.value.as_object().unwrap() {
+        assert_eq!(outcome, "refused", "{name} was not refused: {outcome}");
+    }
+    assert_eq!(out.value.as_object().unwrap().len(), 9);
+    assert!(
+        matches!(listener.accept(), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock),
+        "the code connected to the local server"
+    );
+}

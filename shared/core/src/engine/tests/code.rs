@@ -127,3 +127,37 @@ async fn code_steps_beyond_the_memory_budget_wait_without_spending_their_time() 
     );
     assert_eq!(engine.code_budget.available_permits(), 64, "all given back");
 }
+
+#[tokio::test]
+async fn runaway_code_ends_at_its_limit_while_other_runs_go_on() {
+    let engine = engine();
+    let forever = flow("id: f\nname: F\napps: []\nblocks:\n  - id: b\n    trigger: {type: manual}\n    steps:\n      - id: spin\n        code: {source: 'while (true) {}', time_ms: 1000}\n");
+    let quick = busy_flow(0, 1_000);
+    let started = Instant::now();
+    let runaway = async {
+        let state = run_within(&engine, &forever, CodeLimits::default()).await;
+        (state, started.elapsed())
+    };
+    let others = async {
+        // Give the runaway step its thread first.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let mut states = Vec::new();
+        for _ in 0..5 {
+            states.push(run_within(&engine, &quick, CodeLimits::default()).await);
+        }
+        (states, started.elapsed())
+    };
+    let ((stopped, stopped_at), (states, others_done_at)) = tokio::join!(runaway, others);
+    assert!(states.iter().all(|s| s.status == RunStatus::Succeeded));
+    assert!(
+        others_done_at < stopped_at,
+        "five runs finished ({others_done_at:?}) while the loop ran ({stopped_at:?})"
+    );
+    assert_eq!(stopped.status, RunStatus::Failed);
+    let message = stopped.error.unwrap().message;
+    assert!(
+        message.contains("longer than its 1000 ms limit"),
+        "{message}"
+    );
+    assert!(stopped_at >= Duration::from_millis(1_000));
+}
