@@ -178,7 +178,54 @@ async fn http_steps(engine: &Engine, url: &str) {
     );
 }
 
-async fn three_step_runs(engine: Arc<Engine>, url: &str) {
+/// µs per run of a flow whose one step is a trivial code step: the sandbox plus what
+/// the engine adds around it (a blocking thread, the memory budget, the step log);
+/// one at a time, then 32 at once as workers run them. Returns µs per run at 1.
+async fn code_step_runs(engine: Arc<Engine>) -> f64 {
+    let flow = Arc::new(parse_flow("id: bench\nname: Bench\napps: []\nblocks:\n  - id: b\n    trigger: {type: manual}\n    steps:\n      - id: shape\n        code: {source: 'return { email: trigger.email.toLowerCase() };'}\n").unwrap().definition);
+    let mut sequential_us = 0.0;
+    for concurrency in [1usize, 32] {
+        let total = 4000;
+        let start = Instant::now();
+        let mut workers = Vec::new();
+        for w in 0..concurrency {
+            let (engine, flow) = (engine.clone(), flow.clone());
+            workers.push(tokio::spawn(async move {
+                let creds = MemoryCredentials::new();
+                let apps = AppCatalog::default();
+                let input = RunInput {
+                    trigger: json!({"email": "Ada@Example.com"}),
+                    ..RunInput::default()
+                };
+                let inv = Invocation {
+                    flow: &flow,
+                    apps: &apps,
+                    input: &input,
+                    credentials: &creds,
+                    code_limits: junction_core::definition::CodeLimits::default(),
+                };
+                for i in (w..total).step_by(concurrency) {
+                    let mut state = engine.start(&flow, "b", format!("c{i}")).unwrap();
+                    engine.run(&inv, &mut state).await;
+                    assert_eq!(state.status, RunStatus::Succeeded, "{:?}", state.error);
+                }
+            }));
+        }
+        for w in workers {
+            w.await.unwrap();
+        }
+        let us = start.elapsed().as_secs_f64() * 1e6 / total as f64;
+        if concurrency == 1 {
+            sequential_us = us;
+        }
+        println!("code step (trivial, in a run), {concurrency:>2} concurrent: {us:>8.2} µs/step, {:>6.0} steps/s (fresh sandbox each)", 1e6 / us);
+    }
+    sequential_us
+}
+
+/// Runs/s at 1 and 32 concurrent; returns µs per run at 1.
+async fn three_step_runs(engine: Arc<Engine>, url: &str) -> f64 {
+    let mut sequential_us = 0.0;
     let flow = Arc::new(three_step_flow());
     let apps = Arc::new(acme(url));
     let creds = Arc::new(MemoryCredentials::new().with_account(
@@ -212,8 +259,12 @@ async fn three_step_runs(engine: Arc<Engine>, url: &str) {
             done += w.await.unwrap();
         }
         let secs = start.elapsed().as_secs_f64();
+        if concurrency == 1 {
+            sequential_us = secs * 1e6 / done as f64;
+        }
         println!("3-step flow (query, condition, action), {concurrency:>2} concurrent: {:>8.0} runs/s ({done} runs in {secs:.2} s, engine on 1 core, mock on the other)", done as f64 / secs);
     }
+    sequential_us
 }
 
 fn main() {
@@ -243,7 +294,12 @@ fn main() {
         println!("junction engine benchmark (release build, one core for the engine)");
         control_steps(&engine).await;
         http_steps(&engine, &url).await;
-        three_step_runs(engine, &url).await;
+        let code_us = code_step_runs(engine.clone()).await;
+        let run_us = three_step_runs(engine, &url).await;
+        println!(
+            "a trivial code step is {:.2}× a whole 3-step run ({code_us:.0} µs vs {run_us:.0} µs)",
+            code_us / run_us
+        );
         println!(
             "peak RSS of the benchmark process (engine + mock apps): {:.1} MB",
             peak_rss_mb()
