@@ -161,3 +161,26 @@ async fn runaway_code_ends_at_its_limit_while_other_runs_go_on() {
     );
     assert!(stopped_at >= Duration::from_millis(1_000));
 }
+
+#[tokio::test]
+async fn the_code_sees_outputs_but_never_the_accounts_credentials() {
+    let server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(json!({"id": 7})))
+        .mount(&server)
+        .await;
+    let note = "actions:\n  note:\n    request: {method: POST, path: /notes, body: {text: hi}}\n";
+    let apps = catalog([key_app(&server.uri(), note)]);
+    let f = flow("id: f\nname: F\napps: [crm]\nblocks:\n  - id: b\n    trigger: {type: manual}\n    steps:\n      - id: noted\n        action: {app: crm, action: note}\n      - id: raw\n        http: {app: crm, method: POST, url: /raw}\n      - id: look\n        code: {source: 'return JSON.stringify({ trigger, steps, setup, user, globals: Object.getOwnPropertyNames(globalThis) });'}\n");
+    let state = run(&engine(), &f, &apps, &key_credentials(), json!({})).await;
+    assert_eq!(state.status, RunStatus::Succeeded, "{:?}", state.error);
+    let seen = state.outputs["look"].as_str().unwrap();
+    assert!(seen.contains(r#""id":7"#), "the outputs are there: {seen}");
+    assert!(!seen.contains("crm-secret-key"), "the key leaked: {seen}");
+    // The app did get the key: it is the run that holds it, not the code.
+    let requests = server.received_requests().await.unwrap();
+    assert!(requests.iter().all(|r| r
+        .headers
+        .get("x-key")
+        .is_some_and(|v| v == "crm-secret-key")));
+}
