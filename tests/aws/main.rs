@@ -6,4 +6,5 @@ mod counting;
 mod events;
 mod handlers;
 mod journey;
+mod refresh;
 mod stack;

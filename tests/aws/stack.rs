@@ -14,6 +14,16 @@ pub struct Stack {
     pub settings: AwsSettings,
     pub sqs: aws_sdk_sqs::Client,
     pub tally: Tally,
+    config: aws_config::SdkConfig,
+    env: Environment,
+}
+
+impl Stack {
+    /// Another warm function over the same stack: its own engine, refresh locks and
+    /// secret cache, as a second Lambda container has.
+    pub fn another_container(&self) -> Backend {
+        Backend::new(&self.config, &self.settings, &self.env).unwrap()
+    }
 }
 
 fn moto_url() -> String {
@@ -95,5 +105,7 @@ pub async fn stack(webhook_url: &str) -> Stack {
         settings,
         sqs,
         tally,
+        config: counted,
+        env,
     }
 }

@@ -42,12 +42,19 @@ pub async fn sqlite_queue(max_receives: u32) -> Held<SqliteQueue> {
 }
 
 pub async fn sqlite_vault() -> Held<SqliteVault> {
+    sqlite_vault_pair().await.0
+}
+
+/// Two processes' vaults over one database file.
+pub async fn sqlite_vault_pair() -> (Held<SqliteVault>, SqliteVault) {
     let (db, dir) = database();
-    let key = MasterKey::parse(&"11".repeat(32), "test key").unwrap();
-    Held {
-        it: SqliteVault::open(db, key).unwrap(),
+    let key = || MasterKey::parse(&"11".repeat(32), "test key").unwrap();
+    let other = Database::open(&dir.path().join("junction.db"), Durability::Process).unwrap();
+    let held = Held {
+        it: SqliteVault::open(db, key()).unwrap(),
         _dir: Some(dir),
-    }
+    };
+    (held, SqliteVault::open(other, key()).unwrap())
 }
 
 /// The SDK configuration for the moto server.
@@ -127,9 +134,18 @@ pub async fn sqs_queue(max_receives: u32) -> Held<junction_aws::SqsQueue> {
 }
 
 pub async fn secrets_vault() -> Held<junction_aws::SecretsVault> {
+    secrets_vault_pair().await.0
+}
+
+/// Two functions' vaults (each with its own cache) over one secret prefix.
+pub async fn secrets_vault_pair() -> (Held<junction_aws::SecretsVault>, junction_aws::SecretsVault)
+{
     let config = moto().await;
-    Held {
-        it: junction_aws::SecretsVault::new(&config, unique("junction")),
+    let prefix = unique("junction");
+    let other = junction_aws::SecretsVault::new(&config, prefix.clone());
+    let held = Held {
+        it: junction_aws::SecretsVault::new(&config, prefix),
         _dir: None,
-    }
+    };
+    (held, other)
 }

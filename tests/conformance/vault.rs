@@ -1,4 +1,5 @@
-//! Vault conformance: round trip, overwrite, delete, workspace isolation.
+//! Vault conformance: round trip, overwrite, delete, workspace isolation, and fresh
+//! reads that see another process's write through any cache.
 
 use junction_core::ports::{SecretKey, Vault};
 
@@ -34,8 +35,19 @@ pub async fn workspaces_do_not_share_secrets(vault: impl Vault) {
     );
 }
 
+/// `a` and `b` are two processes' vaults over the same storage.
+pub async fn fresh_reads_see_another_processs_write(a: impl Vault, b: impl Vault) {
+    let key = SecretKey::account("ws_a", "acc_rotating");
+    a.put(&key, b"tokens-1").await.unwrap();
+    // `b` reads (and may cache) the first value ...
+    assert_eq!(b.get(&key).await.unwrap().unwrap(), b"tokens-1");
+    // ... then `a` replaces it, as a token refresh in another process does.
+    a.put(&key, b"tokens-2").await.unwrap();
+    assert_eq!(b.get_fresh(&key).await.unwrap().unwrap(), b"tokens-2");
+}
+
 macro_rules! vault_tests {
-    ($backend:ident, $make:path) => {
+    ($backend:ident, $make:path, $pair:path) => {
         mod $backend {
             #[tokio::test]
             async fn round_trip_overwrite_and_delete() {
@@ -47,9 +59,22 @@ macro_rules! vault_tests {
                 let v = $make().await;
                 super::workspaces_do_not_share_secrets(v.it.clone()).await;
             }
+            #[tokio::test]
+            async fn fresh_reads_see_another_processs_write() {
+                let (v, other) = $pair().await;
+                super::fresh_reads_see_another_processs_write(v.it.clone(), other).await;
+            }
         }
     };
 }
 
-vault_tests!(sqlite, crate::backends::sqlite_vault);
-vault_tests!(secrets_manager, crate::backends::secrets_vault);
+vault_tests!(
+    sqlite,
+    crate::backends::sqlite_vault,
+    crate::backends::sqlite_vault_pair
+);
+vault_tests!(
+    secrets_manager,
+    crate::backends::secrets_vault,
+    crate::backends::secrets_vault_pair
+);

@@ -6,6 +6,7 @@ mod delivery;
 mod examples;
 mod helpers;
 mod integrations;
+mod refresh;
 mod runs;
 mod server;
 mod triggers;

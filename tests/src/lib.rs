@@ -2,3 +2,4 @@
 //! and Chatter in the walk-through, the end-to-end tests and the benchmarks.
 
 pub mod mock_apps;
+pub mod refresh;

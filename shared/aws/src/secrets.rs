@@ -11,7 +11,8 @@ use aws_sdk_secretsmanager::primitives::Blob;
 use junction_core::ports::{SecretKey, Vault, VaultError};
 
 /// How long a fetched secret is served from memory. Refreshed tokens written by this
-/// process update the cache at once; another process's write shows after this.
+/// process update the cache at once; another process's write shows after this, or at
+/// once to `get_fresh`, which token refreshes use.
 const CACHE_TTL: Duration = Duration::from_secs(60);
 
 /// Secret name → when it was fetched, and its value.
@@ -43,6 +44,30 @@ impl SecretsVault {
 
     fn cache(&self) -> std::sync::MutexGuard<'_, Cache> {
         self.cache.lock().unwrap_or_else(|p| p.into_inner())
+    }
+    /// Reads the secret from Secrets Manager and caches what it read.
+    async fn read(&self, name: String) -> Result<Option<Vec<u8>>, VaultError> {
+        match self.client.get_secret_value().secret_id(&name).send().await {
+            Ok(out) => {
+                let value = match (out.secret_binary, out.secret_string) {
+                    (Some(b), _) => b.into_inner(),
+                    (None, Some(s)) => s.into_bytes(),
+                    (None, None) => return Ok(None),
+                };
+                self.cache().insert(name, (Instant::now(), value.clone()));
+                Ok(Some(value))
+            }
+            // A secret scheduled for deletion answers InvalidRequest; both mean gone.
+            Err(e)
+                if matches!(
+                    e.code(),
+                    Some("ResourceNotFoundException") | Some("InvalidRequestException")
+                ) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(unknown("reading a secret", e)),
+        }
     }
 }
 
@@ -80,27 +105,11 @@ impl Vault for SecretsVault {
                 return Ok(Some(value.clone()));
             }
         }
-        match self.client.get_secret_value().secret_id(&name).send().await {
-            Ok(out) => {
-                let value = match (out.secret_binary, out.secret_string) {
-                    (Some(b), _) => b.into_inner(),
-                    (None, Some(s)) => s.into_bytes(),
-                    (None, None) => return Ok(None),
-                };
-                self.cache().insert(name, (Instant::now(), value.clone()));
-                Ok(Some(value))
-            }
-            // A secret scheduled for deletion answers InvalidRequest; both mean gone.
-            Err(e)
-                if matches!(
-                    e.code(),
-                    Some("ResourceNotFoundException") | Some("InvalidRequestException")
-                ) =>
-            {
-                Ok(None)
-            }
-            Err(e) => Err(unknown("reading a secret", e)),
-        }
+        self.read(name).await
+    }
+
+    async fn get_fresh(&self, key: &SecretKey) -> Result<Option<Vec<u8>>, VaultError> {
+        self.read(self.name(key)).await
     }
 
     async fn delete(&self, key: &SecretKey) -> Result<(), VaultError> {

@@ -86,8 +86,11 @@ pub enum CredentialError {
 /// # Errors
 /// - `load` MUST return [`CredentialError::NoAccount`] when the integration has no
 ///   account for the app.
-/// - `save_tokens` MUST make the new tokens visible to every later `load`, in this
-///   process and others, before it returns.
+/// - `save_tokens` MUST make the new tokens visible to every later `load_fresh`, in
+///   this process and others, and to every later `load` in this process, before it
+///   returns.
+/// - `acquire_refresh_lease` MUST grant the lease of an account to one holder at a
+///   time, across processes, until it is released or expires.
 pub trait CredentialStore: Send + Sync {
     /// A stable id of the account used for `app` (refreshes are single-flight per account).
     fn account_id(&self, app: &str) -> String;
@@ -103,6 +106,32 @@ pub trait CredentialStore: Send + Sync {
         &self,
         app: &str,
     ) -> BoxFuture<'_, Result<(), CredentialError>>;
+
+    /// `load`, bypassing any cache, for deciding whether another process already
+    /// refreshed the token. Holders that live in one process need not override it.
+    fn load_fresh(&self, app: &str) -> BoxFuture<'_, Result<Credentials, CredentialError>> {
+        self.load(app)
+    }
+
+    /// Takes the account's refresh lease, which every process shares, for `ttl`;
+    /// `false` while another holder has it. Holders that live in one process need none
+    /// (the refresher's own lock serializes them).
+    fn acquire_refresh_lease(
+        &self,
+        _app: &str,
+        _holder: &str,
+        _ttl: std::time::Duration,
+    ) -> BoxFuture<'_, Result<bool, CredentialError>> {
+        Box::pin(async { Ok(true) })
+    }
+
+    fn release_refresh_lease(
+        &self,
+        _app: &str,
+        _holder: &str,
+    ) -> BoxFuture<'_, Result<(), CredentialError>> {
+        Box::pin(async { Ok(()) })
+    }
 }
 
 /// Called with refreshed tokens so a holder can persist them at once.

@@ -83,6 +83,16 @@ async fn token(
     State(s): State<Arc<MockState>>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
+    let answer = exchange(&s, &form);
+    // A slow provider: the old refresh token is already spent while the caller waits.
+    let slow = s.slow_token_ms.load(std::sync::atomic::Ordering::SeqCst);
+    if slow > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(slow)).await;
+    }
+    answer
+}
+
+fn exchange(s: &MockState, form: &HashMap<String, String>) -> Response {
     s.seen();
     let client_ok = form.get("client_id").map(String::as_str) == Some(MAILBIRD_CLIENT_ID)
         && form.get("client_secret").map(String::as_str) == Some(MAILBIRD_CLIENT_SECRET);

@@ -48,6 +48,8 @@ pub struct MockState {
     pub stall_next_member_add: AtomicU64,
     /// Makes the next webhook subscription fail with a 422 (tests of failures).
     pub fail_next_subscribe: std::sync::atomic::AtomicBool,
+    /// Mailbird answers token requests this late (ms), after rotating the tokens.
+    pub slow_token_ms: AtomicU64,
     counters: Mutex<Stats>,
     requests: AtomicU64,
 }
@@ -96,6 +98,7 @@ impl MockState {
             webhooks: Mutex::new(Vec::new()),
             deliveries: AtomicU64::new(0),
             fail_next_subscribe: Default::default(),
+            slow_token_ms: Default::default(),
             fail_member_adds: Default::default(),
             stall_next_member_add: AtomicU64::new(0),
             counters: Mutex::new(Stats::default()),

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use chrono::Utc;
 use serde::Deserialize;
@@ -80,17 +81,35 @@ impl TokenRefresher {
         };
         let lock = self.lock_for(&store.account_id(app_id));
         let _held = lock.lock().await;
+        // Another process may have refreshed already: the vault says, not a cache.
+        if let Some(current) = replaced(store, app_id, stale).await? {
+            return Ok(current);
+        }
+        let holder = crate::model::new_id("lease");
+        if let Some(current) = take_lease(store, app_id, stale, &holder).await? {
+            return Ok(current);
+        }
+        let result = self
+            .refresh_holding_lease(client, store, app_id, token_url, *client_auth, stale)
+            .await;
+        if let Err(e) = store.release_refresh_lease(app_id, &holder).await {
+            // It expires on its own; until then other processes wait for the vault.
+            tracing::warn!(app = app_id, error = %e, "could not release a token refresh lease");
+        }
+        result
+    }
 
-        let current = match store.load(app_id).await? {
-            Credentials::Oauth2(tokens) => tokens,
-            _ => {
-                return Err(RefreshError::Failed {
-                    app: app_id.into(),
-                    detail: "the account holds no OAuth tokens".into(),
-                    transient: false,
-                })
-            }
-        };
+    async fn refresh_holding_lease(
+        &self,
+        client: &OutboundClient,
+        store: &dyn CredentialStore,
+        app_id: &str,
+        token_url: &str,
+        client_auth: ClientAuth,
+        stale: &Secret,
+    ) -> Result<OAuthTokens, RefreshError> {
+        // Read again under the lease: a holder that just released it left new tokens.
+        let current = oauth_tokens(store, app_id).await?;
         if &current.access_token != stale {
             return Ok(current);
         }
@@ -113,7 +132,7 @@ impl TokenRefresher {
                 refresh_token.expose().to_string(),
             ),
         ];
-        let request = token_request(url, *client_auth, &oauth_client, form);
+        let request = token_request(url, client_auth, &oauth_client, form);
         let response = client
             .send(&request)
             .await
@@ -171,6 +190,71 @@ impl TokenRefresher {
         store.save_tokens(app_id, tokens.clone()).await?;
         tracing::info!(app = app_id, "refreshed OAuth token");
         Ok(tokens)
+    }
+}
+
+/// How long a refresh lease holds without release: beyond any token request.
+const LEASE_TTL: Duration = Duration::from_secs(60);
+/// How long a process waits for another's refresh before its run tries again later.
+const LEASE_WAIT: Duration = Duration::from_secs(20);
+/// How often a waiting process looks for the other's new tokens.
+const LEASE_POLL: Duration = Duration::from_millis(200);
+
+/// The account's tokens as the vault holds them now.
+async fn oauth_tokens(
+    store: &dyn CredentialStore,
+    app_id: &str,
+) -> Result<OAuthTokens, RefreshError> {
+    match store.load_fresh(app_id).await? {
+        Credentials::Oauth2(tokens) => Ok(tokens),
+        _ => Err(RefreshError::Failed {
+            app: app_id.into(),
+            detail: "the account holds no OAuth tokens".into(),
+            transient: false,
+        }),
+    }
+}
+
+/// The current tokens, when someone already replaced `stale`.
+async fn replaced(
+    store: &dyn CredentialStore,
+    app_id: &str,
+    stale: &Secret,
+) -> Result<Option<OAuthTokens>, RefreshError> {
+    let current = oauth_tokens(store, app_id).await?;
+    Ok((&current.access_token != stale).then_some(current))
+}
+
+/// Takes the account's refresh lease (`None`), or returns the tokens another process
+/// refreshed while this one waited for it.
+async fn take_lease(
+    store: &dyn CredentialStore,
+    app_id: &str,
+    stale: &Secret,
+    holder: &str,
+) -> Result<Option<OAuthTokens>, RefreshError> {
+    let deadline = tokio::time::Instant::now() + LEASE_WAIT;
+    loop {
+        if store
+            .acquire_refresh_lease(app_id, holder, LEASE_TTL)
+            .await?
+        {
+            return Ok(None);
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return Err(RefreshError::Failed {
+                app: app_id.into(),
+                detail: format!(
+                    "another worker has been refreshing this account's token for {} s; the run will try again",
+                    LEASE_WAIT.as_secs()
+                ),
+                transient: true,
+            });
+        }
+        tokio::time::sleep(LEASE_POLL).await;
+        if let Some(current) = replaced(store, app_id, stale).await? {
+            return Ok(Some(current));
+        }
     }
 }
 

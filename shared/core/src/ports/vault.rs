@@ -40,6 +40,8 @@ pub enum VaultError {
 /// # Errors
 /// - `get` MUST return `Undecryptable` (never garbage) when the value does not
 ///   decrypt under the configured key.
+/// - `get` MAY serve a value cached in this process; `get_fresh` MUST return the
+///   latest value written by any process (and may refresh the cache with it).
 pub trait Vault: Send + Sync + Clone + 'static {
     fn put(
         &self,
@@ -51,4 +53,13 @@ pub trait Vault: Send + Sync + Clone + 'static {
         key: &SecretKey,
     ) -> impl Future<Output = Result<Option<Vec<u8>>, VaultError>> + Send;
     fn delete(&self, key: &SecretKey) -> impl Future<Output = Result<(), VaultError>> + Send;
+    /// `get`, bypassing any cache: for decisions another process may have overtaken,
+    /// like whether an OAuth token was already refreshed. Vaults without a cache need
+    /// not override it.
+    fn get_fresh(
+        &self,
+        key: &SecretKey,
+    ) -> impl Future<Output = Result<Option<Vec<u8>>, VaultError>> + Send {
+        self.get(key)
+    }
 }

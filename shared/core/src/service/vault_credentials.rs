@@ -39,6 +39,33 @@ impl<S: Store, V: Vault> VaultCredentials<S, V> {
             .get(app)
             .ok_or_else(|| CredentialError::NoAccount(app.to_string()))
     }
+
+    /// The account's credentials, from the vault's cache unless `fresh`.
+    async fn read(&self, app: &str, fresh: bool) -> Result<Credentials, CredentialError> {
+        let account = self.account(app)?;
+        let key = SecretKey::account(&self.workspace_id, account);
+        let secret = if fresh {
+            self.vault.get_fresh(&key).await
+        } else {
+            self.vault.get(&key).await
+        }
+        .map_err(|e| CredentialError::Unknown(e.into()))?
+        .ok_or_else(|| CredentialError::NoAccount(app.to_string()))?;
+        serde_json::from_slice(&secret).map_err(|e| {
+            CredentialError::Unknown(anyhow::anyhow!(
+                "account {account} secret does not decode: {e}"
+            ))
+        })
+    }
+
+    /// One lease per account, in the workspace's name space.
+    fn lease_name(&self, app: &str) -> Result<String, CredentialError> {
+        Ok(format!(
+            "refresh:{}:{}",
+            self.workspace_id,
+            self.account(app)?
+        ))
+    }
 }
 
 impl<S: Store, V: Vault> CredentialStore for VaultCredentials<S, V> {
@@ -52,19 +79,42 @@ impl<S: Store, V: Vault> CredentialStore for VaultCredentials<S, V> {
 
     fn load(&self, app: &str) -> BoxFuture<'_, Result<Credentials, CredentialError>> {
         let app = app.to_string();
+        Box::pin(async move { self.read(&app, false).await })
+    }
+
+    fn load_fresh(&self, app: &str) -> BoxFuture<'_, Result<Credentials, CredentialError>> {
+        let app = app.to_string();
+        Box::pin(async move { self.read(&app, true).await })
+    }
+
+    fn acquire_refresh_lease(
+        &self,
+        app: &str,
+        holder: &str,
+        ttl: std::time::Duration,
+    ) -> BoxFuture<'_, Result<bool, CredentialError>> {
+        let (app, holder) = (app.to_string(), holder.to_string());
         Box::pin(async move {
-            let account = self.account(&app)?;
-            let secret = self
-                .vault
-                .get(&SecretKey::account(&self.workspace_id, account))
+            let name = self.lease_name(&app)?;
+            self.store
+                .acquire_lease(&name, &holder, chrono::Utc::now(), ttl)
                 .await
-                .map_err(|e| CredentialError::Unknown(e.into()))?
-                .ok_or_else(|| CredentialError::NoAccount(app.clone()))?;
-            serde_json::from_slice(&secret).map_err(|e| {
-                CredentialError::Unknown(anyhow::anyhow!(
-                    "account {account} secret does not decode: {e}"
-                ))
-            })
+                .map_err(|e| CredentialError::Unknown(e.into()))
+        })
+    }
+
+    fn release_refresh_lease(
+        &self,
+        app: &str,
+        holder: &str,
+    ) -> BoxFuture<'_, Result<(), CredentialError>> {
+        let (app, holder) = (app.to_string(), holder.to_string());
+        Box::pin(async move {
+            let name = self.lease_name(&app)?;
+            self.store
+                .release_lease(&name, &holder)
+                .await
+                .map_err(|e| CredentialError::Unknown(e.into()))
         })
     }
 
