@@ -14,25 +14,32 @@ use junction_local::{
 pub struct TestServer {
     pub url: String,
     pub http: reqwest::Client,
+    // Declared before the folder: the server stops before its data is removed.
+    server: ServerRuntime,
     _dir: tempfile::TempDir,
-    task: tokio::task::JoinHandle<()>,
     pub junction: Arc<TestJunction>,
 }
 
-impl Drop for TestServer {
+/// The server's own runtime, as a process of its own: stopping it drops every task
+/// it spawned (connections, workers, heartbeats), as killing the process would.
+struct ServerRuntime(Option<tokio::runtime::Runtime>);
+
+impl Drop for ServerRuntime {
     fn drop(&mut self) {
-        self.task.abort();
+        if let Some(runtime) = self.0.take() {
+            runtime.shutdown_background();
+        }
     }
 }
 
 pub async fn spawn_app() -> TestServer {
     let dir = tempfile::tempdir().unwrap();
-    let (url, task, junction) = start(dir.path(), Arc::new(SystemClock)).await;
+    let (url, server, junction) = start(dir.path(), Arc::new(SystemClock));
     TestServer {
         url,
         http: reqwest::Client::new(),
+        server,
         _dir: dir,
-        task,
         junction,
     }
 }
@@ -40,10 +47,10 @@ pub async fn spawn_app() -> TestServer {
 /// Serves the API and runs 4 executor workers over the data in `dir`, as `junction
 /// serve` does (but with messages hidden for 2 s, extended while they run), on a
 /// new port.
-async fn start(
+fn start(
     dir: &std::path::Path,
     clock: Arc<dyn junction_core::ports::Clock>,
-) -> (String, tokio::task::JoinHandle<()>, Arc<TestJunction>) {
+) -> (String, ServerRuntime, Arc<TestJunction>) {
     let db = Database::open(&dir.join("junction.db"), Durability::Process).unwrap();
     let vault = SqliteVault::open(
         db.clone(),
@@ -51,7 +58,8 @@ async fn start(
     )
     .unwrap();
     let queue = SqliteQueue::new(db.clone(), clock.clone(), QueueConfig::default());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let policy = AddressPolicy::parse_allowlist(&["127.0.0.1".into()]).unwrap();
     let http = OutboundClient::new(HttpConfig {
@@ -73,9 +81,15 @@ async fn start(
     let engine = Arc::new(junction_core::engine::Engine::new(junction.http.clone()));
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let workers = junction.clone();
-    let task = tokio::spawn(async move {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.spawn(async move {
         // As in `junction serve`: the API and executor workers in one process.
         let _keep = stop;
+        let listener = tokio::net::TcpListener::from_std(listener).unwrap();
         tokio::join!(
             async { axum::serve(listener, app).await.unwrap() },
             // A short visibility, so tests see the heartbeat keep long runs to one worker.
@@ -88,7 +102,7 @@ async fn start(
             )
         );
     });
-    (url, task, junction)
+    (url, ServerRuntime(Some(runtime)), junction)
 }
 
 type TestJunction = Junction<SqliteStore, SqliteQueue, SqliteVault>;
@@ -98,14 +112,13 @@ impl TestServer {
     /// acknowledged), then starts a new one over the same data, `later` in the future
     /// so messages that were in flight are visible again.
     pub async fn crash_and_restart(&mut self, later: chrono::Duration) {
-        self.task.abort();
-        let _ = (&mut self.task).await;
+        drop(std::mem::replace(&mut self.server, ServerRuntime(None)));
         let clock = Arc::new(junction_core::ports::ManualClock::new(
             chrono::Utc::now() + later,
         ));
-        let (url, task, junction) = start(self._dir.path(), clock).await;
+        let (url, server, junction) = start(self._dir.path(), clock);
         self.url = url;
-        self.task = task;
+        self.server = server;
         self.junction = junction;
     }
 

@@ -62,9 +62,54 @@ const MIGRATIONS: &[&str] = &[
 
 /// The shared database handle. One connection behind a lock: SQLite has one writer
 /// at a time anyway, and each statement here takes microseconds.
+///
+/// Writes are committed in groups: [`Database::write`] joins the transaction open now
+/// (opening one if none is), and returns once a commit covers it. Concurrent writers
+/// share one commit, so the WAL appends, file locks and checkpoints a commit costs are
+/// paid once per group rather than once per statement; nobody is answered before
+/// their write is committed.
 #[derive(Clone)]
 pub struct Database {
-    conn: Arc<Mutex<Connection>>,
+    shared: Arc<Mutex<Shared>>,
+}
+
+struct Shared {
+    conn: Connection,
+    /// The group transaction open now, by number.
+    open: Option<u64>,
+    next: u64,
+    /// Groups whose commit failed (a few recent ones), with why.
+    failed: std::collections::VecDeque<(u64, String)>,
+}
+
+/// A group this writer has not settled yet.
+struct Pending<'a> {
+    db: &'a Database,
+    group: u64,
+}
+
+impl Drop for Pending<'_> {
+    fn drop(&mut self) {
+        if let Err(e) = self.db.settle(self.group) {
+            tracing::error!(error = %e, "a cancelled write's group did not commit");
+        }
+    }
+}
+
+/// The connection, locked.
+pub(crate) struct ConnGuard<'a>(MutexGuard<'a, Shared>);
+
+impl std::ops::Deref for ConnGuard<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.0.conn
+    }
+}
+
+impl std::ops::DerefMut for ConnGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Connection {
+        &mut self.0.conn
+    }
 }
 
 impl Database {
@@ -103,11 +148,16 @@ impl Database {
         conn.set_prepared_statement_cache_capacity(128);
         migrate(&conn).with_context(|| format!("migrating database {}", path.display()))?;
         Ok(Self {
-            conn: Arc::new(Mutex::new(conn)),
+            shared: Arc::new(Mutex::new(Shared {
+                conn,
+                open: None,
+                next: 1,
+                failed: Default::default(),
+            })),
         })
     }
 
-    /// Runs `f` with the connection.
+    /// Runs `f` with the connection (in the open group transaction, if there is one).
     pub(crate) fn with<T>(
         &self,
         f: impl FnOnce(&mut Connection) -> rusqlite::Result<T>,
@@ -116,8 +166,74 @@ impl Database {
         Ok(f(&mut conn)?)
     }
 
-    pub(crate) fn lock(&self) -> MutexGuard<'_, Connection> {
-        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    pub(crate) fn lock(&self) -> ConnGuard<'_> {
+        ConnGuard(self.shared())
+    }
+
+    fn shared(&self) -> MutexGuard<'_, Shared> {
+        self.shared.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Runs the write `op` in a group transaction and waits for its commit. `op` takes
+    /// the lock itself (through [`Database::lock`] or [`Database::with`]); whatever it
+    /// does while the group is open is committed with the group. An error of the
+    /// commit is the error of every write in the group.
+    pub(crate) async fn write<T, E: From<anyhow::Error>>(
+        &self,
+        op: impl FnOnce() -> Result<T, E>,
+    ) -> Result<T, E> {
+        let group = self.begin()?;
+        // Dropped unsettled (the caller was cancelled at the yield), the group is
+        // committed at once: it must never stay open holding the write lock.
+        let pending = Pending { db: self, group };
+        let out = op();
+        // Let the other tasks writing now join this group before it commits.
+        tokio::task::yield_now().await;
+        std::mem::forget(pending);
+        self.settle(group)?;
+        out
+    }
+
+    /// The open group, opened if none is.
+    fn begin(&self) -> anyhow::Result<u64> {
+        let mut s = self.shared();
+        if let Some(open) = s.open {
+            return Ok(open);
+        }
+        // IMMEDIATE: the write lock now, waiting for another process if need be,
+        // never a refused upgrade of a read halfway through the group.
+        s.conn.execute_batch("BEGIN IMMEDIATE")?;
+        let group = s.next;
+        s.next += 1;
+        s.open = Some(group);
+        Ok(group)
+    }
+
+    /// Commits `group` unless someone did already; its outcome either way.
+    fn settle(&self, group: u64) -> anyhow::Result<()> {
+        let mut s = self.shared();
+        if s.open == Some(group) {
+            s.open = None;
+            // SQLite rolls a transaction back by itself on some errors (disk full, I/O).
+            let outcome = if s.conn.is_autocommit() {
+                Err("the database rolled the transaction back after an error".to_string())
+            } else {
+                s.conn.execute_batch("COMMIT").map_err(|e| {
+                    let _ = s.conn.execute_batch("ROLLBACK");
+                    e.to_string()
+                })
+            };
+            if let Err(why) = outcome {
+                if s.failed.len() == 64 {
+                    s.failed.pop_front();
+                }
+                s.failed.push_back((group, why));
+            }
+        }
+        match s.failed.iter().find(|(g, _)| *g == group) {
+            Some((_, why)) => Err(anyhow::anyhow!("the write was not committed: {why}")),
+            None => Ok(()),
+        }
     }
 }
 
@@ -236,5 +352,91 @@ mod tests {
         drop(conn);
         let err = Database::open(&path, Durability::Process).err().unwrap();
         assert!(format!("{err:#}").contains("upgrade junction"), "{err:#}");
+    }
+    /// Rows in `meta` as another process sees them: committed ones only.
+    fn committed_keys(path: &Path) -> i64 {
+        let other = Connection::open(path).unwrap();
+        other
+            .query_row("SELECT count(*) FROM meta", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    fn insert(db: &Database, key: &str) -> anyhow::Result<usize> {
+        db.with(|c| c.execute("INSERT INTO meta (key, value) VALUES (?1, x'00')", [key]))
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_writes_each_return_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.db");
+        let db = Database::open(&path, Durability::Process).unwrap();
+        let writers: Vec<_> = (0..200)
+            .map(|i| {
+                let (db, path) = (db.clone(), path.clone());
+                tokio::spawn(async move {
+                    let key = format!("k{i}");
+                    db.write(|| insert(&db, &key)).await.unwrap();
+                    // Answered only once committed: another process sees it.
+                    let other = Connection::open(&path).unwrap();
+                    let found: i64 = other
+                        .query_row("SELECT count(*) FROM meta WHERE key = ?1", [&key], |r| {
+                            r.get(0)
+                        })
+                        .unwrap();
+                    assert_eq!(found, 1, "{key} was answered before its commit");
+                })
+            })
+            .collect();
+        for w in writers {
+            w.await.unwrap();
+        }
+        assert_eq!(committed_keys(&path), 200);
+        assert!(db.shared().open.is_none(), "no group left open");
+    }
+
+    #[tokio::test]
+    async fn a_cancelled_write_is_committed_not_left_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.db");
+        let db = Database::open(&path, Durability::Process).unwrap();
+        let write = db.write(|| insert(&db, "cancelled"));
+        // Polled once (the write runs, then yields to let others join), then dropped.
+        let mut write = Box::pin(write);
+        assert!(futures_poll_once(&mut write).await.is_none());
+        drop(write);
+        assert!(db.shared().open.is_none(), "the group was settled on drop");
+        assert_eq!(committed_keys(&path), 1);
+    }
+
+    #[tokio::test]
+    async fn writes_at_once_share_one_commit_and_a_failed_one_spoils_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.db");
+        let db = Database::open(&path, Durability::Process).unwrap();
+        let groups_before = db.shared().next;
+        let (a, dup, b) = tokio::join!(
+            db.write(|| insert(&db, "a")),
+            db.write(|| insert(&db, "a")),
+            db.write(|| insert(&db, "b"))
+        );
+        assert!(a.is_ok() && b.is_ok());
+        assert!(dup.is_err(), "the duplicate key is refused");
+        assert_eq!(committed_keys(&path), 2);
+        assert_eq!(
+            db.shared().next - groups_before,
+            1,
+            "one commit for the three"
+        );
+    }
+
+    /// Polls a future once: `Some` if it finished.
+    async fn futures_poll_once<F: std::future::Future + Unpin>(f: &mut F) -> Option<F::Output> {
+        std::future::poll_fn(|cx| {
+            std::task::Poll::Ready(match std::pin::Pin::new(&mut *f).poll(cx) {
+                std::task::Poll::Ready(out) => Some(out),
+                std::task::Poll::Pending => None,
+            })
+        })
+        .await
     }
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use junction_core::ports::{Clock, DeadLetter, QueueError, QueueMessage, RunQueue};
-use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, OptionalExtension};
 
 use crate::db::{from_millis, millis, Cached, Database};
 
@@ -76,8 +76,8 @@ impl RunQueue for SqliteQueue {
         let now = self.now_ms();
         let id = junction_core::model::new_id("msg");
         let window = ms(self.config.dedupe_window);
-        let sent = self.db.with(|conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let sent = self.db.write(|| self.db.with(|conn| {
+            let tx = conn.savepoint()?;
             if let Some(dedupe) = dedupe_id {
                 let existing: Option<String> = tx
                     .row(
@@ -101,7 +101,7 @@ impl RunQueue for SqliteQueue {
             )?;
             tx.commit()?;
             Ok(id.clone())
-        })?;
+        })).await?;
         Ok(sent)
     }
 
@@ -112,8 +112,8 @@ impl RunQueue for SqliteQueue {
     ) -> Result<Vec<QueueMessage>, QueueError> {
         let now = self.now_ms();
         let max_receives = self.config.max_receives;
-        let messages = self.db.with(|conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let messages = self.db.write(|| self.db.with(|conn| {
+            let tx = conn.savepoint()?;
             let mut out = Vec::new();
             {
                 let mut select = tx.prepare_cached(
@@ -146,14 +146,19 @@ impl RunQueue for SqliteQueue {
             }
             tx.commit()?;
             Ok(out)
-        })?;
+        })).await?;
         Ok(messages)
     }
 
     async fn ack(&self, receipt: &str) -> Result<(), QueueError> {
         let deleted = self
             .db
-            .with(|conn| conn.exec("DELETE FROM queue WHERE receipt = ?1", params![receipt]))?;
+            .write(|| {
+                self.db.with(|conn| {
+                    conn.exec("DELETE FROM queue WHERE receipt = ?1", params![receipt])
+                })
+            })
+            .await?;
         if deleted == 0 {
             return Err(QueueError::StaleReceipt);
         }
@@ -166,12 +171,17 @@ impl RunQueue for SqliteQueue {
         visibility: Duration,
     ) -> Result<(), QueueError> {
         let at = self.now_ms() + ms(visibility);
-        let changed = self.db.with(|conn| {
-            conn.exec(
-                "UPDATE queue SET visible_at = ?2 WHERE receipt = ?1",
-                params![receipt, at],
-            )
-        })?;
+        let changed = self
+            .db
+            .write(|| {
+                self.db.with(|conn| {
+                    conn.exec(
+                        "UPDATE queue SET visible_at = ?2 WHERE receipt = ?1",
+                        params![receipt, at],
+                    )
+                })
+            })
+            .await?;
         if changed == 0 {
             return Err(QueueError::StaleReceipt);
         }

@@ -198,12 +198,16 @@ impl SqliteVault {
 impl Vault for SqliteVault {
     async fn put(&self, key: &SecretKey, value: &[u8]) -> Result<(), VaultError> {
         let sealed = self.seal(value, &aad(key))?;
-        self.db.with(|c| {
-            c.exec(
-                "INSERT INTO vault (ws, name, sealed) VALUES (?1, ?2, ?3) ON CONFLICT (ws, name) DO UPDATE SET sealed = excluded.sealed",
-                params![key.workspace_id, key.name, sealed],
-            )
-        })?;
+        self.db
+            .write(|| {
+                self.db.with(|c| {
+                    c.exec(
+                        "INSERT INTO vault (ws, name, sealed) VALUES (?1, ?2, ?3) ON CONFLICT (ws, name) DO UPDATE SET sealed = excluded.sealed",
+                        params![key.workspace_id, key.name, sealed],
+                    )
+                })
+            })
+            .await?;
         Ok(())
     }
 
@@ -220,12 +224,16 @@ impl Vault for SqliteVault {
     }
 
     async fn delete(&self, key: &SecretKey) -> Result<(), VaultError> {
-        self.db.with(|c| {
-            c.exec(
-                "DELETE FROM vault WHERE ws = ?1 AND name = ?2",
-                params![key.workspace_id, key.name],
-            )
-        })?;
+        self.db
+            .write(|| {
+                self.db.with(|c| {
+                    c.exec(
+                        "DELETE FROM vault WHERE ws = ?1 AND name = ?2",
+                        params![key.workspace_id, key.name],
+                    )
+                })
+            })
+            .await?;
         Ok(())
     }
 }

@@ -43,7 +43,7 @@ impl SqliteStore {
     ) -> R<Option<String>> {
         let now = millis(now);
         self.run(|c| {
-            let tx = c.transaction().map_err(sql_err)?;
+            let tx = c.savepoint().map_err(sql_err)?;
             let changed = tx
                 .exec(
                     "INSERT INTO dedupe (key, expires_at, value) VALUES (?1, ?2, ?3)
@@ -69,7 +69,7 @@ impl SqliteStore {
 
     pub(crate) fn tasks_add(&self, ws: &str, user: &str, month: &str, tasks: u64) -> R<(u64, u64)> {
         self.run(|c| {
-            let tx = c.transaction().map_err(sql_err)?;
+            let tx = c.savepoint().map_err(sql_err)?;
             let mut totals = [0u64; 2];
             // The workspace total is kept under the empty user id.
             for (slot, who) in [(0, ""), (1, user)] {

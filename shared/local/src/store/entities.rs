@@ -133,7 +133,7 @@ impl SqliteStore {
         let body = to_json(head)?;
         let published = head.published.is_some();
         self.run(|c| {
-            let tx = c.transaction().map_err(sql_err)?;
+            let tx = c.savepoint().map_err(sql_err)?;
             let v = put_versioned(
                 &tx,
                 "flow_heads",

@@ -14,7 +14,7 @@ impl SqliteStore {
     pub(crate) fn integration_put(&self, i: &Integration, expected: Option<Version>) -> R<Version> {
         let body = to_json(i)?;
         self.run(|c| {
-            let tx = c.transaction().map_err(sql_err)?;
+            let tx = c.savepoint().map_err(sql_err)?;
             let v = put_versioned(
                 &tx,
                 "integrations",
@@ -111,7 +111,7 @@ impl SqliteStore {
 
     pub(crate) fn integration_delete(&self, ws: &str, id: &str) -> R<()> {
         self.run(|c| {
-            let tx = c.transaction().map_err(sql_err)?;
+            let tx = c.savepoint().map_err(sql_err)?;
             for table in ["integration_events", "webhook_tokens"] {
                 tx.exec(
                     &format!("DELETE FROM {table} WHERE ws = ?1 AND integration_id = ?2"),

@@ -1,4 +1,5 @@
-//! The `Store` port on SQLite: each operation delegates to the module that owns it.
+//! The `Store` port on SQLite: each operation delegates to the module that owns it;
+//! writes go through the database's group commit and return once committed.
 
 use std::time::Duration;
 
@@ -16,10 +17,10 @@ type R<T> = Result<T, StoreError>;
 
 impl Store for SqliteStore {
     async fn create_workspace(&self, ws: &Workspace) -> R<Version> {
-        self.ws_create(ws)
+        self.db.write(|| self.ws_create(ws)).await
     }
     async fn update_workspace(&self, ws: &Workspace, expected: Version) -> R<Version> {
-        self.ws_update(ws, expected)
+        self.db.write(|| self.ws_update(ws, expected)).await
     }
     async fn get_workspace(&self, id: &str) -> R<Option<Workspace>> {
         self.ws_get("id", id)
@@ -29,7 +30,7 @@ impl Store for SqliteStore {
     }
 
     async fn put_app(&self, app: &AppRecord, expected: Option<Version>) -> R<Version> {
-        self.app_put(app, expected)
+        self.db.write(|| self.app_put(app, expected)).await
     }
     async fn get_app(&self, ws: &str, app_id: &str) -> R<Option<AppRecord>> {
         self.app_get(ws, app_id)
@@ -38,7 +39,7 @@ impl Store for SqliteStore {
         self.app_list(ws)
     }
     async fn add_flow_version(&self, version: &FlowVersion) -> R<()> {
-        self.flow_version_add(version)
+        self.db.write(|| self.flow_version_add(version)).await
     }
     async fn get_flow_version(
         &self,
@@ -49,7 +50,7 @@ impl Store for SqliteStore {
         self.flow_version_get(ws, flow_id, number)
     }
     async fn put_flow_head(&self, head: &FlowHead, expected: Option<Version>) -> R<Version> {
-        self.flow_head_put(head, expected)
+        self.db.write(|| self.flow_head_put(head, expected)).await
     }
     async fn get_flow_head(&self, ws: &str, flow_id: &str) -> R<Option<FlowHead>> {
         self.flow_head_get(ws, flow_id)
@@ -59,10 +60,10 @@ impl Store for SqliteStore {
     }
 
     async fn ensure_user(&self, ws: &str, user_id: &str, now: DateTime<Utc>) -> R<User> {
-        self.user_ensure(ws, user_id, now)
+        self.db.write(|| self.user_ensure(ws, user_id, now)).await
     }
     async fn put_account(&self, account: &Account, expected: Option<Version>) -> R<Version> {
-        self.account_put(account, expected)
+        self.db.write(|| self.account_put(account, expected)).await
     }
     async fn get_account(&self, ws: &str, id: &str) -> R<Option<Account>> {
         self.account_get(ws, id)
@@ -76,7 +77,7 @@ impl Store for SqliteStore {
         self.accounts_of(ws, user_id, app_id)
     }
     async fn delete_account(&self, ws: &str, id: &str) -> R<()> {
-        self.account_delete(ws, id)
+        self.db.write(|| self.account_delete(ws, id)).await
     }
 
     async fn put_integration(
@@ -84,7 +85,9 @@ impl Store for SqliteStore {
         integration: &Integration,
         expected: Option<Version>,
     ) -> R<Version> {
-        self.integration_put(integration, expected)
+        self.db
+            .write(|| self.integration_put(integration, expected))
+            .await
     }
     async fn get_integration(&self, ws: &str, id: &str) -> R<Option<Integration>> {
         self.integration_get(ws, id)
@@ -107,7 +110,7 @@ impl Store for SqliteStore {
         self.integration_by_token(token_hash)
     }
     async fn delete_integration(&self, ws: &str, id: &str) -> R<()> {
-        self.integration_delete(ws, id)
+        self.db.write(|| self.integration_delete(ws, id)).await
     }
 
     async fn integrations_of_workspace(&self, ws: &str) -> R<Vec<Integration>> {
@@ -123,7 +126,7 @@ impl Store for SqliteStore {
         self.runs_in_status(ws, status, limit, before)
     }
     async fn put_run(&self, run: &RunRecord, expected: Option<Version>) -> R<Version> {
-        self.run_put(run, expected)
+        self.db.write(|| self.run_put(run, expected)).await
     }
     async fn get_run(&self, ws: &str, id: &str) -> R<Option<RunRecord>> {
         self.run_get(ws, id)
@@ -139,7 +142,7 @@ impl Store for SqliteStore {
     }
 
     async fn insert_dedupe(&self, key: &str, now: DateTime<Utc>, ttl: Duration) -> R<bool> {
-        self.dedupe_insert(key, now, ttl)
+        self.db.write(|| self.dedupe_insert(key, now, ttl)).await
     }
     async fn claim_key(
         &self,
@@ -148,10 +151,12 @@ impl Store for SqliteStore {
         now: DateTime<Utc>,
         ttl: Duration,
     ) -> R<Option<String>> {
-        self.key_claim(key, value, now, ttl)
+        self.db.write(|| self.key_claim(key, value, now, ttl)).await
     }
     async fn add_tasks(&self, ws: &str, user_id: &str, month: &str, tasks: u64) -> R<(u64, u64)> {
-        self.tasks_add(ws, user_id, month, tasks)
+        self.db
+            .write(|| self.tasks_add(ws, user_id, month, tasks))
+            .await
     }
     async fn usage(&self, ws: &str, month: &str) -> R<Usage> {
         self.usage_of(ws, month)
@@ -163,7 +168,9 @@ impl Store for SqliteStore {
         now: DateTime<Utc>,
         ttl: Duration,
     ) -> R<bool> {
-        self.lease_acquire(name, holder, now, ttl)
+        self.db
+            .write(|| self.lease_acquire(name, holder, now, ttl))
+            .await
     }
     async fn renew_lease(
         &self,
@@ -172,22 +179,24 @@ impl Store for SqliteStore {
         now: DateTime<Utc>,
         ttl: Duration,
     ) -> R<bool> {
-        self.lease_renew(name, holder, now, ttl)
+        self.db
+            .write(|| self.lease_renew(name, holder, now, ttl))
+            .await
     }
     async fn release_lease(&self, name: &str, holder: &str) -> R<()> {
-        self.lease_release(name, holder)
+        self.db.write(|| self.lease_release(name, holder)).await
     }
 
     async fn put_due(&self, item: &DueItem) -> R<()> {
-        self.due_put(item)
+        self.db.write(|| self.due_put(item)).await
     }
     async fn due_before(&self, now: DateTime<Utc>, limit: usize) -> R<Vec<DueItem>> {
         self.due_until(now, limit)
     }
     async fn move_due(&self, item: &DueItem, from: DateTime<Utc>) -> R<bool> {
-        self.due_move(item, from)
+        self.db.write(|| self.due_move(item, from)).await
     }
     async fn remove_due(&self, key: &str, due_at: DateTime<Utc>) -> R<bool> {
-        self.due_remove(key, due_at)
+        self.db.write(|| self.due_remove(key, due_at)).await
     }
 }
