@@ -10,3 +10,4 @@ mod refresh;
 mod runs;
 mod server;
 mod triggers;
+mod workers;

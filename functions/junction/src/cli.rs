@@ -111,8 +111,9 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub allow: Vec<String>,
-    /// Runs executed at the same time.
-    #[arg(long, default_value_t = 8, env = "JUNCTION_WORKERS")]
+    /// Runs executed at the same time. Runs mostly wait on the apps they call, so
+    /// many fit on a core; the queue is polled once per back-off however many there are.
+    #[arg(long, default_value_t = 64, env = "JUNCTION_WORKERS")]
     pub workers: usize,
     /// The URL browsers reach this server at (OAuth redirects come back to it);
     /// defaults to http://<listen address>.

@@ -1,23 +1,25 @@
 //! Executor workers on a queue, for hosts that poll (`junction serve`): receive,
 //! execute (keeping the message hidden while it runs), then acknowledge or
-//! reschedule. Stops taking work when told to and finishes what it holds.
+//! reschedule, many runs at once. Stops taking work when told to and finishes what
+//! it holds.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::watch;
+use tokio::sync::{watch, Semaphore};
+use tokio::task::JoinSet;
 
 use super::executor::Outcome;
 use super::Junction;
 use crate::engine::Engine;
-use crate::ports::{RunQueue, Store, Vault};
+use crate::ports::{QueueMessage, RunQueue, Store, Vault};
 
 /// How long a received message stays hidden while a worker runs it.
 pub const VISIBILITY: Duration = Duration::from_secs(300);
 /// The longest a message may be hidden (SQS allows 12 hours).
 const MAX_VISIBILITY: Duration = Duration::from_secs(12 * 3600);
 
-/// Runs `workers` loops until `stop` turns true.
+/// Executes up to `workers` runs at a time until `stop` turns true.
 pub async fn run_workers<S: Store, Q: RunQueue, V: Vault>(
     junction: Arc<Junction<S, Q, V>>,
     engine: Arc<Engine>,
@@ -28,70 +30,108 @@ pub async fn run_workers<S: Store, Q: RunQueue, V: Vault>(
 }
 
 /// The same, hiding each received message for `visibility` and extending that every
-/// third of it while its run goes on, so a long run is never handed to a second
-/// worker while the first still works on it.
+/// third of it while the run goes on.
+///
+/// One loop receives, in batches as large as there are free slots, and each message
+/// runs as its own task: runs mostly wait on the apps they call, so many can be in
+/// flight, while an idle server polls the queue once per back-off, however many slots
+/// it has.
 pub async fn run_workers_with_visibility<S: Store, Q: RunQueue, V: Vault>(
     junction: Arc<Junction<S, Q, V>>,
     engine: Arc<Engine>,
     workers: usize,
-    stop: watch::Receiver<bool>,
+    mut stop: watch::Receiver<bool>,
     visibility: Duration,
 ) {
-    let mut handles = Vec::new();
-    for n in 0..workers.max(1) {
-        let (junction, engine, mut stop) = (junction.clone(), engine.clone(), stop.clone());
-        handles.push(tokio::spawn(async move {
-            let mut idle = Duration::from_millis(10);
-            while !*stop.borrow() {
-                let messages = match junction.queue.receive(10, visibility).await {
-                    Ok(m) => m,
-                    Err(e) => {
-                        tracing::error!(worker = n, error = %e, "receiving from the run queue failed");
-                        Vec::new()
-                    }
-                };
-                if messages.is_empty() {
-                    tokio::select! {
-                        _ = tokio::time::sleep(idle) => {}
-                        _ = stop.changed() => {}
-                    }
-                    idle = (idle * 2).min(Duration::from_millis(200));
-                    continue;
-                }
-                idle = Duration::from_millis(10);
-                for message in messages {
-                    let outcome = {
-                        let execution = junction.execute(&engine, &message);
-                        tokio::pin!(execution);
-                        let beat = visibility / 3;
-                        let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + beat, beat);
-                        loop {
-                            tokio::select! {
-                                outcome = &mut execution => break outcome,
-                                _ = heartbeat.tick() => {
-                                    if let Err(e) = junction.queue.change_visibility(&message.receipt, visibility).await {
-                                        tracing::warn!(message = %message.id, error = %e, "could not extend a running message's visibility");
-                                    }
-                                }
-                            }
-                        }
-                    };
-                    let result = match &outcome {
-                        Outcome::Done => junction.queue.ack(&message.receipt).await,
-                        Outcome::RetryAfter(after) => junction.queue.change_visibility(&message.receipt, (*after).min(MAX_VISIBILITY)).await,
-                        Outcome::Poisoned(reason) => {
-                            tracing::error!(message = %message.id, %reason, "unprocessable run message; it will be dead-lettered");
-                            Ok(())
-                        }
-                    };
-                    if let Err(e) = result {
-                        tracing::warn!(message = %message.id, error = %e, "could not settle a run message; it will be delivered again");
+    let slots = Arc::new(Semaphore::new(workers.max(1)));
+    let mut running = JoinSet::new();
+    let mut idle = Duration::from_millis(10);
+    while !*stop.borrow() {
+        let first = tokio::select! {
+            permit = slots.clone().acquire_owned() => match permit {
+                Ok(p) => p,
+                Err(_) => break,
+            },
+            // A dropped sender means nobody can ask to stop any more: stop now.
+            changed = stop.changed() => if changed.is_err() { break } else { continue },
+        };
+        let mut permits = vec![first];
+        while permits.len() < BATCH {
+            match slots.clone().try_acquire_owned() {
+                Ok(p) => permits.push(p),
+                Err(_) => break,
+            }
+        }
+        let messages = match junction.queue.receive(permits.len(), visibility).await {
+            Ok(m) => m,
+            Err(e) => {
+                tracing::error!(error = %e, "receiving from the run queue failed");
+                Vec::new()
+            }
+        };
+        while running.try_join_next().is_some() {}
+        if messages.is_empty() {
+            drop(permits);
+            tokio::select! {
+                _ = tokio::time::sleep(idle) => {}
+                changed = stop.changed() => if changed.is_err() { break },
+            }
+            idle = (idle * 2).min(Duration::from_millis(200));
+            continue;
+        }
+        idle = Duration::from_millis(10);
+        for (message, permit) in messages.into_iter().zip(permits) {
+            let (junction, engine) = (junction.clone(), engine.clone());
+            running.spawn(async move {
+                let _slot = permit;
+                execute_one(&junction, &engine, &message, visibility).await;
+            });
+        }
+    }
+    // Stopping: nothing new is taken, and what runs finishes.
+    while running.join_next().await.is_some() {}
+}
+
+/// Messages taken from the queue at once, at most.
+const BATCH: usize = 10;
+
+/// Runs one message, keeping it hidden while it runs, then settles it.
+async fn execute_one<S: Store, Q: RunQueue, V: Vault>(
+    junction: &Junction<S, Q, V>,
+    engine: &Engine,
+    message: &QueueMessage,
+    visibility: Duration,
+) {
+    let outcome = {
+        let execution = junction.execute(engine, message);
+        tokio::pin!(execution);
+        let beat = visibility / 3;
+        let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + beat, beat);
+        loop {
+            tokio::select! {
+                outcome = &mut execution => break outcome,
+                _ = heartbeat.tick() => {
+                    if let Err(e) = junction.queue.change_visibility(&message.receipt, visibility).await {
+                        tracing::warn!(message = %message.id, error = %e, "could not extend a running message's visibility");
                     }
                 }
             }
-        }));
-    }
-    for h in handles {
-        let _ = h.await;
+        }
+    };
+    let result = match &outcome {
+        Outcome::Done => junction.queue.ack(&message.receipt).await,
+        Outcome::RetryAfter(after) => {
+            junction
+                .queue
+                .change_visibility(&message.receipt, (*after).min(MAX_VISIBILITY))
+                .await
+        }
+        Outcome::Poisoned(reason) => {
+            tracing::error!(message = %message.id, %reason, "unprocessable run message; it will be dead-lettered");
+            Ok(())
+        }
+    };
+    if let Err(e) = result {
+        tracing::warn!(message = %message.id, error = %e, "could not settle a run message; it will be delivered again");
     }
 }
