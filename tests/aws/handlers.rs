@@ -152,3 +152,36 @@ async fn executor_logs_are_json_lines_carrying_the_run_ids() {
     assert_eq!(event["span"]["run"], "run_logs", "{event}");
     assert_eq!(event["span"]["workspace"], "ws_logs", "{event}");
 }
+
+#[tokio::test]
+async fn a_batch_runs_its_messages_side_by_side() {
+    let slow =
+        junction_tests::slow_app::SlowApp::start(std::time::Duration::from_millis(300)).await;
+    let s = stack("https://hooks.example.test").await;
+    let j = &s.backend.junction;
+    let ws = j.create_workspace("Slow Inc").await.unwrap().workspace.id;
+    j.push_app(&ws, &slow.definition(), None).await.unwrap();
+    j.push_flow(&ws, junction_tests::slow_app::SlowApp::FLOW, None, true)
+        .await
+        .unwrap();
+    let new = serde_json::from_value(json!({"flow": "slow-work"})).unwrap();
+    j.create_integration(&ws, "alice", new).await.unwrap();
+    for _ in 0..3 {
+        j.app_event(&ws, "work.requested", Some("alice"), json!({}), None)
+            .await
+            .unwrap();
+    }
+    let mut event = crate::events::drain(&s.sqs, &s.settings.queue_url).await;
+    while event.records.len() < 3 {
+        let more = crate::events::drain(&s.sqs, &s.settings.queue_url).await;
+        event.records.extend(more.records);
+    }
+    let response = executor::handle_batch(&s.backend, event).await;
+    assert!(response.batch_item_failures.is_empty());
+    assert_eq!(slow.answered(), 3);
+    assert_eq!(
+        slow.most_at_once(),
+        3,
+        "the three runs waited on the app together"
+    );
+}

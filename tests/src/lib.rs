@@ -3,3 +3,4 @@
 
 pub mod mock_apps;
 pub mod refresh;
+pub mod slow_app;

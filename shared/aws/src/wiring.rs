@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::{AwsSettings, DynamoStore, SecretsVault, SqsQueue};
 use anyhow::Context as _;
-use junction_core::engine::Engine;
+use junction_core::engine::{Engine, EngineLimits};
 use junction_core::outbound::{AddressPolicy, HttpConfig, OutboundClient};
 use junction_core::ports::SystemClock;
 use junction_core::service::Junction;
@@ -74,7 +74,14 @@ impl Backend {
         if let Some(url) = &env.webhook_url {
             junction = junction.with_webhook_base_url(url.trim_end_matches('/'));
         }
-        let engine = Arc::new(Engine::new(junction.http.clone()));
+        // A batch's runs execute side by side in a 512 MB function: their code steps
+        // may reserve half of it between them.
+        let engine = Arc::new(
+            Engine::new(junction.http.clone()).with_limits(EngineLimits {
+                code_memory_budget_mb: 256,
+                ..EngineLimits::default()
+            }),
+        );
         Ok(Self {
             junction: Arc::new(junction),
             engine,
