@@ -114,7 +114,12 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             .map(|(app, _)| app.clone())
             .ok_or_else(not_found)?;
         let ws = integration.workspace_id.clone();
-        let app = self.app(&ws, &app_id).await?;
+        // The catalog runs use (read at most once a second): a delivery then costs no
+        // read and no parse of the app definition.
+        let apps = self.runtime_catalog(&ws).await?;
+        let app = apps
+            .get(&app_id)
+            .ok_or_else(|| ServiceError::NotFound(format!("app '{app_id}'")))?;
         let spec = app.webhook.clone().unwrap_or_default();
 
         if let Some(Handshake::EchoQuery { param }) = &spec.handshake {
