@@ -3,23 +3,16 @@
 
 use super::{FieldPath, FlowDefinition, Step};
 
-/// Where a step's code file is read from; the caller decides (the CLI reads the flow
-/// file's folder). An error is a sentence saying why the file could not be read.
-pub trait CodeFiles {
-    fn read(&mut self, relative: &str) -> Result<String, String>;
-}
-
-impl<F: FnMut(&str) -> Result<String, String>> CodeFiles for F {
-    fn read(&mut self, relative: &str) -> Result<String, String> {
-        self(relative)
-    }
-}
+/// Reads a step's code file, named relative to the flow; the caller decides where
+/// that is (the CLI reads the flow file's folder). An error is a sentence saying why
+/// the file could not be read.
+pub type CodeFiles<'a> = dyn FnMut(&str) -> Result<String, String> + 'a;
 
 /// Fills `source` of every code step that names a `file`, in every block, branch and
 /// loop. Problems carry the step's `code.file` path, like validation's.
 pub fn bundle_code_files(
     flow: &mut FlowDefinition,
-    files: &mut dyn CodeFiles,
+    files: &mut CodeFiles<'_>,
 ) -> Vec<(FieldPath, String)> {
     let mut problems = Vec::new();
     let root = FieldPath::root().key("blocks");
@@ -37,7 +30,7 @@ pub fn bundle_code_files(
 fn bundle_steps(
     path: &FieldPath,
     steps: &mut [Step],
-    files: &mut dyn CodeFiles,
+    files: &mut CodeFiles<'_>,
     problems: &mut Vec<(FieldPath, String)>,
 ) {
     for (i, step) in steps.iter_mut().enumerate() {
@@ -53,7 +46,7 @@ fn bundle_steps(
                 } else if let Err(why) = check_relative(file) {
                     problems.push((at, why));
                 } else {
-                    match files.read(file) {
+                    match files(file) {
                         Ok(text) => code.source = text,
                         Err(why) => problems.push((at, why)),
                     }
