@@ -197,6 +197,15 @@ impl Database {
         out
     }
 
+    /// [`Database::write`] of one [`Database::with`]: `f` runs in the group and the
+    /// call returns once the group is committed.
+    pub(crate) async fn write_with<T>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> rusqlite::Result<T>,
+    ) -> anyhow::Result<T> {
+        self.write(|| self.with(f)).await
+    }
+
     /// The open group, opened if none is.
     fn begin(&self) -> anyhow::Result<u64> {
         let mut s = self.shared();

@@ -76,7 +76,7 @@ impl RunQueue for SqliteQueue {
         let now = self.now_ms();
         let id = junction_core::model::new_id("msg");
         let window = ms(self.config.dedupe_window);
-        let sent = self.db.write(|| self.db.with(|conn| {
+        let sent = self.db.write_with(|conn| {
             let tx = conn.savepoint()?;
             if let Some(dedupe) = dedupe_id {
                 let existing: Option<String> = tx
@@ -101,7 +101,7 @@ impl RunQueue for SqliteQueue {
             )?;
             tx.commit()?;
             Ok(id.clone())
-        })).await?;
+        }).await?;
         Ok(sent)
     }
 
@@ -112,7 +112,7 @@ impl RunQueue for SqliteQueue {
     ) -> Result<Vec<QueueMessage>, QueueError> {
         let now = self.now_ms();
         let max_receives = self.config.max_receives;
-        let messages = self.db.write(|| self.db.with(|conn| {
+        let messages = self.db.write_with(|conn| {
             let tx = conn.savepoint()?;
             let mut out = Vec::new();
             {
@@ -146,18 +146,14 @@ impl RunQueue for SqliteQueue {
             }
             tx.commit()?;
             Ok(out)
-        })).await?;
+        }).await?;
         Ok(messages)
     }
 
     async fn ack(&self, receipt: &str) -> Result<(), QueueError> {
         let deleted = self
             .db
-            .write(|| {
-                self.db.with(|conn| {
-                    conn.exec("DELETE FROM queue WHERE receipt = ?1", params![receipt])
-                })
-            })
+            .write_with(|conn| conn.exec("DELETE FROM queue WHERE receipt = ?1", params![receipt]))
             .await?;
         if deleted == 0 {
             return Err(QueueError::StaleReceipt);
@@ -173,13 +169,11 @@ impl RunQueue for SqliteQueue {
         let at = self.now_ms() + ms(visibility);
         let changed = self
             .db
-            .write(|| {
-                self.db.with(|conn| {
-                    conn.exec(
-                        "UPDATE queue SET visible_at = ?2 WHERE receipt = ?1",
-                        params![receipt, at],
-                    )
-                })
+            .write_with(|conn| {
+                conn.exec(
+                    "UPDATE queue SET visible_at = ?2 WHERE receipt = ?1",
+                    params![receipt, at],
+                )
             })
             .await?;
         if changed == 0 {

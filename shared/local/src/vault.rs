@@ -199,13 +199,11 @@ impl Vault for SqliteVault {
     async fn put(&self, key: &SecretKey, value: &[u8]) -> Result<(), VaultError> {
         let sealed = self.seal(value, &aad(key))?;
         self.db
-            .write(|| {
-                self.db.with(|c| {
-                    c.exec(
-                        "INSERT INTO vault (ws, name, sealed) VALUES (?1, ?2, ?3) ON CONFLICT (ws, name) DO UPDATE SET sealed = excluded.sealed",
-                        params![key.workspace_id, key.name, sealed],
-                    )
-                })
+            .write_with(|c| {
+                c.exec(
+                    "INSERT INTO vault (ws, name, sealed) VALUES (?1, ?2, ?3) ON CONFLICT (ws, name) DO UPDATE SET sealed = excluded.sealed",
+                    params![key.workspace_id, key.name, sealed],
+                )
             })
             .await?;
         Ok(())
@@ -225,13 +223,11 @@ impl Vault for SqliteVault {
 
     async fn delete(&self, key: &SecretKey) -> Result<(), VaultError> {
         self.db
-            .write(|| {
-                self.db.with(|c| {
-                    c.exec(
-                        "DELETE FROM vault WHERE ws = ?1 AND name = ?2",
-                        params![key.workspace_id, key.name],
-                    )
-                })
+            .write_with(|c| {
+                c.exec(
+                    "DELETE FROM vault WHERE ws = ?1 AND name = ?2",
+                    params![key.workspace_id, key.name],
+                )
             })
             .await?;
         Ok(())
