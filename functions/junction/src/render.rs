@@ -84,11 +84,7 @@ pub fn print_summary(state: &RunState) {
         RunStatus::Running => "still running".to_string(),
         RunStatus::Queued => "queued".to_string(),
     };
-    let tasks = if state.tasks == 1 {
-        "1 task".to_string()
-    } else {
-        format!("{} tasks", state.tasks)
-    };
+    let tasks = counted(state.tasks as usize, "task");
     println!("\n{outcome} · {tasks}{took}");
 }
 
@@ -99,5 +95,14 @@ fn format_duration(us: u64) -> String {
         format!("{:.1} ms", us as f64 / 1000.0)
     } else {
         format!("{:.2} s", us as f64 / 1_000_000.0)
+    }
+}
+
+/// "1 flow", "3 flows".
+pub fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }

@@ -11,6 +11,7 @@ use junction_core::AppCatalog;
 use serde::Serialize;
 
 use crate::files::{format_problems, read_definitions};
+use crate::render::counted;
 
 #[derive(Serialize)]
 struct FileReport<'a> {
@@ -126,13 +127,4 @@ fn indent(text: &str) -> String {
         .map(|l| format!("      {l}"))
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// "1 flow", "3 flows".
-fn counted(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
 }
