@@ -2,6 +2,7 @@
 //! test for SQLite; a fresh table, queue pair or secret prefix per test on the moto
 //! server that `infra/test.sh` starts (its URL in `JUNCTION_MOTO_URL`).
 
+use junction_tests::moto::{run_queues, unique};
 use std::sync::Arc;
 
 use junction_core::ports::SystemClock;
@@ -59,24 +60,7 @@ pub async fn sqlite_vault_pair() -> (Held<SqliteVault>, SqliteVault) {
 
 /// The SDK configuration for the moto server.
 pub async fn moto() -> aws_config::SdkConfig {
-    let url = std::env::var("JUNCTION_MOTO_URL").unwrap_or_else(|_| {
-        panic!(
-            "the AWS conformance tests need a moto server: run infra/test.sh, or start one with \
-             `target/pyenv/bin/moto_server -H 127.0.0.1 -p 5001` and export JUNCTION_MOTO_URL=http://127.0.0.1:5001"
-        )
-    });
-    aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .endpoint_url(url)
-        .region(aws_config::Region::new("us-east-1"))
-        .credentials_provider(aws_sdk_sqs::config::Credentials::new(
-            "test", "test", None, None, "moto",
-        ))
-        .load()
-        .await
-}
-
-fn unique(prefix: &str) -> String {
-    format!("{prefix}-{}", uuid::Uuid::now_v7().simple())
+    junction_tests::moto::config().await
 }
 
 async fn table(config: &aws_config::SdkConfig) -> String {
@@ -95,37 +79,8 @@ pub async fn dynamo_store() -> Held<junction_aws::DynamoStore> {
 }
 
 pub async fn sqs_queue(max_receives: u32) -> Held<junction_aws::SqsQueue> {
-    use aws_sdk_sqs::types::QueueAttributeName;
     let config = moto().await;
-    let sqs = aws_sdk_sqs::Client::new(&config);
-    let dlq = sqs
-        .create_queue()
-        .queue_name(unique("runs-dlq"))
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
-    let dlq_arn = sqs
-        .get_queue_attributes()
-        .queue_url(&dlq)
-        .attribute_names(QueueAttributeName::QueueArn)
-        .send()
-        .await
-        .unwrap()
-        .attributes
-        .unwrap()[&QueueAttributeName::QueueArn]
-        .clone();
-    let redrive = serde_json::json!({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": max_receives.to_string()}).to_string();
-    let queue = sqs
-        .create_queue()
-        .queue_name(unique("runs"))
-        .attributes(QueueAttributeName::RedrivePolicy, redrive)
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
+    let (queue, dlq) = run_queues(&config, max_receives, None).await;
     let table = table(&config).await;
     Held {
         it: junction_aws::SqsQueue::new(&config, queue, dlq, table),

@@ -2,5 +2,6 @@
 //! and Chatter in the walk-through, the end-to-end tests and the benchmarks.
 
 pub mod mock_apps;
+pub mod moto;
 pub mod refresh;
 pub mod slow_app;

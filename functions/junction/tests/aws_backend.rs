@@ -17,38 +17,19 @@ async fn junction(env: &[(&str, String)], args: &[&str]) -> Output {
 
 #[tokio::test]
 async fn workspaces_apps_and_flows_on_the_aws_backend() {
-    let moto = std::env::var("JUNCTION_MOTO_URL").unwrap_or_else(|_| {
-        panic!("this test needs a moto server: run infra/test.sh, or start `target/pyenv/bin/moto_server -p 5001` and export JUNCTION_MOTO_URL=http://127.0.0.1:5001")
-    });
-    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .endpoint_url(&moto)
-        .region(aws_config::Region::new("us-east-1"))
-        .credentials_provider(aws_sdk_sqs::config::Credentials::new(
-            "test", "test", None, None, "moto",
-        ))
-        .load()
-        .await;
-    let suffix = uuid::Uuid::now_v7().simple().to_string();
-    let table = format!("junction-cli-{suffix}");
+    let moto = junction_tests::moto::url();
+    let config = junction_tests::moto::config().await;
+    let table = junction_tests::moto::unique("junction-cli");
     junction_aws::create_table(&config, &table).await.unwrap();
-    let sqs = aws_sdk_sqs::Client::new(&config);
-    let mut urls = Vec::new();
-    for name in [format!("runs-{suffix}"), format!("runs-dlq-{suffix}")] {
-        urls.push(
-            sqs.create_queue()
-                .queue_name(name)
-                .send()
-                .await
-                .unwrap()
-                .queue_url
-                .unwrap(),
-        );
-    }
+    let (queue, dlq) = junction_tests::moto::run_queues(&config, 5, None).await;
     let env = [
         ("JUNCTION_TABLE", table.clone()),
-        ("JUNCTION_QUEUE_URL", urls[0].clone()),
-        ("JUNCTION_DLQ_URL", urls[1].clone()),
-        ("JUNCTION_SECRET_PREFIX", format!("junction-{suffix}")),
+        ("JUNCTION_QUEUE_URL", queue),
+        ("JUNCTION_DLQ_URL", dlq),
+        (
+            "JUNCTION_SECRET_PREFIX",
+            junction_tests::moto::unique("junction"),
+        ),
         ("AWS_ENDPOINT_URL", moto.clone()),
         ("AWS_REGION", "us-east-1".into()),
         ("AWS_ACCESS_KEY_ID", "test".into()),
