@@ -22,9 +22,36 @@ pub async fn setup() -> (TestServer, MockApps, NewWorkspace) {
 }
 
 pub async fn connect_acme(app: &TestServer, ws: &NewWorkspace, user: &str) -> String {
+    connect_api_key(app, ws, user, "acme", ACME_KEY).await
+}
+
+pub async fn connect_chatter(app: &TestServer, ws: &NewWorkspace, user: &str) -> String {
+    connect_api_key(
+        app,
+        ws,
+        user,
+        "chatter",
+        junction_tests::mock_apps::CHATTER_TOKEN,
+    )
+    .await
+}
+
+/// Connects `user`'s API-key account for `app_id`; its id.
+async fn connect_api_key(
+    app: &TestServer,
+    ws: &NewWorkspace,
+    user: &str,
+    app_id: &str,
+    key: &str,
+) -> String {
     let r = app
-        .user(ws, user, Method::POST, "/v1/apps/acme/accounts")
-        .json(&json!({"credentials": {"type": "api_key", "key": ACME_KEY}}))
+        .user(
+            ws,
+            user,
+            Method::POST,
+            &format!("/v1/apps/{app_id}/accounts"),
+        )
+        .json(&json!({"credentials": {"type": "api_key", "key": key}}))
         .send()
         .await
         .unwrap();
@@ -252,16 +279,7 @@ async fn integrations_check_accounts_and_setup_and_queue_their_created_blocks() 
 async fn flows_allowing_one_integration_refuse_a_second() {
     let (app, _mock, ws) = setup().await;
     let acme = connect_acme(&app, &ws, "alice").await;
-    let r = app
-        .user(&ws, "alice", Method::POST, "/v1/apps/chatter/accounts")
-        .json(&json!({"credentials": {"type": "api_key", "key": junction_tests::mock_apps::CHATTER_TOKEN}}))
-        .send()
-        .await
-        .unwrap();
-    let chatter = r.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let chatter = connect_chatter(&app, &ws, "alice").await;
     let body = json!({"flow": "daily-digest", "accounts": {"acme": acme, "chatter": chatter}, "setup": {"channel": "#sales"}});
     assert_eq!(create(&app, &ws, "alice", body.clone()).await.0, 201);
     let (status, problem) = create(&app, &ws, "alice", body).await;

@@ -7,7 +7,7 @@ use std::time::Duration;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::integrations::{connect_acme, create, oauth_account, setup};
+use crate::integrations::{connect_acme, connect_chatter, create, oauth_account, setup};
 use crate::server::TestServer;
 
 /// Polls a run until it leaves queued/running (10 s at most).
@@ -237,16 +237,7 @@ async fn runs_do_not_start_once_the_monthly_quota_is_used_up() {
     let ws = app.workspace_with_quota("Small plan", 2).await;
     app.push_examples_at(&ws, &mock.url()).await;
     let acme = connect_acme(&app, &ws, "alice").await;
-    let r = app
-        .user(&ws, "alice", Method::POST, "/v1/apps/chatter/accounts")
-        .json(&json!({"credentials": {"type": "api_key", "key": junction_tests::mock_apps::CHATTER_TOKEN}}))
-        .send()
-        .await
-        .unwrap();
-    let chatter = r.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let chatter = connect_chatter(&app, &ws, "alice").await;
     let (status, _) = create(
         &app,
         &ws,

@@ -13,7 +13,7 @@ use junction_tests::mock_apps::MockApps;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::integrations::{connect_acme, create, oauth_account, setup};
+use crate::integrations::{connect_acme, connect_chatter, create, oauth_account, setup};
 use crate::server::TestServer;
 
 /// An integration of the unsubscribes flow (a poll and a Mailbird webhook) for alice.
@@ -333,19 +333,7 @@ async fn a_poll_takes_a_baseline_then_runs_exactly_the_new_items_across_pages() 
 async fn a_schedule_fires_once_per_tick_and_once_for_missed_ticks() {
     let (app, _mock, ws) = setup().await;
     let acme = connect_acme(&app, &ws, "bob").await;
-    let chatter = {
-        let r = app
-            .user(&ws, "bob", Method::POST, "/v1/apps/chatter/accounts")
-            .json(&json!({"credentials": {"type": "api_key", "key": junction_tests::mock_apps::CHATTER_TOKEN}}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 201);
-        r.json::<Value>().await.unwrap()["id"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    };
+    let chatter = connect_chatter(&app, &ws, "bob").await;
     let (status, created) = create(&app, &ws, "bob", json!({"flow": "daily-digest", "accounts": {"acme": acme, "chatter": chatter}, "setup": {"channel": "#sales"}})).await;
     assert_eq!(status, 201, "{created}");
     let id = created["integration"]["id"].as_str().unwrap();
@@ -642,16 +630,7 @@ blocks:
         .await
         .unwrap();
     assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
-    let r = app
-        .user(&ws, "frank", Method::POST, "/v1/apps/chatter/accounts")
-        .json(&json!({"credentials": {"type": "api_key", "key": junction_tests::mock_apps::CHATTER_TOKEN}}))
-        .send()
-        .await
-        .unwrap();
-    let chatter = r.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let chatter = connect_chatter(&app, &ws, "frank").await;
     let secret = "whsec_YmVuY2gtc2lnbmluZy1zZWNyZXQ=";
     let (status, created) = create(&app, &ws, "frank", json!({"flow": "hook-code", "accounts": {"chatter": chatter}, "setup": {"signing_secret": secret}})).await;
     assert_eq!(status, 201, "{created}");
