@@ -5,6 +5,7 @@ mod api;
 mod delivery;
 mod examples;
 mod helpers;
+mod hostile;
 mod integrations;
 mod refresh;
 mod runs;

@@ -77,6 +77,30 @@ async fn validate_reports_file_line_and_path_and_fails() {
 }
 
 #[tokio::test]
+async fn validate_compiles_code_without_running_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let flow = dir.path().join("hostile.yaml");
+    // Once this closed the wrapper around the code and looped forever at validation.
+    std::fs::write(
+        &flow,
+        "id: hostile\nname: Hostile\napps: []\nblocks:\n  - id: b\n    trigger: {type: app_event, event: x.happened}\n    steps:\n      - id: evil\n        code:\n          source: \"}); while(true){} (function(){\"\n",
+    )
+    .unwrap();
+    let out = tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        junction(&["validate", flow.to_str().unwrap()]),
+    )
+    .await
+    .expect("validate answers");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("hostile.yaml:10: blocks[0].steps[0].code.source: SyntaxError: "),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[tokio::test]
 async fn run_executes_a_block_and_writes_rotated_tokens_back() {
     let mock = MockApps::start("127.0.0.1:0".parse().unwrap())
         .await

@@ -4,6 +4,7 @@
 //! no network, files, environment or timers, and returns a JSON value.
 
 mod limits;
+mod memory;
 mod run;
 
 pub use limits::Limits;

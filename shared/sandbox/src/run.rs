@@ -1,15 +1,16 @@
 //! Running one script: a fresh runtime and context, the input as a frozen `ctx`
 //! object, console capture, promises driven to their end, the result as JSON.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Instant;
 
 use rquickjs::function::Rest;
 use rquickjs::{
-    CatchResultExt, CaughtError, Context, Ctx, Function, Object, Promise, Runtime, Value,
+    qjs, CatchResultExt, CaughtError, Context, Ctx, Function, Object, Promise, Runtime, Value,
 };
 
+use crate::memory::BudgetedHeap;
 use crate::Limits;
 
 /// Lines of the wrapper before the user's code, so positions can be reported in the
@@ -46,8 +47,21 @@ pub struct CodeError {
     pub console: Vec<String>,
 }
 
+/// The function a step's code becomes. The code sits in a block labelled with a name
+/// drawn afresh each time, and a `break` to that label follows it: code that closes the
+/// wrapper early (`}); evil(); (function(){`) leaves the `break` outside its label, a
+/// syntax error, so whatever compiles is the body of this one function and nothing else.
 fn wrap(source: &str) -> String {
-    format!("(async function (ctx) {{ const {{ trigger, steps, setup, user, item, index }} = ctx;\n{source}\n}})")
+    let label = fence_label();
+    format!("(async function (ctx) {{ const {{ trigger, steps, setup, user, item, index }} = ctx; {label}: {{\n{source}\n;break {label}; }} }})")
+}
+
+/// A label no code can name: 64 bits from the process's random hasher keys.
+fn fence_label() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u8(0);
+    format!("__junction_{:016x}", hasher.finish())
 }
 
 /// `<anonymous>:LINE:COL` or `code.js:LINE:COL` in a message or stack, in user lines.
@@ -71,64 +85,75 @@ fn position(text: &str) -> (Option<u32>, Option<u32>) {
     (None, None)
 }
 
-fn describe(
-    caught: CaughtError<'_>,
-    started: Instant,
-    limits: &Limits,
-    console: Vec<String>,
-) -> CodeError {
-    let (message, stack) = match &caught {
-        CaughtError::Exception(e) => (
-            e.message().unwrap_or_else(|| "exception".into()),
-            e.stack().unwrap_or_default(),
-        ),
-        CaughtError::Value(v) => (
-            v.as_string()
-                .and_then(|s| s.to_string().ok())
-                .unwrap_or_else(|| format!("threw a non-Error value ({})", v.type_name())),
-            String::new(),
-        ),
-        CaughtError::Error(e) => (e.to_string(), String::new()),
-    };
-    let name = match &caught {
-        CaughtError::Exception(e) => e.get::<_, String>("name").unwrap_or_default(),
-        _ => String::new(),
-    };
-    let (kind, message) = if message.contains("interrupted") || started.elapsed() >= limits.time {
-        (
-            ErrorKind::TimeLimit,
-            format!(
-                "the code ran longer than its {} ms limit",
-                limits.time.as_millis()
+impl Watch {
+    /// The error a caught failure is, with the limit it hit when it hit one.
+    fn describe(&self, caught: CaughtError<'_>, console: Vec<String>) -> CodeError {
+        let limits = &self.limits;
+        let (message, stack) = match &caught {
+            CaughtError::Exception(e) => (
+                e.message().unwrap_or_else(|| "exception".into()),
+                e.stack().unwrap_or_default(),
             ),
-        )
-    } else if message.contains("out of memory") {
-        (
-            ErrorKind::MemoryLimit,
-            format!(
-                "the code used more than its {} MiB memory limit",
-                limits.memory_bytes / (1024 * 1024)
+            CaughtError::Value(v) => (
+                v.as_string()
+                    .and_then(|s| s.to_string().ok())
+                    .unwrap_or_else(|| format!("threw a non-Error value ({})", v.type_name())),
+                String::new(),
             ),
-        )
-    } else if message.contains("stack overflow") || message.contains("call stack size exceeded") {
-        (
-            ErrorKind::StackLimit,
-            "the code recursed too deeply (stack overflow)".to_string(),
-        )
-    } else if name == "SyntaxError" {
-        (ErrorKind::Syntax, format!("SyntaxError: {message}"))
-    } else if name.is_empty() {
-        (ErrorKind::Exception, message)
-    } else {
-        (ErrorKind::Exception, format!("{name}: {message}"))
-    };
-    let (line, column) = position(&stack);
-    CodeError {
-        kind,
-        message,
-        line,
-        column,
-        console,
+            CaughtError::Error(rquickjs::Error::WouldBlock) => (
+                "the returned promise never settled: the code awaits something that nothing resolves"
+                    .to_string(),
+                String::new(),
+            ),
+            CaughtError::Error(e) => (e.to_string(), String::new()),
+        };
+        let name = match &caught {
+            CaughtError::Exception(e) => e.get::<_, String>("name").unwrap_or_default(),
+            _ => String::new(),
+        };
+        let (kind, message) = if message.contains("interrupted")
+            || self.started.elapsed() >= limits.time
+        {
+            (
+                ErrorKind::TimeLimit,
+                format!(
+                    "the code ran longer than its {} ms limit",
+                    limits.time.as_millis()
+                ),
+            )
+        } else if self.out_of_memory.get() || message.contains("out of memory") {
+            (
+                ErrorKind::MemoryLimit,
+                format!(
+                    "the code ran out of its {} MiB of memory",
+                    limits.memory_bytes / (1024 * 1024)
+                ),
+            )
+        } else if message.contains("stack overflow") || message.contains("call stack size exceeded")
+        {
+            (
+                ErrorKind::StackLimit,
+                "the code recursed too deeply (stack overflow)".to_string(),
+            )
+        } else if name == "SyntaxError" {
+            (ErrorKind::Syntax, format!("SyntaxError: {message}"))
+        } else if name.is_empty() {
+            (ErrorKind::Exception, message)
+        } else {
+            (ErrorKind::Exception, format!("{name}: {message}"))
+        };
+        // A limit is the run's, not a place in the code.
+        let (line, column) = match kind {
+            ErrorKind::TimeLimit | ErrorKind::MemoryLimit => (None, None),
+            _ => position(&stack),
+        };
+        CodeError {
+            kind,
+            message,
+            line,
+            column,
+            console,
+        }
     }
 }
 
@@ -145,51 +170,135 @@ fn console_object<'js>(
         ("error", "error: "),
     ] {
         let lines = lines.clone();
-        let f = Function::new(ctx.clone(), move |ctx: Ctx<'js>, args: Rest<Value<'js>>| {
-            let mut lines = lines.borrow_mut();
-            if lines.len() >= max {
-                return;
-            }
-            let text: Vec<String> = args
-                .0
-                .iter()
-                .map(|v| match v.as_string() {
-                    Some(s) => s.to_string().unwrap_or_default(),
-                    None => ctx
-                        .json_stringify(v.clone())
-                        .ok()
-                        .flatten()
-                        .and_then(|s| s.to_string().ok())
-                        .unwrap_or_else(|| v.type_name().to_string()),
-                })
-                .collect();
-            let mut line = format!("{prefix}{}", text.join(" "));
-            if line.len() > 1000 {
-                let mut cut = 1000;
-                while !line.is_char_boundary(cut) {
-                    cut -= 1;
+        let f = Function::new(
+            ctx.clone(),
+            move |ctx: Ctx<'js>, args: Rest<Value<'js>>| -> rquickjs::Result<()> {
+                if lines.borrow().len() >= max {
+                    return Ok(());
                 }
-                line.truncate(cut);
-                line.push('…');
-            }
-            lines.push(line);
-        })?;
+                let mut text = Vec::with_capacity(args.0.len());
+                for v in &args.0 {
+                    text.push(match v.as_string() {
+                        Some(s) => s.to_string().unwrap_or_default(),
+                        // A `toJSON` that throws or runs past the time limit ends the
+                        // step as it would anywhere else in the code.
+                        None => ctx
+                            .json_stringify(v.clone())?
+                            .and_then(|s| s.to_string().ok())
+                            .unwrap_or_else(|| v.type_name().to_string()),
+                    });
+                }
+                let mut line = format!("{prefix}{}", text.join(" "));
+                if line.len() > 1000 {
+                    let mut cut = 1000;
+                    while !line.is_char_boundary(cut) {
+                        cut -= 1;
+                    }
+                    line.truncate(cut);
+                    line.push('…');
+                }
+                lines.borrow_mut().push(line);
+                Ok(())
+            },
+        )?;
         console.set(name, f)?;
     }
     Ok(console)
 }
 
-/// Checks that `source` compiles; the error names the line and column.
-pub fn check_syntax(source: &str) -> Result<(), CodeError> {
-    let runtime = Runtime::new().map_err(|e| internal(e.to_string()))?;
+/// Checks that `source` compiles as a step's function body, within `limits`. It only
+/// compiles: nothing of the code runs, whatever it holds.
+pub fn check_syntax(source: &str, limits: &Limits) -> Result<(), CodeError> {
+    let (runtime, watch) = limited_runtime(limits)?;
     let context = Context::full(&runtime).map_err(|e| internal(e.to_string()))?;
+    let wrapped = wrap(checked_text(source)?);
     context.with(|ctx| {
-        let compiled: rquickjs::Result<Value> = ctx.eval_with_options(wrap(source), eval_options());
-        compiled
+        compile_only(&ctx, &wrapped)
             .catch(&ctx)
-            .map(|_| ())
-            .map_err(|e| describe(e, Instant::now(), &Limits::default(), Vec::new()))
+            .map_err(|e| fenced(watch.describe(e, Vec::new()), source))
     })
+}
+
+/// Compiles a script without evaluating it (QuickJS's compile-only flag, which rquickjs
+/// offers for modules only; a module would make `await` reserved in plain functions).
+fn compile_only(ctx: &Ctx<'_>, text: &str) -> rquickjs::Result<()> {
+    let c_text = std::ffi::CString::new(text)?;
+    let flags =
+        qjs::JS_EVAL_TYPE_GLOBAL | qjs::JS_EVAL_FLAG_STRICT | qjs::JS_EVAL_FLAG_COMPILE_ONLY;
+    let raw = ctx.as_raw().as_ptr();
+    // SAFETY: `raw` is the live context of `ctx`, `c_text` is NUL-terminated and
+    // `text.len()` long, the file name is a static C string; the compiled function the
+    // call returns is owned here and freed at once, an exception stays pending in the
+    // context for `catch` to take.
+    unsafe {
+        let compiled = qjs::JS_Eval(
+            raw,
+            c_text.as_ptr(),
+            text.len() as _,
+            c"code.js".as_ptr(),
+            flags as i32,
+        );
+        if qjs::JS_IsException(compiled) {
+            return Err(rquickjs::Error::Exception);
+        }
+        qjs::JS_FreeValue(raw, compiled);
+    }
+    Ok(())
+}
+
+/// A runtime that stops at the memory, stack and time limits, and when it started.
+fn limited_runtime(limits: &Limits) -> Result<(Runtime, Watch), CodeError> {
+    let (heap, out_of_memory) = BudgetedHeap::new(limits.memory_bytes);
+    let runtime = Runtime::new_with_alloc(heap).map_err(|e| internal(e.to_string()))?;
+    runtime.set_max_stack_size(limits.stack_bytes);
+    let started = Instant::now();
+    let deadline = started + limits.time;
+    runtime.set_interrupt_handler(Some(Box::new(move || Instant::now() >= deadline)));
+    Ok((
+        runtime,
+        Watch {
+            started,
+            out_of_memory,
+            limits: *limits,
+        },
+    ))
+}
+
+/// What tells a limit from the code's own failure, whatever the engine's message says.
+struct Watch {
+    started: Instant,
+    /// Raised by the heap when it refused an allocation.
+    out_of_memory: Rc<Cell<bool>>,
+    limits: Limits,
+}
+
+/// The source, unless it holds a NUL character (the engine reads C strings).
+fn checked_text(source: &str) -> Result<&str, CodeError> {
+    match source.find('\0') {
+        None => Ok(source),
+        Some(at) => {
+            let line = source[..at].matches('\n').count() as u32 + 1;
+            Err(CodeError {
+                kind: ErrorKind::Syntax,
+                message: "SyntaxError: the code holds a NUL character".into(),
+                line: Some(line),
+                column: None,
+                console: Vec::new(),
+            })
+        }
+    }
+}
+
+/// A syntax error found past the code's last line is the wrapper's own end not
+/// matching: the code closed a block or function it never opened.
+fn fenced(mut e: CodeError, source: &str) -> CodeError {
+    let last_line = source.lines().count().max(1) as u32;
+    if e.kind == ErrorKind::Syntax && e.line.is_some_and(|l| l > last_line) {
+        e.message = "SyntaxError: the code closes a block or function it did not open (a code step is the body of one function: check its `}` and `)`)".into();
+        e.line = None;
+        e.column = None;
+    }
+    e
 }
 
 fn eval_options() -> rquickjs::context::EvalOptions {
@@ -217,12 +326,8 @@ pub fn run(
     input: &serde_json::Value,
     limits: &Limits,
 ) -> Result<CodeOutput, CodeError> {
-    let runtime = Runtime::new().map_err(|e| internal(e.to_string()))?;
-    runtime.set_memory_limit(limits.memory_bytes);
-    runtime.set_max_stack_size(limits.stack_bytes);
-    let started = Instant::now();
-    let deadline = started + limits.time;
-    runtime.set_interrupt_handler(Some(Box::new(move || Instant::now() >= deadline)));
+    let (runtime, watch) = limited_runtime(limits)?;
+    let wrapped = wrap(checked_text(source)?);
     // A full context is the language and its built-ins (JSON, Math, Promise, ...);
     // rquickjs adds nothing that reaches outside: no timers, modules, files or I/O.
     let context = Context::full(&runtime).map_err(|e| internal(e.to_string()))?;
@@ -233,18 +338,27 @@ pub fn run(
         macro_rules! attempt {
             ($e:expr) => {
                 $e.catch(&ctx)
-                    .map_err(|e| describe(e, started, limits, lines.borrow().clone()))?
+                    .map_err(|e| watch.describe(e, lines.borrow().clone()))?
             };
         }
         let console = attempt!(console_object(&ctx, &lines, limits.console_lines));
-        attempt!(ctx.globals().set("console", console));
+        let globals = ctx.globals();
+        attempt!(globals.set("console", console));
+        // Clocks finer than the time limit and shared memory have no use in a data step
+        // and are what timing attacks are made of.
+        for name in ["performance", "SharedArrayBuffer", "Atomics"] {
+            attempt!(globals.remove(name));
+        }
         // The run context, frozen deeply: the code reads it and cannot change it.
         let freeze: Function = attempt!(ctx.eval(
             "(function f(o) { if (o && typeof o === 'object') { Object.values(o).forEach(f); Object.freeze(o); } return o; })"
         ));
         let data: Value = attempt!(ctx.json_parse(input_text.as_str()));
         let data: Value = attempt!(freeze.call((data,)));
-        let function: Function = attempt!(ctx.eval_with_options(wrap(source), eval_options()));
+        let function: Function = ctx
+            .eval_with_options(wrapped.as_str(), eval_options())
+            .catch(&ctx)
+            .map_err(|e| fenced(watch.describe(e, lines.borrow().clone()), source))?;
         let promise: Promise = attempt!(function.call((data,)));
         let value: Value = attempt!(promise.finish());
         let text = attempt!(ctx.json_stringify(value));

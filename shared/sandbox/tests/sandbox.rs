@@ -70,10 +70,80 @@ fn exceptions_name_their_line_and_column() {
 
 #[test]
 fn syntax_errors_are_found_before_anything_runs() {
-    assert!(check_syntax("return trigger.contact;").is_ok());
-    let e = check_syntax("const x = ;\nreturn x;").unwrap_err();
+    assert!(check_syntax("return trigger.contact;", &Limits::default()).is_ok());
+    let e = check_syntax("const x = ;\nreturn x;", &Limits::default()).unwrap_err();
     assert_eq!(e.kind, ErrorKind::Syntax, "{e:?}");
     assert_eq!(e.line, Some(1), "{e:?}");
+}
+
+#[test]
+fn checking_the_syntax_compiles_and_never_runs_the_code() {
+    // Were any of it run, the loop would hit the time limit and the bomb the memory limit.
+    let limits = Limits {
+        time: Duration::from_millis(50),
+        memory_bytes: 16 * 1024 * 1024,
+        ..Limits::default()
+    };
+    for source in [
+        "while (true) {}",
+        "const a = []; while (true) { a.push('x'.repeat(1024 * 1024)); }",
+        "await new Promise(() => {});",
+    ] {
+        assert_eq!(check_syntax(source, &limits), Ok(()), "{source}");
+    }
+}
+
+/// Code written to close the function it is wrapped in and run at the top level.
+const WRAPPER_ESCAPES: &[&str] = &[
+    "}); while(true){} (function(){",
+    "} }); while(true); (function(){ {",
+    "} } }); while(true); ({",
+    "}}); while (true) {} (async function (ctx) { l: {",
+    "} } ); while(1); /*",
+    "} } ); while(1); `",
+    "} } ); while(1); '\\",
+    "return 1; } }).call(); while(true); (function(){ { //",
+];
+
+#[test]
+fn code_that_closes_its_wrapper_is_a_syntax_error_and_never_runs() {
+    let limits = Limits {
+        time: Duration::from_millis(200),
+        ..Limits::default()
+    };
+    for source in WRAPPER_ESCAPES {
+        let e = check_syntax(source, &limits).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Syntax, "{source}: {e:?}");
+        let e = run(source, &input(), &limits).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Syntax, "{source} ran: {e:?}");
+    }
+    let e = check_syntax("} }); while(true); ({", &limits).unwrap_err();
+    assert!(
+        e.message
+            .contains("closes a block or function it did not open"),
+        "{e}"
+    );
+}
+
+#[test]
+fn braces_inside_strings_comments_and_blocks_are_fine() {
+    let out = run(
+        "const s = '})'; /* }) */ // })\nif (s) { return `${s}}`; }",
+        &input(),
+        &Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(out.value, json!("})}"));
+    // The context's names may be shadowed, as in any block.
+    let out = run(
+        "let trigger = 2; return trigger;",
+        &input(),
+        &Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(out.value, json!(2));
+    let e = check_syntax("return 1;\0", &Limits::default()).unwrap_err();
+    assert!(e.message.contains("NUL"), "{e}");
 }
 
 #[test]
@@ -125,6 +195,59 @@ fn a_memory_bomb_stops_at_the_memory_limit() {
 }
 
 #[test]
+fn running_out_of_memory_on_many_small_objects_says_so() {
+    // The heap is too full to allocate the engine's own "out of memory" error here.
+    let limits = Limits {
+        memory_bytes: 16 * 1024 * 1024,
+        ..Limits::default()
+    };
+    let e = run(
+        "const a = []; while (true) { a.push({x: [1, 2, 3], y: 'abc' + a.length}); }",
+        &input(),
+        &limits,
+    )
+    .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::MemoryLimit, "{e:?}");
+    assert_eq!(e.message, "the code ran out of its 16 MiB of memory");
+}
+
+#[test]
+fn a_promise_that_never_settles_says_so() {
+    let e = run(
+        "await new Promise(() => {}); return 1;",
+        &input(),
+        &Limits::default(),
+    )
+    .unwrap_err();
+    assert!(
+        e.message.contains("the returned promise never settled"),
+        "{e}"
+    );
+}
+
+#[test]
+fn logging_an_object_whose_to_json_loops_stops_at_the_time_limit() {
+    let limits = Limits {
+        time: Duration::from_millis(200),
+        ..Limits::default()
+    };
+    let e = run(
+        "console.log({ toJSON() { while (true) {} } }); return 1;",
+        &input(),
+        &limits,
+    )
+    .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::TimeLimit, "{e:?}");
+    let e = run(
+        "console.log({ toJSON() { throw new Error('nope'); } }); return 1;",
+        &input(),
+        &limits,
+    )
+    .unwrap_err();
+    assert_eq!(e.message, "Error: nope");
+}
+
+#[test]
 fn deep_recursion_stops_at_the_stack_limit() {
     let e = run(
         "function f(n) { return f(n + 1) + 1; } return f(0);",
@@ -166,7 +289,7 @@ fn nothing_leaks_between_runs_and_the_context_is_frozen() {
 #[test]
 fn there_is_no_network_file_environment_or_timer() {
     let out = run(
-        "return [typeof fetch, typeof require, typeof process, typeof setTimeout, typeof XMLHttpRequest, typeof std, typeof os];",
+        "return [typeof fetch, typeof require, typeof process, typeof setTimeout, typeof XMLHttpRequest, typeof std, typeof os, typeof performance, typeof SharedArrayBuffer, typeof Atomics];",
         &input(),
         &Limits::default(),
     )
@@ -174,6 +297,9 @@ fn there_is_no_network_file_environment_or_timer() {
     assert_eq!(
         out.value,
         json!([
+            "undefined",
+            "undefined",
+            "undefined",
             "undefined",
             "undefined",
             "undefined",

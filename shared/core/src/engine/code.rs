@@ -7,6 +7,15 @@ use serde_json::Value;
 use super::{budget_permits, Engine, StepError};
 use crate::definition::{CodeLimits, CodeStep};
 
+/// What the step's code may use in the sandbox, when it runs and when it is compiled.
+pub(crate) fn sandbox_limits(step: &CodeStep, max: &CodeLimits) -> junction_sandbox::Limits {
+    junction_sandbox::Limits {
+        time: max.time_for(step.time_ms),
+        memory_bytes: (max.memory_mb_for(step.memory_mb) * 1024 * 1024) as usize,
+        ..junction_sandbox::Limits::default()
+    }
+}
+
 /// The step's output (or why it failed) and its console lines.
 pub(crate) async fn run_code_step(
     engine: &Engine,
@@ -15,11 +24,7 @@ pub(crate) async fn run_code_step(
     input: Value,
 ) -> (Result<Value, StepError>, Vec<String>) {
     let memory_mb = max.memory_mb_for(step.memory_mb);
-    let limits = junction_sandbox::Limits {
-        time: max.time_for(step.time_ms),
-        memory_bytes: (memory_mb * 1024 * 1024) as usize,
-        ..junction_sandbox::Limits::default()
-    };
+    let limits = sandbox_limits(step, max);
     // The whole limit is reserved, since that is what the script may take; a step
     // above the budget takes all of it rather than waiting forever.
     let permits = (memory_mb as usize).clamp(1, budget_permits(&engine.limits)) as u32;

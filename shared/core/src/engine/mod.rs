@@ -16,6 +16,7 @@ use std::sync::Arc;
 use chrono::Utc;
 use serde_json::Value;
 
+pub(crate) use code::sandbox_limits;
 pub use compare::compare;
 pub use error::StepError;
 pub use jsonpath::get_path;

@@ -3,12 +3,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde::Serialize;
 
 use super::{Junction, ServiceError};
 use crate::catalog::AppCatalog;
-use crate::definition::{parse_app, parse_flow, FlowDefinition, Loaded, Problem};
+use crate::definition::{parse_app, parse_flow, CodeLimits, FlowDefinition, Loaded, Problem};
 use crate::model::{month_of, AppRecord, FlowHead, FlowVersion, Usage};
 use crate::ports::{RunQueue, Store, Vault};
 use crate::validate::{validate_app, validate_flow_within};
@@ -149,12 +150,9 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             .await?
             .map(|w| w.code_limits)
             .unwrap_or_default();
-        let problems = loaded.locate(validate_flow_within(
-            &loaded.definition,
-            &catalog,
-            &self.templates,
-            &code_limits,
-        ));
+        let (loaded, problems) = self
+            .validate_off_workers(loaded, catalog, code_limits)
+            .await?;
         if !problems.is_empty() {
             return Err(ServiceError::invalid(
                 "the flow definition is invalid",
@@ -208,6 +206,39 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             version: number,
             published,
         })
+    }
+
+    /// Validates a flow on a blocking thread, since compiling its code steps may take a
+    /// while, within the workspace's time limit for code: the async workers keep serving,
+    /// and a flow that takes longer is refused.
+    async fn validate_off_workers(
+        &self,
+        loaded: Loaded<FlowDefinition>,
+        catalog: AppCatalog,
+        code_limits: CodeLimits,
+    ) -> Result<(Loaded<FlowDefinition>, Vec<Problem>), ServiceError> {
+        let templates = self.templates.clone();
+        let validation = tokio::task::spawn_blocking(move || {
+            let problems = loaded.locate(validate_flow_within(
+                &loaded.definition,
+                &catalog,
+                &templates,
+                &code_limits,
+            ));
+            (loaded, problems)
+        });
+        let limit = Duration::from_millis(code_limits.max_time_ms);
+        match tokio::time::timeout(limit, validation).await {
+            Ok(Ok(done)) => Ok(done),
+            Ok(Err(e)) => Err(anyhow::anyhow!("validating a flow stopped: {e}").into()),
+            Err(_) => Err(ServiceError::field(
+                "blocks",
+                format!(
+                    "checking the flow's code took longer than {} ms (the workspace's time limit for code): make its code steps smaller",
+                    limit.as_millis()
+                ),
+            )),
+        }
     }
 
     /// Publishes a version of a flow (the latest when none is given).

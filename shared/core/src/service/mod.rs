@@ -46,7 +46,7 @@ pub struct Junction<S, Q, V> {
     pub queue: Q,
     pub vault: V,
     pub clock: Arc<dyn Clock>,
-    pub templates: Templates,
+    pub templates: Arc<Templates>,
     /// For the calls the service makes itself (credential tests, dropdown options).
     pub http: OutboundClient,
     pub refresher: Arc<TokenRefresher>,
@@ -71,7 +71,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             queue,
             vault,
             clock,
-            templates: Templates::new(),
+            templates: Arc::new(Templates::new()),
             http,
             refresher: Arc::default(),
             public_url: "http://127.0.0.1:8080".into(),

@@ -251,7 +251,10 @@ impl Walker<'_, '_> {
                     crate::definition::MAX_CODE_SOURCE_BYTES
                 ),
             );
-        } else if let Err(e) = junction_sandbox::check_syntax(&c.source) {
+        } else if let Err(e) = junction_sandbox::check_syntax(
+            &c.source,
+            &crate::engine::sandbox_limits(c, self.ctx.code_limits),
+        ) {
             self.report.push(&at, format!("{named}{e}"));
         }
     }
