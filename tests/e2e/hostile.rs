@@ -1,12 +1,20 @@
 //! Definitions and answers written to hurt: code that tries to run when it is only
-//! pushed. Each test reproduces a hole found by probing a running server from outside.
+//! pushed, credentials sent to another host, directly or through a redirect. Each test
+//! reproduces a hole found by probing a running server from outside, against local
+//! listeners that record what reaches them.
 
 use std::time::{Duration, Instant};
 
+use junction_core::service::NewWorkspace;
+use junction_tests::recorder::Recorder;
 use reqwest::Method;
-use serde_json::Value;
+use serde_json::{json, Value};
 
-use crate::server::spawn_app;
+use crate::integrations::{connect_api_key, create};
+use crate::runs::event_run;
+use crate::server::{spawn_app, TestServer};
+
+const KEY: &str = "sk_live_do_not_leak";
 
 /// A flow whose one code step holds `source`.
 fn code_flow(source: &str) -> String {
@@ -62,4 +70,154 @@ async fn code_that_escapes_its_wrapper_is_refused_at_push_without_running() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+}
+
+/// Pushes `text` to `path`, which must take it.
+async fn push(app: &TestServer, ws: &NewWorkspace, path: &str, text: String) {
+    let r = app
+        .admin(ws, Method::PUT, path)
+        .body(text)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+}
+
+/// An API-key app at `base` (the key in a header, or with `in_query` a query parameter),
+/// alice's account for it, and her integration of a flow whose one `http` step, bound
+/// to the app, calls `{{ trigger.url }}` when `fetch.<app>` happens.
+async fn keyed_app(app: &TestServer, ws: &NewWorkspace, id: &str, base: &str, in_query: bool) {
+    let auth = if in_query {
+        "{type: api_key, in: query, name: api_key}"
+    } else {
+        "{type: api_key, in: header, name: X-Secret-Key}"
+    };
+    push(
+        app,
+        ws,
+        &format!("/v1/admin/apps/{id}"),
+        format!("id: {id}\nname: {id}\nbase_url: {base}/api\nauth: {auth}\n"),
+    )
+    .await;
+    let flow = format!("fetch-{id}");
+    push(
+        app,
+        ws,
+        &format!("/v1/admin/flows/{flow}?publish=true"),
+        format!("id: {flow}\nname: Fetch\napps: [{id}]\nblocks:\n  - id: on_event\n    trigger: {{type: app_event, event: fetch.{id}}}\n    steps:\n      - id: get\n        http: {{app: {id}, method: POST, url: '{{{{ trigger.url }}}}', body: {{hello: world}}}}\n"),
+    )
+    .await;
+    let account = connect_api_key(app, ws, "alice", id, KEY).await;
+    let (status, created) = create(
+        app,
+        ws,
+        "alice",
+        json!({"flow": flow, "accounts": {id: account}}),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+}
+
+async fn fetch(app: &TestServer, ws: &NewWorkspace, id: &str, url: &str) -> Value {
+    let event = json!({"user_id": "alice", "payload": {"url": url}});
+    event_run(app, ws, &format!("fetch.{id}"), &event).await
+}
+
+#[tokio::test]
+async fn an_app_bound_http_step_never_sends_the_credentials_to_another_host() {
+    let app = spawn_app().await;
+    let ws = app.workspace("Acme").await;
+    let home = Recorder::start().await;
+    let elsewhere = Recorder::start().await;
+    keyed_app(&app, &ws, "keyed", &home.url, false).await;
+    keyed_app(&app, &ws, "qkeyed", &home.url, true).await;
+
+    for id in ["keyed", "qkeyed"] {
+        // The webhook sender or app event chooses the URL: another host.
+        let run = fetch(&app, &ws, id, &format!("{}/steal", elsewhere.url)).await;
+        assert_eq!(run["status"], "failed", "{run}");
+        let message = run["state"]["error"]["message"].as_str().unwrap();
+        assert!(
+            message.contains(&format!("is not at app '{id}' ({})", home.url)),
+            "{message}"
+        );
+        assert!(!message.contains(KEY));
+    }
+    assert!(elsewhere.seen().is_empty(), "{:?}", elsewhere.seen());
+    assert!(home.seen().is_empty(), "{:?}", home.seen());
+
+    // At the app's own origin the key goes with the call.
+    let run = fetch(&app, &ws, "keyed", &format!("{}/api/ok", home.url)).await;
+    assert_eq!(run["status"], "succeeded", "{run}");
+    assert_eq!(home.seen_at("/api/ok")[0].header("x-secret-key"), Some(KEY));
+}
+
+#[tokio::test]
+async fn redirects_to_another_origin_arrive_without_any_credential() {
+    let app = spawn_app().await;
+    let ws = app.workspace("Acme").await;
+    let home = Recorder::start().await;
+    let elsewhere = Recorder::start().await;
+    keyed_app(&app, &ws, "keyed", &home.url, false).await;
+    keyed_app(&app, &ws, "qkeyed", &home.url, true).await;
+
+    for (id, status) in [("keyed", 302), ("keyed", 307), ("qkeyed", 307)] {
+        let landing = format!("{}/landed/{id}/{status}", elsewhere.url);
+        // The app echoes the request's query (the key, for qkeyed) onto its Location.
+        let url = format!("{}/redirect/{status}?echo=1&to={landing}", home.url);
+        let run = fetch(&app, &ws, id, &url).await;
+        assert_eq!(run["status"], "succeeded", "{run}");
+        let sent = &home.seen_at("/redirect/")[..];
+        let first = sent.last().unwrap();
+        let landed = elsewhere.seen_at(&format!("/landed/{id}/{status}"));
+        assert_eq!(landed.len(), 1, "{:?}", elsewhere.seen());
+        let landed = &landed[0];
+        // 302 after a POST becomes a GET, as browsers do; 307 keeps method and body.
+        let expected = if status == 302 { "GET" } else { "POST" };
+        assert_eq!(landed.method, expected);
+        if status == 307 {
+            assert_eq!(&landed.body[..], br#"{"hello":"world"}"#);
+        }
+        if id == "keyed" {
+            assert_eq!(first.header("x-secret-key"), Some(KEY));
+        } else {
+            assert!(first.uri.contains(KEY), "{}", first.uri);
+        }
+        assert!(landed.header("x-secret-key").is_none(), "{landed:?}");
+        assert!(!landed.uri.contains(KEY), "{}", landed.uri);
+        assert!(
+            landed.headers.iter().all(|(_, v)| !v.contains(KEY)),
+            "{landed:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_redirect_hop_is_checked_by_the_address_guard() {
+    let app = spawn_app().await;
+    let ws = app.workspace("Acme").await;
+    let home = Recorder::start().await;
+    keyed_app(&app, &ws, "keyed", &home.url, false).await;
+    // Cloud metadata lives on a link-local address, which only the allowlist may open.
+    let url = format!(
+        "{}/redirect/302?to=http://169.254.169.254/latest/meta-data/",
+        home.url
+    );
+    let run = fetch(&app, &ws, "keyed", &url).await;
+    assert_eq!(run["status"], "failed", "{run}");
+    let message = run["state"]["error"]["message"].as_str().unwrap();
+    assert!(message.contains("169.254.169.254"), "{message}");
+
+    // A redirect to itself ends after 5 hops.
+    let looping = format!(
+        "{}/redirect/302?echo=1&to={}/redirect/302",
+        home.url, home.url
+    );
+    let run = fetch(&app, &ws, "keyed", &looping).await;
+    assert_eq!(run["status"], "failed", "{run}");
+    let message = run["state"]["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("redirected more than 5 times"),
+        "{message}"
+    );
 }

@@ -37,7 +37,7 @@ pub async fn connect_chatter(app: &TestServer, ws: &NewWorkspace, user: &str) ->
 }
 
 /// Connects `user`'s API-key account for `app_id`; its id.
-async fn connect_api_key(
+pub async fn connect_api_key(
     app: &TestServer,
     ws: &NewWorkspace,
     user: &str,

@@ -11,7 +11,7 @@ use crate::integrations::{connect_acme, connect_chatter, create, oauth_account, 
 use crate::server::TestServer;
 
 /// Polls a run until it leaves queued/running (10 s at most).
-async fn finished(
+pub(crate) async fn finished(
     app: &TestServer,
     ws: &junction_core::service::NewWorkspace,
     user: &str,
@@ -35,7 +35,7 @@ async fn finished(
 }
 
 /// Sends an app event for alice and waits for the first run it started.
-async fn event_run(
+pub(crate) async fn event_run(
     app: &TestServer,
     ws: &junction_core::service::NewWorkspace,
     name: &str,

@@ -3,5 +3,6 @@
 
 pub mod mock_apps;
 pub mod moto;
+pub mod recorder;
 pub mod refresh;
 pub mod slow_app;

@@ -22,6 +22,10 @@ pub struct AppDefinition {
     /// Every request path is relative to this URL.
     pub base_url: String,
     pub auth: AuthScheme,
+    /// Origins besides `base_url`'s (`https://uploads.example.com`) that may receive the
+    /// account's credentials. A request anywhere else is refused before it is sent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub credential_origins: Vec<String>,
     /// Checks credentials when an account connects; its answer labels the account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test: Option<CredentialTest>,
@@ -35,6 +39,28 @@ pub struct AppDefinition {
     /// How the app delivers webhooks, for flows with webhook triggers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook: Option<WebhookSpec>,
+}
+
+impl AppDefinition {
+    /// Whether the account's credentials may go to `url`: its scheme, host and port are
+    /// those of `base_url` or of one of `credential_origins`.
+    pub fn takes_credentials_at(&self, url: &url::Url) -> bool {
+        self.takes_credentials_from(&url.origin())
+    }
+
+    /// The same, for an origin.
+    pub fn takes_credentials_from(&self, origin: &url::Origin) -> bool {
+        std::iter::once(&self.base_url)
+            .chain(&self.credential_origins)
+            .any(|allowed| url::Url::parse(allowed).is_ok_and(|a| &a.origin() == origin))
+    }
+
+    /// The origin the account's credentials belong to, for messages.
+    pub fn credential_origin(&self) -> String {
+        url::Url::parse(&self.base_url)
+            .map(|u| u.origin().ascii_serialization())
+            .unwrap_or_else(|_| self.base_url.clone())
+    }
 }
 
 /// The request that proves credentials work, and how to name the account from its answer.

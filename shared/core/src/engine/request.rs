@@ -71,6 +71,7 @@ pub(crate) fn render_request(
         url,
         headers,
         body,
+        confidential: Default::default(),
     })
 }
 

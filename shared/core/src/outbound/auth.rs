@@ -23,6 +23,13 @@ pub enum CallError {
     Refresh(#[from] RefreshError),
     #[error("account credentials do not match app '{app}' authentication ({expected})")]
     WrongCredentials { app: String, expected: &'static str },
+    #[error("'{url}' is not at app '{app}' ({origin}), so it may not get the account's credentials: list its origin in the app's credential_origins, or call it from an http step without 'app'")]
+    ForeignOrigin {
+        app: String,
+        origin: String,
+        /// The URL without its query, which may hold anything.
+        url: String,
+    },
 }
 
 /// The answer and the secrets that went into the call (for redaction).
@@ -50,6 +57,15 @@ pub async fn call_app(
         return Ok(Called {
             response,
             secrets: Vec::new(),
+        });
+    }
+    if !app.takes_credentials_at(&request.url) {
+        let mut url = request.url.clone();
+        url.set_query(None);
+        return Err(CallError::ForeignOrigin {
+            app: app.id.clone(),
+            origin: app.credential_origin(),
+            url: url.to_string(),
         });
     }
     let mut credentials = store.load(&app.id).await?;
@@ -115,9 +131,13 @@ fn authorize(
         ) => {
             let value = format!("{}{}", prefix.as_deref().unwrap_or(""), key.expose());
             match location {
-                KeyLocation::Header => request.headers.push((name.clone(), value)),
+                KeyLocation::Header => {
+                    request.headers.push((name.clone(), value));
+                    request.confidential.headers.push(name.clone());
+                }
                 KeyLocation::Query => {
                     request.url.query_pairs_mut().append_pair(name, &value);
+                    request.confidential.query.push(name.clone());
                 }
             }
         }
@@ -127,6 +147,7 @@ fn authorize(
                 "authorization".into(),
                 basic_header(username, password.expose()),
             ));
+            request.confidential.headers.push("authorization".into());
         }
         (AuthScheme::Basic, _) => return Err(wrong("basic")),
         (AuthScheme::Oauth2 { .. }, Credentials::Oauth2(tokens)) => {
@@ -134,6 +155,7 @@ fn authorize(
                 "authorization".into(),
                 format!("Bearer {}", tokens.access_token.expose()),
             ));
+            request.confidential.headers.push("authorization".into());
         }
         (AuthScheme::Oauth2 { .. }, _) => return Err(wrong("oauth2")),
     }

@@ -5,10 +5,11 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use bytes::{Bytes, BytesMut};
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, LOCATION, RETRY_AFTER};
 use serde_json::Value;
 
 use super::guard::{AddressPolicy, GuardedResolver, RefusedAddress};
+use super::redirect::{next_hop, Confidential, MAX_REDIRECTS};
 use super::retry::{is_transient_status, parse_retry_after, RetryPolicy};
 use crate::definition::HttpMethod;
 
@@ -50,6 +51,8 @@ pub struct OutboundRequest {
     pub url: url::Url,
     pub headers: Vec<(String, String)>,
     pub body: Option<RequestBody>,
+    /// What must not follow a redirect to another origin.
+    pub confidential: Confidential,
 }
 
 /// A response read to the end (within the size cap).
@@ -132,22 +135,14 @@ enum Attempt {
 impl OutboundClient {
     pub fn new(config: HttpConfig) -> anyhow::Result<Self> {
         let policy = Arc::new(config.policy.clone());
-        let redirect_policy = policy.clone();
         let inner = reqwest::Client::builder()
             .timeout(config.timeout)
             .connect_timeout(config.connect_timeout)
             .dns_resolver(Arc::new(GuardedResolver {
                 policy: policy.clone(),
             }))
-            .redirect(reqwest::redirect::Policy::custom(move |attempt| {
-                if attempt.previous().len() >= 5 {
-                    attempt.error("too many redirects")
-                } else if let Err(refused) = redirect_policy.check_url(attempt.url()) {
-                    attempt.error(refused)
-                } else {
-                    attempt.follow()
-                }
-            }))
+            // Redirects are followed in `send_once`, which knows what is a credential.
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("junction/", env!("CARGO_PKG_VERSION")))
             .build()?;
         Ok(Self {
@@ -198,7 +193,34 @@ impl OutboundClient {
         }
     }
 
+    /// One attempt: the request and the redirects it is answered with, each hop checked
+    /// by the address guard and stripped of credentials when it leaves the origin.
     async fn send_once(&self, request: &OutboundRequest) -> Result<Attempt, OutboundError> {
+        let mut hop = std::borrow::Cow::Borrowed(request);
+        for _ in 0..=MAX_REDIRECTS {
+            let response = match self.build(&hop)?.send().await {
+                Ok(r) => r,
+                Err(e) => return self.transport_failure(e),
+            };
+            let location = response
+                .headers()
+                .get(LOCATION)
+                .and_then(|v| v.to_str().ok());
+            match next_hop(&hop, response.status().as_u16(), location)? {
+                Some(next) => {
+                    self.policy.check_url(&next.url)?;
+                    hop = std::borrow::Cow::Owned(next);
+                }
+                None => return self.answer(response).await,
+            }
+        }
+        Err(OutboundError::InvalidRequest(format!(
+            "the app redirected more than {MAX_REDIRECTS} times"
+        )))
+    }
+
+    /// One hop as reqwest sends it.
+    fn build(&self, request: &OutboundRequest) -> Result<reqwest::RequestBuilder, OutboundError> {
         let method = reqwest::Method::from_bytes(request.method.as_str().as_bytes())
             .map_err(|e| OutboundError::InvalidRequest(e.to_string()))?;
         let mut builder = self.inner.request(method, request.url.clone());
@@ -231,10 +253,11 @@ impl OutboundClient {
             }
             None => {}
         }
-        let response = match builder.headers(headers).send().await {
-            Ok(r) => r,
-            Err(e) => return self.transport_failure(e),
-        };
+        Ok(builder.headers(headers))
+    }
+
+    /// Reads a final answer, which is retried later when it is transient.
+    async fn answer(&self, response: reqwest::Response) -> Result<Attempt, OutboundError> {
         let status = response.status().as_u16();
         let response_headers = response.headers().clone();
         let body = match self.read_body(response).await {

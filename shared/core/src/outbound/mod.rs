@@ -7,6 +7,7 @@ mod client;
 mod guard;
 mod oauth;
 mod redact;
+mod redirect;
 mod retry;
 
 pub use auth::{basic_header, call_app, CallError, Called};
@@ -17,4 +18,5 @@ pub use client::{
 pub use guard::{AddressPolicy, RefusedAddress};
 pub use oauth::{token_request, RefreshError, TokenRefresher};
 pub use redact::Redactor;
+pub use redirect::Confidential;
 pub use retry::{is_transient_status, parse_retry_after, RetryPolicy};

@@ -267,6 +267,11 @@ pub fn token_request(
     mut form: Vec<(String, String)>,
 ) -> OutboundRequest {
     let mut headers = vec![("accept".to_string(), "application/json".to_string())];
+    // The form holds the refresh token or code, and often the client secret.
+    let mut confidential = super::Confidential {
+        body: true,
+        ..Default::default()
+    };
     match client_auth {
         ClientAuth::Body => {
             form.push(("client_id".into(), client.client_id.clone()));
@@ -275,15 +280,19 @@ pub fn token_request(
                 client.client_secret.expose().to_string(),
             ));
         }
-        ClientAuth::Basic => headers.push((
-            "authorization".into(),
-            super::auth::basic_header(&client.client_id, client.client_secret.expose()),
-        )),
+        ClientAuth::Basic => {
+            headers.push((
+                "authorization".into(),
+                super::auth::basic_header(&client.client_id, client.client_secret.expose()),
+            ));
+            confidential.headers.push("authorization".into());
+        }
     }
     OutboundRequest {
         method: HttpMethod::Post,
         url,
         headers,
         body: Some(RequestBody::Form(form)),
+        confidential,
     }
 }

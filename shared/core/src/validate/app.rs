@@ -19,12 +19,20 @@ pub fn validate_app(app: &AppDefinition, templates: &Templates) -> Vec<(FieldPat
     }
     check_url(&mut report, &root.key("base_url"), &app.base_url);
     check_auth(&mut report, &root.key("auth"), &app.auth);
+    for (i, origin) in app.credential_origins.iter().enumerate() {
+        check_origin(
+            &mut report,
+            &root.key("credential_origins").index(i),
+            origin,
+        );
+    }
 
     if let Some(test) = &app.test {
         let path = root.key("test");
         check_request(
             templates,
             &mut report,
+            app,
             &path.key("request"),
             &test.request,
             &Scope::with_roots(&[]),
@@ -46,6 +54,7 @@ pub fn validate_app(app: &AppDefinition, templates: &Templates) -> Vec<(FieldPat
         check_request(
             templates,
             &mut report,
+            app,
             &path.key("request"),
             &query.request,
             &scope,
@@ -76,6 +85,7 @@ pub fn validate_app(app: &AppDefinition, templates: &Templates) -> Vec<(FieldPat
         check_request(
             templates,
             &mut report,
+            app,
             &path.key("request"),
             &action.request,
             &scope,
@@ -93,6 +103,24 @@ pub fn validate_app(app: &AppDefinition, templates: &Templates) -> Vec<(FieldPat
         super::webhook::check_webhook(templates, &mut report, &root.key("webhook"), app, spec);
     }
     report.into_problems()
+}
+
+/// An origin is a scheme, host and optional port, and nothing more.
+fn check_origin(report: &mut Report, path: &FieldPath, raw: &str) {
+    match url::Url::parse(raw) {
+        Ok(u)
+            if matches!(u.scheme(), "http" | "https")
+                && u.host().is_some()
+                && u.path() == "/"
+                && u.query().is_none()
+                && u.fragment().is_none()
+                && u.username().is_empty() => {}
+        Ok(_) => report.push(
+            path,
+            format!("'{raw}' must be an origin: scheme, host and port only, like 'https://uploads.example.com'"),
+        ),
+        Err(e) => report.push(path, format!("'{raw}' is not a valid URL: {e}")),
+    }
 }
 
 fn check_auth(report: &mut Report, path: &FieldPath, auth: &AuthScheme) {
@@ -133,6 +161,7 @@ fn input_scope(report: &mut Report, path: &FieldPath, inputs: &[InputSpec]) -> S
 pub(crate) fn check_request(
     t: &Templates,
     report: &mut Report,
+    app: &AppDefinition,
     path: &FieldPath,
     request: &RequestTemplate,
     scope: &Scope,
@@ -147,6 +176,7 @@ pub(crate) fn check_request(
             "must start with '/' (it is relative to the app's base_url)",
         );
     }
+    super::check_credential_origin(report, &path.key("path"), app, &request.path);
     scope.check_str(t, report, &path.key("path"), &request.path);
     for (name, value) in &request.query {
         scope.check_value(t, report, &path.key("query").key(name), value);

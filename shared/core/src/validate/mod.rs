@@ -54,5 +54,50 @@ pub(crate) fn check_url(report: &mut Report, path: &FieldPath, raw: &str) {
     }
 }
 
+/// The origin a URL template always has, when its scheme, host and port are written
+/// out before any template syntax (`https://api.example.com/{{ id }}`).
+pub(crate) fn fixed_origin(template: &str) -> Option<url::Origin> {
+    let literal = template
+        .find("{{")
+        .into_iter()
+        .chain(template.find("{%"))
+        .min()
+        .map_or(template, |at| &template[..at]);
+    let after_scheme = literal.find("://")? + 3;
+    let whole = literal.len() == template.len();
+    let end = match literal[after_scheme..].find(['/', '?', '#']) {
+        Some(i) => after_scheme + i,
+        None if whole => literal.len(),
+        None => return None,
+    };
+    url::Url::parse(&literal[..end]).ok().map(|u| u.origin())
+}
+
+/// An app's request or an `http` step bound to it must stay where its credentials go.
+pub(crate) fn check_credential_origin(
+    report: &mut Report,
+    path: &FieldPath,
+    app: &crate::definition::AppDefinition,
+    target: &str,
+) {
+    if matches!(app.auth, crate::definition::AuthScheme::None) {
+        return;
+    }
+    let Some(origin) = fixed_origin(target) else {
+        return;
+    };
+    if !app.takes_credentials_from(&origin) {
+        report.push(
+            path,
+            format!(
+                "{} is not app '{}''s origin ({}), so it would get the account's credentials: list it in the app's credential_origins, or leave out 'app'",
+                origin.ascii_serialization(),
+                app.id,
+                app.credential_origin()
+            ),
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -131,8 +131,10 @@ impl Walker<'_, '_> {
                 }
             }
             StepKind::Http(h) => {
-                if let Some(app) = &h.app {
-                    self.ctx.app(self.report, &path.key("app"), app);
+                if let Some(id) = &h.app {
+                    if let Some(app) = self.ctx.app(self.report, &path.key("app"), id) {
+                        super::check_credential_origin(self.report, &path.key("url"), app, &h.url);
+                    }
                 } else if !contains_template(&h.url) {
                     super::check_url(self.report, &path.key("url"), &h.url);
                 }

@@ -290,3 +290,55 @@ fn code_files_are_named_in_problems_and_must_be_bundled() {
         "at most 100000",
     );
 }
+
+#[test]
+fn credentials_stay_at_the_apps_origin() {
+    let text = "id: keyed\nname: Keyed\nbase_url: https://api.keyed.test/v1\nauth: {type: api_key, in: header, name: X-Key}\ncredential_origins: ['https://uploads.keyed.test', 'https://x.test/path']\nactions:\n  leak:\n    request: {method: POST, path: 'https://evil.test/steal'}\n  upload:\n    request: {method: POST, path: 'https://uploads.keyed.test/{{ input.name }}'}\n  same:\n    request: {path: 'https://api.keyed.test/other'}\n";
+    let app = parse_app(text).unwrap();
+    let problems = app.locate(validate_app(&app.definition, &Templates::new()));
+    assert_problem(
+        &problems,
+        "actions.leak.request.path",
+        "https://evil.test is not app 'keyed''s origin (https://api.keyed.test)",
+    );
+    assert_problem(&problems, "credential_origins[1]", "must be an origin");
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+
+    // Acme sends an API key; an http step bound to it may not leave its origin.
+    let step = |url: &str| {
+        flow_problems(&format!("id: f\nname: F\napps: [acme]\nblocks:\n  - id: b\n    trigger: {{type: manual}}\n    steps:\n      - id: s\n        http: {{app: acme, url: '{url}'}}\n"))
+    };
+    for url in [
+        "https://evil.test/x",
+        "https://evil.test/{{ trigger.path }}",
+        "http://127.0.0.1:4011/acme/x",
+    ] {
+        assert_problem(
+            &step(url),
+            "blocks[0].steps[0].http.url",
+            "so it would get the account's credentials",
+        );
+    }
+    // Fixed at the app's origin, relative, or made by a template: checked when it runs.
+    for url in [
+        "http://127.0.0.1:4010/other",
+        "/contacts",
+        "{{ trigger.url }}",
+        "https://{{ trigger.host }}/x",
+    ] {
+        assert!(step(url).is_empty(), "{url}: {:#?}", step(url));
+    }
+}
+
+#[test]
+fn fixed_origins_are_read_up_to_the_first_template() {
+    let origin = |t: &str| fixed_origin(t).map(|o| o.ascii_serialization());
+    assert_eq!(
+        origin("https://a.test:8443/x/{{ y }}").as_deref(),
+        Some("https://a.test:8443")
+    );
+    assert_eq!(origin("https://a.test").as_deref(), Some("https://a.test"));
+    assert_eq!(origin("https://a.test{{ x }}"), None, "the host may go on");
+    assert_eq!(origin("{{ url }}"), None);
+    assert_eq!(origin("/relative/{{ x }}"), None);
+}
