@@ -221,3 +221,127 @@ async fn every_redirect_hop_is_checked_by_the_address_guard() {
         "{message}"
     );
 }
+
+#[tokio::test]
+async fn an_answer_too_big_to_keep_fails_the_run_once_and_is_never_sent_again() {
+    let app = spawn_app().await;
+    let ws = app.workspace("Acme").await;
+    let home = Recorder::start().await;
+    keyed_app(&app, &ws, "keyed", &home.url, false).await;
+    // The POST's answer is 500 KB: once it was sent five times and the run stayed
+    // `running` for ever.
+    let run = fetch(
+        &app,
+        &ws,
+        "keyed",
+        &format!("{}/api/big?bytes=512000", home.url),
+    )
+    .await;
+    assert_eq!(run["status"], "failed", "{run}");
+    let message = run["state"]["error"]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("the answer of step 'get' is 501 KB; a step may keep at most 128 KB"),
+        "{message}"
+    );
+    // Past the visibility timeout (2 s here) an unacknowledged message would be back.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(home.seen_at("/api/big").len(), 1);
+
+    // A code step returning 9 MB fails the same way.
+    push(
+        &app,
+        &ws,
+        "/v1/admin/flows/hostile?publish=true",
+        code_flow("return 'x'.repeat(9 * 1024 * 1024);"),
+    )
+    .await;
+    let (status, created) = create(&app, &ws, "alice", json!({"flow": "hostile"})).await;
+    assert_eq!(status, 201, "{created}");
+    let run = event_run(
+        &app,
+        &ws,
+        "x.happened",
+        &json!({"user_id": "alice", "payload": {}}),
+    )
+    .await;
+    assert_eq!(run["status"], "failed", "{run}");
+    let message = run["state"]["error"]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("the answer of step 'evil' is 9.0 MB"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn a_run_whose_last_delivery_fails_shows_failed_with_the_reason() {
+    use junction_core::engine::{Engine, RunInput, RunStatus};
+    use junction_core::ports::{QueueMessage, Store};
+    use junction_core::service::executor::Outcome;
+
+    let app = spawn_app().await;
+    let ws = app.workspace("Acme").await;
+    push(
+        &app,
+        &ws,
+        "/v1/admin/flows/hostile?publish=true",
+        code_flow("return 1;"),
+    )
+    .await;
+    let (status, created) = create(&app, &ws, "alice", json!({"flow": "hostile"})).await;
+    assert_eq!(status, 201, "{created}");
+    let integration = created["integration"]["id"].as_str().unwrap().to_string();
+
+    // A run recorded but not queued, so the test alone delivers its message.
+    let engine = Engine::new(app.junction.http.clone());
+    let flow = junction_core::definition::parse_flow(&code_flow("return 1;"))
+        .unwrap()
+        .definition;
+    let now = chrono::Utc::now();
+    let run_id = junction_core::model::new_id("run");
+    let record = junction_core::model::RunRecord {
+        workspace_id: ws.workspace.id.clone(),
+        id: run_id.clone(),
+        integration_id: integration.clone(),
+        user_id: "alice".into(),
+        status: RunStatus::Queued,
+        input: RunInput::default(),
+        state: engine.start(&flow, "on_event", run_id.clone()).unwrap(),
+        created_at: now,
+        updated_at: now,
+        expires_at: now + chrono::Duration::days(30),
+        version: 0,
+    };
+    app.junction.store.put_run(&record, None).await.unwrap();
+    // The integration's record is damaged: every delivery of the run fails.
+    let db = rusqlite::Connection::open(app.data_dir().join("junction.db")).unwrap();
+    db.execute(
+        "UPDATE integrations SET body = '{' WHERE id = ?1",
+        [&integration],
+    )
+    .unwrap();
+    let delivery = |receive_count| QueueMessage {
+        id: "m1".into(),
+        body: json!({"workspace_id": ws.workspace.id, "run_id": run_id}).to_string(),
+        receive_count,
+        receipt: format!("r{receive_count}"),
+    };
+    let status = |app: &TestServer| {
+        let (ws, run_id) = (ws.workspace.id.clone(), run_id.clone());
+        let store = app.junction.store.clone();
+        async move { store.get_run(&ws, &run_id).await.unwrap().unwrap() }
+    };
+    let outcome = app.junction.execute(&engine, &delivery(1)).await;
+    assert!(matches!(outcome, Outcome::RetryAfter(_)), "{outcome:?}");
+    assert_eq!(status(&app).await.status, RunStatus::Queued);
+
+    // The last delivery before the dead letters: the run says it failed, and why.
+    let outcome = app.junction.execute(&engine, &delivery(5)).await;
+    assert!(matches!(outcome, Outcome::RetryAfter(_)), "{outcome:?}");
+    let record = status(&app).await;
+    assert_eq!(record.status, RunStatus::Failed);
+    let message = &record.state.error.unwrap().message;
+    assert!(
+        message.starts_with("the run could not be continued after 5 attempts (server error err_"),
+        "{message}"
+    );
+}

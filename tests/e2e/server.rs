@@ -122,6 +122,11 @@ impl TestServer {
         self.junction = junction;
     }
 
+    /// The server's data directory (its SQLite file is `junction.db`).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
     pub async fn workspace_with_quota(&self, name: &str, quota: u64) -> NewWorkspace {
         self.junction
             .create_workspace_with_quota(name, Some(quota))

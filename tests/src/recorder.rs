@@ -2,7 +2,7 @@
 //! prove what was (or was never) sent: credentials to the wrong host, repeated effects.
 //! Its paths answer as the test needs: `/redirect/{status}?to=URL` redirects (with
 //! `&echo=1` it copies the request's own query onto the target, as a careless app might),
-//! `/big?bytes=N` answers a JSON body of about N bytes, anything else `{"ok": true}`.
+//! `.../big?bytes=N` answers a JSON body of about N bytes, anything else `{"ok": true}`.
 
 use std::sync::{Arc, Mutex};
 
@@ -114,7 +114,7 @@ async fn answer(State(seen): State<Arc<Mutex<Vec<Seen>>>>, request: Request) -> 
         }
         return (status, [(header::LOCATION, to)]).into_response();
     }
-    if path == "/big" {
+    if path.ends_with("/big") {
         let bytes: usize = param("bytes").and_then(|b| b.parse().ok()).unwrap_or(0);
         return axum::Json(serde_json::json!({"id": "big", "blob": "x".repeat(bytes)}))
             .into_response();

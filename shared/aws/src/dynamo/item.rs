@@ -11,7 +11,7 @@ use serde::Serialize;
 pub type Item = HashMap<String, AttributeValue>;
 
 /// Records above this are refused before writing: the DynamoDB item limit is 400 KB.
-pub const MAX_BODY_BYTES: usize = 350 * 1024;
+pub use junction_core::ports::MAX_RECORD_BYTES as MAX_BODY_BYTES;
 
 pub fn s(v: impl Into<String>) -> AttributeValue {
     AttributeValue::S(v.into())

@@ -17,6 +17,11 @@ pub struct Step {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// What a query, action, http or code step keeps of its answer, as templates over
+    /// `output` (the whole answer): `{id: "{{ output.id }}"}`. Later steps and the run
+    /// record see only this, so a large answer need not fill the run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query: Option<QueryStep>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

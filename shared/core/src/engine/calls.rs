@@ -244,10 +244,20 @@ impl StepCalls<'_, '_> {
             }
             _ => (0, 0),
         };
+        // Every page is held until the last: bound them together as one answer is.
+        let max_gathered = self.engine.client.config().max_response_bytes;
+        let mut gathered = 0;
         loop {
             page += 1;
             let response = self.call(Some(app), request.clone()).await?;
             self.expect_success(&response)?;
+            gathered += response.body.len();
+            if gathered > max_gathered {
+                return Err(StepError::terminal(format!(
+                    "the query answered more than {} in {page} pages; lower max_pages or filter with the query's inputs",
+                    super::kept::human_size(max_gathered)
+                )));
+            }
             let body = response.json();
             let page_items = match get_path(&body, items_path) {
                 Some(Value::Array(list)) => list.clone(),

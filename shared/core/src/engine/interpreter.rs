@@ -271,6 +271,30 @@ impl Engine {
         };
         log.duration_us = clock.elapsed().as_micros() as u64;
 
+        // What the step keeps must fit, before it counts as done: a step whose
+        // effect happened then fails in a record that can still be saved.
+        let result = result.and_then(|done| {
+            let Some(mut done) = done else {
+                return Ok(None);
+            };
+            let answered = matches!(
+                kind,
+                StepKind::Query(_) | StepKind::Action(_) | StepKind::Http(_) | StepKind::Code(_)
+            );
+            let size = if answered {
+                let (kept, size) = self.kept_output(step, &ctx, done.output)?;
+                done.output = kept;
+                size
+            } else {
+                super::kept::json_size(&done.output)
+            };
+            if log.message.is_none() {
+                log.message = done.message.take();
+            }
+            let in_loop = iteration.is_some();
+            self.make_room(inv, state, &step.id, size, in_loop, &mut log)?;
+            Ok(Some(done))
+        });
         match result {
             Ok(Some(done)) => {
                 if matches!(
@@ -282,9 +306,6 @@ impl Engine {
                         | StepKind::Code(_)
                 ) {
                     set_next(state, index + 1);
-                }
-                if log.message.is_none() {
-                    log.message = done.message;
                 }
                 self.record_output(state, &step.id, done.output);
                 self.push_log(state, log);
@@ -397,6 +418,10 @@ impl Engine {
             None => None,
         };
         set_next(state, index + 1);
+        // The loop's list is kept with the run while it loops.
+        if let (Some(kept), Some(items)) = (state.scope.kept_bytes.as_mut(), &items) {
+            *kept += super::kept::json_size(items);
+        }
         if items.as_ref().is_some_and(Vec::is_empty) {
             return Ok(Some(Done {
                 output: json!([]),

@@ -8,6 +8,7 @@ mod compare;
 mod error;
 mod interpreter;
 mod jsonpath;
+mod kept;
 pub(crate) mod request;
 mod state;
 
@@ -39,6 +40,10 @@ pub struct EngineLimits {
     pub log_entries: usize,
     /// Iterations of a `for_each` loop without its own `max_iterations`.
     pub loop_items: u32,
+    /// JSON bytes a step may keep as its output (after `output:` selects from it).
+    pub max_output_bytes: usize,
+    /// JSON bytes of a whole run record, input included: what the store holds.
+    pub max_record_bytes: usize,
     /// Memory, in MiB, that code steps running at once may reserve between them: a
     /// step reserves its whole limit and waits (its time limit not yet running) while
     /// others hold the rest, so a burst of allocation bombs cannot exhaust the process.
@@ -51,6 +56,8 @@ impl Default for EngineLimits {
             logged_body_bytes: 4096,
             log_entries: 2000,
             loop_items: 10_000,
+            max_output_bytes: 128 * 1024,
+            max_record_bytes: crate::ports::MAX_RECORD_BYTES,
             code_memory_budget_mb: 512,
         }
     }

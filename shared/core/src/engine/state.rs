@@ -180,6 +180,10 @@ pub(crate) struct ScopeCache {
     /// Step id → `{"output": ...}`.
     pub steps: BTreeMap<String, ContextValue>,
     pub filled: bool,
+    /// JSON bytes of the run's input, counted once.
+    pub input_bytes: Option<usize>,
+    /// JSON bytes of this state, at most (see `Engine::make_room`).
+    pub kept_bytes: Option<usize>,
 }
 
 impl PartialEq for ScopeCache {

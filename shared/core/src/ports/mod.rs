@@ -9,5 +9,5 @@ mod vault;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use queue::{DeadLetter, QueueError, QueueMessage, RunQueue};
-pub use store::{Store, StoreError};
+pub use store::{Store, StoreError, MAX_RECORD_BYTES};
 pub use vault::{SecretKey, Vault, VaultError};

@@ -26,6 +26,10 @@ pub enum StoreError {
 
 type R<T> = Result<T, StoreError>;
 
+/// The most one stored record may take as JSON: DynamoDB's item limit is 400 KB, and
+/// both backends keep the same contract so a run that fits locally fits on AWS.
+pub const MAX_RECORD_BYTES: usize = 350 * 1024;
+
 /// Stores and loads every record of Junction.
 ///
 /// # Errors
@@ -38,6 +42,8 @@ type R<T> = Result<T, StoreError>;
 ///   key, one wins.
 /// - `move_due` MUST be atomic: of concurrent movers from one due time, one wins.
 /// - `acquire_lease` MUST grant a lease to one holder at a time until it expires.
+/// - A `put_*` of a record over [`MAX_RECORD_BYTES`] MUST fail with `TooLarge` and
+///   store nothing.
 pub trait Store: Send + Sync + Clone + 'static {
     // Workspaces
     fn create_workspace(&self, ws: &Workspace) -> impl Future<Output = R<Version>> + Send;

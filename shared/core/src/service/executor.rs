@@ -58,10 +58,33 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         .await;
         match result {
             Ok(outcome) => outcome,
+            Err(e) if message.receive_count >= MAX_ATTEMPTS => {
+                // The queue dead-letters the message after this delivery: the run must
+                // not show as running for ever.
+                let id = crate::model::new_id("err");
+                tracing::error!(run = %run.run_id, workspace = %run.workspace_id, error = %e, error_id = %id, "run could not be executed; its message goes to the dead letters");
+                let reason = format!(
+                    "the run could not be continued after {MAX_ATTEMPTS} attempts (server error {id}; the server log has the details)"
+                );
+                if let Err(e) = self.give_up_stored(&run, &reason).await {
+                    tracing::error!(run = %run.run_id, error = %e, "the run could not be marked failed");
+                }
+                Outcome::RetryAfter(RetryPolicy::default().backoff(message.receive_count))
+            }
             Err(e) => {
                 tracing::error!(run = %run.run_id, workspace = %run.workspace_id, error = %e, "run could not be executed; it will be retried");
                 Outcome::RetryAfter(RetryPolicy::default().backoff(message.receive_count))
             }
+        }
+    }
+
+    /// Fails the stored run, if it is still unfinished, with `reason`.
+    async fn give_up_stored(&self, run: &RunMessage, reason: &str) -> Result<(), ServiceError> {
+        match self.store.get_run(&run.workspace_id, &run.run_id).await? {
+            Some(record) if !record.status.is_finished() => {
+                self.give_up(record, reason).await.map(|_| ())
+            }
+            _ => Ok(()),
         }
     }
 
@@ -181,6 +204,11 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                 Ok(v) => record.version = v,
                 // Another worker holds this run (its message became visible again).
                 Err(StoreError::Conflict(_)) => return Ok(Outcome::Done),
+                // The engine keeps records within the limit; should one still outgrow
+                // it, the run ends here rather than repeating its last step.
+                Err(StoreError::TooLarge(detail)) => {
+                    return self.give_up_too_large(record, &detail).await
+                }
                 Err(e) => return Err(e.into()),
             }
             if !more {
@@ -213,6 +241,34 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                 }
             }
             _ => Ok(Outcome::Done),
+        }
+    }
+
+    /// Ends a run whose record outgrew the store, lightening it until it fits: first its
+    /// log's bodies and console lines, then its step outputs.
+    async fn give_up_too_large(
+        &self,
+        mut record: crate::model::RunRecord,
+        detail: &str,
+    ) -> Result<Outcome, ServiceError> {
+        tracing::warn!(run = %record.id, %detail, "run record too large to save");
+        let reason = format!(
+            "the run outgrew what a run may keep ({detail}); select what steps keep with `output:`"
+        );
+        for entry in &mut record.state.log {
+            entry.console.clear();
+            for request in &mut entry.requests {
+                request.request_body = None;
+                request.response_body = None;
+            }
+        }
+        match self.give_up(record.clone(), &reason).await {
+            Err(ServiceError::Invalid { .. }) => {
+                record.state.outputs.clear();
+                record.state.stack.clear();
+                self.give_up(record, &reason).await
+            }
+            other => other,
         }
     }
 

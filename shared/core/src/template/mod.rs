@@ -60,6 +60,20 @@ impl Context {
     }
 }
 
+impl Context {
+    /// This context with one more top-level name (an answer a step selects from).
+    pub fn with(&self, name: &str, value: &Value) -> Self {
+        let mut entries: Vec<(JinjaValue, JinjaValue)> = match self.0.try_iter() {
+            Ok(keys) => keys
+                .filter_map(|k| self.0.get_item(&k).ok().map(|v| (k, v)))
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        entries.push((JinjaValue::from(name), JinjaValue::from_serialize(value)));
+        Self(JinjaValue::from_iter(entries))
+    }
+}
+
 /// A JSON value converted once for templates; clones share the data.
 #[derive(Debug, Clone, Default)]
 pub struct ContextValue(JinjaValue);

@@ -78,7 +78,12 @@ impl Walker<'_, '_> {
             [] => self
                 .report
                 .push(path, format!("a step needs one of: {STEP_KINDS}")),
-            [kind] => self.kind(path, *kind, &scope, in_loop),
+            [kind] => {
+                self.kind(path, *kind, &scope, in_loop);
+                if let Some(output) = &step.output {
+                    self.kept_output(&path.key("output"), *kind, output, &scope);
+                }
+            }
             many => {
                 let names: Vec<_> = many.iter().map(|k| k.name()).collect();
                 self.report.push(
@@ -230,6 +235,27 @@ impl Walker<'_, '_> {
                 }
             }
         }
+    }
+
+    /// `output:` selects from an answer, so only steps with one may have it; its
+    /// templates see `output` besides the step's usual names.
+    fn kept_output(&mut self, path: &FieldPath, kind: StepKind<'_>, output: &Value, scope: &Scope) {
+        if !matches!(
+            kind,
+            StepKind::Query(_) | StepKind::Action(_) | StepKind::Http(_) | StepKind::Code(_)
+        ) {
+            self.report.push(
+                path,
+                format!(
+                    "a {} step has no answer to select from: only query, action, http and code steps take 'output'",
+                    kind.name()
+                ),
+            );
+            return;
+        }
+        let mut scope = scope.clone();
+        scope.roots.insert("output");
+        scope.check_value(self.t, self.report, path, output);
     }
 
     /// The code must be there and compile; a problem in a bundled file names the file.

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use junction_core::engine::RunStatus;
 use junction_core::model::{RunRecord, Version};
-use junction_core::ports::StoreError;
+use junction_core::ports::{StoreError, MAX_RECORD_BYTES};
 use rusqlite::params;
 
 use super::{put_versioned, sql_err, to_json, SqliteStore};
@@ -11,16 +11,12 @@ use crate::db::{millis, Cached};
 
 type R<T> = Result<T, StoreError>;
 
-/// A run record above this is refused rather than stored half: DynamoDB's item limit
-/// is 400 KB, and both backends keep the same contract.
-pub(crate) const MAX_RUN_BYTES: usize = 350 * 1024;
-
 impl SqliteStore {
     pub(crate) fn run_put(&self, run: &RunRecord, expected: Option<Version>) -> R<Version> {
         let body = to_json(run)?;
-        if body.len() > MAX_RUN_BYTES {
+        if body.len() > MAX_RECORD_BYTES {
             return Err(StoreError::TooLarge(format!(
-                "run '{}' is {} bytes (limit {MAX_RUN_BYTES})",
+                "run '{}' is {} bytes (limit {MAX_RECORD_BYTES})",
                 run.id,
                 body.len()
             )));
