@@ -345,3 +345,52 @@ async fn a_run_whose_last_delivery_fails_shows_failed_with_the_reason() {
         "{message}"
     );
 }
+
+#[tokio::test]
+async fn values_placed_in_a_path_stay_one_segment() {
+    let app = spawn_app().await;
+    let ws = app.workspace("Acme").await;
+    let home = Recorder::start().await;
+    push(
+        &app,
+        &ws,
+        "/v1/admin/apps/poker",
+        format!("id: poker\nname: Poker\nbase_url: {}/base\nauth: {{type: none}}\nactions:\n  poke:\n    request: {{method: POST, path: '/poke/{{{{ input.p }}}}?tag={{{{ input.p }}}}'}}\n  fetch:\n    request: {{method: POST, path: '/files/{{{{ input.p | raw_path }}}}'}}\n", home.url),
+    )
+    .await;
+    push(
+        &app,
+        &ws,
+        "/v1/admin/flows/poking?publish=true",
+        "id: poking\nname: Poking\napps: [poker]\nblocks:\n  - id: on_event\n    trigger: {type: app_event, event: poke.requested}\n    steps:\n      - id: poke\n        action: {app: poker, action: poke, input: {p: '{{ trigger.p }}'}}\n      - id: fetch\n        action: {app: poker, action: fetch, input: {p: '{{ trigger.file }}'}}\n".into(),
+    )
+    .await;
+    let (status, created) = create(&app, &ws, "alice", json!({"flow": "poking"})).await;
+    assert_eq!(status, 201, "{created}");
+    let (app, ws) = (&app, &ws);
+    let poke = |p: &str, file: &str| {
+        let event = json!({"user_id": "alice", "payload": {"p": p, "file": file}});
+        async move { event_run(app, ws, "poke.requested", &event).await }
+    };
+    // Once `../../etc` made the path `/etc`, and `a?b=c#frag` added a query of its own.
+    let run = poke("../../etc", "reports/2024 q1.pdf").await;
+    assert_eq!(run["status"], "succeeded", "{run}");
+    let run = poke("a?b=c#frag", "a").await;
+    assert_eq!(run["status"], "succeeded", "{run}");
+    let uris: Vec<String> = home.seen().into_iter().map(|s| s.uri).collect();
+    assert_eq!(
+        uris,
+        [
+            "/base/poke/..%2F..%2Fetc?tag=..%2F..%2Fetc",
+            "/base/files/reports/2024%20q1.pdf",
+            "/base/poke/a%3Fb%3Dc%23frag?tag=a%3Fb%3Dc%23frag",
+            "/base/files/a",
+        ]
+    );
+    // A raw path may still not climb out of the app's path.
+    let run = poke("x", "../../admin").await;
+    assert_eq!(run["status"], "failed", "{run}");
+    let message = run["state"]["error"]["message"].as_str().unwrap();
+    assert!(message.contains("holds a '..' segment"), "{message}");
+    assert_eq!(home.seen().len(), 5, "the poke went out, the fetch did not");
+}

@@ -27,7 +27,7 @@ pub(crate) fn render_request(
     parts: RequestParts<'_>,
 ) -> Result<OutboundRequest, StepError> {
     let target = t
-        .render_text(parts.target, ctx)
+        .render_url(parts.target, ctx)
         .map_err(StepError::template)?;
     let raw = if target.starts_with("http://") || target.starts_with("https://") {
         target

@@ -3,6 +3,7 @@
 //! undefined variable is an error naming it, never an empty string.
 
 mod scan;
+mod url;
 
 use std::collections::BTreeSet;
 
@@ -28,6 +29,8 @@ pub enum TemplateError {
 /// The template environment, configured once and shared by validation and the engine.
 pub struct Templates {
     env: Environment<'static>,
+    /// The same, for request targets: values encoded where they land (see `url`).
+    url_env: Environment<'static>,
 }
 
 impl Default for Templates {
@@ -97,7 +100,9 @@ impl Templates {
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_fuel(Some(TEMPLATE_FUEL));
         env.set_recursion_limit(64);
-        Self { env }
+        env.add_filter("raw_path", url::raw_path_identity);
+        let url_env = url::url_environment(&env);
+        Self { env, url_env }
     }
 
     /// Compiles `source` (a string that may hold template syntax) and returns the
