@@ -394,3 +394,38 @@ async fn values_placed_in_a_path_stay_one_segment() {
     assert!(message.contains("holds a '..' segment"), "{message}");
     assert_eq!(home.seen().len(), 5, "the poke went out, the fetch did not");
 }
+
+#[tokio::test]
+async fn ipv6_spellings_of_an_internal_address_are_refused() {
+    let app = spawn_app().await;
+    let ws = app.workspace("Acme").await;
+    // This server allows 127.0.0.1 only; 127.0.0.2 is this machine too, and internal.
+    let inside = Recorder::start_on("127.0.0.2").await;
+    let port = inside.url.rsplit(':').next().unwrap().to_string();
+    push(
+        &app,
+        &ws,
+        "/v1/admin/flows/reach?publish=true",
+        "id: reach\nname: Reach\napps: []\nblocks:\n  - id: on_event\n    trigger: {type: app_event, event: reach.requested}\n    steps:\n      - id: get\n        http: {url: '{{ trigger.url }}'}\n".into(),
+    )
+    .await;
+    let (status, created) = create(&app, &ws, "alice", json!({"flow": "reach"})).await;
+    assert_eq!(status, 201, "{created}");
+    for host in [
+        "127.0.0.2",
+        "[::ffff:127.0.0.2]",
+        "[::7f00:2]",
+        "[::127.0.0.2]",
+        "[2002:7f00:2::]",
+        "[64:ff9b::7f00:2]",
+        "[::]",
+    ] {
+        let event =
+            json!({"user_id": "alice", "payload": {"url": format!("http://{host}:{port}/x")}});
+        let run = event_run(&app, &ws, "reach.requested", &event).await;
+        assert_eq!(run["status"], "failed", "{host}: {run}");
+        let message = run["state"]["error"]["message"].as_str().unwrap();
+        assert!(message.contains("internal address"), "{host}: {message}");
+    }
+    assert!(inside.seen().is_empty(), "{:?}", inside.seen());
+}

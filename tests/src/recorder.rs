@@ -37,13 +37,18 @@ pub struct Recorder {
 }
 
 impl Recorder {
-    /// Listens on a free local port.
+    /// Listens on a free port of 127.0.0.1.
     pub async fn start() -> Self {
+        Self::start_on("127.0.0.1").await
+    }
+
+    /// Listens on a free port of `ip` (any of 127.0.0.0/8 is this machine).
+    pub async fn start_on(ip: &str) -> Self {
         let seen = Arc::new(Mutex::new(Vec::new()));
         let app = axum::Router::new()
             .fallback(answer)
             .with_state(seen.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        let listener = tokio::net::TcpListener::bind((ip, 0))
             .await
             .expect("a free port");
         let url = format!("http://{}", listener.local_addr().expect("bound"));

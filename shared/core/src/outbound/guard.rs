@@ -51,7 +51,24 @@ impl AddressPolicy {
     }
 
     pub fn permits(&self, ip: IpAddr) -> bool {
-        !is_internal(ip) || self.allow.iter().any(|n| n.contains(&ip))
+        let allowed = |ip: IpAddr| self.allow.iter().any(|n| n.contains(&ip));
+        if allowed(ip) {
+            return true;
+        }
+        match ip {
+            IpAddr::V4(v4) => !is_internal_v4(v4),
+            IpAddr::V6(v6) => {
+                let embedded = embedded_v4(v6);
+                if embedded.is_empty() {
+                    !is_internal_v6(v6)
+                } else {
+                    // An IPv6 spelling of IPv4 is judged by what it reaches.
+                    embedded
+                        .into_iter()
+                        .all(|v4| allowed(IpAddr::V4(v4)) || !is_internal_v4(v4))
+                }
+            }
+        }
     }
 
     /// Checks a URL whose host is an IP literal (those never reach the resolver).
@@ -71,13 +88,27 @@ impl AddressPolicy {
     }
 }
 
-fn is_internal(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => is_internal_v4(v4),
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => is_internal_v4(v4),
-            None => is_internal_v6(v6),
-        },
+/// The IPv4 addresses an IPv6 address stands for: mapped (`::ffff:a.b.c.d`),
+/// compatible (`::a.b.c.d`), translated (`::ffff:0:a.b.c.d`), NAT64 (`64:ff9b::/96` and
+/// `64:ff9b:1::/48`), 6to4 (`2002:AABB:CCDD::`) and Teredo (`2001:0::/32`, its server and
+/// its obfuscated client).
+fn embedded_v4(ip: Ipv6Addr) -> Vec<Ipv4Addr> {
+    let s = ip.segments();
+    let low = Ipv4Addr::from(((s[6] as u32) << 16) | s[7] as u32);
+    if let Some(v4) = ip.to_ipv4_mapped() {
+        return vec![v4];
+    }
+    match s {
+        // `::` and `::1` are IPv6's own unspecified and loopback addresses.
+        [0, 0, 0, 0, 0, 0, 0, 0 | 1] => Vec::new(),
+        [0, 0, 0, 0, 0, 0, _, _] | [0, 0, 0, 0, 0xffff, 0, _, _] => vec![low],
+        [0x64, 0xff9b, 0, 0, 0, 0, _, _] | [0x64, 0xff9b, 1, ..] => vec![low],
+        [0x2002, hi, lo, ..] => vec![Ipv4Addr::from(((hi as u32) << 16) | lo as u32)],
+        [0x2001, 0, hi, lo, _, _, _, _] => vec![
+            Ipv4Addr::from(((hi as u32) << 16) | lo as u32),
+            Ipv4Addr::from(!u32::from(low)),
+        ],
+        _ => Vec::new(),
     }
 }
 
@@ -100,15 +131,17 @@ fn is_internal_v4(ip: Ipv4Addr) -> bool {
 }
 
 fn is_internal_v6(ip: Ipv6Addr) -> bool {
-    let first = ip.segments()[0];
+    let s = ip.segments();
     ip.is_loopback()
         || ip.is_unspecified()
         || ip.is_multicast()
-        // Unique local fc00::/7 and link-local fe80::/10.
-        || (first & 0xfe00) == 0xfc00
-        || (first & 0xffc0) == 0xfe80
-        // NAT64 well-known prefix can reach IPv4 internals.
-        || (first == 0x64 && ip.segments()[1] == 0xff9b)
+        // Unique local fc00::/7, link-local fe80::/10, and the old site-local fec0::/10.
+        || (s[0] & 0xfe00) == 0xfc00
+        || (s[0] & 0xffc0) == 0xfe80
+        || (s[0] & 0xffc0) == 0xfec0
+        // Discard-only 100::/64 and documentation 2001:db8::/32.
+        || (s[0] == 0x100 && s[1..4] == [0, 0, 0])
+        || (s[0] == 0x2001 && s[1] == 0xdb8)
 }
 
 /// A DNS resolver that drops internal addresses, so a public name that resolves to a
@@ -154,10 +187,30 @@ mod tests {
             "fd00::1",
             "::ffff:127.0.0.1",
             "100.64.0.1",
+            // Every IPv6 spelling of an internal IPv4 address.
+            "::7f00:1",
+            "::127.0.0.1",
+            "::ffff:0:a9fe:a9fe",
+            "2002:7f00:1::",
+            "2002:a9fe:a9fe::1",
+            "64:ff9b::10.0.0.1",
+            "64:ff9b:1::c0a8:101",
+            "2001:0:4136:e378:8000:63bf:80ff:fffe",
+            "::",
+            "fec0::1",
+            "2001:db8::1",
+            "100::1",
         ] {
             assert!(!p.permits(ip.parse().unwrap()), "{ip} should be refused");
         }
-        for ip in ["93.184.216.34", "2606:4700::1111", "8.8.8.8"] {
+        // The same forms of public addresses stay reachable.
+        for ip in [
+            "93.184.216.34",
+            "2606:4700::1111",
+            "8.8.8.8",
+            "2002:808:808::1",
+            "64:ff9b::8.8.8.8",
+        ] {
             assert!(p.permits(ip.parse().unwrap()), "{ip} should be allowed");
         }
     }
@@ -168,6 +221,11 @@ mod tests {
         assert!(p.permits("127.0.0.1".parse().unwrap()));
         assert!(!p.permits("127.0.0.2".parse().unwrap()));
         assert!(!p.permits("10.0.0.1".parse().unwrap()));
+        assert!(
+            p.permits("::ffff:127.0.0.1".parse().unwrap()),
+            "the same address"
+        );
+        assert!(!p.permits("::ffff:127.0.0.2".parse().unwrap()));
         assert!(AddressPolicy::parse_allowlist(&["nope".into()]).is_err());
     }
 
