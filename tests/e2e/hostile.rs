@@ -429,3 +429,79 @@ async fn ipv6_spellings_of_an_internal_address_are_refused() {
     }
     assert!(inside.seen().is_empty(), "{:?}", inside.seen());
 }
+
+/// Reads what the server says on `stream` until it closes it (at most 10 s).
+async fn answer_of(stream: &mut tokio::net::TcpStream) -> String {
+    use tokio::io::AsyncReadExt;
+    let mut got = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut got)).await;
+    String::from_utf8_lossy(&got).into_owned()
+}
+
+#[tokio::test]
+async fn slow_clients_cannot_hold_connections_or_requests_open() {
+    use tokio::io::AsyncWriteExt;
+    let app = spawn_app().await;
+    let ws = app.workspace("Acme").await;
+    let addr = app.url.trim_start_matches("http://").to_string();
+
+    // Slowloris: many connections that never finish their request head.
+    let mut held = Vec::new();
+    for _ in 0..200 {
+        let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        stream
+            .write_all(b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            .await
+            .unwrap();
+        held.push(stream);
+    }
+    let health = app
+        .http
+        .get(format!("{}/health", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200, "the server answers meanwhile");
+    let started = Instant::now();
+    for stream in &mut held {
+        answer_of(stream).await;
+    }
+    // The read timeout here is 1.5 s (10 s in `junction serve`).
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "{:?}",
+        started.elapsed()
+    );
+
+    // A body announced as 100 GB is refused at once, none of it read.
+    let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = format!(
+        "PUT /v1/admin/flows/x HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\nContent-Length: 107374182400\r\n\r\n",
+        ws.api_secret
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let answer = answer_of_head(&mut stream).await;
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+
+    // A body that stops arriving gets a 408.
+    let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = format!(
+        "PUT /v1/admin/flows/x HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\nContent-Length: 100\r\n\r\nid: x\n",
+        ws.api_secret
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let answer = answer_of_head(&mut stream).await;
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("did not arrive within 1500 ms"), "{answer}");
+}
+
+/// The answer's first bytes, read until the server has said something (at most 10 s).
+async fn answer_of_head(stream: &mut tokio::net::TcpStream) -> String {
+    use tokio::io::AsyncReadExt;
+    let mut got = vec![0; 4096];
+    let n = tokio::time::timeout(Duration::from_secs(10), stream.read(&mut got))
+        .await
+        .expect("an answer")
+        .unwrap();
+    String::from_utf8_lossy(&got[..n]).into_owned()
+}

@@ -566,6 +566,12 @@ async fn oauth_connects_an_account_with_pkce_and_single_use_state() {
         "{html}"
     );
     assert!(!html.contains("mb-access"), "no token in the page");
+    // The result goes to the widget's origins only, never to any page ("*").
+    assert!(
+        html.contains(r#"const origins = ["https://app.example.com"];"#),
+        "{html}"
+    );
+    assert!(!html.contains(r#""*""#), "{html}");
 
     let accounts: Value = app
         .user(&ws, "alice", Method::GET, "/v1/apps/mailbird/accounts")

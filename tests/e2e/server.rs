@@ -32,6 +32,12 @@ impl Drop for ServerRuntime {
     }
 }
 
+/// Short, so the slow-client tests see them expire quickly.
+pub const READ_TIMEOUTS: junction_http::ReadTimeouts = junction_http::ReadTimeouts {
+    header: std::time::Duration::from_millis(1500),
+    body: std::time::Duration::from_millis(1500),
+};
+
 pub async fn spawn_app() -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let (url, server, junction) = start(dir.path(), Arc::new(SystemClock));
@@ -91,7 +97,11 @@ fn start(
         let _keep = stop;
         let listener = tokio::net::TcpListener::from_std(listener).unwrap();
         tokio::join!(
-            async { axum::serve(listener, app).await.unwrap() },
+            async {
+                junction_http::serve_with(listener, app, std::future::pending(), READ_TIMEOUTS)
+                    .await
+                    .unwrap()
+            },
             // A short visibility, so tests see the heartbeat keep long runs to one worker.
             junction_core::service::worker::run_workers_with_visibility(
                 workers,

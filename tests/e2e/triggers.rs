@@ -127,6 +127,10 @@ async fn a_signed_webhook_runs_once_and_forgeries_start_nothing() {
     assert_eq!(runs[0].status.as_str(), "succeeded", "{:?}", runs[0].state);
     assert_eq!(runs[0].input.trigger["event"], "member.unsubscribed");
     assert_eq!(runs[0].input.trigger["body"]["member_id"], "m_seed1");
+    // The run keeps the delivery's headers, but never its signature.
+    let headers = runs[0].input.trigger["headers"].as_object().unwrap();
+    assert!(headers.contains_key("webhook-id"), "{headers:?}");
+    assert!(!headers.contains_key("webhook-signature"), "{headers:?}");
     assert_eq!(mock.state.stats().contacts_updated, 1);
 
     // The same delivery again (a provider retry): answered, nothing queued.

@@ -7,10 +7,38 @@ use junction_core::definition::{FieldPath, Problem};
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
-use crate::MAX_BODY_BYTES;
+use crate::{BODY_READ_TIMEOUT, MAX_BODY_BYTES};
 
+/// The whole body, within [`MAX_BODY_BYTES`] and the body read timeout
+/// ([`BODY_READ_TIMEOUT`] unless the server says otherwise). A body announced
+/// as larger is refused before any of it is read, so a client cannot hold the request
+/// open by promising gigabytes and sending nothing.
 pub(crate) async fn bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
-    Bytes::from_request(req, state).await.map_err(|e| {
+    let announced = req
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return Err(ApiError::too_large(MAX_BODY_BYTES));
+    }
+    let limit = req
+        .extensions()
+        .get::<crate::serve::BodyReadTimeout>()
+        .map_or(BODY_READ_TIMEOUT, |t| t.0);
+    let read = tokio::time::timeout(limit, Bytes::from_request(req, state)).await;
+    let Ok(read) = read else {
+        return Err(ApiError::new(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            "timeout",
+            "The body took too long",
+            format!(
+                "the request body did not arrive within {} ms",
+                limit.as_millis()
+            ),
+        ));
+    };
+    read.map_err(|e| {
         if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::too_large(MAX_BODY_BYTES)
         } else {

@@ -20,6 +20,11 @@ pub(crate) struct CorsState<S, Q, V> {
     pub global: Arc<Vec<HeaderValue>>,
 }
 
+/// The origins allowed for every workspace, for routes that answer to the widget's
+/// window rather than through CORS (the OAuth callback page).
+#[derive(Clone)]
+pub(crate) struct GlobalOrigins(pub Arc<Vec<HeaderValue>>);
+
 pub(crate) async fn widget_cors<S: Store, Q: RunQueue, V: Vault>(
     State(state): State<CorsState<S, Q, V>>,
     request: Request,

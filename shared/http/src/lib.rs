@@ -7,6 +7,7 @@ mod cors;
 mod error;
 pub mod openapi;
 mod routes;
+mod serve;
 
 use std::sync::Arc;
 
@@ -16,9 +17,13 @@ use junction_core::ports::{RunQueue, Store, Vault};
 use junction_core::service::Junction;
 
 pub use error::ApiError;
+pub use serve::{serve, serve_with, ReadTimeouts, HEADER_READ_TIMEOUT};
 
 /// Largest request body accepted (definitions, payloads).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Time a client has to send a whole request body.
+pub const BODY_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// The shared state of every route.
 pub type Shared<S, Q, V> = Arc<Junction<S, Q, V>>;
@@ -36,9 +41,10 @@ pub fn api_with_origins<S: Store, Q: RunQueue, V: Vault>(
     junction: Shared<S, Q, V>,
     widget_origins: &[axum::http::HeaderValue],
 ) -> Router {
+    let global = std::sync::Arc::new(widget_origins.to_vec());
     let cors = cors::CorsState {
         junction: junction.clone(),
-        global: std::sync::Arc::new(widget_origins.to_vec()),
+        global: global.clone(),
     };
     let widget = routes::marketplace::<S, Q, V>()
         .merge(routes::accounts::<S, Q, V>())
@@ -47,7 +53,8 @@ pub fn api_with_origins<S: Store, Q: RunQueue, V: Vault>(
         .layer(axum::middleware::from_fn_with_state(
             cors,
             cors::widget_cors::<S, Q, V>,
-        ));
+        ))
+        .layer(axum::Extension(cors::GlobalOrigins(global)));
     let backend = routes::backend_accounts::<S, Q, V>()
         .merge(routes::admin::<S, Q, V>())
         .merge(routes::events::<S, Q, V>())

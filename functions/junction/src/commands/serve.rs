@@ -96,11 +96,11 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         workers,
         stopped,
     ));
-    axum::serve(
+    junction_http::serve(
         listener,
         junction_http::api_and_webhooks(junction, &origins),
+        shutdown(),
     )
-    .with_graceful_shutdown(shutdown())
     .await
     .context("serving")?;
     // Stop taking runs; finish the ones in hand (unfinished ones come back after the

@@ -39,18 +39,32 @@ pub enum WebhookReply {
     },
 }
 
-/// Headers a flow may read from `trigger.headers`; credentials and cookies stay out.
-fn visible_headers(headers: &HeaderMap) -> Value {
+/// Words in a header's name that say it holds a credential or a signature.
+const SECRET_WORDS: [&str; 8] = [
+    "authorization",
+    "cookie",
+    "signature",
+    "secret",
+    "token",
+    "api-key",
+    "apikey",
+    "password",
+];
+
+/// Headers a flow may read from `trigger.headers`: the run stores and shows them, so
+/// credentials, cookies, signatures (the scheme's own header, whatever its name) and
+/// anything named like a secret stay out.
+fn visible_headers(headers: &HeaderMap, signature: &[&str]) -> Value {
     let mut out = Map::new();
     for (name, value) in headers {
-        if matches!(
-            name.as_str(),
-            "authorization" | "cookie" | "proxy-authorization"
-        ) {
+        let name = name.as_str();
+        if SECRET_WORDS.iter().any(|w| name.contains(w))
+            || signature.iter().any(|s| s.eq_ignore_ascii_case(name))
+        {
             continue;
         }
         if let Ok(v) = value.to_str() {
-            out.insert(name.as_str().to_string(), Value::String(v.to_string()));
+            out.insert(name.to_string(), Value::String(v.to_string()));
         }
     }
     Value::Object(out)
@@ -191,7 +205,14 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             "body": body,
             "event": event,
             "delivery_id": delivery_id,
-            "headers": visible_headers(&delivery.headers),
+            "headers": visible_headers(
+                &delivery.headers,
+                &spec
+                    .signature
+                    .as_ref()
+                    .map(|s| s.signature_headers())
+                    .unwrap_or_default(),
+            ),
             "query": delivery
                 .query
                 .iter()

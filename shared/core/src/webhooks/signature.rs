@@ -42,6 +42,19 @@ pub enum SignatureScheme {
     },
 }
 
+impl SignatureScheme {
+    /// The headers that carry the signature, which a run never stores or shows.
+    pub fn signature_headers(&self) -> Vec<&str> {
+        match self {
+            Self::StandardWebhooks { .. } => vec!["webhook-signature"],
+            Self::Stripe { .. } => vec!["stripe-signature"],
+            Self::Github => vec!["x-hub-signature-256", "x-hub-signature"],
+            Self::Slack { .. } => vec!["x-slack-signature"],
+            Self::Hmac { header, .. } => vec![header.as_str()],
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Encoding {

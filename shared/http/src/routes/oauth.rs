@@ -77,8 +77,28 @@ struct CallbackQuery {
 
 async fn callback<S: Store, Q: RunQueue, V: Vault>(
     State(j): State<Shared<S, Q, V>>,
+    global: Option<axum::Extension<crate::cors::GlobalOrigins>>,
     QueryArgs(q): QueryArgs<CallbackQuery>,
 ) -> Response {
+    // The page hands its result only to pages the workspace embeds the widget in. The
+    // state names the workspace; an altered one picks another workspace's origins, to
+    // which it can only deliver a failure.
+    let workspace = q
+        .state
+        .as_deref()
+        .and_then(|s| s.split_once('.'))
+        .map(|(ws, _)| ws.to_string());
+    let mut origins: Vec<String> = global
+        .iter()
+        .flat_map(|g| g.0 .0.iter())
+        .filter_map(|o| o.to_str().ok().map(str::to_string))
+        .collect();
+    if let Some(ws) = &workspace {
+        if let Ok(Some(w)) = j.store.get_workspace(ws).await {
+            origins.extend(w.widget_origins);
+        }
+    }
+    let page = |status, result| page_to(status, result, &origins);
     if let Some(error) = q.error {
         let detail = q
             .error_description
@@ -122,14 +142,10 @@ async fn callback<S: Store, Q: RunQueue, V: Vault>(
 }
 
 /// The page the provider's redirect lands on: it hands the result to the marketplace
-/// window that opened the popup, then closes.
-fn page(status: StatusCode, result: serde_json::Value) -> Response {
-    page_to(status, result, &[])
-}
-
-/// The page, posting to these origins (any, when none are known).
+/// window that opened the popup, at each of `origins` (never `*`), then closes. With no
+/// origin to post to, it says so and stays open.
 fn page_to(status: StatusCode, result: serde_json::Value, origins: &[String]) -> Response {
-    let text = match result["status"].as_str() {
+    let mut text = match result["status"].as_str() {
         Some("connected") => format!(
             "Connected {}. You can close this window.",
             result["account"]["label"].as_str().unwrap_or("")
@@ -139,20 +155,18 @@ fn page_to(status: StatusCode, result: serde_json::Value, origins: &[String]) ->
             result["message"].as_str().unwrap_or("")
         ),
     };
+    if origins.is_empty() {
+        text.push_str(" This window cannot tell the app: the workspace lists no widget origin (PUT /v1/admin/widget-origins). Close it and reload the app.");
+    }
     // JSON inside a script element: `<` escaped so no value can close the element.
     let data = serde_json::to_string(&result)
         .unwrap_or_default()
         .replace('<', "\\u003c");
-    let targets = if origins.is_empty() {
-        vec!["*".to_string()]
-    } else {
-        origins.to_vec()
-    };
-    let targets = serde_json::to_string(&targets)
+    let targets = serde_json::to_string(origins)
         .unwrap_or_default()
         .replace('<', "\\u003c");
     let html = format!(
-        "<!doctype html><html><head><meta charset=\"utf-8\"><title>Junction</title></head><body><p>{}</p><script>const result = {data};\nif (window.opener) {{ for (const origin of {targets}) window.opener.postMessage(result, origin); window.close(); }}</script></body></html>",
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>Junction</title></head><body><p>{}</p><script>const result = {data};\nconst origins = {targets};\nif (window.opener && origins.length) {{ for (const origin of origins) window.opener.postMessage(result, origin); window.close(); }}</script></body></html>",
         escape(&text)
     );
     (
@@ -201,4 +215,29 @@ pub(crate) fn describe(doc: &mut crate::openapi::ApiDoc) {
     .query::<CallbackQuery>()
     .html()
     .add();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn with_no_origin_the_page_posts_nowhere_and_says_so() {
+        let page = page_to(
+            StatusCode::OK,
+            json!({"status": "connected", "account": {"label": "Ada"}}),
+            &[],
+        );
+        let body = axum::body::to_bytes(page.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        let html = String::from_utf8(body.to_vec()).unwrap();
+        assert!(html.contains("const origins = [];"), "{html}");
+        assert!(html.contains("origins.length"), "{html}");
+        assert!(!html.contains(r#""*""#), "{html}");
+        assert!(
+            html.contains("the workspace lists no widget origin"),
+            "{html}"
+        );
+    }
 }
