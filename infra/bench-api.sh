@@ -22,6 +22,11 @@ sleep 1
 base="http://127.0.0.1:$port"
 J() { target/release/junction "$@" --data "$data"; }
 json() { python3 -c "import json, sys; print(json.load(sys.stdin)$1)"; }
+# The server's user + system CPU time so far, in microseconds: the figure a busy
+# machine moves least, divided by runs below.
+ticks="$(getconf CLK_TCK)"
+cpu_us() { awk -v t="$ticks" '{print int(($14 + $15) * 1000000 / t)}' "/proc/$server/stat"; }
+per_run() { python3 -c "print(f'{($2 - $1) / max($3, 1):.0f}')"; }
 
 J workspace create Bench --json > "$data/ws.json"
 export JUNCTION_WORKSPACE="$(json '["workspace"]["id"]' < "$data/ws.json")"
@@ -46,6 +51,7 @@ wrk.headers["Authorization"] = "Bearer $api_secret"
 wrk.headers["Content-Type"] = "application/json"
 LUA
 before="$(curl -s 127.0.0.1:4010/_stats | json '["messages_posted"]')"
+cpu_before="$(cpu_us)"
 echo "== POST /v1/events/deal.won (run recorded and queued before 202), $connections connections, $duration"
 wrk -t2 -c"$connections" -d"$duration" --latency -s "$data/event.lua" "$base/v1/events/deal.won" | tee "$data/events.txt" | grep -E "Requests/sec|Latency|50%|99%|Non-2xx|requests in"
 accepted="$(awk '/requests in/ {print $1}' "$data/events.txt")"
@@ -57,6 +63,7 @@ for _ in $(seq 1 600); do
 done
 end=$(date +%s.%N)
 echo "== runs: $accepted events counted by wrk, $posted messages reached the mock chat app, drained $(python3 -c "print(round($end - $start, 1))") s after the load ended"
+echo "   server CPU per run: $(per_run "$cpu_before" "$(cpu_us)" "$posted") µs (user + system over the load and the drain, per run that reached the mock)"
 echo "   (wrk leaves out the requests still in flight when it stops; the server ran those too)"
 
 # Webhooks: webhook -> query (Acme) -> action (Chatter), each delivery signed with its
@@ -103,6 +110,7 @@ end
 PY
 path_only="/${hook_url#http://*/}"
 before="$(curl -s 127.0.0.1:4010/_stats | json '["messages_posted"]')"
+cpu_before="$(cpu_us)"
 echo "== POST $path_only (signed, verified, run recorded and queued before 200), 2 threads, $connections connections, $duration"
 wrk -t2 -c"$connections" -d"$duration" --latency -s "$data/hooks.lua" "$base$path_only" | tee "$data/hooks.txt" | grep -E "Requests/sec|Latency|50%|99%|Non-2xx|requests in"
 accepted="$(awk '/requests in/ {print $1}' "$data/hooks.txt")"
@@ -115,5 +123,6 @@ for _ in $(seq 1 600); do
 done
 end=$(date +%s.%N)
 echo "== webhook runs: $accepted deliveries counted by wrk, $posted messages reached the mock chat app, drained $(python3 -c "print(round($end - $start, 1))") s after the load ended"
+echo "   server CPU per run: $(per_run "$cpu_before" "$(cpu_us)" "$posted") µs (user + system over the load and the drain, per run that reached the mock)"
 [ "$accepted" -gt 120000 ] && echo "   (more deliveries than prepared ids: the extra ones were duplicates)"
 echo "server RSS: $(ps -o rss= -p $server | awk '{printf "%.1f MB", $1/1024}')"
