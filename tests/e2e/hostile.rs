@@ -83,6 +83,21 @@ async fn push(app: &TestServer, ws: &NewWorkspace, path: &str, text: String) {
     assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
 }
 
+/// Publishes `flow` (whose id is `id`) and gives alice an integration of it.
+async fn integrate(
+    app: &TestServer,
+    ws: &NewWorkspace,
+    id: &str,
+    flow: String,
+    accounts: Value,
+) -> Value {
+    push(app, ws, &format!("/v1/admin/flows/{id}?publish=true"), flow).await;
+    let (status, created) =
+        create(app, ws, "alice", json!({"flow": id, "accounts": accounts})).await;
+    assert_eq!(status, 201, "{created}");
+    created
+}
+
 /// An API-key app at `base` (the key in a header, or with `in_query` a query parameter),
 /// alice's account for it, and her integration of a flow whose one `http` step, bound
 /// to the app, calls `{{ trigger.url }}` when `fetch.<app>` happens.
@@ -100,22 +115,15 @@ async fn keyed_app(app: &TestServer, ws: &NewWorkspace, id: &str, base: &str, in
     )
     .await;
     let flow = format!("fetch-{id}");
-    push(
-        app,
-        ws,
-        &format!("/v1/admin/flows/{flow}?publish=true"),
-        format!("id: {flow}\nname: Fetch\napps: [{id}]\nblocks:\n  - id: on_event\n    trigger: {{type: app_event, event: fetch.{id}}}\n    steps:\n      - id: get\n        http: {{app: {id}, method: POST, url: '{{{{ trigger.url }}}}', body: {{hello: world}}}}\n"),
-    )
-    .await;
     let account = connect_api_key(app, ws, "alice", id, KEY).await;
-    let (status, created) = create(
+    integrate(
         app,
         ws,
-        "alice",
-        json!({"flow": flow, "accounts": {id: account}}),
+        &flow,
+        format!("id: {flow}\nname: Fetch\napps: [{id}]\nblocks:\n  - id: on_event\n    trigger: {{type: app_event, event: fetch.{id}}}\n    steps:\n      - id: get\n        http: {{app: {id}, method: POST, url: '{{{{ trigger.url }}}}', body: {{hello: world}}}}\n"),
+        json!({id: account}),
     )
     .await;
-    assert_eq!(status, 201, "{created}");
 }
 
 async fn fetch(app: &TestServer, ws: &NewWorkspace, id: &str, url: &str) -> Value {
@@ -248,15 +256,14 @@ async fn an_answer_too_big_to_keep_fails_the_run_once_and_is_never_sent_again() 
     assert_eq!(home.seen_at("/api/big").len(), 1);
 
     // A code step returning 9 MB fails the same way.
-    push(
+    integrate(
         &app,
         &ws,
-        "/v1/admin/flows/hostile?publish=true",
+        "hostile",
         code_flow("return 'x'.repeat(9 * 1024 * 1024);"),
+        json!({}),
     )
     .await;
-    let (status, created) = create(&app, &ws, "alice", json!({"flow": "hostile"})).await;
-    assert_eq!(status, 201, "{created}");
     let run = event_run(
         &app,
         &ws,
@@ -280,15 +287,7 @@ async fn a_run_whose_last_delivery_fails_shows_failed_with_the_reason() {
 
     let app = spawn_app().await;
     let ws = app.workspace("Acme").await;
-    push(
-        &app,
-        &ws,
-        "/v1/admin/flows/hostile?publish=true",
-        code_flow("return 1;"),
-    )
-    .await;
-    let (status, created) = create(&app, &ws, "alice", json!({"flow": "hostile"})).await;
-    assert_eq!(status, 201, "{created}");
+    let created = integrate(&app, &ws, "hostile", code_flow("return 1;"), json!({})).await;
     let integration = created["integration"]["id"].as_str().unwrap().to_string();
 
     // A run recorded but not queued, so the test alone delivers its message.
@@ -358,15 +357,14 @@ async fn values_placed_in_a_path_stay_one_segment() {
         format!("id: poker\nname: Poker\nbase_url: {}/base\nauth: {{type: none}}\nactions:\n  poke:\n    request: {{method: POST, path: '/poke/{{{{ input.p }}}}?tag={{{{ input.p }}}}'}}\n  fetch:\n    request: {{method: POST, path: '/files/{{{{ input.p | raw_path }}}}'}}\n", home.url),
     )
     .await;
-    push(
+    integrate(
         &app,
         &ws,
-        "/v1/admin/flows/poking?publish=true",
+        "poking",
         "id: poking\nname: Poking\napps: [poker]\nblocks:\n  - id: on_event\n    trigger: {type: app_event, event: poke.requested}\n    steps:\n      - id: poke\n        action: {app: poker, action: poke, input: {p: '{{ trigger.p }}'}}\n      - id: fetch\n        action: {app: poker, action: fetch, input: {p: '{{ trigger.file }}'}}\n".into(),
+        json!({}),
     )
     .await;
-    let (status, created) = create(&app, &ws, "alice", json!({"flow": "poking"})).await;
-    assert_eq!(status, 201, "{created}");
     let (app, ws) = (&app, &ws);
     let poke = |p: &str, file: &str| {
         let event = json!({"user_id": "alice", "payload": {"p": p, "file": file}});
@@ -402,15 +400,14 @@ async fn ipv6_spellings_of_an_internal_address_are_refused() {
     // This server allows 127.0.0.1 only; 127.0.0.2 is this machine too, and internal.
     let inside = Recorder::start_on("127.0.0.2").await;
     let port = inside.url.rsplit(':').next().unwrap().to_string();
-    push(
+    integrate(
         &app,
         &ws,
-        "/v1/admin/flows/reach?publish=true",
+        "reach",
         "id: reach\nname: Reach\napps: []\nblocks:\n  - id: on_event\n    trigger: {type: app_event, event: reach.requested}\n    steps:\n      - id: get\n        http: {url: '{{ trigger.url }}'}\n".into(),
+        json!({}),
     )
     .await;
-    let (status, created) = create(&app, &ws, "alice", json!({"flow": "reach"})).await;
-    assert_eq!(status, 201, "{created}");
     for host in [
         "127.0.0.2",
         "[::ffff:127.0.0.2]",

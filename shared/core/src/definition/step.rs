@@ -54,6 +54,15 @@ pub enum StepKind<'a> {
 }
 
 impl StepKind<'_> {
+    /// Whether the step has an answer of its own (from an app or its code), which
+    /// `output:` may select from.
+    pub fn has_answer(&self) -> bool {
+        matches!(
+            self,
+            Self::Query(_) | Self::Action(_) | Self::Http(_) | Self::Code(_)
+        )
+    }
+
     pub fn name(&self) -> &'static str {
         match self {
             Self::Query(_) => "query",

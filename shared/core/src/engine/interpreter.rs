@@ -277,11 +277,7 @@ impl Engine {
             let Some(mut done) = done else {
                 return Ok(None);
             };
-            let answered = matches!(
-                kind,
-                StepKind::Query(_) | StepKind::Action(_) | StepKind::Http(_) | StepKind::Code(_)
-            );
-            let size = if answered {
+            let size = if kind.has_answer() {
                 let (kept, size) = self.kept_output(step, &ctx, done.output)?;
                 done.output = kept;
                 size

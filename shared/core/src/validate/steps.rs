@@ -240,10 +240,7 @@ impl Walker<'_, '_> {
     /// `output:` selects from an answer, so only steps with one may have it; its
     /// templates see `output` besides the step's usual names.
     fn kept_output(&mut self, path: &FieldPath, kind: StepKind<'_>, output: &Value, scope: &Scope) {
-        if !matches!(
-            kind,
-            StepKind::Query(_) | StepKind::Action(_) | StepKind::Http(_) | StepKind::Code(_)
-        ) {
+        if !kind.has_answer() {
             self.report.push(
                 path,
                 format!(
