@@ -61,8 +61,10 @@ async fn a_failing_code_step_fails_the_run_with_its_line() {
 }
 
 /// A flow of one code step that keeps its thread busy for `busy_ms`.
+/// The busy loop runs until the clock has passed `busy_ms` whole milliseconds, so it
+/// never ends early by the rounding of `Date.now()`.
 fn busy_flow(busy_ms: u64, time_ms: u64) -> crate::definition::FlowDefinition {
-    flow(&format!("id: f\nname: F\napps: []\nblocks:\n  - id: b\n    trigger: {{type: manual}}\n    steps:\n      - id: busy\n        code:\n          time_ms: {time_ms}\n          memory_mb: 64\n          source: 'const end = Date.now() + {busy_ms}; while (Date.now() < end) {{}} return \"done\";'\n"))
+    flow(&format!("id: f\nname: F\napps: []\nblocks:\n  - id: b\n    trigger: {{type: manual}}\n    steps:\n      - id: busy\n        code:\n          time_ms: {time_ms}\n          memory_mb: 64\n          source: 'const end = Date.now() + {busy_ms}; while (Date.now() <= end) {{}} return \"done\";'\n"))
 }
 
 async fn run_within(
