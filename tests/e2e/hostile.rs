@@ -72,6 +72,12 @@ async fn code_that_escapes_its_wrapper_is_refused_at_push_without_running() {
     assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
 }
 
+/// Why a finished run failed; it must have.
+fn failure(run: &Value) -> &str {
+    assert_eq!(run["status"], "failed", "{run}");
+    run["state"]["error"]["message"].as_str().unwrap()
+}
+
 /// Pushes `text` to `path`, which must take it.
 async fn push(app: &TestServer, ws: &NewWorkspace, path: &str, text: String) {
     let r = app
@@ -143,8 +149,7 @@ async fn an_app_bound_http_step_never_sends_the_credentials_to_another_host() {
     for id in ["keyed", "qkeyed"] {
         // The webhook sender or app event chooses the URL: another host.
         let run = fetch(&app, &ws, id, &format!("{}/steal", elsewhere.url)).await;
-        assert_eq!(run["status"], "failed", "{run}");
-        let message = run["state"]["error"]["message"].as_str().unwrap();
+        let message = failure(&run);
         assert!(
             message.contains(&format!("is not at app '{id}' ({})", home.url)),
             "{message}"
@@ -212,8 +217,7 @@ async fn every_redirect_hop_is_checked_by_the_address_guard() {
         home.url
     );
     let run = fetch(&app, &ws, "keyed", &url).await;
-    assert_eq!(run["status"], "failed", "{run}");
-    let message = run["state"]["error"]["message"].as_str().unwrap();
+    let message = failure(&run);
     assert!(message.contains("169.254.169.254"), "{message}");
 
     // A redirect to itself ends after 5 hops.
@@ -222,8 +226,7 @@ async fn every_redirect_hop_is_checked_by_the_address_guard() {
         home.url, home.url
     );
     let run = fetch(&app, &ws, "keyed", &looping).await;
-    assert_eq!(run["status"], "failed", "{run}");
-    let message = run["state"]["error"]["message"].as_str().unwrap();
+    let message = failure(&run);
     assert!(
         message.contains("redirected more than 5 times"),
         "{message}"
@@ -245,8 +248,7 @@ async fn an_answer_too_big_to_keep_fails_the_run_once_and_is_never_sent_again() 
         &format!("{}/api/big?bytes=512000", home.url),
     )
     .await;
-    assert_eq!(run["status"], "failed", "{run}");
-    let message = run["state"]["error"]["message"].as_str().unwrap();
+    let message = failure(&run);
     assert!(
         message.starts_with("the answer of step 'get' is 501 KB; a step may keep at most 128 KB"),
         "{message}"
@@ -271,8 +273,7 @@ async fn an_answer_too_big_to_keep_fails_the_run_once_and_is_never_sent_again() 
         &json!({"user_id": "alice", "payload": {}}),
     )
     .await;
-    assert_eq!(run["status"], "failed", "{run}");
-    let message = run["state"]["error"]["message"].as_str().unwrap();
+    let message = failure(&run);
     assert!(
         message.starts_with("the answer of step 'evil' is 9.0 MB"),
         "{message}"
@@ -387,8 +388,7 @@ async fn values_placed_in_a_path_stay_one_segment() {
     );
     // A raw path may still not climb out of the app's path.
     let run = poke("x", "../../admin").await;
-    assert_eq!(run["status"], "failed", "{run}");
-    let message = run["state"]["error"]["message"].as_str().unwrap();
+    let message = failure(&run);
     assert!(message.contains("holds a '..' segment"), "{message}");
     assert_eq!(home.seen().len(), 5, "the poke went out, the fetch did not");
 }
@@ -420,8 +420,7 @@ async fn ipv6_spellings_of_an_internal_address_are_refused() {
         let event =
             json!({"user_id": "alice", "payload": {"url": format!("http://{host}:{port}/x")}});
         let run = event_run(&app, &ws, "reach.requested", &event).await;
-        assert_eq!(run["status"], "failed", "{host}: {run}");
-        let message = run["state"]["error"]["message"].as_str().unwrap();
+        let message = failure(&run);
         assert!(message.contains("internal address"), "{host}: {message}");
     }
     assert!(inside.seen().is_empty(), "{:?}", inside.seen());
