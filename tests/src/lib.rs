@@ -1,7 +1,7 @@
-//! Shared pieces of the test suites: the mock apps that stand in for Acme, Mailbird
-//! and Chatter in the walk-through, the end-to-end tests and the benchmarks.
+//! Shared pieces of the test suites: the demo apps (Acme, Mailbird, Chatter, from
+//! `junction-demo`) under their test name, moto, and the hostile stand-ins.
 
-pub mod mock_apps;
+pub use junction_demo::apps as mock_apps;
 pub mod moto;
 pub mod recorder;
 pub mod refresh;

@@ -130,7 +130,7 @@ impl MockState {
             self.count(|s| s.unauthorized += 1);
             Err((
                 StatusCode::UNAUTHORIZED,
-                Json(json!({"error": "unauthorized"})),
+                Json(json!({"error": "unauthorized", "message": "This key is not valid. Find yours in the app under Settings → API."})),
             )
                 .into_response())
         }

@@ -33,12 +33,23 @@ pub(super) fn authorized(s: &MockState, headers: &HeaderMap) -> Result<(), Respo
     s.require(headers, "authorization", &expected)
 }
 
-/// The consent screen, approved at once: redirects back with a code bound to the
-/// PKCE challenge and the redirect URI.
+/// The consent screen. A browser (it asks for HTML) sees a page with Allow and Deny;
+/// a script (curl in the walk-through, the tests) is approved at once. Approval
+/// redirects back with a code bound to the PKCE challenge and the redirect URI.
 async fn authorize(
     State(s): State<Arc<MockState>>,
+    headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
+    let browser = headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    match q.get("decision").map(String::as_str) {
+        None if browser => return super::consent::page("Mailbird", &q),
+        Some("deny") => return super::consent::denied(&q),
+        _ => {}
+    }
     s.seen();
     let (Some(redirect), Some(state), Some(challenge)) = (
         q.get("redirect_uri"),

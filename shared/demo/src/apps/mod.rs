@@ -8,6 +8,7 @@
 
 mod acme;
 mod chatter;
+mod consent;
 mod mailbird;
 pub mod mailbird_hooks;
 mod state;
