@@ -185,3 +185,37 @@ async fn a_batch_runs_its_messages_side_by_side() {
         "the three runs waited on the app together"
     );
 }
+
+#[tokio::test]
+async fn the_marketplace_api_serves_the_widget_module() {
+    use tower::ServiceExt;
+    let s = stack("https://hooks.example.test").await;
+    let api = junction_http::api(s.backend.junction.clone());
+    let response = api
+        .clone()
+        .oneshot(http_v2(API_DOMAIN, "GET", "/widget/junction.js", &[], None))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let etag = response.headers()["etag"].to_str().unwrap().to_string();
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/javascript; charset=utf-8"
+    );
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    assert_eq!(body, junction_http::WIDGET_JS.as_bytes());
+    let (status, _) = call(
+        &api,
+        http_v2(
+            API_DOMAIN,
+            "GET",
+            "/widget/junction.js",
+            &[("if-none-match", &etag)],
+            None,
+        ),
+    )
+    .await;
+    assert_eq!(status, 304, "the ETag is honoured behind API Gateway too");
+}

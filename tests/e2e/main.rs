@@ -11,4 +11,5 @@ mod refresh;
 mod runs;
 mod server;
 mod triggers;
+mod widget;
 mod workers;

@@ -17,6 +17,7 @@ use junction_core::ports::{RunQueue, Store, Vault};
 use junction_core::service::Junction;
 
 pub use error::ApiError;
+pub use routes::{WIDGET_DTS, WIDGET_JS};
 pub use serve::{serve, serve_with, ReadTimeouts, HEADER_READ_TIMEOUT};
 
 /// Largest request body accepted (definitions, payloads).
@@ -62,6 +63,7 @@ pub fn api_with_origins<S: Store, Q: RunQueue, V: Vault>(
     finish(
         Router::new()
             .merge(routes::health())
+            .merge(routes::widget())
             .nest("/v1", widget.merge(backend)),
         junction,
     )

@@ -32,6 +32,8 @@ pub(crate) struct Op {
     success: (u16, &'static str, Option<Value>),
     /// Answers HTML pages (for a browser), errors included.
     html: bool,
+    /// Answers a static script with an ETag (the widget).
+    script: bool,
 }
 
 /// The document under construction.
@@ -75,6 +77,7 @@ impl ApiDoc {
                 body: None,
                 success: (200, "OK", None),
                 html: false,
+                script: false,
             },
         }
     }
@@ -98,6 +101,18 @@ impl ApiDoc {
             }
         }
         let mut responses = Map::new();
+        if op.script {
+            responses.insert("200".into(), json!({"description": "The module", "content": {"text/javascript": {"schema": {"type": "string"}}}}));
+            responses.insert(
+                "304".into(),
+                json!({"description": "Unchanged since the ETag in If-None-Match"}),
+            );
+            let operation = json!({"summary": op.summary, "operationId": operation_id(op.method, op.path), "responses": responses, "security": []});
+            self.paths
+                .entry(op.path.to_string())
+                .or_insert_with(|| json!({}))[op.method] = operation;
+            return;
+        }
         if op.html {
             let page = |d: &str| json!({"description": d, "content": {"text/html": {"schema": {"type": "string"}}}});
             responses.insert(
@@ -257,6 +272,11 @@ impl OpBuilder<'_> {
     /// The operation answers HTML pages.
     pub(crate) fn html(mut self) -> Self {
         self.op.html = true;
+        self
+    }
+
+    pub(crate) fn script(mut self) -> Self {
+        self.op.script = true;
         self
     }
 

@@ -19,6 +19,13 @@ pub struct AppDefinition {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The app's icon for the marketplace: an `https:` (or `http:`) URL or a
+    /// `data:image/...` URI.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The app's brand colour for the marketplace, `#rgb` or `#rrggbb`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
     /// Every request path is relative to this URL.
     pub base_url: String,
     pub auth: AuthScheme,

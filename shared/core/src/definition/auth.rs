@@ -39,6 +39,12 @@ pub enum AuthScheme {
         /// Put before the key, e.g. `"Bearer "`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         prefix: Option<String>,
+        /// What the app calls the key, for the connect form (`API token`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        label: Option<String>,
+        /// Where the user finds the key, shown under the field.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        help: Option<String>,
     },
     /// HTTP basic authentication with a username and password.
     Basic,

@@ -126,6 +126,7 @@ fn authorize(
                 location,
                 name,
                 prefix,
+                ..
             },
             Credentials::ApiKey { key },
         ) => {

@@ -68,10 +68,13 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             })?;
         let response = called.response;
         if matches!(response.status, 401 | 403) {
+            let said = app_message(&response.json())
+                .map(|m| format!(": {m}"))
+                .unwrap_or_default();
             return Err(ServiceError::field(
                 "credentials",
                 format!(
-                    "{} refused these credentials (HTTP {})",
+                    "{} refused these credentials (HTTP {}){said}",
                     app.name, response.status
                 ),
             ));
@@ -253,6 +256,38 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         self.vault.delete(&SecretKey::account(ws, id)).await?;
         Ok(())
     }
+}
+
+/// The app's own words when it refuses credentials (`{"message": ...}`,
+/// `{"error": {"message": ...}}`, `{"error_description": ...}`, `{"error": ...}`), cut
+/// short, so the user reads what the app said rather than only a status code.
+fn app_message(body: &Value) -> Option<String> {
+    const MAX_CHARS: usize = 200;
+    let said = [
+        "/message",
+        "/error/message",
+        "/error_description",
+        "/error",
+        "/detail",
+        "/errors/0/message",
+    ]
+    .iter()
+    .find_map(|p| body.pointer(p).and_then(Value::as_str))
+    .or_else(|| body.as_str())?
+    .trim();
+    // An HTML error page says nothing a user can read in a form.
+    if said.is_empty() || said.starts_with('<') {
+        return None;
+    }
+    let mut out: String = said
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_CHARS)
+        .collect();
+    if said.chars().count() > MAX_CHARS {
+        out.push('…');
+    }
+    Some(out)
 }
 
 fn expected_type(auth: &AuthScheme) -> &'static str {

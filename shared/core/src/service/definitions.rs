@@ -1,7 +1,6 @@
 //! Pushing apps and flows (validated, versioned) and publishing flows; what the
 //! marketplace lists.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -20,20 +19,6 @@ pub struct PushedFlow {
     pub flow_id: String,
     pub version: u32,
     pub published: Option<u32>,
-}
-
-/// A published flow as the marketplace lists it.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
-pub struct FlowSummary {
-    pub id: String,
-    pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    pub tags: Vec<String>,
-    pub version: u32,
-    pub multiple: bool,
-    /// How many integrations of it the user has.
-    pub integrations: usize,
 }
 
 fn check_id(kind: &str, expected: Option<&str>, found: &str) -> Result<(), ServiceError> {
@@ -274,60 +259,6 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             version: head.latest,
             published: Some(number),
         })
-    }
-
-    /// Published flows, with any of `tags` when tags are given, and the user's
-    /// integration count of each.
-    pub async fn flows_for_user(
-        &self,
-        ws: &str,
-        user_id: &str,
-        tags: &[String],
-    ) -> Result<Vec<FlowSummary>, ServiceError> {
-        let mut heads: BTreeMap<String, FlowHead> = BTreeMap::new();
-        if tags.is_empty() {
-            heads.extend(
-                self.store
-                    .flows_by_tag(ws, None)
-                    .await?
-                    .into_iter()
-                    .map(|h| (h.flow_id.clone(), h)),
-            );
-        } else {
-            for tag in tags.iter().collect::<BTreeSet<_>>() {
-                heads.extend(
-                    self.store
-                        .flows_by_tag(ws, Some(tag))
-                        .await?
-                        .into_iter()
-                        .map(|h| (h.flow_id.clone(), h)),
-                );
-            }
-        }
-        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-        for integration in self.store.integrations_of_user(ws, user_id).await? {
-            *counts.entry(integration.flow_id).or_default() += 1;
-        }
-        let mut out = Vec::with_capacity(heads.len());
-        for head in heads.into_values() {
-            let Some(number) = head.published else {
-                continue;
-            };
-            let Some(version) = self.flow_version(ws, &head.flow_id, number).await? else {
-                continue;
-            };
-            let d = version.definition.clone();
-            out.push(FlowSummary {
-                integrations: counts.get(&d.id).copied().unwrap_or(0),
-                id: d.id,
-                name: d.name,
-                description: d.description,
-                tags: d.tags,
-                version: number,
-                multiple: d.multiple,
-            });
-        }
-        Ok(out)
     }
 
     /// The published version of a flow.

@@ -19,6 +19,12 @@ pub fn validate_app(app: &AppDefinition, templates: &Templates) -> Vec<(FieldPat
     }
     check_url(&mut report, &root.key("base_url"), &app.base_url);
     check_auth(&mut report, &root.key("auth"), &app.auth);
+    if let Some(icon) = &app.icon {
+        check_icon(&mut report, &root.key("icon"), icon);
+    }
+    if let Some(color) = &app.color {
+        check_color(&mut report, &root.key("color"), color);
+    }
     for (i, origin) in app.credential_origins.iter().enumerate() {
         check_origin(
             &mut report,
@@ -120,6 +126,41 @@ fn check_origin(report: &mut Report, path: &FieldPath, raw: &str) {
             format!("'{raw}' must be an origin: scheme, host and port only, like 'https://uploads.example.com'"),
         ),
         Err(e) => report.push(path, format!("'{raw}' is not a valid URL: {e}")),
+    }
+}
+
+/// Icons are shown in the marketplace as images: a web URL or an image data URI, never
+/// a `javascript:` or other URL a browser would act on.
+fn check_icon(report: &mut Report, path: &FieldPath, icon: &str) {
+    const MAX_ICON_BYTES: usize = 32 * 1024;
+    if icon.len() > MAX_ICON_BYTES {
+        report.push(
+            path,
+            format!("must be at most {MAX_ICON_BYTES} bytes (host a large icon and give its URL)"),
+        );
+    } else if icon.starts_with("data:image/") {
+        if !icon.contains(',') {
+            report.push(path, "a data URI needs its data after a ','");
+        }
+    } else if !matches!(url::Url::parse(icon), Ok(u) if matches!(u.scheme(), "https" | "http") && u.host().is_some())
+    {
+        report.push(
+            path,
+            format!(
+                "'{}' must be an https URL or a data:image/... URI",
+                icon.chars().take(80).collect::<String>()
+            ),
+        );
+    }
+}
+
+fn check_color(report: &mut Report, path: &FieldPath, color: &str) {
+    let hex = color.strip_prefix('#').unwrap_or("");
+    if !matches!(hex.len(), 3 | 6) || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        report.push(
+            path,
+            format!("'{color}' must be a colour like #1a73e8 or #fa0"),
+        );
     }
 }
 

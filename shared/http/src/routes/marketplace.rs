@@ -5,7 +5,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use junction_core::definition::FlowDefinition;
 use junction_core::ports::{RunQueue, Store, Vault};
-use junction_core::service::FlowSummary;
+use junction_core::service::{FlowSummary, MarketplaceApp};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::EndUser;
@@ -16,6 +16,7 @@ use crate::Shared;
 pub fn marketplace<S: Store, Q: RunQueue, V: Vault>() -> Router<Shared<S, Q, V>> {
     Router::new()
         .route("/flows", get(list_flows::<S, Q, V>))
+        .route("/apps", get(list_apps::<S, Q, V>))
         .route("/flows/{flow}", get(get_flow::<S, Q, V>))
         .route(
             "/flows/{flow}/fields/{field}/options",
@@ -42,17 +43,39 @@ async fn list_flows<S: Store, Q: RunQueue, V: Vault>(
     me: EndUser,
     QueryArgs(q): QueryArgs<FlowsQuery>,
 ) -> Result<Json<FlowList>, ApiError> {
-    let tags: Vec<String> = q
-        .tags
-        .unwrap_or_default()
-        .split(',')
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_string)
-        .collect();
     Ok(Json(FlowList {
         flows: j
-            .flows_for_user(&me.workspace.id, &me.user.user_id, &tags)
+            .flows_for_user(&me.workspace.id, &me.user.user_id, &q.tag_list())
+            .await?,
+    }))
+}
+
+impl FlowsQuery {
+    fn tag_list(&self) -> Vec<String> {
+        self.tags
+            .as_deref()
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+#[derive(Serialize, schemars::JsonSchema)]
+struct AppList {
+    apps: Vec<MarketplaceApp>,
+}
+
+async fn list_apps<S: Store, Q: RunQueue, V: Vault>(
+    State(j): State<Shared<S, Q, V>>,
+    me: EndUser,
+    QueryArgs(q): QueryArgs<FlowsQuery>,
+) -> Result<Json<AppList>, ApiError> {
+    Ok(Json(AppList {
+        apps: j
+            .apps_for_user(&me.workspace.id, &me.user.user_id, &q.tag_list())
             .await?,
     }))
 }
@@ -112,6 +135,15 @@ pub(crate) fn describe(doc: &mut crate::openapi::ApiDoc) {
     )
     .query::<FlowsQuery>()
     .ok::<FlowList>(200, "The flows")
+    .add();
+    doc.op(
+        "get",
+        "/v1/apps",
+        "The apps the listed flows use, with the user's account count of each",
+        User,
+    )
+    .query::<FlowsQuery>()
+    .ok::<AppList>(200, "The apps, by name")
     .add();
     doc.op(
         "get",

@@ -7,6 +7,7 @@ mod hooks;
 mod integrations;
 mod marketplace;
 mod oauth;
+mod widget;
 
 use axum::routing::get;
 use axum::{Json, Router};
@@ -21,6 +22,7 @@ pub use hooks::hooks;
 pub use integrations::integrations;
 pub use marketplace::marketplace;
 pub use oauth::{oauth_backend, oauth_user};
+pub use widget::{widget, WIDGET_DTS, WIDGET_JS};
 
 pub fn health<S: Store, Q: RunQueue, V: Vault>() -> Router<Shared<S, Q, V>> {
     Router::new()
@@ -55,4 +57,5 @@ pub(crate) fn describe(doc: &mut crate::openapi::ApiDoc) {
     events::describe(doc);
     hooks::describe(doc);
     oauth::describe(doc);
+    widget::describe(doc);
 }

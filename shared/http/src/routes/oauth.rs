@@ -98,7 +98,15 @@ async fn callback<S: Store, Q: RunQueue, V: Vault>(
             origins.extend(w.widget_origins);
         }
     }
-    let page = |status, result| page_to(status, result, &origins);
+    // The state goes back with the result, so the widget takes only the answer to the
+    // attempt it started (a forged or stale message carries another state).
+    let echoed = q.state.clone();
+    let page = |status, mut result: serde_json::Value| {
+        if let Some(state) = &echoed {
+            result["state"] = json!(state);
+        }
+        page_to(status, result, &origins)
+    };
     if let Some(error) = q.error {
         let detail = q
             .error_description
