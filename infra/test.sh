@@ -59,6 +59,23 @@ summary="$(awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed;
      END { printf "tests: %d passed, %d failed", p, f; if (p == 0) exit 1 }' "$log")"
 rm -f "$log"
 
+step "widget: the committed build is what widget/src builds to, then browser tests"
+# Debian's chromium (a test tool's own browser download cannot work here), driven by
+# playwright-core against a real `junction serve --demo`; versions pinned by the lockfile.
+if ! command -v chromium > /dev/null; then
+  sudo_=""; [ "$(id -u)" = 0 ] || sudo_="sudo"
+  $sudo_ apt-get update -qq && $sudo_ apt-get install -y -qq chromium > /dev/null
+fi
+(
+  cd widget
+  npm ci --no-audit --no-fund --loglevel=error
+  node build.mjs --check
+  node --test test/unit.test.mjs
+  JUNCTION_BIN=../target/debug/junction node test/run.mjs
+) 2>&1 | tee target/widget-test.log
+widget_summary="$(grep '^widget browser tests:' target/widget-test.log)"
+echo "screenshots: target/widget-screenshots/"
+
 step "schemathesis against a live junction serve (no 5xx, answers match the OpenAPI document)"
 data="$(mktemp -d)"
 api_port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
@@ -83,4 +100,4 @@ target/pyenv/bin/schemathesis run "http://127.0.0.1:$api_port/v1/openapi.json" -
 
 # One closing line over all test binaries (cargo prints one per binary, the last of
 # which is often an empty doc-test run).
-printf '\n%s\n' "$summary"
+printf '\n%s\n%s\n' "$summary" "$widget_summary"

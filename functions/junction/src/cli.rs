@@ -131,6 +131,10 @@ pub struct ServeArgs {
     /// reserves its whole limit); further code steps wait their turn.
     #[arg(long, default_value_t = 512, env = "JUNCTION_CODE_MEMORY_MB")]
     pub code_memory_mb: u64,
+    /// Seed a demo workspace (in a fresh temporary folder), serve the demo apps, and a
+    /// host page at / that embeds the marketplace widget: the whole journey, offline.
+    #[arg(long)]
+    pub demo: bool,
 }
 
 #[derive(Debug, clap::Args)]

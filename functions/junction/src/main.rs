@@ -3,6 +3,7 @@
 mod backend;
 mod cli;
 mod commands;
+mod demo;
 mod files;
 mod local;
 mod render;

@@ -17,7 +17,9 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         public_url,
         widget_origins,
         code_memory_mb,
+        demo,
     } = args;
+    let mut allow = allow;
     let data = &data;
     let origins = widget_origins
         .iter()
@@ -39,16 +41,38 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         anyhow::bail!("`junction serve` is the embedded deployment; on AWS the Lambda functions serve (see the README, 'Deploy to AWS'). Drop --backend aws / JUNCTION_BACKEND.");
     }
     let public_url = public_url.unwrap_or_else(|| format!("http://{addr}"));
-    let junction = Arc::new(open_allowing(&data.data, &allow)?.with_public_url(public_url));
+    // The demo starts afresh each time in a folder of its own (its apps keep their
+    // data in memory, so yesterday's accounts would point at nothing), and calls the
+    // demo apps it serves itself.
+    let demo_dir = demo.then(|| {
+        std::env::temp_dir().join(format!(
+            "junction-demo-{}-{}",
+            std::process::id(),
+            chrono::Utc::now().timestamp_millis()
+        ))
+    });
+    if demo {
+        allow.push(addr.ip().to_string());
+    }
+    let data_dir = demo_dir.clone().unwrap_or_else(|| data.data.clone());
+    let junction = Arc::new(open_allowing(&data_dir, &allow)?.with_public_url(public_url.clone()));
+    let demo = match demo {
+        true => Some(crate::demo::seed(&junction, &public_url).await?),
+        false => None,
+    };
     println!(
         "Junction is serving http://{addr} (data in {})",
-        data.data.display()
+        data_dir.display()
     );
-    println!("  health: http://{addr}/health · API: http://{addr}/v1");
-    println!(
-        "  no workspace yet? `junction workspace create \"My company\" --data {}`",
-        data.data.display()
-    );
+    println!("  health: http://{addr}/health · API: http://{addr}/v1 · widget: http://{addr}/widget/junction.js");
+    if demo.is_some() {
+        println!("  demo: open {public_url}/ in a browser (signed in as 'alice'; the demo apps are served here too)");
+    } else {
+        println!(
+            "  no workspace yet? `junction workspace create \"My company\" --data {}`",
+            data.data.display()
+        );
+    }
     // Executor workers on the local queue, beside the API.
     let engine = Arc::new(
         junction_core::engine::Engine::new(junction.http.clone()).with_limits(
@@ -96,19 +120,23 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         workers,
         stopped,
     ));
-    junction_http::serve(
-        listener,
-        junction_http::api_and_webhooks(junction, &origins),
-        shutdown(),
-    )
-    .await
-    .context("serving")?;
+    let mut routes = junction_http::api_and_webhooks(junction.clone(), &origins);
+    if let Some(demo) = demo {
+        routes = routes.merge(crate::demo::router(demo, junction.clone()));
+    }
+    drop(junction);
+    junction_http::serve(listener, routes, shutdown())
+        .await
+        .context("serving")?;
     // Stop taking runs; finish the ones in hand (unfinished ones come back after the
     // visibility timeout, from their last checkpoint).
     let _ = stop.send(true);
     let _ = workers.await;
     retention.abort();
     poller.abort();
+    if let Some(dir) = demo_dir {
+        let _ = std::fs::remove_dir_all(dir);
+    }
     println!("stopped");
     Ok(ExitCode::SUCCESS)
 }

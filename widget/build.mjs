@@ -1,0 +1,45 @@
+// Builds src/ into one ES module, dist/junction.js, and copies its type declarations.
+// Deterministic: the same source and lockfile give the same bytes, so the test command
+// can rebuild and compare with the committed file. `--check` compares instead of writing.
+import { build } from "esbuild";
+import { readFileSync, writeFileSync, copyFileSync, mkdirSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+
+const BUDGET_GZIP_BYTES = 40 * 1024;
+const check = process.argv.includes("--check");
+
+const result = await build({
+  entryPoints: ["src/index.js"],
+  bundle: true,
+  format: "esm",
+  target: "es2021",
+  minify: true,
+  legalComments: "eof",
+  write: false,
+  charset: "utf8",
+});
+const js = result.outputFiles[0].contents;
+const dts = readFileSync("src/junction.d.ts");
+const gz = gzipSync(js, { level: 9 }).length;
+console.log(`widget: dist/junction.js ${js.length} bytes, ${gz} bytes gzipped (budget ${BUDGET_GZIP_BYTES})`);
+if (gz > BUDGET_GZIP_BYTES) {
+  console.error(`widget: over budget by ${gz - BUDGET_GZIP_BYTES} bytes gzipped`);
+  process.exit(1);
+}
+if (check) {
+  const stale = [];
+  for (const [file, bytes] of [["dist/junction.js", js], ["dist/junction.d.ts", dts]]) {
+    let committed = null;
+    try { committed = readFileSync(file); } catch {}
+    if (!committed || Buffer.compare(committed, Buffer.from(bytes)) !== 0) stale.push(file);
+  }
+  if (stale.length) {
+    console.error(`widget: ${stale.join(", ")} differ from what src/ builds to; run \`npm run build\` in widget/ and commit the result`);
+    process.exit(1);
+  }
+  console.log("widget: the committed build matches the source");
+} else {
+  mkdirSync("dist", { recursive: true });
+  writeFileSync("dist/junction.js", js);
+  copyFileSync("src/junction.d.ts", "dist/junction.d.ts");
+}
