@@ -19,9 +19,14 @@ export class JunctionError extends Error {
 
   /** The message for one field: `errors` whose path is the field or under it. */
   fieldError(path) {
-    const hit = this.errors.find((e) => e.path === path || e.path?.startsWith(`${path}.`) || e.path?.startsWith(`${path}[`));
-    return hit ? hit.message : undefined;
+    return errorAt(this.errors, path);
   }
+}
+
+/** The first message among `errors` (`[{path, message}]`) for `path` or a path under it. */
+export function errorAt(errors, path) {
+  const hit = errors.find((e) => e.path === path || e.path?.startsWith(`${path}.`) || e.path?.startsWith(`${path}[`));
+  return hit ? hit.message : undefined;
 }
 
 /** How long the OAuth popup may stay open before the attempt counts as timed out. */

@@ -1,7 +1,7 @@
 //! <junction-marketplace>: the embedded marketplace. Views, navigation, the modal
 //! dialog, and the actions the views call; what it shows comes from JunctionClient.
 import { LitElement, html, nothing } from "lit";
-import { JunctionClient, JunctionError } from "./client.js";
+import { JunctionClient, JunctionError, errorAt } from "./client.js";
 import { emit } from "./events.js";
 import { translator } from "./strings.js";
 import { styles } from "./styles.js";
@@ -462,7 +462,7 @@ export class JunctionMarketplace extends LitElement {
       return integration;
     } catch (e) {
       s.busy = false;
-      if (e.errors?.length) return this.showErrors(e.errors.map((p) => ({ ...p, path: normalize(p.path) })));
+      if (e.errors?.length) return this.showErrors(e.errors.map((p) => ({ ...p, path: p.path || "" })));
       s.notice = e.message;
       this.requestUpdate();
       return null;
@@ -487,8 +487,7 @@ export class JunctionMarketplace extends LitElement {
   }
 
   fieldError(path) {
-    const hit = (this.errors || []).find((e) => e.path === path || e.path.startsWith(`${path}.`));
-    return hit?.message;
+    return errorAt(this.errors || [], path);
   }
 
   cancelSetup() {
@@ -638,12 +637,6 @@ export class JunctionMarketplace extends LitElement {
 
 function brief(i) {
   return { id: i.id, flow: i.flow_id, name: i.name, enabled: i.enabled };
-}
-
-function normalize(path) {
-  if (!path) return "";
-  if (path.startsWith("setup.") || path.startsWith("accounts.")) return path;
-  return path;
 }
 
 function publicParams(p) {

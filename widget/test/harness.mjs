@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { chromium } from "playwright-core";
+import { EVENT_NAMES } from "../src/events.js";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 export const SHOTS = resolve(ROOT, "target/widget-screenshots");
@@ -87,11 +88,10 @@ export async function openHost(context, demo, { init } = {}) {
   }
   page.on("pageerror", (e) => { page.errors = [...(page.errors || []), e]; });
   page.on("console", (m) => { if (m.type() === "error") page.consoleErrors = [...(page.consoleErrors || []), m.text()]; });
-  await page.addInitScript(() => {
+  await page.addInitScript((names) => {
     window.__events = [];
-    const names = ["ready", "view-change", "open", "close", "account-connected", "account-connect-failed", "account-disconnected", "setup-page", "validation-error", "before-save", "integration-created", "integration-updated", "before-enable", "integration-enabled", "before-disable", "integration-disabled", "before-delete", "integration-deleted", "auth-failed", "error"];
     for (const n of names) document.addEventListener(`junction:${n}`, (e) => window.__events.push({ name: n, detail: e.detail, target: e.target.id, cancelable: e.cancelable }));
-  });
+  }, EVENT_NAMES);
   if (init) await page.addInitScript(init);
   await page.goto(`${demo.url}/`);
   await page.locator("#marketplace .card").first().waitFor();

@@ -38,7 +38,7 @@ export function renderSetup(el) {
 function renderAccountPage(el) {
   const s = el.setup;
   return s.apps.filter((a) => a.auth !== "none").map((app) => html`<div class="panel" data-app=${app.id}>
-    ${renderAccounts(el, app, { selected: s.accounts[app.id], onSelect: (id) => el.chooseAccount(app.id, id), locked: s.integration })}
+    ${renderAccounts(el, app, { selected: s.accounts[app.id], onSelect: (id) => el.chooseAccount(app.id, id) })}
   </div>`);
 }
 
