@@ -168,6 +168,11 @@ async fn pushed_and_published_flows_reach_the_marketplace() {
         detail["flow"]["setup"]["pages"][0]["fields"][0]["id"],
         "list_id"
     );
+    assert_eq!(detail["flow"]["apps"], json!(["acme", "mailbird"]));
+    assert!(
+        detail["flow"].get("blocks").is_none(),
+        "a user sees the form, not the flow's requests: {detail}"
+    );
 
     // A new version stays unpublished until published; the marketplace keeps version 1.
     let text = std::fs::read_to_string(format!(

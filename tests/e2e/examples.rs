@@ -6,7 +6,7 @@ use serde_json::json;
 use crate::helpers::{example_accounts, example_flow, spawn_apps};
 
 fn mailbird_setup() -> serde_json::Value {
-    json!({"list_id": "list_news", "merge_fields": {}, "plans": ["pro", "team"], "double_opt_in": false, "source_tag": "from-acme"})
+    json!({"list_id": "list_news", "merge_fields": {"FNAME": "first_name", "COMPANY": "plan"}, "plans": ["pro", "team"], "double_opt_in": false, "source_tag": "from-acme"})
 }
 
 #[tokio::test]
@@ -33,7 +33,8 @@ async fn new_contact_on_a_synced_plan_is_subscribed_once_after_one_token_refresh
     assert_eq!(created["email_address"], "new@example.com");
     assert_eq!(
         created["merge_fields"],
-        json!({"FNAME": "New", "LNAME": "Person"})
+        json!({"FNAME": "New", "COMPANY": "pro"}),
+        "the user's field mapping, applied to the contact"
     );
     assert_eq!(created["tags"], json!(["from-acme"]));
 }

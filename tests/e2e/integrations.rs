@@ -257,6 +257,17 @@ async fn integrations_check_accounts_and_setup_and_queue_their_created_blocks() 
         status = run["status"].as_str().unwrap().to_string();
     }
     assert_eq!(status, "succeeded");
+    // The list carries each integration's latest run, so the widget needs no request per row.
+    let listed = app.user_json(&ws, "alice", "/v1/integrations").await;
+    let last = &listed["integrations"][0]["last_run"];
+    assert_eq!(last["id"], run_id.as_str(), "{listed}");
+    assert_eq!(last["status"], "succeeded");
+    assert!(
+        last.get("state").is_none(),
+        "in brief, without the step log: {last}"
+    );
+    let bobs = app.user_json(&ws, "bob", "/v1/integrations").await;
+    assert_eq!(bobs["integrations"], json!([]));
 
     let r = app
         .user(&ws, "bob", Method::GET, &format!("/v1/runs/{run_id}"))

@@ -175,6 +175,17 @@ impl TestServer {
             .header("Hash", user_hash(&ws.app_secret, user))
     }
 
+    /// `GET path` as `user`, answered with JSON (panics otherwise: a test's precondition).
+    pub async fn user_json(&self, ws: &NewWorkspace, user: &str, path: &str) -> serde_json::Value {
+        self.user(ws, user, reqwest::Method::GET, path)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     /// Pushes the example apps and flows, publishing the flows.
     pub async fn push_examples(&self, ws: &NewWorkspace) {
         self.push_examples_at(ws, "http://127.0.0.1:4010").await

@@ -221,3 +221,90 @@ async fn the_oauth_page_answers_with_the_state_it_was_given() {
     let html = r.text().await.unwrap();
     assert!(html.contains(r#""state":"ws_x.nonce""#), "{html}");
 }
+
+/// Consents at the mock provider (it approves a client that does not ask for HTML) and
+/// follows its redirect to Junction's callback page.
+async fn consent(app: &crate::server::TestServer, authorization_url: &str) -> String {
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let consent = no_redirects.get(authorization_url).send().await.unwrap();
+    assert_eq!(consent.status(), 302);
+    let back = consent.headers()["location"].to_str().unwrap().to_string();
+    app.http
+        .get(&back)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn reconnecting_renews_the_same_account_so_its_integrations_keep_it() {
+    use junction_core::ports::{SecretKey, Store, Vault};
+    let app = spawn_app().await;
+    let ws = app.workspace("Acme").await;
+    let mock = MockApps::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    app.push_examples_at(&ws, &mock.url()).await;
+    app.admin(&ws, Method::PUT, "/v1/admin/apps/mailbird/oauth-client")
+        .json(&json!({"client_id": junction_tests::mock_apps::MAILBIRD_CLIENT_ID, "client_secret": junction_tests::mock_apps::MAILBIRD_CLIENT_SECRET}))
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap();
+    let start = |user: &str, body: Value| {
+        app.user(&ws, user, Method::POST, "/v1/apps/mailbird/oauth/start")
+            .json(&body)
+            .send()
+    };
+    let consent_to = |body: Value| async {
+        let started: Value = start("alice", body).await.unwrap().json().await.unwrap();
+        consent(&app, started["authorization_url"].as_str().unwrap()).await
+    };
+    let page = consent_to(json!({})).await;
+    assert!(page.contains(r#""status":"connected""#), "{page}");
+    let account = app
+        .junction
+        .store
+        .accounts_of_user(&ws.workspace.id, "alice", Some("mailbird"))
+        .await
+        .unwrap()
+        .remove(0);
+
+    // The provider refused a refresh: the account waits for its user.
+    let mut stale = account.clone();
+    stale.status = junction_core::model::AccountStatus::NeedsReauthorization;
+    app.junction
+        .store
+        .put_account(&stale, Some(account.version))
+        .await
+        .unwrap();
+    let key = SecretKey::account(&ws.workspace.id, &account.id);
+    let before = app.junction.vault.get(&key).await.unwrap().unwrap();
+
+    // Someone else's account, or one of another app, cannot be renewed.
+    let r = start("bob", json!({"account": account.id})).await.unwrap();
+    assert_eq!(r.status(), 422);
+    let problem: Value = r.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["path"], "account", "{problem}");
+    let r = start("alice", json!({"acount": account.id})).await.unwrap();
+    assert_eq!(r.status(), 400, "a misspelt field is named");
+
+    let page = consent_to(json!({"account": account.id})).await;
+    assert!(page.contains(&account.id), "{page}");
+    let accounts = app
+        .user_json(&ws, "alice", "/v1/apps/mailbird/accounts")
+        .await;
+    let list = accounts["accounts"].as_array().unwrap();
+    assert_eq!(list.len(), 1, "renewed, not added: {accounts}");
+    assert_eq!(list[0]["id"], account.id.as_str());
+    assert_eq!(list[0]["status"], "active");
+    let after = app.junction.vault.get(&key).await.unwrap().unwrap();
+    assert_ne!(before, after, "the new consent's tokens are stored");
+}

@@ -254,6 +254,14 @@ impl OpBuilder<'_> {
         self
     }
 
+    /// A JSON body that may be left out (an empty body reads as `{}`).
+    pub(crate) fn optional_json<T: JsonSchema>(mut self) -> Self {
+        let schema = self.doc.schema::<T>();
+        self.op.body =
+            Some(json!({"required": false, "content": {"application/json": {"schema": schema}}}));
+        self
+    }
+
     /// A definition document: YAML text, or JSON of the given type.
     pub(crate) fn document<T: JsonSchema>(mut self) -> Self {
         let schema = self.doc.schema::<T>();

@@ -3,12 +3,14 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::setup::check_setup;
 use super::{Junction, QueuedRuns, ServiceError};
 use crate::definition::{AuthScheme, FlowDefinition, Problem, Trigger};
+use crate::engine::RunStatus;
 use crate::model::{new_id, AccountStatus, Integration};
 use crate::ports::{RunQueue, Store, Vault};
 
@@ -33,6 +35,26 @@ pub struct IntegrationChanges {
     pub name: Option<String>,
     pub setup: Option<Value>,
     pub enabled: Option<bool>,
+}
+
+/// An integration as its user's list shows it: with its latest run, so the list needs
+/// no request per row.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct ListedIntegration {
+    #[serde(flatten)]
+    pub integration: Integration,
+    /// Absent before its first run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_run: Option<LastRun>,
+}
+
+/// The latest run in brief; its step log is at `GET /v1/runs/{id}`.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct LastRun {
+    pub id: String,
+    pub status: RunStatus,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 fn problem(path: String, message: impl Into<String>) -> Problem {
@@ -186,12 +208,32 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         Ok((integration, queued))
     }
 
+    /// The user's integrations, each with its latest run (looked up concurrently).
     pub async fn integrations(
         &self,
         ws: &str,
         user: &str,
-    ) -> Result<Vec<Integration>, ServiceError> {
-        Ok(self.store.integrations_of_user(ws, user).await?)
+    ) -> Result<Vec<ListedIntegration>, ServiceError> {
+        let integrations = self.store.integrations_of_user(ws, user).await?;
+        let latest = futures::future::try_join_all(
+            integrations
+                .iter()
+                .map(|i| self.store.runs_of_integration(ws, &i.id, 1, None)),
+        )
+        .await?;
+        Ok(integrations
+            .into_iter()
+            .zip(latest)
+            .map(|(integration, runs)| ListedIntegration {
+                integration,
+                last_run: runs.into_iter().next().map(|r| LastRun {
+                    id: r.id,
+                    status: r.status,
+                    created_at: r.created_at,
+                    updated_at: r.updated_at,
+                }),
+            })
+            .collect())
     }
 
     /// The user's integration, or NotFound (also for another user's).

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::{Junction, ServiceError};
-use crate::definition::{AppDefinition, AuthScheme};
+use crate::definition::{AppDefinition, AuthScheme, FlowDefinition, SetupForm};
 use crate::model::FlowHead;
 use crate::ports::{RunQueue, Store, Vault};
 
@@ -79,6 +79,35 @@ pub struct FlowSummary {
     pub apps: Vec<AppSummary>,
     /// How many integrations of it the user has.
     pub integrations: usize,
+}
+
+/// A published flow as a user's setup form needs it: its form and the apps to connect,
+/// never its blocks (their requests, templates and code are the workspace's own).
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct FlowForm {
+    pub id: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub tags: Vec<String>,
+    /// Ids of the apps the user connects an account of.
+    pub apps: Vec<String>,
+    pub setup: SetupForm,
+    pub multiple: bool,
+}
+
+impl From<FlowDefinition> for FlowForm {
+    fn from(d: FlowDefinition) -> Self {
+        Self {
+            id: d.id,
+            name: d.name,
+            description: d.description,
+            tags: d.tags,
+            apps: d.apps,
+            setup: d.setup,
+            multiple: d.multiple,
+        }
+    }
 }
 
 /// An app the visible flows use, with the user's accounts of it and the flows using it.

@@ -27,6 +27,10 @@ struct PendingAuthorization {
     app_id: String,
     verifier: String,
     expires_at: DateTime<Utc>,
+    /// Reconnecting: the account whose tokens the consent replaces (same id, so the
+    /// integrations that use it keep working).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    account_id: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -94,14 +98,30 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         serde_json::from_slice(&bytes).map_err(|e| ServiceError::Unknown(e.into()))
     }
 
-    /// The provider's authorization URL for this user to consent at.
+    /// The provider's authorization URL for this user to consent at. With `reconnect`,
+    /// the consent renews that account (the user's own, of this app) instead of adding one.
     pub async fn start_oauth(
         &self,
         ws: &str,
         user: &str,
         app_id: &str,
+        reconnect: Option<&str>,
     ) -> Result<String, ServiceError> {
         let app = self.app(ws, app_id).await?;
+        if let Some(id) = reconnect {
+            let account = self.own_account(ws, user, id).await.map_err(|_| {
+                ServiceError::field("account", format!("you have no account '{id}'"))
+            })?;
+            if account.app_id != app_id {
+                return Err(ServiceError::field(
+                    "account",
+                    format!(
+                        "account '{id}' is a {} account, not {}",
+                        account.app_id, app.name
+                    ),
+                ));
+            }
+        }
         let AuthScheme::Oauth2 {
             authorize_url,
             scopes,
@@ -125,6 +145,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             verifier: verifier.clone(),
             expires_at: self.clock.now()
                 + chrono::Duration::from_std(STATE_TTL).unwrap_or_default(),
+            account_id: reconnect.map(str::to_string),
         };
         let bytes = serde_json::to_vec(&pending).map_err(|e| ServiceError::Unknown(e.into()))?;
         self.vault.put(&state_key(ws, &nonce), &bytes).await?;
@@ -241,6 +262,13 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                 .map(|s| self.clock.now() + chrono::Duration::seconds(s)),
         });
         let label = self.test_credentials(&app, &credentials).await?;
+        let secret =
+            serde_json::to_vec(&credentials).map_err(|e| ServiceError::Unknown(e.into()))?;
+        if let Some(id) = &pending.account_id {
+            return self
+                .renew_account(ws, &pending.user_id, id, label, &secret)
+                .await;
+        }
         let mut account = Account {
             workspace_id: ws.into(),
             id: new_id("acc"),
@@ -251,12 +279,34 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             created_at: self.clock.now(),
             version: 0,
         };
-        let secret =
-            serde_json::to_vec(&credentials).map_err(|e| ServiceError::Unknown(e.into()))?;
         self.vault
             .put(&SecretKey::account(ws, &account.id), &secret)
             .await?;
         account.version = self.store.put_account(&account, None).await?;
+        Ok(account.into())
+    }
+
+    /// A reconnect's new tokens replace the account's, and it is active again. The
+    /// account may have been removed while the user was at the consent page: then
+    /// nothing is stored, and the user is told.
+    async fn renew_account(
+        &self,
+        ws: &str,
+        user: &str,
+        id: &str,
+        label: String,
+        secret: &[u8],
+    ) -> Result<ConnectedAccount, ServiceError> {
+        let mut account = self.own_account(ws, user, id).await.map_err(|_| {
+            ServiceError::Conflict(format!(
+                "the account '{id}' was removed while you were reconnecting it; connect it again"
+            ))
+        })?;
+        self.vault.put(&SecretKey::account(ws, id), secret).await?;
+        let expected = account.version;
+        account.label = label;
+        account.status = AccountStatus::Active;
+        account.version = self.store.put_account(&account, Some(expected)).await?;
         Ok(account.into())
     }
 }

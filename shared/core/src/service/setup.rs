@@ -49,6 +49,13 @@ fn fits(field: &FormField, value: &Value) -> Result<(), String> {
             _ => Err("must be a list".into()),
         },
         FieldKind::FieldMapping => match value {
+            // With options, each target takes one of the listed source fields.
+            Value::Object(map) if field.options.is_some() => {
+                match map.values().find(|v| !option_values().contains(v)) {
+                    Some(bad) => Err(format!("{bad} is not one of the fields to map from")),
+                    None => Ok(()),
+                }
+            }
             Value::Object(map) if map.values().all(Value::is_string) => Ok(()),
             _ => Err("must map target fields to text or templates".into()),
         },
@@ -95,7 +102,12 @@ pub(crate) fn check_setup(form: &SetupForm, given: &Value) -> Result<Value, Vec<
             None => {}
         }
     }
-    for field in form.fields().filter(|f| values.contains_key(&f.id)) {
+    // Only values the caller gave need what they depend on: a default is no choice of
+    // theirs, and the field it depends on already says it is missing.
+    let chosen = |f: &&FormField| {
+        f.kind != FieldKind::Hidden && given.get(&f.id).is_some_and(|v| !v.is_null())
+    };
+    for field in form.fields().filter(chosen) {
         for dep in &field.depends_on {
             if !values.contains_key(dep) {
                 problems.push(problem(
@@ -133,7 +145,11 @@ mod tests {
             check_setup(&form(), &json!({"list_id": "L1", "source_tag": "forged"})).unwrap();
         assert_eq!(
             values,
-            json!({"list_id": "L1", "plans": ["pro", "team"], "double_opt_in": false, "source_tag": "from-acme"})
+            json!({"list_id": "L1", "merge_fields": {"FNAME": "first_name", "LNAME": "last_name"}, "plans": ["pro", "team"], "double_opt_in": false, "source_tag": "from-acme"})
+        );
+        assert!(
+            check_setup(&form(), &json!({"plans": ["pro"]})).is_err_and(|p| p.len() == 1),
+            "a defaulted mapping does not also complain that its list is missing"
         );
     }
 
@@ -150,6 +166,12 @@ mod tests {
                 .iter()
                 .any(|p| p.path == "setup.merge_fields" && p.message.contains("needs 'list_id'")),
             "{problems:?}"
+        );
+        assert!(
+            problems.iter().any(|p| p.path == "setup.merge_fields"
+                && p.message
+                    .contains("\"x\" is not one of the fields to map from")),
+            "a mapping with options takes only those source fields: {problems:?}"
         );
     }
 }

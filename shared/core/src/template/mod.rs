@@ -2,6 +2,7 @@
 //! minijinja in strict mode: a value that is one expression keeps its JSON type, and an
 //! undefined variable is an error naming it, never an empty string.
 
+mod mapping;
 mod scan;
 mod url;
 
@@ -101,6 +102,7 @@ impl Templates {
         env.set_fuel(Some(TEMPLATE_FUEL));
         env.set_recursion_limit(64);
         env.add_filter("raw_path", url::raw_path_identity);
+        env.add_filter("mapped", mapping::mapped);
         let url_env = url::url_environment(&env);
         Self { env, url_env }
     }

@@ -141,3 +141,33 @@ proptest! {
         let _ = t.render_str(&source, &ctx());
     }
 }
+
+#[test]
+fn mapped_applies_a_field_mapping_to_a_record() {
+    let t = Templates::new();
+    let ctx = Context::from_json(&json!({
+        "setup": {"map": {"FNAME": "first_name", "CITY": "address.city", "PHONE": "phone"}},
+        "trigger": {"contact": {"first_name": "Ada", "address": {"city": "London"}}},
+    }));
+    assert_eq!(
+        t.render_str("{{ setup.map | mapped(trigger.contact) }}", &ctx)
+            .unwrap(),
+        json!({"FNAME": "Ada", "CITY": "London"}),
+        "a field the record lacks is left out"
+    );
+    let ctx = Context::from_json(&json!({"setup": {"map": null}, "c": {}}));
+    assert_eq!(
+        t.render_str("{{ setup.map | mapped(c) }}", &ctx).unwrap(),
+        json!({})
+    );
+    let ctx = Context::from_json(&json!({"setup": {"map": ["x"]}, "c": {}}));
+    let err = t
+        .render_str("{{ setup.map | mapped(c) }}", &ctx)
+        .unwrap_err();
+    assert!(err.to_string().contains("must be an object"), "{err}");
+    let ctx = Context::from_json(&json!({"setup": {"map": {"A": 3}}, "c": {}}));
+    let err = t
+        .render_str("{{ setup.map | mapped(c) }}", &ctx)
+        .unwrap_err();
+    assert!(err.to_string().contains("target 'A'"), "{err}");
+}

@@ -83,7 +83,9 @@ fn check_field(
     if !needs_source && field.kind != FieldKind::MultiSelect && field.source.is_some() {
         report.push(&path.key("source"), format!("a {kind} takes no 'source'"));
     }
-    if !static_options && field.kind != FieldKind::MultiSelect && field.options.is_some() {
+    // A field mapping's options are the source fields a target may take its value from.
+    let takes_options = matches!(field.kind, FieldKind::MultiSelect | FieldKind::FieldMapping);
+    if !static_options && !takes_options && field.options.is_some() {
         report.push(&path.key("options"), format!("a {kind} takes no 'options'"));
     }
 

@@ -21,6 +21,7 @@ pub fn router() -> Router<Arc<MockState>> {
     Router::new()
         .route("/oauth/authorize", get(authorize))
         .route("/oauth/token", post(token))
+        .route("/oauth/revoke", post(revoke))
         .route("/api/account", get(account))
         .route("/api/lists", get(lists))
         .route("/api/lists/{list}/members", get(members).post(add_member))
@@ -161,6 +162,19 @@ fn exchange(s: &MockState, form: &HashMap<String, String>) -> Response {
     );
     s.count(|st| st.token_refreshes += 1);
     Json(json!({"access_token": tokens.0, "refresh_token": tokens.1, "expires_in": 3600, "token_type": "bearer"})).into_response()
+}
+
+/// The user removes the app in Mailbird's settings: every token it holds stops working,
+/// and only a new consent connects again (the account then needs reconnecting).
+async fn revoke(State(s): State<Arc<MockState>>) -> Response {
+    let mut tokens = s.tokens.lock().unwrap();
+    let generation = tokens.2 + 1;
+    *tokens = (
+        format!("mb-revoked-{generation}"),
+        format!("mb-revoked-refresh-{generation}"),
+        generation,
+    );
+    StatusCode::NO_CONTENT.into_response()
 }
 
 async fn account(State(s): State<Arc<MockState>>, headers: HeaderMap) -> Response {

@@ -6,7 +6,9 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use junction_core::model::{Integration, RunRecord};
 use junction_core::ports::{RunQueue, Store, Vault};
-use junction_core::service::{IntegrationChanges, NewIntegration, WebhookEndpoint};
+use junction_core::service::{
+    IntegrationChanges, ListedIntegration, NewIntegration, WebhookEndpoint,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -62,7 +64,7 @@ async fn create<S: Store, Q: RunQueue, V: Vault>(
 
 #[derive(Serialize, schemars::JsonSchema)]
 struct IntegrationList {
-    integrations: Vec<Integration>,
+    integrations: Vec<ListedIntegration>,
 }
 
 async fn list<S: Store, Q: RunQueue, V: Vault>(

@@ -3,9 +3,8 @@
 use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};
-use junction_core::definition::FlowDefinition;
 use junction_core::ports::{RunQueue, Store, Vault};
-use junction_core::service::{FlowSummary, MarketplaceApp};
+use junction_core::service::{FlowForm, FlowSummary, MarketplaceApp};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::EndUser;
@@ -83,7 +82,7 @@ async fn list_apps<S: Store, Q: RunQueue, V: Vault>(
 #[derive(Serialize, schemars::JsonSchema)]
 struct FlowDetail {
     version: u32,
-    flow: FlowDefinition,
+    flow: FlowForm,
 }
 
 async fn get_flow<S: Store, Q: RunQueue, V: Vault>(
@@ -92,7 +91,10 @@ async fn get_flow<S: Store, Q: RunQueue, V: Vault>(
     Path(flow): Path<String>,
 ) -> Result<Json<FlowDetail>, ApiError> {
     let (version, flow) = j.published_flow(&me.workspace.id, &flow).await?;
-    Ok(Json(FlowDetail { version, flow }))
+    Ok(Json(FlowDetail {
+        version,
+        flow: flow.into(),
+    }))
 }
 
 #[derive(Serialize, schemars::JsonSchema)]

@@ -50,6 +50,14 @@ async fn set_client<S: Store, Q: RunQueue, V: Vault>(
     ))
 }
 
+/// Optional: with `account`, the consent renews that account's tokens (reconnect).
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct StartBody {
+    #[serde(default)]
+    account: Option<String>,
+}
+
 #[derive(Serialize, schemars::JsonSchema)]
 struct Started {
     authorization_url: String,
@@ -59,10 +67,16 @@ async fn start<S: Store, Q: RunQueue, V: Vault>(
     State(j): State<Shared<S, Q, V>>,
     me: EndUser,
     Path(app): Path<String>,
+    JsonBody(body): JsonBody<StartBody>,
 ) -> Result<Json<Started>, ApiError> {
     Ok(Json(Started {
         authorization_url: j
-            .start_oauth(&me.workspace.id, &me.user.user_id, &app)
+            .start_oauth(
+                &me.workspace.id,
+                &me.user.user_id,
+                &app,
+                body.account.as_deref(),
+            )
             .await?,
     }))
 }
@@ -209,9 +223,10 @@ pub(crate) fn describe(doc: &mut crate::openapi::ApiDoc) {
     doc.op(
         "post",
         "/v1/apps/{app}/oauth/start",
-        "Start connecting an OAuth account: the URL to send the user to",
+        "Start connecting an OAuth account (or, with `account`, reconnecting one): the URL to send the user to",
         Auth::User,
     )
+    .optional_json::<StartBody>()
     .ok::<Started>(200, "The authorization URL")
     .add();
     doc.op(
