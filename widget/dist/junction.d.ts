@@ -17,7 +17,10 @@ export interface AppSummary { id: string; name: string; description?: string; ic
 export interface MarketplaceApp extends AppSummary { flows: string[]; accounts: number }
 export interface FlowSummary { id: string; name: string; description?: string; tags: string[]; version: number; multiple: boolean; apps: AppSummary[]; integrations: number }
 export interface Account { id: string; app_id: string; label: string; status: "active" | "needs_reauthorization" }
-export interface Integration { id: string; flow_id: string; flow_version: number; name: string; accounts: Record<string, string>; setup: Record<string, unknown>; enabled: boolean; disabled_reason?: string; created_at: string }
+export interface Integration { id: string; flow_id: string; flow_version: number; name: string; accounts: Record<string, string>; setup: Record<string, unknown>; enabled: boolean; disabled_reason?: string; created_at: string;
+  /** In `integrations()` only: the latest run in brief. */
+  last_run?: { id: string; status: RunStatus; created_at: string; updated_at: string } }
+export interface FlowForm { id: string; name: string; description?: string; tags: string[]; apps: string[]; setup: { pages: { title: string; description?: string; fields: unknown[] }[] }; multiple: boolean }
 export type RunStatus = "queued" | "running" | "waiting" | "succeeded" | "failed" | "aborted";
 export interface HttpLog { method: string; url: string; status?: number; attempts: number; duration_ms: number }
 export interface StepLog { step: string; kind: string; status: "succeeded" | "failed" | "waiting" | "aborted"; started_at: string; duration_us: number; iteration?: number; requests?: HttpLog[]; message?: string; error?: string }
@@ -30,6 +33,8 @@ export declare class SetupForm {
   field(id: string): unknown;
   /** Sets a value; returns the ids of fields whose options are now stale (cleared). */
   set(id: string, value: unknown): string[];
+  /** A mapping whose targets have all loaded keeps only those targets. */
+  keepTargets(id: string, targets: FieldOption[]): void;
   ready(id: string): boolean;
   inputsOf(id: string): Record<string, unknown>;
   missing(page: number, message?: string): ApiProblem[];
@@ -39,14 +44,16 @@ export declare class SetupForm {
 export declare class JunctionClient {
   constructor(options: { api: string; appKey: string; userId: string; hash: string; fetch?: typeof fetch });
   flows(options?: { tags?: string | string[] }): Promise<FlowSummary[]>;
-  flow(id: string): Promise<{ version: number; flow: unknown }>;
+  /** A published flow's setup form and the apps it needs (never its steps). */
+  flow(id: string): Promise<{ version: number; flow: FlowForm }>;
   apps(options?: { tags?: string | string[] }): Promise<MarketplaceApp[]>;
   accounts(app: string): Promise<Account[]>;
   connect(app: string, credentials: { type: "api_key"; key: string } | { type: "basic"; username: string; password: string }): Promise<Account>;
   disconnect(account: string): Promise<null>;
-  startOAuth(app: string): Promise<string>;
+  /** With `account`, the consent renews that account (reconnect) instead of adding one. */
+  startOAuth(app: string, options?: { account?: string }): Promise<string>;
   /** `popup` must be opened synchronously in the click handler (`window.open("")`). */
-  connectOAuth(app: string, popup: Window, options?: { timeoutMs?: number }): Promise<Account>;
+  connectOAuth(app: string, popup: Window, options?: { timeoutMs?: number; account?: string }): Promise<Account>;
   integrations(): Promise<Integration[]>;
   integration(id: string): Promise<Integration>;
   createIntegration(input: { flow: string; accounts: Record<string, string>; setup: Record<string, unknown>; name?: string }): Promise<{ integration: Integration; run_ids: string[] }>;
@@ -69,7 +76,7 @@ export interface JunctionEventMap {
   "junction:view-change": CustomEvent<Versioned & { from: View; to: View; params: { flow?: string; app?: string; integration?: string; run?: string } }>;
   "junction:open": CustomEvent<Versioned & { view: View }>;
   "junction:close": CustomEvent<Versioned>;
-  "junction:account-connected": CustomEvent<Versioned & { app: string; account: { id: string; label: string; status: Account["status"] } }>;
+  "junction:account-connected": CustomEvent<Versioned & { app: string; account: { id: string; label: string; status: Account["status"] }; reconnected: boolean }>;
   "junction:account-connect-failed": CustomEvent<Versioned & { app: string; code: "popup_blocked" | "popup_closed" | "denied" | "invalid_credentials" | "timeout" | "offline" | "error"; message: string }>;
   "junction:account-disconnected": CustomEvent<Versioned & { app: string; account: { id: string; label: string } }>;
   "junction:setup-page": CustomEvent<Versioned & { flow: string; page: number; pages: number; title: string }>;
@@ -98,7 +105,8 @@ export declare class JunctionMarketplace extends HTMLElement {
   strings: Record<string, string | Record<string, string>>;
   open(view?: View, params?: Record<string, string>): Promise<void>;
   close(): Promise<void>;
-  connectAccount(app: string): Promise<Account | null | void>;
+  /** With `account`, reconnects that OAuth account instead of adding one. */
+  connectAccount(app: string, options?: { account?: string }): Promise<Account | null | void>;
   setupIntegration(flow: string, options?: { values?: Record<string, unknown>; locked?: string[] }): Promise<void>;
   editIntegration(id: string): Promise<void>;
   refresh(): Promise<void>;

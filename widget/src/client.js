@@ -91,8 +91,10 @@ export class JunctionClient {
   disconnect(account) {
     return this.request("DELETE", `/accounts/${enc(account)}`);
   }
-  startOAuth(app) {
-    return this.request("POST", `/apps/${enc(app)}/oauth/start`).then((r) => r.authorization_url);
+  /** `account`: renew that account's tokens (reconnect) instead of adding an account. */
+  startOAuth(app, { account } = {}) {
+    return this.request("POST", `/apps/${enc(app)}/oauth/start`, account ? { account } : undefined)
+      .then((r) => r.authorization_url);
   }
 
   /**
@@ -101,10 +103,10 @@ export class JunctionClient {
    * authorization URL arrives. Resolves with the account; rejects with a JunctionError
    * whose `code` is `popup_closed`, `denied`, `timeout` or the API's.
    */
-  async connectOAuth(app, popup, { timeoutMs = OAUTH_TIMEOUT_MS } = {}) {
+  async connectOAuth(app, popup, { timeoutMs = OAUTH_TIMEOUT_MS, account } = {}) {
     let url;
     try {
-      url = await this.startOAuth(app);
+      url = await this.startOAuth(app, { account });
     } catch (e) {
       popup.close();
       throw e;
@@ -219,7 +221,11 @@ export class SetupForm {
     return this.fields.find((f) => f.id === id);
   }
 
-  /** Sets a value; returns the ids of fields whose options are now stale (cleared). */
+  /**
+   * Sets a value; returns the ids of fields whose options are now stale. Each goes
+   * back to its default (a mapping's default is kept for the targets the new options
+   * still have: see `keepTargets`), or to empty.
+   */
   set(id, value) {
     this.values[id] = value;
     const stale = [];
@@ -227,13 +233,23 @@ export class SetupForm {
       for (const f of this.fields) {
         if (f.depends_on?.includes(changed) && !stale.includes(f.id)) {
           stale.push(f.id);
-          this.values[f.id] = f.type === "field_mapping" ? {} : f.type === "multi_select" ? [] : undefined;
+          this.values[f.id] = f.default !== undefined && f.type !== "dynamic_select"
+            ? clone(f.default)
+            : f.type === "field_mapping" ? {} : f.type === "multi_select" ? [] : undefined;
           visit(f.id);
         }
       }
     };
     visit(id);
     return stale;
+  }
+
+  /** A mapping whose targets have all loaded keeps only those targets. */
+  keepTargets(id, targets) {
+    const mapping = this.values[id];
+    if (!mapping || typeof mapping !== "object") return;
+    const known = new Set(targets.map((o) => String(o.value)));
+    this.values[id] = Object.fromEntries(Object.entries(mapping).filter(([k]) => known.has(k)));
   }
 
   /** Whether every field this one depends on has a value (its options can load). */

@@ -115,10 +115,11 @@ export class JunctionMarketplace extends LitElement {
     this._restoreFocus?.focus?.();
   }
 
-  async connectAccount(app) {
+  /** `account`: reconnect that account (OAuth) instead of adding one. */
+  async connectAccount(app, { account } = {}) {
     const summary = await this.appSummary(app);
     if (!summary) throw new Error(`unknown app '${app}'`);
-    if (summary.auth === "oauth2") return this.oauth(summary);
+    if (summary.auth === "oauth2") return this.oauth(summary, account);
     this.connecting = { ...this.connecting, [app]: { state: "form" } };
     await this.updateComplete;
     this.renderRoot.querySelector(`#cred-${app}-${summary.auth === "basic" ? "username" : "key"}`)?.focus();
@@ -199,13 +200,10 @@ export class JunctionMarketplace extends LitElement {
         const [integrations, flows] = await Promise.all([c.integrations(), c.flows()]);
         const byId = Object.fromEntries(flows.map((f) => [f.id, f]));
         const appIds = [...new Set(integrations.flatMap((i) => Object.keys(i.accounts)))];
-        const [lastRuns, accountLists] = await Promise.all([
-          Promise.all(integrations.map((i) => c.runs(i.id, { limit: 1 }).then((r) => [i.id, r.runs[0]]))),
-          Promise.all(appIds.map((a) => c.accounts(a).catch(() => []))),
-        ]);
+        const accountLists = await Promise.all(appIds.map((a) => c.accounts(a).catch(() => [])));
         const labels = {};
         for (const list of accountLists) for (const a of list) labels[a.id] = a.label;
-        return { integrations, flows: byId, lastRuns: Object.fromEntries(lastRuns), labels };
+        return { integrations, flows: byId, labels };
       }
       case "runs": {
         const [integration, page, usage] = await Promise.all([
@@ -255,17 +253,17 @@ export class JunctionMarketplace extends LitElement {
   // ---- Accounts ----
 
   /** OAuth in a popup opened right here, in the click's own task, so no blocker stops it. */
-  oauth(app) {
+  oauth(app, account) {
     const popup = window.open("", `junction-oauth-${app.id}`, "popup,width=520,height=700");
     if (!popup) {
-      this.connecting = { ...this.connecting, [app.id]: { state: "blocked" } };
+      this.connecting = { ...this.connecting, [app.id]: { state: "blocked", account } };
       // The notice that offers "Continue" is an alert: screen readers hear it once.
       emit(this, "account-connect-failed", { app: app.id, code: "popup_blocked", message: this.t("popup.blocked", { app: app.name }) });
       return Promise.resolve(null);
     }
     this.connecting = { ...this.connecting, [app.id]: { state: "popup" } };
-    return this.client.connectOAuth(app.id, popup).then(
-      (account) => this.connected(app, account),
+    return this.client.connectOAuth(app.id, popup, { account }).then(
+      (connected) => this.connected(app, connected, { reconnected: Boolean(account) }),
       (e) => {
         const code = e.code === "error" ? "denied" : e.code;
         const key = { popup_closed: "popup.closed", denied: "popup.denied", timeout: "popup.timeout" }[code];
@@ -294,11 +292,11 @@ export class JunctionMarketplace extends LitElement {
     }
   }
 
-  async connected(app, account) {
+  async connected(app, account, { reconnected = false } = {}) {
     this.connecting = { ...this.connecting, [app.id]: {} };
     await this.loadAccounts(app.id);
     if (this.setup) this.chooseAccount(app.id, account.id);
-    emit(this, "account-connected", { app: app.id, account: { id: account.id, label: account.label, status: account.status } });
+    emit(this, "account-connected", { app: app.id, account: { id: account.id, label: account.label, status: account.status }, reconnected });
     this.announce(this.t("account.connected", { label: account.label }));
     this._apps = null;
     return account;
@@ -308,8 +306,15 @@ export class JunctionMarketplace extends LitElement {
     this.connecting = { ...this.connecting, [appId]: {} };
   }
 
+  /** Asks inline before disconnecting `id`; `null` cancels, and focus goes back to `back`'s button. */
+  async askDisconnect(id, back = id) {
+    this.confirming = id ? `account:${id}` : null;
+    await this.updateComplete;
+    this.renderRoot.querySelector(id ? "[data-confirm-disconnect]" : `[data-disconnect="${back}"]`)?.focus();
+  }
+
   async disconnect(app, account) {
-    if (!confirm(this.t("account.disconnectConfirm", { label: account.label }))) return;
+    this.confirming = null;
     try {
       await this.client.disconnect(account.id);
       await this.loadAccounts(app.id);
@@ -392,6 +397,7 @@ export class JunctionMarketplace extends LitElement {
       if (s.options[fieldId]?.seq !== seq || this.setup !== s) return;
       const options = more ? [...(s.options[fieldId].options || []), ...page.options] : page.options;
       s.options[fieldId] = { ...s.options[fieldId], options, next: page.next || null, loading: false };
+      if (f.type === "field_mapping" && !page.next) s.form.keepTargets(fieldId, options);
     } catch (e) {
       if (s.options[fieldId]?.seq !== seq) return;
       s.options[fieldId] = { ...s.options[fieldId], loading: false, error: e.message };

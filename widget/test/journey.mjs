@@ -55,9 +55,9 @@ export async function journeyByMouse({ demo, context, figures }) {
   await w.locator("table.mapping").waitFor();
   const targets = await w.locator("table.mapping tbody th").allTextContents();
   expect(targets.length >= 2, `mapping targets: ${targets}`);
-  const inputs = w.locator("table.mapping tbody input, table.mapping tbody select");
-  await inputs.nth(0).fill("{{ trigger.contact.first_name }}");
-  await inputs.nth(1).fill("{{ trigger.contact.last_name }}");
+  // The flow's default mapping is there; map one more target by its label.
+  expect(await w.getByLabel("First name", { exact: true }).inputValue() === "first_name", "the default mapping is filled in");
+  await w.getByLabel("Company", { exact: true }).selectOption({ label: "Plan" });
   await shot(page, "05-setup-page-1");
   await w.getByRole("button", { name: "Next" }).click();
 
@@ -72,7 +72,8 @@ export async function journeyByMouse({ demo, context, figures }) {
   const created = body.integrations.find((i) => i.flow_id === "contacts-to-mailbird");
   expect(created, "the integration exists in the API");
   expect(created.setup.list_id === "list_news", `list_id saved: ${JSON.stringify(created.setup)}`);
-  expect(created.setup.merge_fields.FNAME === "{{ trigger.contact.first_name }}" || Object.keys(created.setup.merge_fields).length === 2, `mapping saved: ${JSON.stringify(created.setup.merge_fields)}`);
+  const sorted = (o) => JSON.stringify(Object.fromEntries(Object.entries(o).sort()));
+  expect(sorted(created.setup.merge_fields) === sorted({ FNAME: "first_name", LNAME: "last_name", COMPANY: "plan" }), `mapping saved: ${JSON.stringify(created.setup.merge_fields)}`);
   await shot(page, "07-integrations");
 
   // Something happens in Acme: the host's backend sends the app event; a run appears.
@@ -234,4 +235,52 @@ export async function forgedMessageIgnored({ demo, context }) {
   await w.getByRole("radio", { name: /Demo Newsletter Co/ }).waitFor();
   const connected = (await events(page)).filter((e) => e.name === "account-connected");
   expect(connected.length === 1 && connected[0].detail.account.id !== "acc_forged", `only the real account: ${JSON.stringify(connected)}`);
+}
+
+/** An account whose grant the app revoked: Reconnect renews it in place; Disconnect asks inline. */
+export async function reconnectAndDisconnect({ demo, context }) {
+  const page = await openHost(context, demo);
+  const w = widget(page);
+  await page.evaluate(() => document.getElementById("marketplace").open("app", { app: "mailbird" }));
+  await w.getByRole("heading", { name: "Mailbird" }).first().waitFor();
+  await connectMailbird(page);
+  await w.getByText("Demo Newsletter Co", { exact: true }).waitFor();
+  const [account] = (await api(page, "GET", "/apps/mailbird/accounts")).body.accounts;
+
+  // Mailbird revokes the grant; the next call to it finds out, and the account says so.
+  await page.getByRole("button", { name: "Revoke Mailbird access" }).click();
+  await page.getByText(/Mailbird revoked/).waitFor();
+  const refused = await api(page, "POST", "/flows/contacts-to-mailbird/fields/list_id/options", { accounts: { mailbird: account.id }, setup: {} });
+  expect(refused.status >= 400, `a call with the revoked grant fails: ${JSON.stringify(refused)}`);
+  await page.evaluate(() => document.getElementById("marketplace").refresh());
+  await w.getByText("Needs to be reconnected").waitFor();
+  await shot(page, "17-needs-reconnect");
+
+  const popupOpened = page.waitForEvent("popup");
+  await w.locator(`button[data-reconnect="${account.id}"]`).click();
+  const popup = await popupOpened;
+  await popup.waitForURL(/oauth\/authorize/);
+  await popup.getByRole("button", { name: "Allow" }).click();
+  await eventually(async () => !(await w.getByText("Needs to be reconnected").count()), "the badge goes once reconnected");
+  const after = (await api(page, "GET", "/apps/mailbird/accounts")).body.accounts;
+  expect(after.length === 1 && after[0].id === account.id && after[0].status === "active", `renewed in place: ${JSON.stringify(after)}`);
+  const connected = (await events(page)).filter((e) => e.name === "account-connected").map((e) => e.detail.reconnected);
+  expect(connected.join() === "false,true", `account-connected reconnected flags: ${connected}`);
+  const works = await api(page, "POST", "/flows/contacts-to-mailbird/fields/list_id/options", { accounts: { mailbird: account.id }, setup: {} });
+  expect(works.status === 200, `the renewed account works: ${JSON.stringify(works)}`);
+
+  // Disconnect asks first, inline; Cancel gives focus back to the button.
+  await w.locator(`button[data-disconnect="${account.id}"]`).click();
+  const confirm = w.locator("[data-confirm-disconnect]");
+  await confirm.waitFor();
+  expect(await w.getByRole("alertdialog").isVisible(), "the question is an alertdialog");
+  expect((await focused(page)).includes("Disconnect"), `focus on the confirming button: ${await focused(page)}`);
+  await shot(page, "18-disconnect-confirm");
+  await w.getByRole("alertdialog").getByRole("button", { name: "Cancel" }).click();
+  await eventually(async () => (await focused(page)).includes("Disconnect"), "focus back on Disconnect after Cancel");
+  expect((await api(page, "GET", "/apps/mailbird/accounts")).body.accounts.length === 1, "Cancel disconnects nothing");
+  await w.locator(`button[data-disconnect="${account.id}"]`).click();
+  await w.locator("[data-confirm-disconnect]").click();
+  await eventually(async () => (await api(page, "GET", "/apps/mailbird/accounts")).body.accounts.length === 0, "disconnected in the API");
+  await eventually(async () => (await events(page)).some((e) => e.name === "account-disconnected" && e.detail.account.id === account.id), "account-disconnected emitted");
 }

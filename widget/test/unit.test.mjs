@@ -41,6 +41,16 @@ test("changing a field clears and reports what depends on it, transitively", () 
   assert.equal(form.ready("map"), false);
 });
 
+test("a mapping with a default gets it back when its targets change, for the targets there are", () => {
+  const mapped = structuredClone(flow);
+  mapped.setup.pages[0].fields[1].default = { FNAME: "first_name", LNAME: "last_name" };
+  const form = new SetupForm(mapped, { list: "a", map: { FNAME: "email" } });
+  form.set("list", "b");
+  assert.deepEqual(form.values.map, { FNAME: "first_name", LNAME: "last_name" });
+  form.keepTargets("map", [{ value: "FNAME", label: "First name" }, { value: "COMPANY", label: "Company" }]);
+  assert.deepEqual(form.values.map, { FNAME: "first_name" });
+});
+
 test("required fields of a page, and what is sent", () => {
   const form = new SetupForm(flow);
   assert.deepEqual(form.missing(0, "required"), [{ path: "setup.list", message: "required" }]);

@@ -23,17 +23,34 @@ export function renderAccounts(el, app, { selected, onSelect } = {}) {
           </label>`)}
           ${el.fieldError(`accounts.${app.id}`) ? html`<p class="error" role="alert">${el.fieldError(`accounts.${app.id}`)}</p>` : nothing}
         </fieldset>`
-      : html`<ul class="list">${accounts.map((a) => html`<li class="item row spread">
-          <span>${a.label}
-            ${a.status === "needs_reauthorization" ? html`<span class="badge bad">${t("account.needsReauth")}</span>` : nothing}</span>
-          <span class="row">
-            ${a.status === "needs_reauthorization" ? html`<button @click=${() => el.connectAccount(app.id)}>${t("account.reconnect")}</button>` : nothing}
-            <button class="danger" aria-label="${t("account.disconnect")} ${a.label}" @click=${() => el.disconnect(app, a)}>${t("account.disconnect")}</button>
-          </span></li>`)}</ul>`;
+      : html`<ul class="list">${accounts.map((a) => renderAccount(el, app, a))}</ul>`;
   return html`
     ${list}
     ${renderConnect(el, app, c, accounts.length > 0)}
   `;
+}
+
+/** One account: its state, "Reconnect" when the app refused its tokens, and
+ * "Disconnect" with an inline confirmation (no native dialog: it can be styled, read
+ * and tested like the rest). */
+function renderAccount(el, app, a) {
+  const t = el.t;
+  const stale = a.status === "needs_reauthorization";
+  if (el.confirming === `account:${a.id}`) {
+    return html`<li class="item"><div class="notice" role="alertdialog" aria-labelledby="confirm-${a.id}">
+      <p id="confirm-${a.id}">${t("account.disconnectConfirm", { label: a.label })}</p>
+      <div class="row"><button class="danger" data-confirm-disconnect @click=${() => el.disconnect(app, a)}>${t("account.disconnect")}</button>
+        <button @click=${() => el.askDisconnect(null, a.id)}>${t("cancel")}</button></div></div></li>`;
+  }
+  return html`<li class="item row spread">
+    <span>${a.label}
+      ${stale ? html`<span class="badge bad">${t("account.needsReauth")}</span>` : nothing}</span>
+    <span class="row">
+      ${stale ? html`<button data-reconnect=${a.id} aria-label="${t("account.reconnect")} ${a.label}"
+        @click=${() => el.connectAccount(app.id, { account: a.id })}>${t("account.reconnect")}</button>` : nothing}
+      <button class="danger" data-disconnect=${a.id} aria-label="${t("account.disconnect")} ${a.label}"
+        @click=${() => el.askDisconnect(a.id)}>${t("account.disconnect")}</button>
+    </span></li>`;
 }
 
 function renderConnect(el, app, c, hasAccounts) {
@@ -41,7 +58,7 @@ function renderConnect(el, app, c, hasAccounts) {
   if (c.state === "blocked") {
     return html`<div class="notice" role="alert">
       <p>${t("popup.blocked", { app: app.name })}</p>
-      <button class="primary" part="primary" @click=${() => el.connectAccount(app.id)}>${t("popup.continue", { app: app.name })}</button>
+      <button class="primary" part="primary" @click=${() => el.connectAccount(app.id, { account: c.account })}>${t("popup.continue", { app: app.name })}</button>
     </div>`;
   }
   if (c.state === "popup") {

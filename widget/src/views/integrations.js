@@ -5,7 +5,7 @@ import { appIcon } from "../icons.js";
 
 export function renderIntegrations(el) {
   const t = el.t;
-  const { integrations, flows, lastRuns, labels } = el.data;
+  const { integrations, flows, labels } = el.data;
   return html`
     <h2 tabindex="-1" class="view-title">${t("nav.integrations")}</h2>
     ${integrations.length === 0 ? html`<p class="notice">${t("integrations.empty")}</p>
@@ -13,7 +13,7 @@ export function renderIntegrations(el) {
       <p class="muted">${t("integrations.count", { count: integrations.length })}</p>
       <ul class="list">${integrations.map((i) => {
         const flow = flows[i.flow_id];
-        const last = lastRuns[i.id];
+        const last = i.last_run;
         const confirming = el.confirming === i.id;
         return html`<li class="item" data-integration=${i.id}>
           <div class="row spread">

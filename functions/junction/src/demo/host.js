@@ -43,3 +43,11 @@ for (const button of document.querySelectorAll("[data-event]")) {
     if (response.ok) inline.refresh();
   });
 }
+
+// The demo Mailbird's own settings page, in one button: it revokes every grant.
+document.getElementById("revoke").addEventListener("click", async () => {
+  const response = await fetch("/demo/apps/mailbird/oauth/revoke", { method: "POST" });
+  sent.textContent = response.ok
+    ? "Mailbird revoked Junction's access: the next call to Mailbird finds out."
+    : `Not revoked: HTTP ${response.status}`;
+});
