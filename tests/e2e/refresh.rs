@@ -83,3 +83,98 @@ async fn two_processes_refresh_a_rotating_token_once_between_them() {
         .unwrap();
     assert_eq!(stored.status, AccountStatus::Active);
 }
+
+/// A provider whose first token is already inside the refresh margin, that rotates
+/// refresh tokens and revokes the grant when one is sent twice: connecting keeps the
+/// refreshed tokens, and 25 concurrent runs on an expiring token refresh exactly once.
+#[tokio::test]
+async fn a_short_lived_first_token_is_refreshed_at_connect_and_kept_and_25_runs_refresh_once() {
+    use reqwest::Method;
+    use serde_json::{json, Value};
+    let (app, mock, ws) = setup().await;
+    let ws_id = ws.workspace.id.clone();
+    app.set_mailbird_client(&ws).await;
+    let r = app
+        .admin(&ws, Method::PUT, "/v1/admin/flows/lists?publish=true")
+        .body("id: lists\nname: Lists\napps: [mailbird]\nblocks:\n  - id: b\n    trigger: {type: manual}\n    steps:\n      - id: lists\n        query: {app: mailbird, query: lists}\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+
+    // Every token lives 5 s: the connect-time check finds it expiring and refreshes.
+    mock.state.token_lifetime_s.store(5, Ordering::SeqCst);
+    let started = app
+        .user_post_json(&ws, "alice", "/v1/apps/mailbird/oauth/start", json!({}))
+        .await;
+    let page = app
+        .consent(started["authorization_url"].as_str().unwrap())
+        .await;
+    assert!(page.contains(r#""status":"connected""#), "{page}");
+    assert_eq!(
+        mock.state.stats().token_refreshes,
+        2,
+        "the code exchange, then the check's refresh"
+    );
+    let account = app
+        .junction
+        .store
+        .accounts_of_user(&ws_id, "alice", Some("mailbird"))
+        .await
+        .unwrap()
+        .remove(0);
+    let stored = app
+        .junction
+        .vault
+        .get(&SecretKey::account(&ws_id, &account.id))
+        .await
+        .unwrap()
+        .unwrap();
+    let stored: Value = serde_json::from_slice(&stored).unwrap();
+    let current = mock.state.tokens.lock().unwrap().clone();
+    assert_eq!(
+        stored["refresh_token"], current.1,
+        "the refreshed pair is stored, not the spent one"
+    );
+
+    // Later tokens live an hour; the stored one is still inside the margin.
+    mock.state.token_lifetime_s.store(3600, Ordering::SeqCst);
+    mock.state.slow_token_ms.store(200, Ordering::SeqCst);
+    let made = app
+        .user_post_json(
+            &ws,
+            "alice",
+            "/v1/integrations",
+            json!({"flow": "lists", "accounts": {"mailbird": account.id}}),
+        )
+        .await;
+    let id = made["integration"]["id"].as_str().unwrap().to_string();
+    let runs = futures::future::join_all((0..25).map(|_| async {
+        let r = app
+            .user_post_json(
+                &ws,
+                "alice",
+                &format!("/v1/integrations/{id}/blocks/b/run"),
+                json!({}),
+            )
+            .await;
+        r["run_id"].as_str().unwrap().to_string()
+    }))
+    .await;
+    for run in &runs {
+        let done = crate::runs::finished(&app, &ws, "alice", run).await;
+        assert_eq!(done["status"], "succeeded", "{done}");
+    }
+    let stats = mock.state.stats();
+    assert_eq!(stats.token_refreshes, 3, "one refresh for all 25 runs");
+    assert_eq!(stats.refresh_reuses, 0, "no refresh token was sent twice");
+    assert_eq!(stats.unauthorized, 0);
+    let after = app
+        .junction
+        .store
+        .get_account(&ws_id, &account.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(after.status, AccountStatus::Active);
+}

@@ -186,6 +186,55 @@ impl TestServer {
             .unwrap()
     }
 
+    /// Gives the workspace the demo Mailbird's OAuth client.
+    pub async fn set_mailbird_client(&self, ws: &NewWorkspace) {
+        self.admin(ws, reqwest::Method::PUT, "/v1/admin/apps/mailbird/oauth-client")
+            .json(&serde_json::json!({"client_id": junction_tests::mock_apps::MAILBIRD_CLIENT_ID, "client_secret": junction_tests::mock_apps::MAILBIRD_CLIENT_SECRET}))
+            .send()
+            .await
+            .unwrap()
+            .error_for_status()
+            .unwrap();
+    }
+
+    /// `POST path` with a JSON `body` as `user`, answered with JSON.
+    pub async fn user_post_json(
+        &self,
+        ws: &NewWorkspace,
+        user: &str,
+        path: &str,
+        body: serde_json::Value,
+    ) -> serde_json::Value {
+        self.user(ws, user, reqwest::Method::POST, path)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// Consents at the mock provider (it approves a client that does not ask for HTML),
+    /// follows its redirect to Junction's callback and returns the callback's page.
+    pub async fn consent(&self, authorization_url: &str) -> String {
+        let no_redirects = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let consent = no_redirects.get(authorization_url).send().await.unwrap();
+        assert_eq!(consent.status(), 302);
+        let back = consent.headers()["location"].to_str().unwrap().to_string();
+        self.http
+            .get(&back)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     /// Pushes the example apps and flows, publishing the flows.
     pub async fn push_examples(&self, ws: &NewWorkspace) {
         self.push_examples_at(ws, "http://127.0.0.1:4010").await

@@ -222,26 +222,6 @@ async fn the_oauth_page_answers_with_the_state_it_was_given() {
     assert!(html.contains(r#""state":"ws_x.nonce""#), "{html}");
 }
 
-/// Consents at the mock provider (it approves a client that does not ask for HTML) and
-/// follows its redirect to Junction's callback page.
-async fn consent(app: &crate::server::TestServer, authorization_url: &str) -> String {
-    let no_redirects = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let consent = no_redirects.get(authorization_url).send().await.unwrap();
-    assert_eq!(consent.status(), 302);
-    let back = consent.headers()["location"].to_str().unwrap().to_string();
-    app.http
-        .get(&back)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn reconnecting_renews_the_same_account_so_its_integrations_keep_it() {
     use junction_core::ports::{SecretKey, Store, Vault};
@@ -251,13 +231,7 @@ async fn reconnecting_renews_the_same_account_so_its_integrations_keep_it() {
         .await
         .unwrap();
     app.push_examples_at(&ws, &mock.url()).await;
-    app.admin(&ws, Method::PUT, "/v1/admin/apps/mailbird/oauth-client")
-        .json(&json!({"client_id": junction_tests::mock_apps::MAILBIRD_CLIENT_ID, "client_secret": junction_tests::mock_apps::MAILBIRD_CLIENT_SECRET}))
-        .send()
-        .await
-        .unwrap()
-        .error_for_status()
-        .unwrap();
+    app.set_mailbird_client(&ws).await;
     let start = |user: &str, body: Value| {
         app.user(&ws, user, Method::POST, "/v1/apps/mailbird/oauth/start")
             .json(&body)
@@ -265,7 +239,8 @@ async fn reconnecting_renews_the_same_account_so_its_integrations_keep_it() {
     };
     let consent_to = |body: Value| async {
         let started: Value = start("alice", body).await.unwrap().json().await.unwrap();
-        consent(&app, started["authorization_url"].as_str().unwrap()).await
+        app.consent(started["authorization_url"].as_str().unwrap())
+            .await
     };
     let page = consent_to(json!({})).await;
     assert!(page.contains(r#""status":"connected""#), "{page}");

@@ -42,15 +42,20 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         }
     }
 
-    /// Checks credentials with the app's test request; returns the account label.
+    /// Checks credentials with the app's test request; returns the account label and
+    /// the credentials to store. An OAuth token that is about to expire is refreshed
+    /// by the check with the workspace's client, and then the **refreshed** tokens are
+    /// the ones to keep: a rotating provider has spent the original refresh token, and
+    /// using it again would get the whole grant revoked.
     pub(crate) async fn test_credentials(
         &self,
+        ws: &str,
         app: &AppDefinition,
-        credentials: &Credentials,
-    ) -> Result<String, ServiceError> {
+        credentials: Credentials,
+    ) -> Result<(String, Credentials), ServiceError> {
         let fallback = format!("{} account", app.name);
         let Some(test) = &app.test else {
-            return Ok(fallback);
+            return Ok((fallback, credentials));
         };
         let request =
             render_app_request(&self.templates, app, &test.request, &json!({})).map_err(|e| {
@@ -60,13 +65,17 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                     e.message
                 ))
             })?;
-        let store = MemoryCredentials::new().with_account(&app.id, credentials.clone());
+        let mut store = MemoryCredentials::new().with_account(&app.id, credentials.clone());
+        if matches!(app.auth, AuthScheme::Oauth2 { .. }) {
+            store = store.with_oauth_client(&app.id, self.oauth_client_of(ws, &app.id).await?);
+        }
         let called = call_app(&self.http, &self.refresher, &store, app, request)
             .await
             .map_err(|e| {
                 ServiceError::Upstream(format!("{} could not check the credentials: {e}", app.name))
             })?;
         let response = called.response;
+        let credentials = store.current(&app.id).unwrap_or(credentials);
         if matches!(response.status, 401 | 403) {
             let said = app_message(&response.json())
                 .map(|m| format!(": {m}"))
@@ -86,21 +95,23 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             )));
         }
         let Some(label) = &test.label else {
-            return Ok(fallback);
+            return Ok((fallback, credentials));
         };
         let ctx = Context::from_json(&json!({ "response": response.json() }));
-        Ok(self
+        let label = self
             .templates
             .render_text(label, &ctx)
             .ok()
             .filter(|l| !l.trim().is_empty())
-            .unwrap_or(fallback))
+            .unwrap_or(fallback);
+        Ok((label, credentials))
     }
 
     /// Parses credentials for an API-key or basic-auth app and checks them with the
     /// app's test request; returns them with the account's label.
     async fn checked_credentials(
         &self,
+        ws: &str,
         app: &AppDefinition,
         credentials: Value,
     ) -> Result<(Credentials, String), ServiceError> {
@@ -138,7 +149,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                 ))
             }
         }
-        let label = self.test_credentials(app, &credentials).await?;
+        let (label, credentials) = self.test_credentials(ws, app, credentials).await?;
         Ok((credentials, label))
     }
 
@@ -151,7 +162,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         credentials: Value,
     ) -> Result<ConnectedAccount, ServiceError> {
         let app = self.app(ws, app_id).await?;
-        let (credentials, label) = self.checked_credentials(&app, credentials).await?;
+        let (credentials, label) = self.checked_credentials(ws, &app, credentials).await?;
         let mut account = Account {
             workspace_id: ws.into(),
             id: new_id("acc"),
@@ -195,7 +206,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             return self.connect_account(ws, user, app_id, credentials).await;
         };
         let app = self.app(ws, app_id).await?;
-        let (credentials, label) = self.checked_credentials(&app, credentials).await?;
+        let (credentials, label) = self.checked_credentials(ws, &app, credentials).await?;
         let secret =
             serde_json::to_vec(&credentials).map_err(|e| ServiceError::Unknown(e.into()))?;
         self.vault

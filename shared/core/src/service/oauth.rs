@@ -91,7 +91,11 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         Ok(())
     }
 
-    async fn oauth_client_of(&self, ws: &str, app_id: &str) -> Result<OAuthClient, ServiceError> {
+    pub(crate) async fn oauth_client_of(
+        &self,
+        ws: &str,
+        app_id: &str,
+    ) -> Result<OAuthClient, ServiceError> {
         let Some(bytes) = self.vault.get(&SecretKey::oauth_client(ws, app_id)).await? else {
             return Err(ServiceError::Conflict(format!("app '{app_id}' has no OAuth client yet: the workspace admin sets it with PUT /v1/admin/apps/{app_id}/oauth-client")));
         };
@@ -261,7 +265,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                 .expires_in
                 .map(|s| self.clock.now() + chrono::Duration::seconds(s)),
         });
-        let label = self.test_credentials(&app, &credentials).await?;
+        let (label, credentials) = self.test_credentials(ws, &app, credentials).await?;
         let secret =
             serde_json::to_vec(&credentials).map_err(|e| ServiceError::Unknown(e.into()))?;
         if let Some(id) = &pending.account_id {

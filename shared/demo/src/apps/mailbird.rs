@@ -125,9 +125,17 @@ fn exchange(s: &MockState, form: &HashMap<String, String>) -> Response {
     let mut tokens = s.tokens.lock().unwrap();
     match form.get("grant_type").map(String::as_str) {
         Some("refresh_token") => {
-            if form.get("refresh_token") != Some(&tokens.1) {
+            let sent = form.get("refresh_token").cloned().unwrap_or_default();
+            if s.spent_refresh_tokens.lock().unwrap().contains(&sent) {
+                // Reuse means a leak or a race: the whole grant goes.
+                s.count(|st| st.refresh_reuses += 1);
+                revoke_all(&mut tokens);
+                return grant_error("refresh token was already used; the grant is revoked");
+            }
+            if sent != tokens.1 {
                 return grant_error("refresh token is not valid");
             }
+            s.spent_refresh_tokens.lock().unwrap().insert(sent);
         }
         Some("authorization_code") => {
             let issued = form
@@ -161,20 +169,25 @@ fn exchange(s: &MockState, form: &HashMap<String, String>) -> Response {
         generation,
     );
     s.count(|st| st.token_refreshes += 1);
-    Json(json!({"access_token": tokens.0, "refresh_token": tokens.1, "expires_in": 3600, "token_type": "bearer"})).into_response()
+    let lifetime = s.token_lifetime_s.load(std::sync::atomic::Ordering::SeqCst);
+    Json(json!({"access_token": tokens.0, "refresh_token": tokens.1, "expires_in": lifetime, "token_type": "bearer"})).into_response()
 }
 
 /// The user removes the app in Mailbird's settings: every token it holds stops working,
 /// and only a new consent connects again (the account then needs reconnecting).
 async fn revoke(State(s): State<Arc<MockState>>) -> Response {
-    let mut tokens = s.tokens.lock().unwrap();
+    revoke_all(&mut s.tokens.lock().unwrap());
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// Nobody holds the tokens that replace the current pair, so every grant is gone.
+fn revoke_all(tokens: &mut (String, String, u64)) {
     let generation = tokens.2 + 1;
     *tokens = (
         format!("mb-revoked-{generation}"),
         format!("mb-revoked-refresh-{generation}"),
         generation,
     );
-    StatusCode::NO_CONTENT.into_response()
 }
 
 async fn account(State(s): State<Arc<MockState>>, headers: HeaderMap) -> Response {

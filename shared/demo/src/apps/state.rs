@@ -23,6 +23,8 @@ pub struct Stats {
     pub messages_posted: u64,
     pub webhooks_created: u64,
     pub webhooks_deleted: u64,
+    /// Refresh tokens sent again after they were rotated away (each revoked the grant).
+    pub refresh_reuses: u64,
 }
 
 pub struct MockState {
@@ -50,6 +52,11 @@ pub struct MockState {
     pub fail_next_subscribe: std::sync::atomic::AtomicBool,
     /// Mailbird answers token requests this late (ms), after rotating the tokens.
     pub slow_token_ms: AtomicU64,
+    /// How long each access token Mailbird issues lives, in seconds (default 3600).
+    pub token_lifetime_s: AtomicU64,
+    /// Refresh tokens rotated away: one sent again revokes the grant, as providers
+    /// with reuse detection do.
+    pub spent_refresh_tokens: Mutex<std::collections::HashSet<String>>,
     counters: Mutex<Stats>,
     requests: AtomicU64,
 }
@@ -99,6 +106,8 @@ impl MockState {
             deliveries: AtomicU64::new(0),
             fail_next_subscribe: Default::default(),
             slow_token_ms: Default::default(),
+            token_lifetime_s: AtomicU64::new(3600),
+            spent_refresh_tokens: Default::default(),
             fail_member_adds: Default::default(),
             stall_next_member_add: AtomicU64::new(0),
             counters: Mutex::new(Stats::default()),
