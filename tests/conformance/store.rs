@@ -764,6 +764,26 @@ pub async fn due_items_move_only_from_their_time(s: impl Store) {
     assert!(s.remove_due(&later.key, later.due_at).await.unwrap());
 }
 
+pub async fn holds_only_move_later_and_end_at_their_time(s: impl Store) {
+    let at = |secs| t0() + chrono::Duration::seconds(secs);
+    assert_eq!(s.held_until("acc_1", t0()).await.unwrap(), None);
+    s.hold("acc_1", at(30)).await.unwrap();
+    s.hold("acc_1", at(10)).await.unwrap();
+    assert_eq!(
+        s.held_until("acc_1", t0()).await.unwrap(),
+        Some(at(30)),
+        "an earlier hold does not shorten a later one"
+    );
+    s.hold("acc_1", at(45)).await.unwrap();
+    assert_eq!(s.held_until("acc_1", at(20)).await.unwrap(), Some(at(45)));
+    assert_eq!(
+        s.held_until("acc_1", at(45)).await.unwrap(),
+        None,
+        "over at its time"
+    );
+    assert_eq!(s.held_until("acc_2", t0()).await.unwrap(), None, "per name");
+}
+
 macro_rules! store_tests {
     ($backend:ident, $make:path) => {
         mod $backend {
@@ -787,6 +807,7 @@ macro_rules! store_tests {
             case!(dedupe_has_one_winner_under_concurrency);
             case!(counters_stay_exact_under_concurrency);
             case!(leases_have_one_holder_until_expiry);
+            case!(holds_only_move_later_and_end_at_their_time);
             case!(due_items_across_shards);
             case!(claims_answer_the_standing_value);
             case!(claims_have_one_winner_under_concurrency);

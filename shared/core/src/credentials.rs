@@ -132,6 +132,25 @@ pub trait CredentialStore: Send + Sync {
     ) -> BoxFuture<'_, Result<(), CredentialError>> {
         Box::pin(async { Ok(()) })
     }
+
+    /// Holds back every call with the account, in every process, until `until` (the
+    /// app asked to slow down). Holders that live in one process need none: the
+    /// engine's own per-process hold covers them.
+    fn hold(
+        &self,
+        _app: &str,
+        _until: chrono::DateTime<chrono::Utc>,
+    ) -> BoxFuture<'_, Result<(), CredentialError>> {
+        Box::pin(async { Ok(()) })
+    }
+
+    /// Until when the account is held back by any process, if it is.
+    fn held_until(
+        &self,
+        _app: &str,
+    ) -> BoxFuture<'_, Result<Option<chrono::DateTime<chrono::Utc>>, CredentialError>> {
+        Box::pin(async { Ok(None) })
+    }
 }
 
 /// Called with refreshed tokens so a holder can persist them at once.

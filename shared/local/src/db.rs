@@ -58,6 +58,8 @@ const MIGRATIONS: &[&str] = &[
      CREATE INDEX runs_by_status ON runs (ws, status, id);",
     // 6: claims carry the value they were claimed for (webhook delivery -> run id).
     "ALTER TABLE dedupe ADD COLUMN value TEXT;",
+    // 7: accounts an app asked to slow down (429/503 Retry-After), until a time.
+    "CREATE TABLE holds (name TEXT PRIMARY KEY, until_at INTEGER NOT NULL);",
 ];
 
 /// The shared database handle. One connection behind a lock: SQLite has one writer

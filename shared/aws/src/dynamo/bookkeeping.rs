@@ -1,4 +1,4 @@
-//! Dedupe keys, task counters, leases and due items. Expiry is checked against `now`
+//! Dedupe keys, task counters, leases, holds and due items. Expiry is checked against `now`
 //! in every condition, because DynamoDB's TTL deletes items late (hours, and never
 //! on emulators): TTL only keeps the table small.
 
@@ -218,6 +218,40 @@ impl DynamoStore {
             Err(e) if is_condition_failure(&e) => Ok(false),
             Err(e) => Err(unknown("renewing a lease", e)),
         }
+    }
+
+    /// One conditional write: the hold moves only later, never earlier.
+    pub(crate) async fn hold_set(&self, name: &str, until: DateTime<Utc>) -> R<()> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(keys::hold(name)))
+            .key("sk", s(keys::ITEM_SK))
+            .update_expression("SET until_at = :until, #ttl = :ttl")
+            .condition_expression("attribute_not_exists(until_at) OR until_at < :until")
+            .expression_attribute_names("#ttl", "ttl")
+            .expression_attribute_values(":until", n(until.timestamp_millis()))
+            .expression_attribute_values(":ttl", n(until.timestamp() + 60))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if is_condition_failure(&e) => Ok(()),
+            Err(e) => Err(unknown("holding an account back", e)),
+        }
+    }
+
+    pub(crate) async fn hold_get(
+        &self,
+        name: &str,
+        now: DateTime<Utc>,
+    ) -> R<Option<DateTime<Utc>>> {
+        let Some(item) = self.get(keys::hold(name), keys::ITEM_SK).await? else {
+            return Ok(None);
+        };
+        let until = item.num("until_at")?;
+        Ok(DateTime::from_timestamp_millis(until).filter(|t| *t > now))
     }
 
     pub(crate) async fn lease_release(&self, name: &str, holder: &str) -> R<()> {

@@ -67,6 +67,9 @@ pub const TOTAL_SK: &str = "TOTAL";
 pub fn lease(name: &str) -> String {
     format!("LEASE#{name}")
 }
+pub fn hold(name: &str) -> String {
+    format!("HOLD#{name}")
+}
 pub fn due_shard(shard: u32) -> String {
     format!("DUE#{shard:02}")
 }

@@ -180,6 +180,12 @@ impl Store for DynamoStore {
     async fn release_lease(&self, name: &str, holder: &str) -> R<()> {
         self.lease_release(name, holder).await
     }
+    async fn hold(&self, name: &str, until: DateTime<Utc>) -> R<()> {
+        self.hold_set(name, until).await
+    }
+    async fn held_until(&self, name: &str, now: DateTime<Utc>) -> R<Option<DateTime<Utc>>> {
+        self.hold_get(name, now).await
+    }
 
     async fn put_due(&self, item: &DueItem) -> R<()> {
         self.due_put(item).await

@@ -68,10 +68,14 @@ impl StepCalls<'_, '_> {
         let account = app
             .filter(|a| !matches!(a.auth, crate::definition::AuthScheme::None))
             .map(|a| self.credentials.account_id(&a.id));
-        if let Some(wait) = account
-            .as_deref()
-            .and_then(|a| self.engine.backoff.remaining(a))
-        {
+        let held = match (app, &account) {
+            (Some(app), Some(account)) => {
+                super::hold::held_for(&self.engine.backoff, self.credentials, &app.id, account)
+                    .await
+            }
+            _ => None,
+        };
+        if let Some(wait) = held {
             return Err(StepError {
                 message: format!(
                     "{} asked to slow down for this account (HTTP 429); calls resume in {} s",
@@ -84,12 +88,23 @@ impl StepCalls<'_, '_> {
         }
         let result = match app {
             Some(app) => {
+                let throttle = account
+                    .as_deref()
+                    .map(|account| super::hold::AccountThrottle {
+                        backoff: &self.engine.backoff,
+                        credentials: self.credentials,
+                        app: &app.id,
+                        account,
+                    });
                 call_app(
                     &self.engine.client,
                     &self.engine.refresher,
                     self.credentials,
                     app,
                     request.clone(),
+                    throttle
+                        .as_ref()
+                        .map(|t| t as &dyn crate::outbound::Throttle),
                 )
                 .await
             }
@@ -136,14 +151,9 @@ impl StepCalls<'_, '_> {
                     attempts,
                     status,
                     body,
-                    retry_after,
                     ..
                 }) = &e
                 {
-                    if let (Some(429), Some(account)) = (status, &account) {
-                        let wait = retry_after.unwrap_or(crate::outbound::DEFAULT_BACKOFF);
-                        self.engine.backoff.hold(account, wait);
-                    }
                     self.tasks += 1;
                     entry.attempts = *attempts;
                     entry.status = *status;

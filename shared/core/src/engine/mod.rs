@@ -6,6 +6,7 @@ mod calls;
 mod code;
 mod compare;
 mod error;
+mod hold;
 mod interpreter;
 mod jsonpath;
 mod kept;

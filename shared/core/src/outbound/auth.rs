@@ -4,7 +4,7 @@
 use base64::Engine as _;
 use chrono::Utc;
 
-use super::client::{OutboundClient, OutboundError, OutboundRequest, OutboundResponse};
+use super::client::{OutboundClient, OutboundError, OutboundRequest, OutboundResponse, Throttle};
 use super::oauth::{RefreshError, TokenRefresher};
 use crate::credentials::{CredentialError, CredentialStore, Credentials};
 use crate::definition::{AppDefinition, AuthScheme, KeyLocation};
@@ -51,9 +51,10 @@ pub async fn call_app(
     store: &dyn CredentialStore,
     app: &AppDefinition,
     request: OutboundRequest,
+    throttle: Option<&dyn Throttle>,
 ) -> Result<Called, CallError> {
     if matches!(app.auth, AuthScheme::None) {
-        let response = client.send(&request).await?;
+        let response = client.send_with(&request, throttle).await?;
         return Ok(Called {
             response,
             secrets: Vec::new(),
@@ -92,7 +93,7 @@ pub async fn call_app(
 
     loop {
         let authed = authorize(app, &credentials, request.clone())?;
-        let response = client.send(&authed).await?;
+        let response = client.send_with(&authed, throttle).await?;
         let Credentials::Oauth2(tokens) = &credentials else {
             return Ok(Called { response, secrets });
         };

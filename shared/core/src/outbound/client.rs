@@ -113,6 +113,11 @@ impl OutboundError {
     }
 }
 
+/// Told when an app asks to slow down, with how long for.
+pub trait Throttle: Send + Sync {
+    fn slow_down(&self, wait: Duration) -> futures::future::BoxFuture<'_, ()>;
+}
+
 /// The shared outbound client.
 #[derive(Debug, Clone)]
 pub struct OutboundClient {
@@ -159,6 +164,17 @@ impl OutboundClient {
     /// Sends with retries. Returns any final answer (4xx included: the caller decides);
     /// fails with [`OutboundError::Exhausted`] when transient failures outlast the retries.
     pub async fn send(&self, request: &OutboundRequest) -> Result<OutboundResponse, OutboundError> {
+        self.send_with(request, None).await
+    }
+
+    /// [`send`](Self::send), telling `throttle` the moment the app asks to slow down
+    /// (a 429, or a 503 with `Retry-After`), before this call waits it out or gives up,
+    /// so that nothing else calls the app meanwhile.
+    pub async fn send_with(
+        &self,
+        request: &OutboundRequest,
+        throttle: Option<&dyn Throttle>,
+    ) -> Result<OutboundResponse, OutboundError> {
         self.policy.check_url(&request.url)?;
         let retry = &self.config.retry;
         let mut attempt = 1;
@@ -175,7 +191,17 @@ impl OutboundClient {
                     body,
                 } => {
                     let too_long = retry_after.is_some_and(|d| d > retry.max_inline_wait);
-                    if attempt >= retry.max_attempts || too_long {
+                    let giving_up = attempt >= retry.max_attempts || too_long;
+                    let slow_down = match (status, retry_after) {
+                        (Some(429 | 503), Some(wait)) => Some(wait),
+                        (Some(429), None) if giving_up => Some(super::DEFAULT_BACKOFF),
+                        (Some(429), None) => Some(retry.backoff(attempt)),
+                        _ => None,
+                    };
+                    if let (Some(throttle), Some(wait)) = (throttle, slow_down) {
+                        throttle.slow_down(wait).await;
+                    }
+                    if giving_up {
                         return Err(OutboundError::Exhausted {
                             attempts: attempt,
                             status,

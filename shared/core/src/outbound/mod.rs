@@ -11,9 +11,10 @@ mod redirect;
 mod retry;
 
 pub use auth::{basic_header, call_app, CallError, Called};
-pub use backoff::{AccountBackoff, DEFAULT_BACKOFF};
+pub use backoff::{AccountBackoff, DEFAULT_BACKOFF, SHARED_HOLD_CACHE};
 pub use client::{
     HttpConfig, OutboundClient, OutboundError, OutboundRequest, OutboundResponse, RequestBody,
+    Throttle,
 };
 pub use guard::{AddressPolicy, RefusedAddress};
 pub use oauth::{token_request, RefreshError, TokenRefresher};

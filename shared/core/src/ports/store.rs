@@ -217,6 +217,15 @@ pub trait Store: Send + Sync + Clone + 'static {
         ttl: Duration,
     ) -> impl Future<Output = R<bool>> + Send;
     fn release_lease(&self, name: &str, holder: &str) -> impl Future<Output = R<()>> + Send;
+    /// Holds back calls for `name` (an account an app asked to slow down) until
+    /// `until`, for every process; a later hold already set stands.
+    fn hold(&self, name: &str, until: DateTime<Utc>) -> impl Future<Output = R<()>> + Send;
+    /// When calls for `name` may go again, if that is after `now`.
+    fn held_until(
+        &self,
+        name: &str,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = R<Option<DateTime<Utc>>>> + Send;
 
     // Due polls and schedules
     /// Creates or moves a due item.

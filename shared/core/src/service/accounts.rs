@@ -69,7 +69,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         if matches!(app.auth, AuthScheme::Oauth2 { .. }) {
             store = store.with_oauth_client(&app.id, self.oauth_client_of(ws, &app.id).await?);
         }
-        let called = call_app(&self.http, &self.refresher, &store, app, request)
+        let called = call_app(&self.http, &self.refresher, &store, app, request, None)
             .await
             .map_err(|e| {
                 ServiceError::Upstream(format!("{} could not check the credentials: {e}", app.name))

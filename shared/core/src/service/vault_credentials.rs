@@ -152,6 +152,33 @@ impl<S: Store, V: Vault> CredentialStore for VaultCredentials<S, V> {
         })
     }
 
+    fn hold(
+        &self,
+        app: &str,
+        until: chrono::DateTime<chrono::Utc>,
+    ) -> BoxFuture<'_, Result<(), CredentialError>> {
+        let name = format!("account:{}", self.account_id(app));
+        Box::pin(async move {
+            self.store
+                .hold(&name, until)
+                .await
+                .map_err(|e| CredentialError::Unknown(e.into()))
+        })
+    }
+
+    fn held_until(
+        &self,
+        app: &str,
+    ) -> BoxFuture<'_, Result<Option<chrono::DateTime<chrono::Utc>>, CredentialError>> {
+        let name = format!("account:{}", self.account_id(app));
+        Box::pin(async move {
+            self.store
+                .held_until(&name, chrono::Utc::now())
+                .await
+                .map_err(|e| CredentialError::Unknown(e.into()))
+        })
+    }
+
     fn mark_reauthorization_required(
         &self,
         app: &str,

@@ -52,6 +52,11 @@ pub struct MockState {
     pub fail_next_subscribe: std::sync::atomic::AtomicBool,
     /// Mailbird answers token requests this late (ms), after rotating the tokens.
     pub slow_token_ms: AtomicU64,
+    /// The next authorized call to any app answers 429 with `Retry-After` of this many
+    /// seconds (0: none); tests of rate limits set it.
+    pub throttle_next_s: AtomicU64,
+    /// When each authorized call arrived, and whether it was throttled (HTTP 429).
+    pub authorized_calls: Mutex<Vec<(std::time::Instant, u16)>>,
     /// How long each access token Mailbird issues lives, in seconds (default 3600).
     pub token_lifetime_s: AtomicU64,
     /// Refresh tokens rotated away: one sent again revokes the grant, as providers
@@ -107,6 +112,8 @@ impl MockState {
             fail_next_subscribe: Default::default(),
             slow_token_ms: Default::default(),
             token_lifetime_s: AtomicU64::new(3600),
+            throttle_next_s: AtomicU64::new(0),
+            authorized_calls: Mutex::new(Vec::new()),
             spent_refresh_tokens: Default::default(),
             fail_member_adds: Default::default(),
             stall_next_member_add: AtomicU64::new(0),
@@ -134,6 +141,20 @@ impl MockState {
         self.seen();
         let given = headers.get(name).and_then(|v| v.to_str().ok());
         if given == Some(expected) {
+            let throttle = self.throttle_next_s.swap(0, Ordering::SeqCst);
+            let status = if throttle > 0 { 429 } else { 200 };
+            self.authorized_calls
+                .lock()
+                .unwrap()
+                .push((std::time::Instant::now(), status));
+            if throttle > 0 {
+                return Err((
+                    StatusCode::TOO_MANY_REQUESTS,
+                    [(axum::http::header::RETRY_AFTER, throttle.to_string())],
+                    Json(json!({"message": "slow down"})),
+                )
+                    .into_response());
+            }
             Ok(())
         } else {
             self.count(|s| s.unauthorized += 1);

@@ -1,4 +1,4 @@
-//! Dedupe keys, task counters, leases and due items: small atomic operations whose
+//! Dedupe keys, task counters, leases, holds and due items: small atomic operations whose
 //! expiry is checked against `now` on every call.
 
 use std::time::Duration;
@@ -6,7 +6,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use junction_core::model::{DueItem, Usage};
 use junction_core::ports::StoreError;
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
 use super::{from_json, sql_err, to_json, SqliteStore};
 use crate::db::{millis, Cached};
@@ -162,6 +162,32 @@ impl SqliteStore {
             )
             .map(|_| ())
             .map_err(sql_err)
+        })
+    }
+
+    pub(crate) fn hold_set(&self, name: &str, until: DateTime<Utc>) -> R<()> {
+        self.run(|c| {
+            c.exec(
+                "INSERT INTO holds (name, until_at) VALUES (?1, ?2)
+                 ON CONFLICT (name) DO UPDATE SET until_at = MAX(holds.until_at, excluded.until_at)",
+                params![name, millis(until)],
+            )
+            .map(|_| ())
+            .map_err(sql_err)
+        })
+    }
+
+    pub(crate) fn hold_get(&self, name: &str, now: DateTime<Utc>) -> R<Option<DateTime<Utc>>> {
+        self.run(|c| {
+            let until: Option<i64> = c
+                .row(
+                    "SELECT until_at FROM holds WHERE name = ?1 AND until_at > ?2",
+                    params![name, millis(now)],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(sql_err)?;
+            Ok(until.and_then(DateTime::from_timestamp_millis))
         })
     }
 

@@ -161,6 +161,12 @@ impl Store for SqliteStore {
     async fn usage(&self, ws: &str, month: &str) -> R<Usage> {
         self.usage_of(ws, month)
     }
+    async fn hold(&self, name: &str, until: DateTime<Utc>) -> R<()> {
+        self.db.write(|| self.hold_set(name, until)).await
+    }
+    async fn held_until(&self, name: &str, now: DateTime<Utc>) -> R<Option<DateTime<Utc>>> {
+        self.hold_get(name, now)
+    }
     async fn acquire_lease(
         &self,
         name: &str,

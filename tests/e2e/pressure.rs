@@ -1,0 +1,149 @@
+//! Behaviour under pressure: an app's request to slow down (429 with `Retry-After`)
+//! holds back every run of that account until its time, also while the call that got
+//! it waits the delay out itself, and in every process sharing the store.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use junction_core::definition::parse_flow;
+use junction_core::engine::{Engine, Invocation, RunInput};
+use junction_core::service::{NewWorkspace, VaultCredentials};
+use junction_tests::mock_apps::MockApps;
+use junction_tests::refresh::run_block;
+use serde_json::json;
+
+use crate::integrations::{connect_chatter, create, setup};
+use crate::server::TestServer;
+
+const PING: &str = "id: ping\nname: Ping\napps: [chatter]\nblocks:\n  - id: b\n    trigger: {type: manual}\n    steps:\n      - id: post\n        action: {app: chatter, action: post_message, input: {channel: \"#general\", text: hi}}\n";
+
+/// A published one-call flow and alice's integration of it: (integration, account).
+async fn ping_integration(app: &TestServer, ws: &NewWorkspace) -> (String, String) {
+    let r = app
+        .admin(
+            ws,
+            reqwest::Method::PUT,
+            "/v1/admin/flows/ping?publish=true",
+        )
+        .body(PING)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let account = connect_chatter(app, ws, "alice").await;
+    let (status, body) = create(
+        app,
+        ws,
+        "alice",
+        json!({"flow": "ping", "accounts": {"chatter": account}}),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    (body["integration"]["id"].as_str().unwrap().into(), account)
+}
+
+async fn start_run(app: &TestServer, ws: &NewWorkspace, integration: &str) -> String {
+    let r = app
+        .user_post_json(
+            ws,
+            "alice",
+            &format!("/v1/integrations/{integration}/blocks/b/run"),
+            json!({}),
+        )
+        .await;
+    r["run_id"].as_str().unwrap().to_string()
+}
+
+/// Asks the app to answer its next call with a 429 and `Retry-After: 3`, and waits
+/// for `run` to get it; returns when the app answered it.
+async fn throttled_run(
+    app: &TestServer,
+    mock: &MockApps,
+    ws: &NewWorkspace,
+    integration: &str,
+) -> (String, Instant) {
+    mock.state.throttle_next_s.store(3, Ordering::SeqCst);
+    let run = start_run(app, ws, integration).await;
+    for _ in 0..200 {
+        let calls = mock.state.authorized_calls.lock().unwrap().clone();
+        if let Some((at, _)) = calls.iter().find(|(_, status)| *status == 429) {
+            return (run, *at);
+        }
+        drop(calls);
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("the app never throttled a call");
+}
+
+#[tokio::test]
+async fn a_429_holds_back_every_run_of_the_account_while_its_own_call_waits_it_out() {
+    let (app, mock, ws) = setup().await;
+    let (integration, _) = ping_integration(&app, &ws).await;
+    mock.state.authorized_calls.lock().unwrap().clear();
+    let (first, throttled_at) = throttled_run(&app, &mock, &ws, &integration).await;
+    // The first run waits its 3 s inline; meanwhile the account's other runs start.
+    let mut runs = vec![first];
+    for _ in 0..8 {
+        runs.push(start_run(&app, &ws, &integration).await);
+    }
+    for run in &runs {
+        let done = crate::runs::finished(&app, &ws, "alice", run).await;
+        assert_eq!(done["status"], "succeeded", "{done}");
+    }
+    let calls = mock.state.authorized_calls.lock().unwrap().clone();
+    let after: Vec<_> = calls
+        .iter()
+        .filter(|(at, status)| *status != 429 && *at > throttled_at)
+        .map(|(at, _)| at.duration_since(throttled_at))
+        .collect();
+    assert_eq!(after.len(), 9, "each run's call, once: {after:?}");
+    let soonest = after.iter().min().unwrap();
+    assert!(
+        *soonest >= Duration::from_millis(2900),
+        "a call reached the app {soonest:?} after it asked for 3 s of quiet"
+    );
+}
+
+#[tokio::test]
+async fn another_process_sharing_the_store_holds_back_too() {
+    let (app, mock, ws) = setup().await;
+    let (integration, account) = ping_integration(&app, &ws).await;
+    mock.state.authorized_calls.lock().unwrap().clear();
+    let (first, _) = throttled_run(&app, &mock, &ws, &integration).await;
+
+    // A second process: its own engine, so its own per-process hold, over the same store.
+    let ws_id = &ws.workspace.id;
+    let flow = parse_flow(PING).unwrap().definition;
+    let apps = app.junction.runtime_catalog(ws_id).await.unwrap();
+    let input = RunInput::default();
+    let credentials = VaultCredentials::new(
+        &app.junction.store,
+        &app.junction.vault,
+        ws_id,
+        BTreeMap::from([("chatter".to_string(), account)]),
+    );
+    let engine = Engine::new(app.junction.http.clone());
+    let inv = Invocation {
+        flow: &flow,
+        apps: &apps,
+        input: &input,
+        credentials: &credentials,
+        code_limits: Default::default(),
+    };
+    let state = run_block(&engine, &inv, "other-process").await;
+    let error = state.error.expect("the run is held back");
+    assert!(error.transient, "held, to be retried: {error:?}");
+    assert!(error.message.contains("slow down"), "{}", error.message);
+    assert!(
+        error.retry_after_ms.is_some_and(|ms| ms > 2000),
+        "{error:?}"
+    );
+    assert_eq!(
+        mock.state.authorized_calls.lock().unwrap().len(),
+        1,
+        "only the throttled call reached the app"
+    );
+    let done = crate::runs::finished(&app, &ws, "alice", &first).await;
+    assert_eq!(done["status"], "succeeded", "{done}");
+}
