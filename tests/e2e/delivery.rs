@@ -15,6 +15,16 @@ use crate::integrations::{connect_acme, create, oauth_account, setup};
 use crate::server::TestServer;
 use junction_tests::mock_apps::MockApps;
 
+/// The run as stored now.
+async fn stored_run(app: &TestServer, ws: &NewWorkspace, run_id: &str) -> RunRecord {
+    app.junction
+        .store
+        .get_run(&ws.workspace.id, run_id)
+        .await
+        .unwrap()
+        .expect("the run is recorded")
+}
+
 /// A run once it finished (20 s at most).
 async fn finished(app: &TestServer, ws: &NewWorkspace, run_id: &str) -> RunRecord {
     for _ in 0..400 {
@@ -88,8 +98,36 @@ async fn server_errors_then_success_give_one_run_and_one_member() {
         mock.state.fail_member_adds.store(5, Ordering::SeqCst);
     })
     .await;
+    // Between the attempts the run says it is retrying, why, and when: never failed.
+    let mut retrying = None;
+    for _ in 0..400 {
+        let run = stored_run(&app, &ws, &run_id).await;
+        assert_ne!(run.status.as_str(), "failed", "{:?}", run.state.error);
+        if run.status.as_str() == "retrying" {
+            retrying = Some(run);
+            break;
+        }
+        if run.status.is_finished() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let retrying = retrying.expect("the run was seen retrying");
+    assert_eq!(retrying.state.status.as_str(), "retrying");
+    let note = retrying
+        .state
+        .retry
+        .as_ref()
+        .expect("the retry is described");
+    assert_eq!((note.attempt, note.of), (1, 5));
+    assert!(note.next_attempt_at > retrying.updated_at, "{note:?}");
+    assert!(
+        retrying.state.error.as_ref().is_some_and(|e| e.transient),
+        "the error that held it up stays visible"
+    );
     let run = succeeded_once(&app, &ws, &mock, &run_id, before.get()).await;
     assert_eq!(mock.state.fail_member_adds.load(Ordering::SeqCst), 0);
+    assert!(run.state.retry.is_none(), "over once it succeeded");
     let subscribe = run
         .state
         .log
@@ -142,13 +180,7 @@ async fn a_worker_killed_mid_action_does_not_repeat_it() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     assert_eq!(mock.state.stats().members_created, before.get() + 1);
-    let mid = app
-        .junction
-        .store
-        .get_run(&ws.workspace.id, &run_id)
-        .await
-        .unwrap()
-        .unwrap();
+    let mid = stored_run(&app, &ws, &run_id).await;
     assert_eq!(
         mid.status.as_str(),
         "running",

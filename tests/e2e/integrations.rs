@@ -244,7 +244,10 @@ async fn integrations_check_accounts_and_setup_and_queue_their_created_blocks() 
         if status == "succeeded" {
             break;
         }
-        assert!(matches!(status.as_str(), "queued" | "running"), "{status}");
+        assert!(
+            matches!(status.as_str(), "queued" | "running" | "retrying"),
+            "{status}"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         let run: Value = app
             .user(&ws, "alice", Method::GET, &format!("/v1/runs/{run_id}"))

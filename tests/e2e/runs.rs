@@ -26,7 +26,10 @@ pub(crate) async fn finished(
             .json()
             .await
             .unwrap();
-        if !matches!(run["status"].as_str(), Some("queued" | "running")) {
+        if !matches!(
+            run["status"].as_str(),
+            Some("queued" | "running" | "retrying")
+        ) {
             return run;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;

@@ -21,10 +21,12 @@ export interface Integration { id: string; flow_id: string; flow_version: number
   /** In `integrations()` only: the latest run in brief. */
   last_run?: { id: string; status: RunStatus; created_at: string; updated_at: string } }
 export interface FlowForm { id: string; name: string; description?: string; tags: string[]; apps: string[]; setup: { pages: { title: string; description?: string; fields: unknown[] }[] }; multiple: boolean }
-export type RunStatus = "queued" | "running" | "waiting" | "succeeded" | "failed" | "aborted";
+export type RunStatus = "queued" | "running" | "waiting" | "retrying" | "succeeded" | "failed" | "aborted";
 export interface HttpLog { method: string; url: string; status?: number; attempts: number; duration_ms: number }
 export interface StepLog { step: string; kind: string; status: "succeeded" | "failed" | "waiting" | "aborted"; started_at: string; duration_us: number; iteration?: number; requests?: HttpLog[]; message?: string; error?: string }
-export interface Run { id: string; integration_id: string; status: RunStatus; created_at: string; updated_at: string; state: { block_id: string; tasks: number; log: StepLog[]; error?: { step?: string; message: string } } }
+export interface Run { id: string; integration_id: string; status: RunStatus; created_at: string; updated_at: string; state: { block_id: string; tasks: number; log: StepLog[]; error?: { step?: string; message: string; transient: boolean };
+  /** While `retrying`: the attempt that failed and when the next one comes. */
+  retry?: { attempt: number; of: number; next_attempt_at: string } } }
 export interface FieldOption { value: unknown; label: string }
 
 export declare class SetupForm {

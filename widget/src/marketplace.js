@@ -213,7 +213,7 @@ export class JunctionMarketplace extends LitElement {
       }
       case "run": {
         const run = await c.run(p.run);
-        if (run.status === "queued" || run.status === "running") this.pollRun(run.id);
+        if (["queued", "running", "retrying"].includes(run.status)) this.pollRun(run.id);
         return { run };
       }
     }

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { JunctionClient, JunctionError, SetupForm } from "../src/client.js";
-import { translator } from "../src/strings.js";
+import { en, fr, translator } from "../src/strings.js";
 
 const flow = {
   id: "f",
@@ -70,6 +70,10 @@ test("plural forms follow the locale's rules, and overrides win", () => {
   assert.equal(fr("runs.tasks", { count: 3 }), "3 tâches");
   assert.equal(translator("fr-CA")("nav.flows"), "Flux");
   assert.equal(translator("en", { "nav.flows": "Catalogue" })("nav.flows"), "Catalogue");
+});
+
+test("the second locale has every string the first has", () => {
+  assert.deepEqual(Object.keys(fr).sort(), Object.keys(en).sort());
 });
 
 test("the client signs every request and turns problems into errors by field", async () => {

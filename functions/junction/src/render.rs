@@ -82,6 +82,20 @@ pub fn print_summary(state: &RunState) {
             state.resume_at.map(|t| t.to_rfc3339()).unwrap_or_default()
         ),
         RunStatus::Running => "still running".to_string(),
+        RunStatus::Retrying => format!(
+            "retrying: {} (attempt {} failed; the next is at {})",
+            state
+                .error
+                .as_ref()
+                .map(|e| e.message.as_str())
+                .unwrap_or(""),
+            state.retry.as_ref().map_or(0, |r| r.attempt),
+            state
+                .retry
+                .as_ref()
+                .map(|r| r.next_attempt_at.to_rfc3339())
+                .unwrap_or_default()
+        ),
         RunStatus::Queued => "queued".to_string(),
     };
     let tasks = counted(state.tasks as usize, "task");

@@ -68,7 +68,8 @@ export function renderRun(el) {
     <p class="row"><span class="badge ${run.status === "succeeded" ? "ok" : run.status === "failed" ? "bad" : ""}" aria-live="polite">${t(`status.${run.status}`)}</span>
       <span class="muted">${el.when(run.created_at)} · ${t("runs.tasks", { count: run.state.tasks })}</span>
       <button class="link" @click=${() => el.load()}>${t("run.refresh")}</button></p>
-    ${error ? html`<p class="error">${error.step ? html`<span class="mono">${error.step}</span>: ` : nothing}${error.message}</p>` : nothing}
+    ${error ? html`<p class=${run.status === "retrying" ? "notice" : "error"}>${error.step ? html`<span class="mono">${error.step}</span>: ` : nothing}${error.message}</p>` : nothing}
+    ${run.state.retry ? html`<p class="muted">${t("run.retry", { attempt: run.state.retry.attempt, of: run.state.retry.of, when: el.when(run.state.retry.next_attempt_at) })}</p>` : nothing}
     <h3>${t("run.steps")}</h3>
     ${run.state.log.length === 0 ? html`<p class="muted">${t("run.noSteps")}</p>` : html`
       <ol class="steps">${run.state.log.map((s) => html`<li class=${s.status}>

@@ -80,7 +80,10 @@ async fn show_in<S: Store, Q: RunQueue, V: Vault>(
         let Some(run) = j.store.get_run(&target.workspace, run_id).await? else {
             anyhow::bail!("no run '{run_id}' in workspace '{}' (list them with `junction runs list --integration ID`)", target.workspace);
         };
-        let pending = matches!(run.status, RunStatus::Queued | RunStatus::Running);
+        let pending = matches!(
+            run.status,
+            RunStatus::Queued | RunStatus::Running | RunStatus::Retrying
+        );
         if !wait || !pending || std::time::Instant::now() > deadline {
             break run;
         }

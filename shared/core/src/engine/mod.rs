@@ -23,7 +23,7 @@ pub use compare::compare;
 pub use error::StepError;
 pub use jsonpath::get_path;
 pub use state::{
-    Body, Frame, HttpLog, ListAddr, RunError, RunState, RunStatus, StepLog, StepStatus,
+    Body, Frame, HttpLog, ListAddr, RetryNote, RunError, RunState, RunStatus, StepLog, StepStatus,
 };
 
 use crate::catalog::AppCatalog;

@@ -18,6 +18,9 @@ pub enum RunStatus {
     Running,
     /// Paused by a wait step until `resume_at`.
     Waiting,
+    /// Failed for a reason that may pass (a timeout, a 429, a 5xx): another attempt
+    /// comes at `retry.next_attempt_at`, from the step that failed. Not final.
+    Retrying,
     Succeeded,
     Failed,
     Aborted,
@@ -30,6 +33,7 @@ impl RunStatus {
             Self::Queued => "queued",
             Self::Running => "running",
             Self::Waiting => "waiting",
+            Self::Retrying => "retrying",
             Self::Succeeded => "succeeded",
             Self::Failed => "failed",
             Self::Aborted => "aborted",
@@ -142,6 +146,16 @@ pub struct RunError {
     pub retry_after_ms: Option<u64>,
 }
 
+/// A run waiting for its next attempt after a transient failure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct RetryNote {
+    /// The attempt that failed (1 for the first).
+    pub attempt: u32,
+    /// The attempts a run gets before a transient failure is final.
+    pub of: u32,
+    pub next_attempt_at: DateTime<Utc>,
+}
+
 /// A run of one block of an integration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RunState {
@@ -164,6 +178,9 @@ pub struct RunState {
     pub abort_reason: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resume_at: Option<DateTime<Utc>>,
+    /// While `retrying`: which attempt failed and when the next one comes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry: Option<RetryNote>,
     pub started_at: DateTime<Utc>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<DateTime<Utc>>,
@@ -197,11 +214,20 @@ impl RunState {
     /// Makes a failed run runnable again: the engine left its position at the step
     /// that failed, so the next `advance` tries that step once more.
     pub fn retry_failed_step(&mut self) {
-        if self.status == RunStatus::Failed {
+        if matches!(self.status, RunStatus::Failed | RunStatus::Retrying) {
             self.status = RunStatus::Running;
             self.error = None;
+            self.retry = None;
             self.finished_at = None;
         }
+    }
+
+    /// Whether the next delivery should try the failed step again: a run marked
+    /// `retrying`, or (records from before that status) failed for a transient reason.
+    pub fn awaits_retry(&self) -> bool {
+        self.status == RunStatus::Retrying
+            || (self.status == RunStatus::Failed
+                && self.error.as_ref().is_some_and(|e| e.transient))
     }
 
     /// A run positioned before the first step of `block`.
@@ -227,6 +253,7 @@ impl RunState {
             error: None,
             abort_reason: None,
             resume_at: None,
+            retry: None,
             started_at: now,
             finished_at: None,
             scope: ScopeCache::default(),
@@ -248,6 +275,7 @@ mod tests {
             RunStatus::Queued,
             RunStatus::Running,
             RunStatus::Waiting,
+            RunStatus::Retrying,
             RunStatus::Succeeded,
             RunStatus::Failed,
             RunStatus::Aborted,

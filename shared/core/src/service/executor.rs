@@ -177,9 +177,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         };
 
         // A retry after a transient failure continues at the failed step.
-        if record.state.status == RunStatus::Failed
-            && record.state.error.as_ref().is_some_and(|e| e.transient)
-        {
+        if record.state.awaits_retry() {
             record.state.retry_failed_step();
         }
         record.status = RunStatus::Running;
@@ -232,8 +230,16 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                     .map(Duration::from_millis)
                     .unwrap_or_else(|| RetryPolicy::default().backoff(receive_count));
                 tracing::info!(run = %record.id, attempt = receive_count, wait_ms = wait.as_millis() as u64, "transient failure; the run will be retried");
-                // Not final: the run shows as queued again, its last error in the log.
-                record.status = RunStatus::Queued;
+                // Not final: the run says so, with the error that held it up and when
+                // it goes again; `failed` stays for runs that are over.
+                record.status = RunStatus::Retrying;
+                record.state.status = RunStatus::Retrying;
+                record.state.finished_at = None;
+                record.state.retry = Some(crate::engine::RetryNote {
+                    attempt: receive_count,
+                    of: MAX_ATTEMPTS,
+                    next_attempt_at: now + chrono::Duration::from_std(wait).unwrap_or_default(),
+                });
                 match self.store.put_run(&record, Some(record.version)).await {
                     Ok(_) => Ok(Outcome::RetryAfter(wait)),
                     Err(StoreError::Conflict(_)) => Ok(Outcome::Done),
