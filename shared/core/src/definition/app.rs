@@ -46,6 +46,10 @@ pub struct AppDefinition {
     /// How the app delivers webhooks, for flows with webhook triggers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook: Option<WebhookSpec>,
+    /// How long one request to the app may take (`10s`, `1m`; default 30 s, at most
+    /// 5 minutes); a query or action may set its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<String>,
 }
 
 impl AppDefinition {
@@ -63,6 +67,13 @@ impl AppDefinition {
     }
 
     /// The origin the account's credentials belong to, for messages.
+    /// The timeout of a request to this app: the query's or action's own, else the
+    /// app's, else none (the client's default). Validation has checked both parse.
+    pub fn request_timeout(&self, own: Option<&str>) -> Option<std::time::Duration> {
+        own.or(self.timeout.as_deref())
+            .and_then(|t| humantime::parse_duration(t).ok())
+    }
+
     pub fn credential_origin(&self) -> String {
         url::Url::parse(&self.base_url)
             .map(|u| u.origin().ascii_serialization())
@@ -100,6 +111,9 @@ pub struct QueryDefinition {
     /// Upper bound on pages fetched in one call.
     #[serde(default = "default_max_pages")]
     pub max_pages: u32,
+    /// How long each of its requests may take, instead of the app's `timeout`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<String>,
 }
 
 /// Pushes data to one endpoint.
@@ -114,6 +128,9 @@ pub struct ActionDefinition {
     /// Dot path of the output in the response; without it the whole body is the output.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<String>,
+    /// How long its request may take, instead of the app's `timeout`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<String>,
 }
 
 fn default_max_pages() -> u32 {

@@ -223,6 +223,7 @@ impl StepCalls<'_, '_> {
         max_pages: u32,
     ) -> Result<Value, StepError> {
         let mut request = render_app_request(&self.engine.templates, app, &def.request, &input)?;
+        request.timeout = app.request_timeout(def.timeout.as_deref());
         let Some(items_path) = def.items.as_deref() else {
             let response = self.call(Some(app), request).await?;
             self.expect_success(&response)?;
@@ -351,6 +352,7 @@ impl StepCalls<'_, '_> {
         idempotency_key: Option<&str>,
     ) -> Result<Value, StepError> {
         let mut request = render_app_request(&self.engine.templates, app, &def.request, &input)?;
+        request.timeout = app.request_timeout(def.timeout.as_deref());
         if let (Some(header), Some(key)) = (&app.idempotency_header, idempotency_key) {
             request.headers.push((header.clone(), key.to_string()));
         }

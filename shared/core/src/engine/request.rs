@@ -72,6 +72,7 @@ pub(crate) fn render_request(
         headers,
         body,
         confidential: Default::default(),
+        timeout: None,
     })
 }
 

@@ -53,6 +53,8 @@ pub struct OutboundRequest {
     pub body: Option<RequestBody>,
     /// What must not follow a redirect to another origin.
     pub confidential: Confidential,
+    /// How long this request may take, instead of the client's timeout.
+    pub timeout: Option<Duration>,
 }
 
 /// A response read to the end (within the size cap).
@@ -226,7 +228,7 @@ impl OutboundClient {
         for _ in 0..=MAX_REDIRECTS {
             let response = match self.build(&hop)?.send().await {
                 Ok(r) => r,
-                Err(e) => return self.transport_failure(e),
+                Err(e) => return self.transport_failure(e, hop.timeout),
             };
             let location = response
                 .headers()
@@ -237,7 +239,7 @@ impl OutboundClient {
                     self.policy.check_url(&next.url)?;
                     hop = std::borrow::Cow::Owned(next);
                 }
-                None => return self.answer(response).await,
+                None => return self.answer(response, hop.timeout).await,
             }
         }
         Err(OutboundError::InvalidRequest(format!(
@@ -250,6 +252,9 @@ impl OutboundClient {
         let method = reqwest::Method::from_bytes(request.method.as_str().as_bytes())
             .map_err(|e| OutboundError::InvalidRequest(e.to_string()))?;
         let mut builder = self.inner.request(method, request.url.clone());
+        if let Some(timeout) = request.timeout {
+            builder = builder.timeout(timeout);
+        }
         let mut headers = HeaderMap::new();
         for (name, value) in &request.headers {
             let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
@@ -283,7 +288,11 @@ impl OutboundClient {
     }
 
     /// Reads a final answer, which is retried later when it is transient.
-    async fn answer(&self, response: reqwest::Response) -> Result<Attempt, OutboundError> {
+    async fn answer(
+        &self,
+        response: reqwest::Response,
+        timeout: Option<Duration>,
+    ) -> Result<Attempt, OutboundError> {
         let status = response.status().as_u16();
         let response_headers = response.headers().clone();
         let body = match self.read_body(response).await {
@@ -293,7 +302,7 @@ impl OutboundClient {
                     limit: self.config.max_response_bytes,
                 })
             }
-            Err(ReadError::Transport(e)) => return self.transport_failure(e),
+            Err(ReadError::Transport(e)) => return self.transport_failure(e, timeout),
         };
         if is_transient_status(status) {
             let retry_after = response_headers
@@ -315,7 +324,11 @@ impl OutboundClient {
         }))
     }
 
-    fn transport_failure(&self, e: reqwest::Error) -> Result<Attempt, OutboundError> {
+    fn transport_failure(
+        &self,
+        e: reqwest::Error,
+        timeout: Option<Duration>,
+    ) -> Result<Attempt, OutboundError> {
         if let Some(refused) = find_refusal(&e) {
             return Err(OutboundError::Refused(refused));
         }
@@ -323,7 +336,10 @@ impl OutboundClient {
             return Err(OutboundError::InvalidRequest(describe(e)));
         }
         let message = if e.is_timeout() {
-            format!("timed out after {:?}", self.config.timeout)
+            format!(
+                "timed out after {:?}",
+                timeout.unwrap_or(self.config.timeout)
+            )
         } else {
             describe(e)
         };

@@ -294,5 +294,6 @@ pub fn token_request(
         headers,
         body: Some(RequestBody::Form(form)),
         confidential,
+        timeout: None,
     }
 }

@@ -124,6 +124,7 @@ mod tests {
                 query: vec!["api_key".into()],
                 body: false,
             },
+            timeout: None,
         }
     }
 

@@ -65,6 +65,8 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                     e.message
                 ))
             })?;
+        let mut request = request;
+        request.timeout = app.request_timeout(None);
         let mut store = MemoryCredentials::new().with_account(&app.id, credentials.clone());
         if matches!(app.auth, AuthScheme::Oauth2 { .. }) {
             store = store.with_oauth_client(&app.id, self.oauth_client_of(ws, &app.id).await?);

@@ -25,6 +25,7 @@ pub fn validate_app(app: &AppDefinition, templates: &Templates) -> Vec<(FieldPat
     if let Some(color) = &app.color {
         check_color(&mut report, &root.key("color"), color);
     }
+    check_timeout(&mut report, &root.key("timeout"), app.timeout.as_deref());
     for (i, origin) in app.credential_origins.iter().enumerate() {
         check_origin(
             &mut report,
@@ -65,6 +66,7 @@ pub fn validate_app(app: &AppDefinition, templates: &Templates) -> Vec<(FieldPat
             &query.request,
             &scope,
         );
+        check_timeout(&mut report, &path.key("timeout"), query.timeout.as_deref());
         if query.max_pages == 0 {
             report.push(&path.key("max_pages"), "must be at least 1");
         }
@@ -96,6 +98,7 @@ pub fn validate_app(app: &AppDefinition, templates: &Templates) -> Vec<(FieldPat
             &action.request,
             &scope,
         );
+        check_timeout(&mut report, &path.key("timeout"), action.timeout.as_deref());
     }
 
     if app
@@ -109,6 +112,25 @@ pub fn validate_app(app: &AppDefinition, templates: &Templates) -> Vec<(FieldPat
         super::webhook::check_webhook(templates, &mut report, &root.key("webhook"), app, spec);
     }
     report.into_problems()
+}
+
+/// Longest request timeout a definition may set: beyond it a worker (or a Lambda
+/// invocation) would wait on one call longer than a run should take.
+const MAX_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
+
+fn check_timeout(report: &mut Report, path: &FieldPath, timeout: Option<&str>) {
+    let Some(raw) = timeout else { return };
+    match humantime::parse_duration(raw) {
+        Ok(d) if d < std::time::Duration::from_millis(100) => {
+            report.push(path, format!("'{raw}' is too short: at least 100ms"))
+        }
+        Ok(d) if d > MAX_TIMEOUT => report.push(path, format!("'{raw}' is too long: at most 5m")),
+        Ok(_) => {}
+        Err(e) => report.push(
+            path,
+            format!("'{raw}' is not a duration ({e}); write it like 10s or 2m"),
+        ),
+    }
 }
 
 /// An origin is a scheme, host and optional port, and nothing more.

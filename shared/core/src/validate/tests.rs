@@ -244,6 +244,20 @@ fn app_problems() {
 }
 
 #[test]
+fn request_timeouts_are_durations_within_bounds() {
+    let text = "id: a\nname: A\nbase_url: https://a.test\nauth: {type: none}\ntimeout: soon\nqueries:\n  q:\n    request: {path: /q}\n    timeout: 10m\nactions:\n  act:\n    request: {method: POST, path: /a}\n    timeout: 5ms\n  fine:\n    request: {method: POST, path: /f}\n    timeout: 45s\n";
+    let app = parse_app(text).unwrap();
+    let problems = app.locate(validate_app(&app.definition, &Templates::new()));
+    assert_problem(&problems, "timeout", "write it like 10s");
+    assert_problem(&problems, "queries.q.timeout", "at most 5m");
+    assert_problem(&problems, "actions.act.timeout", "at least 100ms");
+    assert!(
+        !problems.iter().any(|p| p.path == "actions.fine.timeout"),
+        "{problems:?}"
+    );
+}
+
+#[test]
 fn code_steps_must_compile_and_stay_within_limits() {
     let problems = flow_problems("id: f\nname: F\napps: []\nblocks:\n  - id: b\n    trigger: {type: manual}\n    steps:\n      - id: bad\n        code: {source: \"return (;\", time_ms: 60000}\n");
     assert_problem(&problems, "blocks[0].steps[0].code.source", "SyntaxError");

@@ -373,3 +373,61 @@ async fn timeouts_are_retried_then_reported_as_transient() {
     );
     assert_eq!(state.tasks, 1);
 }
+
+#[tokio::test]
+async fn an_app_timeout_cuts_a_slow_call_short_and_a_query_may_set_its_own() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/things"))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_body_json(json!({"id": "t1"}))
+                .set_delay(Duration::from_millis(700)),
+        )
+        .mount(&server)
+        .await;
+    // The app allows 150 ms per request: every attempt times out, the run fails transiently.
+    let quick = key_app(&server.uri(), &format!("timeout: 150ms\n{ACTION}"));
+    let started = Instant::now();
+    let state = run(
+        &engine(),
+        &action_flow(),
+        &catalog([quick]),
+        &key_credentials(),
+        json!({"n": 1, "tags": []}),
+    )
+    .await;
+    assert_eq!(state.status, RunStatus::Failed);
+    let error = state.error.unwrap();
+    assert!(error.transient, "{error:?}");
+    assert!(
+        error.message.contains("timed out after 150ms"),
+        "{}",
+        error.message
+    );
+    assert!(
+        started.elapsed() < Duration::from_millis(650),
+        "three attempts of 150 ms, not the 2 s client default: {:?}",
+        started.elapsed()
+    );
+    // The action's own timeout wins over the app's.
+    let patient = key_app(
+        &server.uri(),
+        &format!(
+            "timeout: 150ms\n{}",
+            ACTION.replace(
+                "\nidempotency_header",
+                "\n    timeout: 2s\nidempotency_header"
+            )
+        ),
+    );
+    let state = run(
+        &engine(),
+        &action_flow(),
+        &catalog([patient]),
+        &key_credentials(),
+        json!({"n": 1, "tags": []}),
+    )
+    .await;
+    assert_eq!(state.status, RunStatus::Succeeded, "{:?}", state.error);
+}
