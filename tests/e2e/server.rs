@@ -186,6 +186,33 @@ impl TestServer {
             .unwrap()
     }
 
+    /// Sends only a request's head, announcing a body of `length` bytes, and reads the
+    /// answer over raw TCP. For answers given before the body is read (413): a client
+    /// still writing the body when the server answers and closes sees a broken pipe
+    /// instead of the answer, at random.
+    pub async fn announce_body(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        length: usize,
+    ) -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let host = self.url.trim_start_matches("http://");
+        let mut conn = tokio::net::TcpStream::connect(host).await.unwrap();
+        let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\n");
+        for (name, value) in headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str(&format!(
+            "Content-Length: {length}\r\nConnection: close\r\n\r\n"
+        ));
+        conn.write_all(head.as_bytes()).await.unwrap();
+        let mut answer = String::new();
+        conn.read_to_string(&mut answer).await.unwrap();
+        answer
+    }
+
     /// Gives the workspace the demo Mailbird's OAuth client.
     pub async fn set_mailbird_client(&self, ws: &NewWorkspace) {
         self.admin(ws, reqwest::Method::PUT, "/v1/admin/apps/mailbird/oauth-client")
