@@ -784,6 +784,35 @@ pub async fn holds_only_move_later_and_end_at_their_time(s: impl Store) {
     assert_eq!(s.held_until("acc_2", t0()).await.unwrap(), None, "per name");
 }
 
+pub async fn rate_windows_count_every_call_and_start_again(s: impl Store) {
+    let exp = t0() + chrono::Duration::minutes(5);
+    for expected in 1..=3 {
+        assert_eq!(
+            s.count_in_window("acc_1", 100, exp).await.unwrap(),
+            expected
+        );
+    }
+    assert_eq!(
+        s.count_in_window("acc_2", 100, exp).await.unwrap(),
+        1,
+        "per name"
+    );
+    assert_eq!(
+        s.count_in_window("acc_1", 101, exp).await.unwrap(),
+        1,
+        "a new window"
+    );
+    let counts =
+        futures::future::join_all((0..20).map(|_| s.count_in_window("acc_3", 7, exp))).await;
+    let mut counts: Vec<u64> = counts.into_iter().map(Result::unwrap).collect();
+    counts.sort_unstable();
+    assert_eq!(
+        counts,
+        (1..=20).collect::<Vec<_>>(),
+        "each call has its own number"
+    );
+}
+
 macro_rules! store_tests {
     ($backend:ident, $make:path) => {
         mod $backend {
@@ -808,6 +837,7 @@ macro_rules! store_tests {
             case!(counters_stay_exact_under_concurrency);
             case!(leases_have_one_holder_until_expiry);
             case!(holds_only_move_later_and_end_at_their_time);
+            case!(rate_windows_count_every_call_and_start_again);
             case!(due_items_across_shards);
             case!(claims_answer_the_standing_value);
             case!(claims_have_one_winner_under_concurrency);

@@ -1,10 +1,11 @@
 //! Behaviour under pressure: an app's request to slow down (429 with `Retry-After`)
 //! holds back every run of that account until its time, also while the call that got
-//! it waits the delay out itself, and in every process sharing the store.
+//! it waits the delay out itself, and in every process sharing the store; an app's
+//! declared rate limit is never exceeded by a burst of runs.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
-use std::time::{Duration, Instant};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use junction_core::definition::parse_flow;
 use junction_core::engine::{Engine, Invocation, RunInput};
@@ -62,7 +63,7 @@ async fn throttled_run(
     mock: &MockApps,
     ws: &NewWorkspace,
     integration: &str,
-) -> (String, Instant) {
+) -> (String, SystemTime) {
     mock.state.throttle_next_s.store(3, Ordering::SeqCst);
     let run = start_run(app, ws, integration).await;
     for _ in 0..200 {
@@ -95,7 +96,7 @@ async fn a_429_holds_back_every_run_of_the_account_while_its_own_call_waits_it_o
     let after: Vec<_> = calls
         .iter()
         .filter(|(at, status)| *status != 429 && *at > throttled_at)
-        .map(|(at, _)| at.duration_since(throttled_at))
+        .map(|(at, _)| at.duration_since(throttled_at).unwrap())
         .collect();
     assert_eq!(after.len(), 9, "each run's call, once: {after:?}");
     let soonest = after.iter().min().unwrap();
@@ -146,4 +147,55 @@ async fn another_process_sharing_the_store_holds_back_too() {
     );
     let done = crate::runs::finished(&app, &ws, "alice", &first).await;
     assert_eq!(done["status"], "succeeded", "{done}");
+}
+
+#[tokio::test]
+async fn a_declared_rate_limit_is_never_exceeded_by_a_burst_of_runs() {
+    let (app, mock, ws) = setup().await;
+    // Chatter declares 3 requests a second per account.
+    let text = std::fs::read_to_string(format!("{}/apps/chatter.yaml", crate::helpers::EXAMPLES))
+        .unwrap()
+        .replace("http://127.0.0.1:4010", &mock.url())
+        .replace("auth:\n", "rate_limit: {requests: 3, per: 1s}\nauth:\n");
+    let r = app
+        .admin(&ws, reqwest::Method::PUT, "/v1/admin/apps/chatter")
+        .body(text)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let (integration, _) = ping_integration(&app, &ws).await;
+    mock.state.authorized_calls.lock().unwrap().clear();
+    // Start just after a window opens, so the burst is counted inside one.
+    let ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_millis()
+        % 1000;
+    tokio::time::sleep(Duration::from_millis(((1100 - ms) % 1000) as u64)).await;
+    let mut runs = Vec::new();
+    for _ in 0..12 {
+        runs.push(start_run(&app, &ws, &integration).await);
+    }
+    for run in &runs {
+        let done = crate::runs::finished(&app, &ws, "alice", run).await;
+        assert_eq!(done["status"], "succeeded", "{done}");
+    }
+    let calls = mock.state.authorized_calls.lock().unwrap().clone();
+    assert_eq!(calls.len(), 12, "one call per run, none refused");
+    let mut per_window = std::collections::BTreeMap::<u128, u32>::new();
+    for (at, _) in &calls {
+        *per_window
+            .entry(at.duration_since(UNIX_EPOCH).unwrap().as_millis() / 1000)
+            .or_default() += 1;
+    }
+    eprintln!("declared 3 requests/s; the app saw per second: {per_window:?}");
+    assert!(
+        per_window.values().all(|n| *n <= 3),
+        "calls per second: {per_window:?}"
+    );
+    assert!(
+        per_window.len() >= 4,
+        "12 calls at 3 a second take 4 windows: {per_window:?}"
+    );
 }

@@ -10,7 +10,8 @@ use serde_json::{json, Value};
 use crate::integrations::{connect_acme, connect_chatter, create, oauth_account, setup};
 use crate::server::TestServer;
 
-/// Polls a run until it leaves queued/running (10 s at most).
+/// Polls a run until it is over or stopped (10 s at most): not queued, running,
+/// retrying or waiting.
 pub(crate) async fn finished(
     app: &TestServer,
     ws: &junction_core::service::NewWorkspace,
@@ -28,7 +29,7 @@ pub(crate) async fn finished(
             .unwrap();
         if !matches!(
             run["status"].as_str(),
-            Some("queued" | "running" | "retrying")
+            Some("queued" | "running" | "retrying" | "waiting")
         ) {
             return run;
         }

@@ -144,6 +144,19 @@ pub trait CredentialStore: Send + Sync {
         Box::pin(async { Ok(()) })
     }
 
+    /// Counts one call toward the app's declared rate limit in `window`, shared by
+    /// every process; the window's count so far, or `None` when this holder shares
+    /// nothing (the engine then counts in its own process).
+    fn count_call(
+        &self,
+        _app: &str,
+        _scope: crate::definition::RateScope,
+        _window: i64,
+        _expires_at: chrono::DateTime<chrono::Utc>,
+    ) -> BoxFuture<'_, Result<Option<u64>, CredentialError>> {
+        Box::pin(async { Ok(None) })
+    }
+
     /// Until when the account is held back by any process, if it is.
     fn held_until(
         &self,

@@ -60,6 +60,8 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE dedupe ADD COLUMN value TEXT;",
     // 7: accounts an app asked to slow down (429/503 Retry-After), until a time.
     "CREATE TABLE holds (name TEXT PRIMARY KEY, until_at INTEGER NOT NULL);",
+    // 8: calls counted in the current window of an app's declared rate limit.
+    "CREATE TABLE rate_windows (name TEXT PRIMARY KEY, window INTEGER NOT NULL, n INTEGER NOT NULL);",
 ];
 
 /// The shared database handle. One connection behind a lock: SQLite has one writer

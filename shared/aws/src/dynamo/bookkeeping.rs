@@ -242,6 +242,39 @@ impl DynamoStore {
         }
     }
 
+    /// One item per window, counted with ADD; DynamoDB's TTL removes spent windows.
+    pub(crate) async fn window_count(
+        &self,
+        name: &str,
+        window: i64,
+        expires_at: DateTime<Utc>,
+    ) -> R<u64> {
+        let out = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(keys::rate_window(name, window)))
+            .key("sk", s(keys::ITEM_SK))
+            .update_expression("ADD n :one SET #ttl = :ttl")
+            .expression_attribute_names("#ttl", "ttl")
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":ttl", n(expires_at.timestamp()))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await
+            .map_err(|e| unknown("counting a call in its rate window", e))?;
+        let count = out
+            .attributes
+            .as_ref()
+            .and_then(|a| a.get("n"))
+            .and_then(|v| v.as_n().ok())
+            .and_then(|v| v.parse::<u64>().ok())
+            .ok_or_else(|| {
+                StoreError::Unknown(anyhow::anyhow!("a rate window came back without its count"))
+            })?;
+        Ok(count)
+    }
+
     pub(crate) async fn hold_get(
         &self,
         name: &str,

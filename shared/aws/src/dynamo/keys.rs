@@ -67,6 +67,9 @@ pub const TOTAL_SK: &str = "TOTAL";
 pub fn lease(name: &str) -> String {
     format!("LEASE#{name}")
 }
+pub fn rate_window(name: &str, window: i64) -> String {
+    format!("RATE#{name}#{window}")
+}
 pub fn hold(name: &str) -> String {
     format!("HOLD#{name}")
 }

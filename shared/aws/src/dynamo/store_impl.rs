@@ -183,6 +183,9 @@ impl Store for DynamoStore {
     async fn hold(&self, name: &str, until: DateTime<Utc>) -> R<()> {
         self.hold_set(name, until).await
     }
+    async fn count_in_window(&self, name: &str, window: i64, expires_at: DateTime<Utc>) -> R<u64> {
+        self.window_count(name, window, expires_at).await
+    }
     async fn held_until(&self, name: &str, now: DateTime<Utc>) -> R<Option<DateTime<Utc>>> {
         self.hold_get(name, now).await
     }

@@ -46,6 +46,9 @@ pub struct AppDefinition {
     /// How the app delivers webhooks, for flows with webhook triggers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook: Option<WebhookSpec>,
+    /// The app's published limit: Junction paces calls to stay under it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<RateLimit>,
     /// How long one request to the app may take (`10s`, `1m`; default 30 s, at most
     /// 5 minutes); a query or action may set its own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -114,6 +117,34 @@ pub struct QueryDefinition {
     /// How long each of its requests may take, instead of the app's `timeout`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<String>,
+}
+
+/// At most `requests` calls per `per` (`1s`, `1m`), counted per account, or with
+/// `scope: app` for all of the workspace's accounts together.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimit {
+    pub requests: u32,
+    pub per: String,
+    #[serde(default)]
+    pub scope: RateScope,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RateScope {
+    /// Each connected account has the whole limit.
+    #[default]
+    Account,
+    /// The workspace's accounts of the app share it (the app limits the client).
+    App,
+}
+
+impl RateLimit {
+    /// The window's length; validation has checked it parses.
+    pub fn window(&self) -> std::time::Duration {
+        humantime::parse_duration(&self.per).unwrap_or(std::time::Duration::from_secs(1))
+    }
 }
 
 /// Pushes data to one endpoint.

@@ -15,7 +15,9 @@ mod step;
 mod trigger;
 mod webhook;
 
-pub use app::{ActionDefinition, AppDefinition, CredentialTest, QueryDefinition};
+pub use app::{
+    ActionDefinition, AppDefinition, CredentialTest, QueryDefinition, RateLimit, RateScope,
+};
 pub use auth::{AuthScheme, ClientAuth, KeyLocation};
 pub use bundle::{bundle_code_files, CodeFiles};
 pub use code_limits::{

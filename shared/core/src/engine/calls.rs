@@ -84,7 +84,35 @@ impl StepCalls<'_, '_> {
                 ),
                 transient: true,
                 retry_after: Some(wait),
+                held: true,
             });
+        }
+        if let Some(app) = app {
+            let paced = super::hold::paced(
+                &self.engine.backoff,
+                self.credentials,
+                app,
+                account.as_deref(),
+            )
+            .await;
+            if let (Some(wait), Some(limit)) = (paced, &app.rate_limit) {
+                return Err(StepError {
+                    message: format!(
+                        "{} allows {} requests per {}{}; this call waits {} ms for the next window",
+                        app.name,
+                        limit.requests,
+                        limit.per,
+                        match limit.scope {
+                            crate::definition::RateScope::Account => " for each account",
+                            crate::definition::RateScope::App => "",
+                        },
+                        wait.as_millis()
+                    ),
+                    transient: true,
+                    retry_after: Some(wait),
+                    held: true,
+                });
+            }
         }
         let result = match app {
             Some(app) => {

@@ -12,6 +12,9 @@ pub struct StepError {
     /// Timeouts, 429 and 5xx after retries: the run may succeed later.
     pub transient: bool,
     pub retry_after: Option<Duration>,
+    /// The step made no call: its account is held back (the app asked for quiet, or
+    /// its rate limit is spent). Trying again later costs no attempt.
+    pub held: bool,
 }
 
 impl StepError {
@@ -20,6 +23,7 @@ impl StepError {
             message: message.into(),
             transient: false,
             retry_after: None,
+            held: false,
         }
     }
 
@@ -46,6 +50,7 @@ impl From<CallError> for StepError {
                 },
                 transient: true,
                 retry_after,
+                held: false,
             },
             CallError::Refresh(RefreshError::Failed {
                 transient: true,
@@ -55,6 +60,7 @@ impl From<CallError> for StepError {
                 message: format!("token refresh failed: {detail}"),
                 transient: true,
                 retry_after: None,
+                held: false,
             },
             other => Self::terminal(other.to_string()),
         }

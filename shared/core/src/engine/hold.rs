@@ -1,7 +1,8 @@
 //! Holding an account back when its app asks to slow down: the check before each
 //! call (this process's hold, then the one every process shares, read at most every
-//! [`SHARED_HOLD_CACHE`](crate::outbound::SHARED_HOLD_CACHE)), and the [`Throttle`]
-//! that sets both the moment a 429 arrives, before the call waits it out.
+//! [`SHARED_HOLD_CACHE`](crate::outbound::SHARED_HOLD_CACHE)), the [`Throttle`] that
+//! sets both the moment a 429 arrives, before the call waits it out, and the pacing
+//! that keeps calls under an app's declared `rate_limit`.
 
 use std::time::Duration;
 
@@ -9,6 +10,7 @@ use chrono::Utc;
 use futures::future::BoxFuture;
 
 use crate::credentials::CredentialStore;
+use crate::definition::{AppDefinition, RateScope};
 use crate::outbound::{AccountBackoff, Throttle};
 
 /// How long calls with `account` (of `app`) must still wait, if they must. A store
@@ -60,4 +62,55 @@ impl Throttle for AccountThrottle<'_> {
             }
         })
     }
+}
+
+/// Paces calls to an app that declares its `rate_limit`: counts this call in the
+/// current window (shared by every process when the holder shares a counter) and,
+/// when the window is spent, says how long until the next one. The account is then
+/// held here until that time, so the rest of the window costs no store write.
+pub(crate) async fn paced(
+    backoff: &AccountBackoff,
+    credentials: &dyn CredentialStore,
+    app: &AppDefinition,
+    account: Option<&str>,
+) -> Option<Duration> {
+    let limit = app.rate_limit.as_ref()?;
+    let per_ms = i64::try_from(limit.window().as_millis())
+        .unwrap_or(i64::MAX)
+        .max(1);
+    let now_ms = Utc::now().timestamp_millis();
+    let window = now_ms / per_ms;
+    let next_window_ms = (window + 1).saturating_mul(per_ms);
+    // An app without accounts has one limit for the workspace.
+    let scope = match account {
+        Some(_) => limit.scope,
+        None => RateScope::App,
+    };
+    let expires = chrono::DateTime::from_timestamp_millis(next_window_ms.saturating_add(60_000))
+        .unwrap_or_else(Utc::now);
+    let count = match credentials
+        .count_call(&app.id, scope, window, expires)
+        .await
+    {
+        Ok(Some(n)) => n,
+        Ok(None) => {
+            let name = match (scope, account) {
+                (RateScope::Account, Some(account)) => format!("account:{account}"),
+                _ => format!("app:{}", app.id),
+            };
+            backoff.count_local(&name, window)
+        }
+        Err(e) => {
+            tracing::warn!(app = %app.id, error = %e, "the rate window could not be counted; calling anyway");
+            return None;
+        }
+    };
+    if count <= u64::from(limit.requests) {
+        return None;
+    }
+    let wait = Duration::from_millis(u64::try_from(next_window_ms - now_ms).unwrap_or(1).max(1));
+    if let (RateScope::Account, Some(account)) = (scope, account) {
+        backoff.hold(account, wait);
+    }
+    Some(wait)
 }

@@ -585,6 +585,7 @@ impl Engine {
             message: e.message,
             transient: e.transient,
             retry_after_ms: e.retry_after.map(|d| d.as_millis() as u64),
+            held: e.held,
         });
         self.finish(state, RunStatus::Failed);
     }

@@ -144,6 +144,9 @@ pub struct RunError {
     /// When the app asked to be called again, if it said.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_after_ms: Option<u64>,
+    /// The step made no call: its account was held back (see `StepError::held`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub held: bool,
 }
 
 /// A run waiting for its next attempt after a transient failure.

@@ -22,6 +22,8 @@ pub struct AccountBackoff {
     until: Mutex<HashMap<String, Instant>>,
     /// When each account's shared hold was last read.
     checked: Mutex<HashMap<String, Instant>>,
+    /// Calls counted per rate-limit window, for holders that share no counter.
+    windows: Mutex<HashMap<String, (i64, u64)>>,
 }
 
 impl AccountBackoff {
@@ -46,6 +48,20 @@ impl AccountBackoff {
         if *entry < until {
             *entry = until;
         }
+    }
+
+    /// Counts one call of `name` in `window` in this process; the window's count.
+    pub fn count_local(&self, name: &str, window: i64) -> u64 {
+        let mut map = self.windows.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() >= MAX_ACCOUNTS {
+            map.retain(|_, (w, _)| *w >= window);
+        }
+        let entry = map.entry(name.to_string()).or_insert((window, 0));
+        if entry.0 < window {
+            *entry = (window, 0);
+        }
+        entry.1 += 1;
+        entry.1
     }
 
     /// Whether the shared hold of `account` should be read now; when it should, the

@@ -220,6 +220,15 @@ pub trait Store: Send + Sync + Clone + 'static {
     /// Holds back calls for `name` (an account an app asked to slow down) until
     /// `until`, for every process; a later hold already set stands.
     fn hold(&self, name: &str, until: DateTime<Utc>) -> impl Future<Output = R<()>> + Send;
+    /// Counts one call for `name` in `window` (a number that grows with time) and
+    /// returns how many that window has now, this one included, across processes.
+    /// A later window starts again from one; `expires_at` is when the count may go.
+    fn count_in_window(
+        &self,
+        name: &str,
+        window: i64,
+        expires_at: DateTime<Utc>,
+    ) -> impl Future<Output = R<u64>> + Send;
     /// When calls for `name` may go again, if that is after `now`.
     fn held_until(
         &self,

@@ -15,6 +15,9 @@ use super::{Junction, RunMessage, ServiceError};
 
 /// Deliveries of a run before a transient failure becomes final.
 pub const MAX_ATTEMPTS: u32 = 5;
+/// The longest a queue holds a message back (SQS's DelaySeconds limit); a longer
+/// hold comes back early, finds the run still waiting and waits again.
+const MAX_QUEUE_DELAY: Duration = Duration::from_secs(900);
 
 /// What the run queue carries.
 #[derive(serde::Deserialize)]
@@ -220,6 +223,14 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                 let at = state.resume_at.unwrap_or(now);
                 Ok(Outcome::RetryAfter((at - now).to_std().unwrap_or_default()))
             }
+            RunStatus::Failed if state.error.as_ref().is_some_and(|e| e.held) => {
+                let wait = state
+                    .error
+                    .as_ref()
+                    .and_then(|e| e.retry_after_ms)
+                    .map_or(Duration::from_secs(1), Duration::from_millis);
+                self.wait_out_hold(record, wait).await
+            }
             RunStatus::Failed
                 if state.error.as_ref().is_some_and(|e| e.transient)
                     && receive_count < MAX_ATTEMPTS =>
@@ -247,6 +258,42 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                 }
             }
             _ => Ok(Outcome::Done),
+        }
+    }
+
+    /// A step that made no call because its account is held back (the app asked for
+    /// quiet, or its rate limit is spent) waits without a worker and without spending
+    /// an attempt: the run waits at that step, and a new message, invisible until the
+    /// hold ends, replaces this one (whose receive count would otherwise grow).
+    async fn wait_out_hold(
+        &self,
+        mut record: crate::model::RunRecord,
+        wait: Duration,
+    ) -> Result<Outcome, ServiceError> {
+        let now = self.clock.now();
+        record.state.retry_failed_step();
+        record.state.status = RunStatus::Waiting;
+        record.state.resume_at = Some(now + chrono::Duration::from_std(wait).unwrap_or_default());
+        record.status = RunStatus::Waiting;
+        record.updated_at = now;
+        let version = match self.store.put_run(&record, Some(record.version)).await {
+            Ok(v) => v,
+            Err(StoreError::Conflict(_)) => return Ok(Outcome::Done),
+            Err(e) => return Err(e.into()),
+        };
+        let dedupe = format!("{}:held:{version}", record.id);
+        match self
+            .send_run_after(
+                &record.workspace_id,
+                &record.id,
+                &dedupe,
+                wait.min(MAX_QUEUE_DELAY),
+            )
+            .await
+        {
+            Ok(()) => Ok(Outcome::Done),
+            // This message then carries the run on, as a waiting run.
+            Err(_) => Ok(Outcome::RetryAfter(wait)),
         }
     }
 
@@ -290,6 +337,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             message: reason.into(),
             transient: false,
             retry_after_ms: None,
+            held: false,
         });
         record.state.finished_at = Some(self.clock.now());
         record.status = RunStatus::Failed;

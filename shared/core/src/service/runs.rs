@@ -105,14 +105,24 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
 
     /// Queues a recorded run's message; the queue drops a second send with `dedupe`.
     async fn send_run(&self, ws: &str, run_id: &str, dedupe: &str) -> Result<(), ServiceError> {
+        self.send_run_after(ws, run_id, dedupe, std::time::Duration::ZERO)
+            .await
+    }
+
+    /// Queues a run's message, invisible for `delay`.
+    pub(crate) async fn send_run_after(
+        &self,
+        ws: &str,
+        run_id: &str,
+        dedupe: &str,
+        delay: std::time::Duration,
+    ) -> Result<(), ServiceError> {
         let message = serde_json::to_string(&RunMessage {
             workspace_id: ws.into(),
             run_id: run_id.into(),
         })
         .map_err(|e| ServiceError::Unknown(e.into()))?;
-        self.queue
-            .send(&message, std::time::Duration::ZERO, Some(dedupe))
-            .await?;
+        self.queue.send(&message, delay, Some(dedupe)).await?;
         Ok(())
     }
 

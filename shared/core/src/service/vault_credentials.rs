@@ -166,6 +166,26 @@ impl<S: Store, V: Vault> CredentialStore for VaultCredentials<S, V> {
         })
     }
 
+    fn count_call(
+        &self,
+        app: &str,
+        scope: crate::definition::RateScope,
+        window: i64,
+        expires_at: chrono::DateTime<chrono::Utc>,
+    ) -> BoxFuture<'_, Result<Option<u64>, CredentialError>> {
+        let name = match scope {
+            crate::definition::RateScope::Account => format!("account:{}", self.account_id(app)),
+            crate::definition::RateScope::App => format!("app:{}:{app}", self.workspace_id),
+        };
+        Box::pin(async move {
+            self.store
+                .count_in_window(&name, window, expires_at)
+                .await
+                .map(Some)
+                .map_err(|e| CredentialError::Unknown(e.into()))
+        })
+    }
+
     fn held_until(
         &self,
         app: &str,

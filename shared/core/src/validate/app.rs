@@ -26,6 +26,31 @@ pub fn validate_app(app: &AppDefinition, templates: &Templates) -> Vec<(FieldPat
         check_color(&mut report, &root.key("color"), color);
     }
     check_timeout(&mut report, &root.key("timeout"), app.timeout.as_deref());
+    if let Some(limit) = &app.rate_limit {
+        let path = root.key("rate_limit");
+        if limit.requests == 0 {
+            report.push(&path.key("requests"), "must be at least 1");
+        }
+        match humantime::parse_duration(&limit.per) {
+            Ok(d)
+                if d < std::time::Duration::from_secs(1)
+                    || d > std::time::Duration::from_secs(3600) =>
+            {
+                report.push(
+                    &path.key("per"),
+                    format!("'{}' must be from 1s to 1h", limit.per),
+                )
+            }
+            Ok(_) => {}
+            Err(e) => report.push(
+                &path.key("per"),
+                format!(
+                    "'{}' is not a duration ({e}); write it like 1s or 1m",
+                    limit.per
+                ),
+            ),
+        }
+    }
     for (i, origin) in app.credential_origins.iter().enumerate() {
         check_origin(
             &mut report,

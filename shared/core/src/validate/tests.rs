@@ -255,6 +255,10 @@ fn request_timeouts_are_durations_within_bounds() {
         !problems.iter().any(|p| p.path == "actions.fine.timeout"),
         "{problems:?}"
     );
+    let limited = parse_app("id: a\nname: A\nbase_url: https://a.test\nauth: {type: none}\nrate_limit: {requests: 0, per: fortnightly}\n").unwrap();
+    let problems = limited.locate(validate_app(&limited.definition, &Templates::new()));
+    assert_problem(&problems, "rate_limit.requests", "at least 1");
+    assert_problem(&problems, "rate_limit.per", "write it like 1s");
 }
 
 #[test]

@@ -56,7 +56,7 @@ pub struct MockState {
     /// seconds (0: none); tests of rate limits set it.
     pub throttle_next_s: AtomicU64,
     /// When each authorized call arrived, and whether it was throttled (HTTP 429).
-    pub authorized_calls: Mutex<Vec<(std::time::Instant, u16)>>,
+    pub authorized_calls: Mutex<Vec<(std::time::SystemTime, u16)>>,
     /// How long each access token Mailbird issues lives, in seconds (default 3600).
     pub token_lifetime_s: AtomicU64,
     /// Refresh tokens rotated away: one sent again revokes the grant, as providers
@@ -146,7 +146,7 @@ impl MockState {
             self.authorized_calls
                 .lock()
                 .unwrap()
-                .push((std::time::Instant::now(), status));
+                .push((std::time::SystemTime::now(), status));
             if throttle > 0 {
                 return Err((
                     StatusCode::TOO_MANY_REQUESTS,

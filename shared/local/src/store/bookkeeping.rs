@@ -177,6 +177,23 @@ impl SqliteStore {
         })
     }
 
+    pub(crate) fn window_count(&self, name: &str, window: i64) -> R<u64> {
+        self.run(|c| {
+            let n: i64 = c
+                .row(
+                    "INSERT INTO rate_windows (name, window, n) VALUES (?1, ?2, 1)
+                     ON CONFLICT (name) DO UPDATE SET
+                       n = CASE WHEN excluded.window > rate_windows.window THEN 1 ELSE rate_windows.n + 1 END,
+                       window = MAX(rate_windows.window, excluded.window)
+                     RETURNING n",
+                    params![name, window],
+                    |r| r.get(0),
+                )
+                .map_err(sql_err)?;
+            Ok(n as u64)
+        })
+    }
+
     pub(crate) fn hold_get(&self, name: &str, now: DateTime<Utc>) -> R<Option<DateTime<Utc>>> {
         self.run(|c| {
             let until: Option<i64> = c

@@ -164,6 +164,9 @@ impl Store for SqliteStore {
     async fn hold(&self, name: &str, until: DateTime<Utc>) -> R<()> {
         self.db.write(|| self.hold_set(name, until)).await
     }
+    async fn count_in_window(&self, name: &str, window: i64, _expires_at: DateTime<Utc>) -> R<u64> {
+        self.db.write(|| self.window_count(name, window)).await
+    }
     async fn held_until(&self, name: &str, now: DateTime<Utc>) -> R<Option<DateTime<Utc>>> {
         self.hold_get(name, now)
     }
