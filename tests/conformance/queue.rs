@@ -99,6 +99,23 @@ pub async fn change_visibility_postpones_redelivery(q: impl RunQueue) {
     );
 }
 
+pub async fn a_deferred_message_comes_back_after_its_delay(q: impl RunQueue) {
+    q.send("deferred", Duration::ZERO, None).await.unwrap();
+    let got = receive_within(&q, SHORT, SHORT).await;
+    q.defer(&got[0].receipt, Duration::from_secs(3))
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(
+        q.receive(10, SHORT).await.unwrap().is_empty(),
+        "hidden until its delay"
+    );
+    let again = receive_within(&q, Duration::from_secs(4), Duration::from_secs(30)).await;
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].body, "deferred");
+    assert_eq!(again[0].receive_count, 2);
+}
+
 pub async fn a_dedupe_id_queues_once(q: impl RunQueue) {
     let a = q
         .send("one", Duration::ZERO, Some("delivery-1"))
@@ -172,6 +189,7 @@ macro_rules! queue_tests {
             );
             case!(delays_hide_a_message_until_due, 5);
             case!(change_visibility_postpones_redelivery, 5);
+            case!(a_deferred_message_comes_back_after_its_delay, 5);
             case!(a_dedupe_id_queues_once, 5);
             case!(oversized_messages_are_refused, 5);
             case!(dead_letters_after_max_receives, 2);

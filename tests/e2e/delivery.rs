@@ -161,18 +161,17 @@ async fn a_timeout_after_the_app_acted_is_retried_without_a_second_member() {
     );
 }
 
-#[tokio::test]
-async fn a_worker_killed_mid_action_does_not_repeat_it() {
-    let (mut app, mock, ws) = setup().await;
+/// A run whose member add the app has done but not answered (it stalls a minute),
+/// and the members before it: the moment to kill the server.
+async fn stalled_mid_action(app: &TestServer, ws: &NewWorkspace, mock: &MockApps) -> (String, u64) {
     let before = std::cell::Cell::new(0);
-    let run_id = integration_and_event(&app, &ws, || {
+    let run_id = integration_and_event(app, ws, || {
         before.set(mock.state.stats().members_created);
         mock.state
             .stall_next_member_add
             .store(60_000, Ordering::SeqCst);
     })
     .await;
-    // The app has created the member and not answered yet: kill everything now.
     for _ in 0..200 {
         if mock.state.stats().members_created > before.get() {
             break;
@@ -180,17 +179,46 @@ async fn a_worker_killed_mid_action_does_not_repeat_it() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     assert_eq!(mock.state.stats().members_created, before.get() + 1);
-    let mid = stored_run(&app, &ws, &run_id).await;
+    let mid = stored_run(app, ws, &run_id).await;
     assert_eq!(
         mid.status.as_str(),
         "running",
         "killed before the action's checkpoint"
     );
+    (run_id, before.get())
+}
+
+#[tokio::test]
+async fn a_worker_killed_mid_action_does_not_repeat_it() {
+    let (mut app, mock, ws) = setup().await;
+    let (run_id, before) = stalled_mid_action(&app, &ws, &mock).await;
     // Back after the message's visibility timeout has passed.
     app.crash_and_restart(chrono::Duration::minutes(6)).await;
-    succeeded_once(&app, &ws, &mock, &run_id, before.get()).await;
+    succeeded_once(&app, &ws, &mock, &run_id, before).await;
     let stats = mock.state.stats();
     assert_eq!(stats.idempotent_replays, 1);
+}
+
+#[tokio::test]
+async fn a_server_restarted_after_a_kill_takes_over_its_in_flight_runs_at_once() {
+    // Messages stay hidden a minute, as `junction serve` hides them for five: waiting
+    // that out after a crash would leave the run stuck that long.
+    let mut app = crate::server::spawn_app_with_visibility(Duration::from_secs(60)).await;
+    let mock = MockApps::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let ws = app.workspace("A").await;
+    app.push_examples_at(&ws, &mock.url()).await;
+    let (run_id, before) = stalled_mid_action(&app, &ws, &mock).await;
+    // Killed mid-action; started again at once over the same data folder.
+    app.crash_and_restart(chrono::Duration::zero()).await;
+    let run = succeeded_once(&app, &ws, &mock, &run_id, before).await;
+    assert_eq!(
+        mock.state.stats().idempotent_replays,
+        1,
+        "{:?}",
+        run.state.log
+    );
 }
 
 #[tokio::test]

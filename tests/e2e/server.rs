@@ -8,7 +8,7 @@ use junction_core::ports::SystemClock;
 use junction_core::service::secrets::user_hash;
 use junction_core::service::{Junction, NewWorkspace};
 use junction_local::{
-    Database, Durability, MasterKey, QueueConfig, SqliteQueue, SqliteStore, SqliteVault,
+    Database, Durability, MasterKey, QueueConfig, ServeLock, SqliteQueue, SqliteStore, SqliteVault,
 };
 
 pub struct TestServer {
@@ -18,16 +18,20 @@ pub struct TestServer {
     server: ServerRuntime,
     _dir: tempfile::TempDir,
     pub junction: Arc<TestJunction>,
+    /// How long a received message stays hidden (extended while it runs).
+    visibility: std::time::Duration,
 }
 
 /// The server's own runtime, as a process of its own: stopping it drops every task
-/// it spawned (connections, workers, heartbeats), as killing the process would.
-struct ServerRuntime(Option<tokio::runtime::Runtime>);
+/// it spawned (connections, workers, heartbeats), as killing the process would, and
+/// lets go of the data folder's serve lock, as the OS does for a killed process.
+struct ServerRuntime(Option<(tokio::runtime::Runtime, ServeLock)>);
 
 impl Drop for ServerRuntime {
     fn drop(&mut self) {
-        if let Some(runtime) = self.0.take() {
+        if let Some((runtime, lock)) = self.0.take() {
             runtime.shutdown_background();
+            drop(lock);
         }
     }
 }
@@ -39,24 +43,32 @@ pub const READ_TIMEOUTS: junction_http::ReadTimeouts = junction_http::ReadTimeou
 };
 
 pub async fn spawn_app() -> TestServer {
+    spawn_app_with_visibility(std::time::Duration::from_secs(2)).await
+}
+
+/// A server whose workers hide a message they received for `visibility`.
+pub async fn spawn_app_with_visibility(visibility: std::time::Duration) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
-    let (url, server, junction) = start(dir.path(), Arc::new(SystemClock));
+    let (url, server, junction) = start(dir.path(), Arc::new(SystemClock), visibility);
     TestServer {
         url,
         http: reqwest::Client::new(),
         server,
         _dir: dir,
         junction,
+        visibility,
     }
 }
 
 /// Serves the API and runs 4 executor workers over the data in `dir`, as `junction
-/// serve` does (but with messages hidden for 2 s, extended while they run), on a
-/// new port.
+/// serve` does (but with messages hidden for `visibility`, extended while they run),
+/// on a new port.
 fn start(
     dir: &std::path::Path,
     clock: Arc<dyn junction_core::ports::Clock>,
+    visibility: std::time::Duration,
 ) -> (String, ServerRuntime, Arc<TestJunction>) {
+    let lock = ServeLock::acquire(dir).unwrap();
     let db = Database::open(&dir.join("junction.db"), Durability::Process).unwrap();
     let vault = SqliteVault::open(
         db.clone(),
@@ -95,6 +107,9 @@ fn start(
     runtime.spawn(async move {
         // As in `junction serve`: the API and executor workers in one process.
         let _keep = stop;
+        // As `junction serve` does under its lock: a dead process's in-flight work
+        // goes back to the workers at once.
+        workers.queue.release_in_flight().await.unwrap();
         let listener = tokio::net::TcpListener::from_std(listener).unwrap();
         tokio::join!(
             async {
@@ -104,15 +119,11 @@ fn start(
             },
             // A short visibility, so tests see the heartbeat keep long runs to one worker.
             junction_core::service::worker::run_workers_with_visibility(
-                workers,
-                engine,
-                4,
-                stopped,
-                std::time::Duration::from_secs(2),
+                workers, engine, 4, stopped, visibility,
             )
         );
     });
-    (url, ServerRuntime(Some(runtime)), junction)
+    (url, ServerRuntime(Some((runtime, lock))), junction)
 }
 
 type TestJunction = Junction<SqliteStore, SqliteQueue, SqliteVault>;
@@ -120,13 +131,13 @@ type TestJunction = Junction<SqliteStore, SqliteQueue, SqliteVault>;
 impl TestServer {
     /// Kills the server and its workers mid-work (nothing finishes, nothing is
     /// acknowledged), then starts a new one over the same data, `later` in the future
-    /// so messages that were in flight are visible again.
+    /// (zero: at once; the new server takes over what was in flight).
     pub async fn crash_and_restart(&mut self, later: chrono::Duration) {
         drop(std::mem::replace(&mut self.server, ServerRuntime(None)));
         let clock = Arc::new(junction_core::ports::ManualClock::new(
             chrono::Utc::now() + later,
         ));
-        let (url, server, junction) = start(self._dir.path(), clock);
+        let (url, server, junction) = start(self._dir.path(), clock, self.visibility);
         self.url = url;
         self.server = server;
         self.junction = junction;

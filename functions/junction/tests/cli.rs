@@ -400,6 +400,46 @@ async fn serve_answers_and_stops_cleanly_on_sigterm() {
     assert!(rest.iter().any(|l| l == "stopped"), "{rest:?}");
 }
 
+#[tokio::test]
+async fn a_second_server_on_one_data_folder_is_refused_while_commands_work_beside_it() {
+    use tokio::io::AsyncBufReadExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap().to_string();
+    let serve = || {
+        let mut c = tokio::process::Command::new(env!("CARGO_BIN_EXE_junction"));
+        c.args(["serve", "--listen", "127.0.0.1:0", "--data", &data])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .kill_on_drop(true);
+        c
+    };
+    let mut first = serve().spawn().unwrap();
+    let mut lines = tokio::io::BufReader::new(first.stdout.take().unwrap()).lines();
+    tokio::time::timeout(std::time::Duration::from_secs(30), lines.next_line())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let second = tokio::time::timeout(std::time::Duration::from_secs(30), serve().output())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!second.status.success());
+    let err = String::from_utf8_lossy(&second.stderr);
+    assert!(
+        err.contains("another `junction serve`")
+            && err.contains(&format!("pid {}", first.id().unwrap())),
+        "{err}"
+    );
+    let out = junction(&["workspace", "create", "Beside", "--data", &data, "--json"]).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    first.kill().await.unwrap();
+}
+
 /// A GET over a plain TCP connection, to keep the CLI crate free of an HTTP client.
 async fn http_get(url: &str) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};

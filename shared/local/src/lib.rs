@@ -3,11 +3,13 @@
 //! ingress can record and enqueue in one transaction.
 
 mod db;
+mod lock;
 mod queue;
 mod store;
 mod vault;
 
 pub use db::{Database, Durability};
+pub use lock::ServeLock;
 pub use queue::{QueueConfig, SqliteQueue};
 pub use store::SqliteStore;
 pub use vault::{MasterKey, SqliteVault, MASTER_KEY_ENV};

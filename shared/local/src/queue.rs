@@ -47,6 +47,23 @@ impl SqliteQueue {
     fn now_ms(&self) -> i64 {
         millis(self.clock.now())
     }
+
+    /// Makes every message still in flight visible now: those a process that held the
+    /// data folder before was working on when it died (deferred messages hold no
+    /// receipt). Only for the process that holds the folder's serve lock, so that no
+    /// live worker's message is taken from it. Returns how many came back.
+    pub async fn release_in_flight(&self) -> Result<usize, QueueError> {
+        let now = self.now_ms();
+        Ok(self
+            .db
+            .write_with(|conn| {
+                conn.exec(
+                    "UPDATE queue SET visible_at = ?1, receipt = NULL WHERE receipt IS NOT NULL",
+                    params![now],
+                )
+            })
+            .await?)
+    }
 }
 
 fn ms(d: Duration) -> i64 {
@@ -172,6 +189,25 @@ impl RunQueue for SqliteQueue {
             .write_with(|conn| {
                 conn.exec(
                     "UPDATE queue SET visible_at = ?2 WHERE receipt = ?1",
+                    params![receipt, at],
+                )
+            })
+            .await?;
+        if changed == 0 {
+            return Err(QueueError::StaleReceipt);
+        }
+        Ok(())
+    }
+
+    /// The message is no longer in flight: its receipt goes, so a restart leaves it
+    /// to its time (see [`SqliteQueue::release_in_flight`]).
+    async fn defer(&self, receipt: &str, delay: Duration) -> Result<(), QueueError> {
+        let at = self.now_ms() + ms(delay);
+        let changed = self
+            .db
+            .write_with(|conn| {
+                conn.exec(
+                    "UPDATE queue SET visible_at = ?2, receipt = NULL WHERE receipt = ?1",
                     params![receipt, at],
                 )
             })

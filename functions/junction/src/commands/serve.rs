@@ -55,7 +55,14 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         allow.push(addr.ip().to_string());
     }
     let data_dir = demo_dir.clone().unwrap_or_else(|| data.data.clone());
+    std::fs::create_dir_all(&data_dir)
+        .with_context(|| format!("creating the data folder {}", data_dir.display()))?;
+    // Held until the process ends: what the queue has in flight now is a dead
+    // process's, and goes back to the workers at once instead of after its
+    // visibility timeout.
+    let _lock = junction_local::ServeLock::acquire(&data_dir)?;
     let junction = Arc::new(open_allowing(&data_dir, &allow)?.with_public_url(public_url.clone()));
+    let resumed = junction.queue.release_in_flight().await?;
     let demo = match demo {
         true => Some(crate::demo::seed(&junction, &public_url).await?),
         false => None,
@@ -65,6 +72,9 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         data_dir.display()
     );
     println!("  health: http://{addr}/health · API: http://{addr}/v1 · widget: http://{addr}/widget/junction.js");
+    if resumed > 0 {
+        println!("  resuming {resumed} run message(s) the previous server left in flight");
+    }
     if demo.is_some() {
         println!("  demo: open {public_url}/ in a browser (signed in as 'alice'; the demo apps are served here too)");
     } else {

@@ -79,6 +79,18 @@ pub trait RunQueue: Send + Sync + Clone + 'static {
         visibility: Duration,
     ) -> impl Future<Output = Result<(), QueueError>> + Send;
 
+    /// Hands a delivered message back to come again after `delay`: the executor is
+    /// done with it for now (a backoff, a wait step), unlike a visibility change
+    /// while it is still working on it. Adapters that can tell the two apart (to let
+    /// a restarted process take over in-flight messages at once) override it.
+    fn defer(
+        &self,
+        receipt: &str,
+        delay: Duration,
+    ) -> impl Future<Output = Result<(), QueueError>> + Send {
+        self.change_visibility(receipt, delay)
+    }
+
     /// Messages that exhausted their receives, oldest first.
     fn dead_letters(
         &self,

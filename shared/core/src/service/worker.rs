@@ -123,7 +123,7 @@ async fn execute_one<S: Store, Q: RunQueue, V: Vault>(
         Outcome::RetryAfter(after) => {
             junction
                 .queue
-                .change_visibility(&message.receipt, (*after).min(MAX_VISIBILITY))
+                .defer(&message.receipt, (*after).min(MAX_VISIBILITY))
                 .await
         }
         Outcome::Poisoned(reason) => {
