@@ -774,3 +774,79 @@ async fn your_backend_sets_a_users_account_for_your_app() {
         "Acme Demo Co (owner@acme.test)"
     );
 }
+
+#[tokio::test]
+async fn a_dynamic_select_value_must_be_one_the_users_account_offers() {
+    let (app, mock, ws) = setup().await;
+    let acme = connect_acme(&app, &ws, "alice").await;
+    let mailbird = oauth_account(&app, &ws, "alice").await;
+    let with_list = |list: &str| json!({"flow": "contacts-to-mailbird", "accounts": {"acme": acme, "mailbird": mailbird}, "setup": {"list_id": list}});
+    let (status, body) = create(&app, &ws, "alice", with_list("list_nope")).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["errors"][0]["path"], "setup.list_id", "{body}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("\"list_nope\" is not one of the options your Mailbird account has"),
+        "{body}"
+    );
+    let (status, made) = create(&app, &ws, "alice", with_list("list_news")).await;
+    assert_eq!(status, 201, "{made}");
+    let id = made["integration"]["id"].as_str().unwrap();
+    let r = app
+        .user(
+            &ws,
+            "alice",
+            Method::PATCH,
+            &format!("/v1/integrations/{id}"),
+        )
+        .json(&json!({"setup": {"list_id": "list_gone"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422, "an edit is checked too");
+
+    // The app asks for a minute of quiet: the check cannot be made now, so the answer
+    // is a retryable 503, never a silent accept.
+    mock.state
+        .throttle_next_s
+        .store(60, std::sync::atomic::Ordering::SeqCst);
+    let r = app
+        .user(&ws, "alice", Method::POST, "/v1/integrations")
+        .json(&with_list("list_events"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 503);
+    assert!(r.headers().contains_key("retry-after"));
+    let problem: Value = r.json().await.unwrap();
+    assert_eq!(
+        problem["type"], "urn:junction:problem:unavailable",
+        "{problem}"
+    );
+
+    // A field that opts out takes any value.
+    let text = std::fs::read_to_string(format!(
+        "{}/flows/contacts-to-mailbird.yaml",
+        crate::helpers::EXAMPLES
+    ))
+    .unwrap()
+    .replace(
+        "          label: Mailbird list\n",
+        "          label: Mailbird list\n          allow_custom: true\n",
+    );
+    let r = app
+        .admin(
+            &ws,
+            Method::PUT,
+            "/v1/admin/flows/contacts-to-mailbird?publish=true",
+        )
+        .body(text)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let (status, body) = create(&app, &ws, "alice", with_list("list_anything")).await;
+    assert_eq!(status, 201, "{body}");
+}

@@ -101,6 +101,12 @@ impl From<ServiceError> for ApiError {
                 "The other app did not answer as expected",
                 m,
             ),
+            ServiceError::Unavailable(m) => Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "The other app is briefly unavailable; try again in a moment",
+                m,
+            ),
             ServiceError::Unknown(e) => {
                 let id = junction_core::model::new_id("err");
                 tracing::error!(error_id = %id, error = ?e, "request failed");
@@ -125,12 +131,18 @@ impl IntoResponse for ApiError {
             errors: &self.errors,
         };
         let json = serde_json::to_vec(&body).unwrap_or_default();
-        (
+        let mut response = (
             self.status,
             [(header::CONTENT_TYPE, "application/problem+json")],
             json,
         )
-            .into_response()
+            .into_response();
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
+        }
+        response
     }
 }
 

@@ -169,6 +169,12 @@ impl ApiDoc {
             "502".into(),
             problem("The third-party app did not answer as expected"),
         );
+        responses.insert(
+            "503".into(),
+            problem(
+                "The third-party app is briefly unavailable; retry after `Retry-After` seconds",
+            ),
+        );
         let mut operation = json!({"summary": op.summary, "operationId": operation_id(op.method, op.path), "parameters": parameters, "responses": responses});
         if let Some(body) = op.body {
             operation["requestBody"] = body;

@@ -78,6 +78,10 @@ pub struct FormField {
     /// Fields whose values the source's input uses; their change reloads the options.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub depends_on: Vec<String>,
+    /// A `dynamic_select` whose value is not checked against its source when an
+    /// integration is saved (for sources too large to list).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_custom: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -23,6 +23,10 @@ pub enum ServiceError {
     /// The third-party app could not be reached or answered nonsense.
     #[error("{0}")]
     Upstream(String),
+    /// The third-party app is briefly unavailable (a timeout, a 429, a 5xx): the same
+    /// request may well succeed in a moment.
+    #[error("{0}")]
+    Unavailable(String),
     #[error(transparent)]
     Unknown(#[from] anyhow::Error),
 }

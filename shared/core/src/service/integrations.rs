@@ -152,7 +152,13 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         }
         let mut problems = self.check_accounts(ws, user, &flow, &new.accounts).await?;
         let setup = match check_setup(&flow.setup, &new.setup) {
-            Ok(values) => values,
+            Ok(values) => {
+                problems.extend(
+                    self.check_dynamic_values(ws, user, &flow, &new.accounts, &values)
+                        .await?,
+                );
+                values
+            }
             Err(more) => {
                 problems.extend(more);
                 Value::Null
@@ -267,8 +273,24 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                     "integration {id} names a missing flow version"
                 )));
             };
-            integration.setup = check_setup(&version.definition.setup, &setup)
+            let values = check_setup(&version.definition.setup, &setup)
                 .map_err(|p| ServiceError::invalid("the setup values are invalid", p))?;
+            let problems = self
+                .check_dynamic_values(
+                    ws,
+                    user,
+                    &version.definition,
+                    &integration.accounts,
+                    &values,
+                )
+                .await?;
+            if !problems.is_empty() {
+                return Err(ServiceError::invalid(
+                    "the setup values are invalid",
+                    problems,
+                ));
+            }
+            integration.setup = values;
         }
         if let Some(name) = changes.name {
             if name.trim().is_empty() {

@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 
 use super::vault_credentials::VaultCredentials;
 use super::{Junction, ServiceError};
+use crate::definition::{FieldKind, FlowDefinition, Problem};
 use crate::engine::{get_path, Engine};
 use crate::ports::{RunQueue, Store, Vault};
 use crate::template::Context;
@@ -30,6 +31,16 @@ pub struct OptionsRequest {
     /// `next` from the previous page.
     #[serde(default)]
     pub cursor: Option<String>,
+}
+
+/// Which options are asked for: a field of a flow, with the accounts and the values
+/// filled in so far, and an optional search.
+struct Asked<'a> {
+    flow: &'a FlowDefinition,
+    field_id: &'a str,
+    accounts: &'a BTreeMap<String, String>,
+    values: &'a serde_json::Map<String, Value>,
+    search: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
@@ -55,6 +66,48 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         request: OptionsRequest,
     ) -> Result<OptionsPage, ServiceError> {
         let (_, flow) = self.published_flow(ws, flow_id).await?;
+        let values = request.setup.as_object().cloned().unwrap_or_default();
+        let options = self
+            .load_options(
+                ws,
+                user,
+                Asked {
+                    flow: &flow,
+                    field_id,
+                    accounts: &request.accounts,
+                    values: &values,
+                    search: request.search.as_deref(),
+                },
+            )
+            .await?;
+        let start: usize = match &request.cursor {
+            Some(c) => c.parse().map_err(|_| {
+                ServiceError::field("cursor", "use the 'next' value of the previous page")
+            })?,
+            None => 0,
+        };
+        let end = (start + PAGE_SIZE).min(options.len());
+        Ok(OptionsPage {
+            options: options.get(start..end).unwrap_or_default().to_vec(),
+            next: (end < options.len()).then(|| end.to_string()),
+        })
+    }
+
+    /// Every option of a field's source (its query's pages, up to the query's
+    /// `max_pages`), as the user's account sees them, with `search` applied.
+    async fn load_options(
+        &self,
+        ws: &str,
+        user: &str,
+        asked: Asked<'_>,
+    ) -> Result<Vec<FieldOption>, ServiceError> {
+        let Asked {
+            flow,
+            field_id,
+            accounts,
+            values,
+            search,
+        } = asked;
         let Some(field) = flow.setup.field(field_id) else {
             return Err(ServiceError::NotFound(format!("field '{field_id}'")));
         };
@@ -64,7 +117,6 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                 format!("field '{field_id}' has no options source"),
             ));
         };
-        let values = request.setup.as_object().cloned().unwrap_or_default();
         for dep in &field.depends_on {
             if values.get(dep).is_none_or(Value::is_null) {
                 return Err(ServiceError::field(
@@ -73,7 +125,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                 ));
             }
         }
-        let Some(account) = request.accounts.get(&source.app) else {
+        let Some(account) = accounts.get(&source.app) else {
             return Err(ServiceError::field(
                 &format!("accounts.{}", source.app),
                 format!("choose an account for '{}' first", source.app),
@@ -113,18 +165,21 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             )
             .await
             .map_err(|e| {
-                ServiceError::Upstream(format!("the options could not be loaded: {}", e.message))
+                let message = format!("the options could not be loaded: {}", e.message);
+                if e.transient {
+                    ServiceError::Unavailable(message)
+                } else {
+                    ServiceError::Upstream(message)
+                }
             })?;
         let items = match items {
             Value::Array(items) => items,
             other => vec![other],
         };
-        let search = request
-            .search
-            .as_deref()
+        let search = search
             .map(str::to_lowercase)
             .filter(|s| !s.trim().is_empty());
-        let options: Vec<FieldOption> = items
+        Ok(items
             .iter()
             .filter_map(|item| {
                 let value = get_path(item, &source.value)?.clone();
@@ -140,17 +195,61 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                     .as_ref()
                     .is_none_or(|s| o.label.to_lowercase().contains(s))
             })
-            .collect();
-        let start: usize = match &request.cursor {
-            Some(c) => c.parse().map_err(|_| {
-                ServiceError::field("cursor", "use the 'next' value of the previous page")
-            })?,
-            None => 0,
+            .collect())
+    }
+
+    /// Problems with `dynamic_select` values that the field's source does not offer
+    /// the user's account (so an id from another account, or a typo, is refused at
+    /// save time, not at the first run). Fields with `allow_custom`, without a value,
+    /// or whose account is missing (reported elsewhere) are not checked.
+    pub(crate) async fn check_dynamic_values(
+        &self,
+        ws: &str,
+        user: &str,
+        flow: &FlowDefinition,
+        accounts: &BTreeMap<String, String>,
+        setup: &Value,
+    ) -> Result<Vec<Problem>, ServiceError> {
+        let Some(values) = setup.as_object() else {
+            return Ok(Vec::new());
         };
-        let end = (start + PAGE_SIZE).min(options.len());
-        Ok(OptionsPage {
-            options: options.get(start..end).unwrap_or_default().to_vec(),
-            next: (end < options.len()).then(|| end.to_string()),
-        })
+        let mut problems = Vec::new();
+        for field in flow.setup.fields() {
+            if field.kind != FieldKind::DynamicSelect || field.allow_custom {
+                continue;
+            }
+            let (Some(value), Some(source)) = (values.get(&field.id), &field.source) else {
+                continue;
+            };
+            if value.is_null() || !accounts.contains_key(&source.app) {
+                continue;
+            }
+            let asked = Asked {
+                flow,
+                field_id: &field.id,
+                accounts,
+                values,
+                search: None,
+            };
+            let options = match self.load_options(ws, user, asked).await {
+                Ok(options) => options,
+                // Missing dependencies and accounts are reported where they are.
+                Err(ServiceError::Invalid { .. }) => continue,
+                Err(e) => return Err(e),
+            };
+            if !options.iter().any(|o| &o.value == value) {
+                let app = self
+                    .app(ws, &source.app)
+                    .await
+                    .map(|a| a.name)
+                    .unwrap_or_else(|_| source.app.clone());
+                problems.push(Problem {
+                    path: format!("setup.{}", field.id),
+                    line: None,
+                    message: format!("{value} is not one of the options your {app} account has"),
+                });
+            }
+        }
+        Ok(problems)
     }
 }

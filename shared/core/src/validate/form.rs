@@ -77,6 +77,12 @@ fn check_field(
             "a multi_select needs either 'options' or 'source', not both",
         );
     }
+    if field.allow_custom && field.kind != FieldKind::DynamicSelect {
+        report.push(
+            &path.key("allow_custom"),
+            format!("only a dynamic_select takes 'allow_custom', not a {kind}"),
+        );
+    }
     if field.kind == FieldKind::Hidden && field.default.is_none() {
         report.push(&path.key("default"), "a hidden field needs a 'default'");
     }

@@ -262,6 +262,16 @@ fn request_timeouts_are_durations_within_bounds() {
 }
 
 #[test]
+fn only_a_dynamic_select_may_allow_custom_values() {
+    let problems = flow_problems("id: f\nname: F\napps: []\nsetup:\n  pages:\n    - title: P\n      fields:\n        - {id: t, type: text, allow_custom: true}\nblocks:\n  - id: b\n    trigger: {type: manual}\n    steps: []\n");
+    assert_problem(
+        &problems,
+        "setup.pages[0].fields[0].allow_custom",
+        "only a dynamic_select",
+    );
+}
+
+#[test]
 fn code_steps_must_compile_and_stay_within_limits() {
     let problems = flow_problems("id: f\nname: F\napps: []\nblocks:\n  - id: b\n    trigger: {type: manual}\n    steps:\n      - id: bad\n        code: {source: \"return (;\", time_ms: 60000}\n");
     assert_problem(&problems, "blocks[0].steps[0].code.source", "SyntaxError");

@@ -146,6 +146,7 @@ async fn callback<S: Store, Q: RunQueue, V: Vault>(
             let (status, message) = match &e {
                 ServiceError::Invalid { message, .. } => (StatusCode::BAD_REQUEST, message.clone()),
                 ServiceError::Upstream(m) => (StatusCode::BAD_GATEWAY, m.clone()),
+                ServiceError::Unavailable(m) => (StatusCode::SERVICE_UNAVAILABLE, m.clone()),
                 ServiceError::Conflict(m) => (StatusCode::CONFLICT, m.clone()),
                 _ => {
                     let _ = ApiError::from(e);
