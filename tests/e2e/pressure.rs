@@ -190,6 +190,30 @@ async fn a_declared_rate_limit_is_never_exceeded_by_a_burst_of_runs() {
             .or_default() += 1;
     }
     eprintln!("declared 3 requests/s; the app saw per second: {per_window:?}");
+    // A run that waited for a window says so in its log, and never that it failed.
+    let mut waited = 0;
+    for run in &runs {
+        let run = app
+            .user_json(&ws, "alice", &format!("/v1/runs/{run}"))
+            .await;
+        for entry in run["state"]["log"].as_array().unwrap() {
+            assert_ne!(entry["status"], "failed", "{entry}");
+            if entry["status"] == "waiting" {
+                assert!(
+                    entry["message"]
+                        .as_str()
+                        .unwrap()
+                        .contains("3 requests per 1s"),
+                    "{entry}"
+                );
+                waited += 1;
+            }
+        }
+    }
+    assert!(
+        waited >= 9,
+        "9 of the 12 runs waited at least once: {waited}"
+    );
     assert!(
         per_window.values().all(|n| *n <= 3),
         "calls per second: {per_window:?}"

@@ -66,8 +66,8 @@ impl Throttle for AccountThrottle<'_> {
 
 /// Paces calls to an app that declares its `rate_limit`: counts this call in the
 /// current window (shared by every process when the holder shares a counter) and,
-/// when the window is spent, says how long until the next one. The account is then
-/// held here until that time, so the rest of the window costs no store write.
+/// when the window is spent, says how long until the next one (the run then waits
+/// for it off the queue, so a spent window costs one count per waiting run).
 pub(crate) async fn paced(
     backoff: &AccountBackoff,
     credentials: &dyn CredentialStore,
@@ -108,9 +108,7 @@ pub(crate) async fn paced(
     if count <= u64::from(limit.requests) {
         return None;
     }
-    let wait = Duration::from_millis(u64::try_from(next_window_ms - now_ms).unwrap_or(1).max(1));
-    if let (RateScope::Account, Some(account)) = (scope, account) {
-        backoff.hold(account, wait);
-    }
-    Some(wait)
+    Some(Duration::from_millis(
+        u64::try_from(next_window_ms - now_ms).unwrap_or(1).max(1),
+    ))
 }

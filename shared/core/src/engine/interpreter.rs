@@ -310,8 +310,15 @@ impl Engine {
             Ok(None) if matches!(kind, StepKind::Loop(_)) => {}
             Ok(None) => self.push_log(state, log),
             Err(e) => {
-                log.status = StepStatus::Failed;
-                log.error = Some(e.message.clone());
+                // A held step made no call and runs again once the hold ends: its
+                // entry says it waited, and why, rather than that it failed.
+                if e.held {
+                    log.status = StepStatus::Waiting;
+                    log.message = Some(e.message.clone());
+                } else {
+                    log.status = StepStatus::Failed;
+                    log.error = Some(e.message.clone());
+                }
                 self.push_log(state, log);
                 self.fail(state, Some(&step.id), e);
             }
