@@ -68,50 +68,15 @@ impl StepCalls<'_, '_> {
         let account = app
             .filter(|a| !matches!(a.auth, crate::definition::AuthScheme::None))
             .map(|a| self.credentials.account_id(&a.id));
-        let held = match (app, &account) {
-            (Some(app), Some(account)) => {
-                super::hold::held_for(&self.engine.backoff, self.credentials, &app.id, account)
-                    .await
-            }
-            _ => None,
-        };
-        if let Some(wait) = held {
-            return Err(StepError {
-                message: format!(
-                    "{} asked to slow down for this account (HTTP 429); calls resume in {} s",
-                    app.map_or("the app", |a| a.name.as_str()),
-                    wait.as_secs().max(1)
-                ),
-                transient: true,
-                retry_after: Some(wait),
-                held: true,
-            });
-        }
         if let Some(app) = app {
-            let paced = super::hold::paced(
+            let held = super::hold::check(
                 &self.engine.backoff,
                 self.credentials,
                 app,
                 account.as_deref(),
-            )
-            .await;
-            if let (Some(wait), Some(limit)) = (paced, &app.rate_limit) {
-                return Err(StepError {
-                    message: format!(
-                        "{} allows {} requests per {}{}; this call waits {} ms for the next window",
-                        app.name,
-                        limit.requests,
-                        limit.per,
-                        match limit.scope {
-                            crate::definition::RateScope::Account => " for each account",
-                            crate::definition::RateScope::App => "",
-                        },
-                        wait.as_millis()
-                    ),
-                    transient: true,
-                    retry_after: Some(wait),
-                    held: true,
-                });
+            );
+            if let Some(error) = held.await {
+                return Err(error);
             }
         }
         let result = match app {
@@ -250,8 +215,13 @@ impl StepCalls<'_, '_> {
         input: Value,
         max_pages: u32,
     ) -> Result<Value, StepError> {
-        let mut request = render_app_request(&self.engine.templates, app, &def.request, &input)?;
-        request.timeout = app.request_timeout(def.timeout.as_deref());
+        let mut request = render_app_request(
+            &self.engine.templates,
+            app,
+            &def.request,
+            &input,
+            def.timeout.as_deref(),
+        )?;
         let Some(items_path) = def.items.as_deref() else {
             let response = self.call(Some(app), request).await?;
             self.expect_success(&response)?;
@@ -379,8 +349,13 @@ impl StepCalls<'_, '_> {
         input: Value,
         idempotency_key: Option<&str>,
     ) -> Result<Value, StepError> {
-        let mut request = render_app_request(&self.engine.templates, app, &def.request, &input)?;
-        request.timeout = app.request_timeout(def.timeout.as_deref());
+        let mut request = render_app_request(
+            &self.engine.templates,
+            app,
+            &def.request,
+            &input,
+            def.timeout.as_deref(),
+        )?;
         if let (Some(header), Some(key)) = (&app.idempotency_header, idempotency_key) {
             request.headers.push((header.clone(), key.to_string()));
         }

@@ -9,13 +9,59 @@ use std::time::Duration;
 use chrono::Utc;
 use futures::future::BoxFuture;
 
+use super::StepError;
 use crate::credentials::CredentialStore;
 use crate::definition::{AppDefinition, RateScope};
 use crate::outbound::{AccountBackoff, Throttle};
 
+/// Why a call to `app` (as `account`, for apps with accounts) may not go now: its
+/// account is held back after a 429, or the app's declared rate limit is spent for
+/// this window. The error is transient and `held`: the step made no call.
+pub(crate) async fn check(
+    backoff: &AccountBackoff,
+    credentials: &dyn CredentialStore,
+    app: &AppDefinition,
+    account: Option<&str>,
+) -> Option<StepError> {
+    let held = |message: String, wait: Duration| StepError {
+        message,
+        transient: true,
+        retry_after: Some(wait),
+        held: true,
+    };
+    if let Some(account) = account {
+        if let Some(wait) = held_for(backoff, credentials, &app.id, account).await {
+            return Some(held(
+                format!(
+                    "{} asked to slow down for this account (HTTP 429); calls resume in {} s",
+                    app.name,
+                    wait.as_secs().max(1)
+                ),
+                wait,
+            ));
+        }
+    }
+    let wait = paced(backoff, credentials, app, account).await?;
+    let limit = app.rate_limit.as_ref()?;
+    Some(held(
+        format!(
+            "{} allows {} requests per {}{}; this call waits {} ms for the next window",
+            app.name,
+            limit.requests,
+            limit.per,
+            match limit.scope {
+                RateScope::Account => " for each account",
+                RateScope::App => "",
+            },
+            wait.as_millis()
+        ),
+        wait,
+    ))
+}
+
 /// How long calls with `account` (of `app`) must still wait, if they must. A store
 /// that cannot be read does not stop calls: the app's own 429 would say so again.
-pub(crate) async fn held_for(
+async fn held_for(
     backoff: &AccountBackoff,
     credentials: &dyn CredentialStore,
     app: &str,
@@ -68,7 +114,7 @@ impl Throttle for AccountThrottle<'_> {
 /// current window (shared by every process when the holder shares a counter) and,
 /// when the window is spent, says how long until the next one (the run then waits
 /// for it off the queue, so a spent window costs one count per waiting run).
-pub(crate) async fn paced(
+async fn paced(
     backoff: &AccountBackoff,
     credentials: &dyn CredentialStore,
     app: &AppDefinition,

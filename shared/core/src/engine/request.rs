@@ -126,15 +126,17 @@ fn form_fields(value: &Value) -> Result<Vec<(String, String)>, StepError> {
         .collect())
 }
 
-/// Renders one of an app's request templates with `input` (credential tests, options).
+/// Renders one of an app's request templates with `input`, with the app's timeout
+/// (or `timeout`, the query's or action's own).
 pub(crate) fn render_app_request(
     t: &Templates,
     app: &crate::definition::AppDefinition,
     template: &crate::definition::RequestTemplate,
     input: &Value,
+    timeout: Option<&str>,
 ) -> Result<OutboundRequest, StepError> {
     let ctx = Context::from_json(&serde_json::json!({ "input": input }));
-    render_request(
+    let mut request = render_request(
         t,
         &ctx,
         Some(&app.base_url),
@@ -146,5 +148,7 @@ pub(crate) fn render_app_request(
             body: template.body.as_ref(),
             body_format: template.body_format,
         },
-    )
+    )?;
+    request.timeout = app.request_timeout(timeout);
+    Ok(request)
 }

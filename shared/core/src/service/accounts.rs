@@ -57,16 +57,14 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         let Some(test) = &app.test else {
             return Ok((fallback, credentials));
         };
-        let request =
-            render_app_request(&self.templates, app, &test.request, &json!({})).map_err(|e| {
+        let request = render_app_request(&self.templates, app, &test.request, &json!({}), None)
+            .map_err(|e| {
                 ServiceError::Unknown(anyhow::anyhow!(
                     "app '{}' test request: {}",
                     app.id,
                     e.message
                 ))
             })?;
-        let mut request = request;
-        request.timeout = app.request_timeout(None);
         let mut store = MemoryCredentials::new().with_account(&app.id, credentials.clone());
         if matches!(app.auth, AuthScheme::Oauth2 { .. }) {
             store = store.with_oauth_client(&app.id, self.oauth_client_of(ws, &app.id).await?);

@@ -293,7 +293,10 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         {
             Ok(()) => Ok(Outcome::Done),
             // This message then carries the run on, as a waiting run.
-            Err(_) => Ok(Outcome::RetryAfter(wait)),
+            Err(e) => {
+                tracing::warn!(run = %record.id, error = %e, "could not queue a held run's next delivery; this one will carry it");
+                Ok(Outcome::RetryAfter(wait))
+            }
         }
     }
 

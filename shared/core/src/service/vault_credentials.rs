@@ -58,6 +58,11 @@ impl<S: Store, V: Vault> VaultCredentials<S, V> {
         })
     }
 
+    /// The account's name in the store's holds and rate windows.
+    fn account_key(&self, app: &str) -> String {
+        format!("account:{}", self.account_id(app))
+    }
+
     /// One lease per account, in the workspace's name space.
     fn lease_name(&self, app: &str) -> Result<String, CredentialError> {
         Ok(format!(
@@ -157,7 +162,7 @@ impl<S: Store, V: Vault> CredentialStore for VaultCredentials<S, V> {
         app: &str,
         until: chrono::DateTime<chrono::Utc>,
     ) -> BoxFuture<'_, Result<(), CredentialError>> {
-        let name = format!("account:{}", self.account_id(app));
+        let name = self.account_key(app);
         Box::pin(async move {
             self.store
                 .hold(&name, until)
@@ -174,7 +179,7 @@ impl<S: Store, V: Vault> CredentialStore for VaultCredentials<S, V> {
         expires_at: chrono::DateTime<chrono::Utc>,
     ) -> BoxFuture<'_, Result<Option<u64>, CredentialError>> {
         let name = match scope {
-            crate::definition::RateScope::Account => format!("account:{}", self.account_id(app)),
+            crate::definition::RateScope::Account => self.account_key(app),
             crate::definition::RateScope::App => format!("app:{}:{app}", self.workspace_id),
         };
         Box::pin(async move {
@@ -190,7 +195,7 @@ impl<S: Store, V: Vault> CredentialStore for VaultCredentials<S, V> {
         &self,
         app: &str,
     ) -> BoxFuture<'_, Result<Option<chrono::DateTime<chrono::Utc>>, CredentialError>> {
-        let name = format!("account:{}", self.account_id(app));
+        let name = self.account_key(app);
         Box::pin(async move {
             self.store
                 .held_until(&name, chrono::Utc::now())
