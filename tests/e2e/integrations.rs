@@ -808,7 +808,10 @@ async fn a_dynamic_select_value_must_be_one_the_users_account_offers() {
     assert_eq!(r.status(), 422, "an edit is checked too");
 
     // The app asks for a minute of quiet: the check cannot be made now, so the answer
-    // is a retryable 503, never a silent accept.
+    // is a retryable 503, never a silent accept. (The integration's first sync must be
+    // over first, or its own calls could take the app's 429.)
+    let first_sync = made["run_ids"][0].as_str().unwrap();
+    crate::runs::finished(&app, &ws, "alice", first_sync).await;
     mock.state
         .throttle_next_s
         .store(60, std::sync::atomic::Ordering::SeqCst);
