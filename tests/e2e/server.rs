@@ -128,6 +128,11 @@ fn start(
 
 type TestJunction = Junction<SqliteStore, SqliteQueue, SqliteVault>;
 
+/// Sends the request and reads its answer as JSON (panics otherwise: a test's precondition).
+async fn json_answer(request: reqwest::RequestBuilder) -> serde_json::Value {
+    request.send().await.unwrap().json().await.unwrap()
+}
+
 impl TestServer {
     /// Kills the server and its workers mid-work (nothing finishes, nothing is
     /// acknowledged), then starts a new one over the same data, `later` in the future
@@ -188,13 +193,7 @@ impl TestServer {
 
     /// `GET path` as `user`, answered with JSON (panics otherwise: a test's precondition).
     pub async fn user_json(&self, ws: &NewWorkspace, user: &str, path: &str) -> serde_json::Value {
-        self.user(ws, user, reqwest::Method::GET, path)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
+        json_answer(self.user(ws, user, reqwest::Method::GET, path)).await
     }
 
     /// Sends only a request's head, announcing a body of `length` bytes, and reads the
@@ -243,14 +242,7 @@ impl TestServer {
         path: &str,
         body: serde_json::Value,
     ) -> serde_json::Value {
-        self.user(ws, user, reqwest::Method::POST, path)
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
+        json_answer(self.user(ws, user, reqwest::Method::POST, path).json(&body)).await
     }
 
     /// Consents at the mock provider (it approves a client that does not ask for HTML),
