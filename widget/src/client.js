@@ -31,6 +31,8 @@ export function errorAt(errors, path) {
 
 /** How long the OAuth popup may stay open before the attempt counts as timed out. */
 export const OAUTH_TIMEOUT_MS = 10 * 60 * 1000;
+/** How long a closed popup may still deliver its answer. */
+const CLOSED_GRACE_MS = 1000;
 
 export class JunctionClient {
   /**
@@ -166,9 +168,11 @@ export class JunctionClient {
  */
 export function waitForCallback({ popup, state, origin, timeoutMs = OAUTH_TIMEOUT_MS, target = window }) {
   return new Promise((resolve, reject) => {
+    let closedTimer;
     const finish = (fn, value) => {
       target.removeEventListener("message", onMessage);
       clearInterval(closedCheck);
+      clearTimeout(closedTimer);
       clearTimeout(timer);
       fn(value);
     };
@@ -184,8 +188,13 @@ export function waitForCallback({ popup, state, origin, timeoutMs = OAUTH_TIMEOU
       }
     };
     target.addEventListener("message", onMessage);
+    // The callback page posts its answer and closes itself at once; a busy browser
+    // may show the window closed before it delivers the message, so a closed window
+    // gets a moment for its answer to arrive before it counts as closed by the user.
     const closedCheck = setInterval(() => {
-      if (popup.closed) finish(reject, new JunctionError(400, { title: "the window was closed before connecting", code: "popup_closed" }));
+      if (!popup.closed || closedTimer) return;
+      clearInterval(closedCheck);
+      closedTimer = setTimeout(() => finish(reject, new JunctionError(400, { title: "the window was closed before connecting", code: "popup_closed" })), CLOSED_GRACE_MS);
     }, 400);
     const timer = setTimeout(() => {
       popup.close();
