@@ -533,7 +533,21 @@ pub async fn counters_stay_exact_under_concurrency<S: Store>(s: S) {
     let usage = s.usage("ws_a", "2026-11").await.unwrap();
     assert_eq!(usage.total, 121);
     assert_eq!(usage.per_user["u2"], 60);
+    assert_eq!(usage.poll_requests, 0);
     assert_eq!(s.usage("ws_a", "2026-12").await.unwrap().total, 0);
+}
+
+pub async fn poll_requests_are_counted_apart_from_tasks<S: Store>(s: S) {
+    let adds = (0..10).map(|_| s.add_poll_requests("ws_p", "2026-11", 3));
+    for n in futures::future::join_all(adds).await {
+        n.unwrap();
+    }
+    assert_eq!(s.add_poll_requests("ws_p", "2026-11", 1).await.unwrap(), 31);
+    s.add_tasks("ws_p", "u1", "2026-11", 2).await.unwrap();
+    let usage = s.usage("ws_p", "2026-11").await.unwrap();
+    assert_eq!((usage.total, usage.poll_requests), (2, 31));
+    assert_eq!(usage.per_user.len(), 1, "no user for polls: {usage:?}");
+    assert_eq!(s.usage("ws_p", "2026-12").await.unwrap().poll_requests, 0);
 }
 
 pub async fn leases_have_one_holder_until_expiry(s: impl Store) {
@@ -761,7 +775,9 @@ pub async fn due_items_move_only_from_their_time(s: impl Store) {
         )
         .await
         .unwrap());
+    assert_eq!(s.get_due(&item.key).await.unwrap(), Some(later.clone()));
     assert!(s.remove_due(&later.key, later.due_at).await.unwrap());
+    assert_eq!(s.get_due(&item.key).await.unwrap(), None);
 }
 
 pub async fn holds_only_move_later_and_end_at_their_time(s: impl Store) {
@@ -835,6 +851,7 @@ macro_rules! store_tests {
             case!(dedupe_keys_expire);
             case!(dedupe_has_one_winner_under_concurrency);
             case!(counters_stay_exact_under_concurrency);
+            case!(poll_requests_are_counted_apart_from_tasks);
             case!(leases_have_one_holder_until_expiry);
             case!(holds_only_move_later_and_end_at_their_time);
             case!(rate_windows_count_every_call_and_start_again);

@@ -7,6 +7,7 @@ mod examples;
 mod helpers;
 mod hostile;
 mod integrations;
+mod polls;
 mod pressure;
 mod refresh;
 mod runs;

@@ -196,6 +196,26 @@ impl TestServer {
         json_answer(self.user(ws, user, reqwest::Method::GET, path)).await
     }
 
+    /// `GET path` from your backend, answered with JSON.
+    pub async fn admin_json(&self, ws: &NewWorkspace, path: &str) -> serde_json::Value {
+        json_answer(self.admin(ws, reqwest::Method::GET, path)).await
+    }
+
+    /// Pushes and publishes a flow from its YAML (panics if refused).
+    pub async fn publish_flow(&self, ws: &NewWorkspace, id: &str, yaml: &str) {
+        let r = self
+            .admin(
+                ws,
+                reqwest::Method::PUT,
+                &format!("/v1/admin/flows/{id}?publish=true"),
+            )
+            .body(yaml.to_string())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    }
+
     /// Sends only a request's head, announcing a body of `length` bytes, and reads the
     /// answer over raw TCP. For answers given before the body is read (413): a client
     /// still writing the body when the server answers and closes sees a broken pipe

@@ -26,7 +26,7 @@ async fn unsubscribes(app: &TestServer, ws: &NewWorkspace) -> Value {
 }
 
 /// Runs of an integration once `n` of them have finished (10 s at most).
-async fn finished_runs(
+pub(crate) async fn finished_runs(
     app: &TestServer,
     ws: &NewWorkspace,
     integration: &str,
@@ -535,17 +535,7 @@ async fn push_hook_apps(app: &TestServer, ws: &NewWorkspace, mock: &MockApps) {
 async fn a_batch_poll_watching_updates_runs_once_with_the_new_and_changed_items() {
     let (app, mock, ws) = setup().await;
     let flow = "id: contact-batches\nname: Contact batches\napps: [acme]\nblocks:\n  - id: changed\n    trigger: {type: poll, app: acme, query: contacts, interval: 10m, updated: created_at, batch: true}\n    steps:\n      - {id: count, abort: {reason: '{{ trigger.items | length }} changed'}}\n";
-    let r = app
-        .admin(
-            &ws,
-            Method::PUT,
-            "/v1/admin/flows/contact-batches?publish=true",
-        )
-        .body(flow)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    app.publish_flow(&ws, "contact-batches", flow).await;
     let acme = connect_acme(&app, &ws, "erin").await;
     let (status, created) = create(
         &app,

@@ -62,6 +62,8 @@ const MIGRATIONS: &[&str] = &[
     "CREATE TABLE holds (name TEXT PRIMARY KEY, until_at INTEGER NOT NULL);",
     // 8: calls counted in the current window of an app's declared rate limit.
     "CREATE TABLE rate_windows (name TEXT PRIMARY KEY, window INTEGER NOT NULL, n INTEGER NOT NULL);",
+    // 9: requests made by polls per workspace and month, metered apart from tasks.
+    "CREATE TABLE poll_requests (ws TEXT NOT NULL, month TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (ws, month));",
 ];
 
 /// The shared database handle. One connection behind a lock: SQLite has one writer

@@ -142,6 +142,15 @@ impl DynamoStore {
         Ok((total, mine))
     }
 
+    pub(crate) async fn poll_requests_add(&self, ws: &str, month: &str, requests: u64) -> R<u64> {
+        self.add_counter(
+            keys::usage(ws, month),
+            keys::POLL_REQUESTS_SK.into(),
+            requests,
+        )
+        .await
+    }
+
     pub(crate) async fn usage_of(&self, ws: &str, month: &str) -> R<Usage> {
         let items = self
             .query(None, "pk", keys::usage(ws, month), None, true, None)
@@ -150,11 +159,13 @@ impl DynamoStore {
             month: month.into(),
             total: 0,
             per_user: Default::default(),
+            poll_requests: 0,
         };
         for item in items {
             let tasks = item.num("tasks")? as u64;
             match item.str("sk")? {
                 keys::TOTAL_SK => usage.total = tasks,
+                keys::POLL_REQUESTS_SK => usage.poll_requests = tasks,
                 sk => {
                     usage
                         .per_user
@@ -351,6 +362,15 @@ impl DynamoStore {
         due.sort_by(|a, b| (a.due_at, &a.key).cmp(&(b.due_at, &b.key)));
         due.truncate(limit);
         Ok(due)
+    }
+
+    pub(crate) async fn due_get(&self, key: &str) -> R<Option<DueItem>> {
+        let Some(pointer) = self.get(keys::due_pointer(key), keys::ITEM_SK).await? else {
+            return Ok(None);
+        };
+        let position = keys::due_position(pointer.num("due_ms")?, key);
+        let found = self.get(keys::due_shard(shard_of(key)), &position).await?;
+        found.map(|item| item.body::<DueItem>()).transpose()
     }
 
     pub(crate) async fn due_move(&self, due: &DueItem, from: DateTime<Utc>) -> R<bool> {

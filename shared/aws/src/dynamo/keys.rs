@@ -64,6 +64,9 @@ pub fn usage(ws: &str, month: &str) -> String {
     format!("WS#{ws}#USAGE#{month}")
 }
 pub const TOTAL_SK: &str = "TOTAL";
+/// The usage item counting poll requests (apart from tasks; no user id is `POLLS`,
+/// theirs are under `USER#`).
+pub const POLL_REQUESTS_SK: &str = "POLLS";
 pub fn lease(name: &str) -> String {
     format!("LEASE#{name}")
 }

@@ -153,6 +153,9 @@ impl Store for DynamoStore {
     ) -> R<Option<String>> {
         self.key_claim(key, value, now, ttl).await
     }
+    async fn add_poll_requests(&self, ws: &str, month: &str, requests: u64) -> R<u64> {
+        self.poll_requests_add(ws, month, requests).await
+    }
     async fn add_tasks(&self, ws: &str, user_id: &str, month: &str, tasks: u64) -> R<(u64, u64)> {
         self.tasks_add(ws, user_id, month, tasks).await
     }
@@ -190,6 +193,9 @@ impl Store for DynamoStore {
         self.hold_get(name, now).await
     }
 
+    async fn get_due(&self, key: &str) -> R<Option<DueItem>> {
+        self.due_get(key).await
+    }
     async fn put_due(&self, item: &DueItem) -> R<()> {
         self.due_put(item).await
     }

@@ -186,7 +186,8 @@ impl Engine {
     }
 
     /// Runs one of an app's queries outside a run (dynamic dropdowns, polls): its
-    /// items across pages, or its body when it lists no items.
+    /// items across pages, or its body when it lists no items; with the number of
+    /// requests it made to the app, failed or not (polls meter them).
     pub async fn query(
         &self,
         apps: &AppCatalog,
@@ -194,18 +195,26 @@ impl Engine {
         app_id: &str,
         query: &str,
         input: serde_json::Value,
-    ) -> Result<serde_json::Value, StepError> {
-        let app = apps
-            .get(app_id)
-            .ok_or_else(|| StepError::terminal(format!("unknown app '{app_id}'")))?;
-        let def = app
-            .queries
-            .get(query)
-            .ok_or_else(|| StepError::terminal(format!("app '{app_id}' has no query '{query}'")))?;
+    ) -> (Result<serde_json::Value, StepError>, u64) {
+        let Some(app) = apps.get(app_id) else {
+            return (
+                Err(StepError::terminal(format!("unknown app '{app_id}'"))),
+                0,
+            );
+        };
+        let Some(def) = app.queries.get(query) else {
+            return (
+                Err(StepError::terminal(format!(
+                    "app '{app_id}' has no query '{query}'"
+                ))),
+                0,
+            );
+        };
         let mut redactor = crate::outbound::Redactor::default();
-        calls::StepCalls::outside_run(self, apps, credentials, &mut redactor)
-            .run_query(app, def, input, def.max_pages)
-            .await
+        let mut calls = calls::StepCalls::outside_run(self, apps, credentials, &mut redactor);
+        let answer = calls.run_query(app, def, input, def.max_pages).await;
+        let requests = calls.requests.iter().map(|r| u64::from(r.attempts)).sum();
+        (answer, requests)
     }
 
     /// Calls one of an app's actions outside a run (webhook subscriptions).

@@ -208,4 +208,8 @@ pub struct Usage {
     pub total: u64,
     /// User id → tasks.
     pub per_user: BTreeMap<String, u64>,
+    /// Requests made by polls, which are not tasks: a poll that finds nothing new
+    /// still calls the app.
+    #[serde(default)]
+    pub poll_requests: u64,
 }

@@ -202,6 +202,14 @@ pub trait Store: Send + Sync + Clone + 'static {
         tasks: u64,
     ) -> impl Future<Output = R<(u64, u64)>> + Send;
     fn usage(&self, ws: &str, month: &str) -> impl Future<Output = R<Usage>> + Send;
+    /// Adds requests that polls made (metered apart from tasks); returns the
+    /// workspace's poll requests for the month.
+    fn add_poll_requests(
+        &self,
+        ws: &str,
+        month: &str,
+        requests: u64,
+    ) -> impl Future<Output = R<u64>> + Send;
     fn acquire_lease(
         &self,
         name: &str,
@@ -249,6 +257,8 @@ pub trait Store: Send + Sync + Clone + 'static {
     /// `from`; false when someone moved or removed it meanwhile.
     fn move_due(&self, item: &DueItem, from: DateTime<Utc>)
         -> impl Future<Output = R<bool>> + Send;
+    /// The item with `key`, wherever it is due.
+    fn get_due(&self, key: &str) -> impl Future<Output = R<Option<DueItem>>> + Send;
     /// Removes the item if it is still due at `due_at` (nobody moved it meanwhile).
     fn remove_due(&self, key: &str, due_at: DateTime<Utc>) -> impl Future<Output = R<bool>> + Send;
 }

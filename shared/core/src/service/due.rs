@@ -16,7 +16,7 @@ use super::vault_credentials::VaultCredentials;
 use super::{Junction, ServiceError};
 use crate::definition::{FlowDefinition, Trigger};
 use crate::engine::{get_path, Engine};
-use crate::model::{DueItem, Integration};
+use crate::model::{month_of, DueItem, Integration};
 use crate::outbound::RetryPolicy;
 use crate::ports::{RunQueue, Store, Vault};
 use crate::template::Context;
@@ -38,7 +38,118 @@ pub struct DueWork {
     /// Why the last poll failed, if it did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_error: Option<String>,
+    /// When the last poll began, whether the app answered or not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_polled_at: Option<DateTime<Utc>>,
+    /// When the last poll the app answered began: `poll.last_polled_at`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_succeeded_at: Option<DateTime<Utc>>,
+    /// The newest `updated` value of the items seen, or when a poll that cannot
+    /// tell began (the first one: the baseline): `poll.last_updated_at`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_updated_at: Option<Value>,
+    /// The id of the newest item (queries list newest first): `poll.last_id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_id: Option<String>,
+    /// Items the last answer listed.
+    #[serde(default)]
+    pub items: u64,
+    /// Of those, how many started runs.
+    #[serde(default)]
+    pub new_items: u64,
+    /// Polls failed in a row.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub failures: u32,
 }
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// A time as the apps' `since` parameters take it: whole seconds (rounded down, so
+/// an inclusive `since` misses nothing), UTC, `Z`.
+fn since_time(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Whether `a` is later than `b`: numbers by value, times by instant, other
+/// strings in order (ISO dates sort as text).
+fn later(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            x.as_f64().unwrap_or(f64::MIN) > y.as_f64().unwrap_or(f64::MIN)
+        }
+        (Value::String(x), Value::String(y)) => {
+            match (
+                DateTime::parse_from_rfc3339(x),
+                DateTime::parse_from_rfc3339(y),
+            ) {
+                (Ok(x), Ok(y)) => x > y,
+                _ => x > y,
+            }
+        }
+        _ => false,
+    }
+}
+
+impl DueWork {
+    /// What a poll's input sees as `poll`: only what is known, so the first poll's
+    /// `{{ poll.last_updated_at | default(none) }}` leaves its filter out.
+    pub fn poll_context(&self) -> Value {
+        let mut poll = serde_json::Map::new();
+        if let Some(at) = self.last_succeeded_at {
+            poll.insert("last_polled_at".into(), json!(since_time(at)));
+        }
+        if let Some(updated) = &self.last_updated_at {
+            poll.insert("last_updated_at".into(), updated.clone());
+        }
+        if let Some(id) = &self.last_id {
+            poll.insert("last_id".into(), json!(id));
+        }
+        Value::Object(poll)
+    }
+
+    /// Records an answered poll that began at `began`.
+    fn answered(&mut self, began: DateTime<Utc>, items: &[Value], how: NewItems<'_>) {
+        let newest = how.updated.and_then(|path| {
+            items
+                .iter()
+                .filter_map(|i| get_path(i, path))
+                .filter(|v| v.is_string() || v.is_number())
+                .fold(None::<&Value>, |best, v| match best {
+                    Some(b) if !later(v, b) => Some(b),
+                    _ => Some(v),
+                })
+                .cloned()
+        });
+        self.last_updated_at = match (newest, self.last_updated_at.take()) {
+            (Some(new), Some(old)) if !later(&new, &old) => Some(old),
+            (Some(new), _) => Some(new),
+            // Watching updates but none newer: what it had stands.
+            (None, Some(old)) if how.updated.is_some() => Some(old),
+            // Nothing to tell by: the time this poll began.
+            (None, _) => Some(json!(since_time(began))),
+        };
+        if let Some(first) = items.first() {
+            self.last_id = Some(item_id(first, how.id_path));
+        }
+        self.items = items.len() as u64;
+        self.last_polled_at = Some(began);
+        self.last_succeeded_at = Some(began);
+        self.last_error = None;
+        self.failures = 0;
+    }
+
+    /// Records a poll that began at `began` and failed.
+    fn failed(&mut self, began: DateTime<Utc>, message: String) {
+        self.last_polled_at = Some(began);
+        self.last_error = Some(message);
+        self.failures = self.failures.saturating_add(1);
+    }
+}
+
+/// A poll's items and the query's id path, or why it failed and whether that may pass.
+type PollAnswer = Result<(Vec<Value>, Option<String>), (String, bool)>;
 
 /// How a poll turns new items into runs.
 #[derive(Debug, Clone, Copy)]
@@ -60,7 +171,7 @@ pub struct DueMessage {
     pub work: DueWork,
 }
 
-fn due_key(integration: &Integration, block: &str) -> String {
+pub(crate) fn due_key(integration: &Integration, block: &str) -> String {
     format!(
         "trigger:{}:{}:{block}",
         integration.workspace_id, integration.id
@@ -207,20 +318,30 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                 let interval = humantime::parse_duration(interval)
                     .map_err(|e| ServiceError::Unknown(anyhow::anyhow!("poll interval: {e}")))?;
                 let mut next_work = work.clone();
-                match self.poll(engine, &integration, app, query, input).await {
+                let (answer, requests) = self
+                    .poll(engine, &integration, work, app, query, input)
+                    .await;
+                if requests > 0 {
+                    self.store
+                        .add_poll_requests(ws, &month_of(now), requests)
+                        .await?;
+                }
+                match answer {
                     Ok((items, id_path)) => {
                         let how = NewItems {
                             id_path: id_path.as_deref(),
                             updated: updated.as_deref(),
                             batch: *batch,
                         };
-                        self.take_new_items(&integration, &block.id, &mut next_work, items, how)
+                        let fresh = self
+                            .take_new_items(&integration, &block.id, &mut next_work, &items, how)
                             .await?;
-                        next_work.last_error = None;
+                        next_work.answered(now, &items, how);
+                        next_work.new_items = fresh as u64;
                     }
                     Err((message, transient)) => {
                         tracing::warn!(integration = %integration.id, block = %block.id, error = %message, transient, "poll failed; it is tried again at its next time");
-                        next_work.last_error = Some(message);
+                        next_work.failed(now, message);
                     }
                 }
                 (next_poll(&message.due_key, interval, now), next_work)
@@ -252,60 +373,64 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
     }
 
     /// Runs the poll's query with the integration's accounts: its items across pages
-    /// and the query's id path, or the error and whether it may pass.
+    /// and the query's id path, or the error and whether it may pass; with the
+    /// requests it made either way.
     async fn poll(
         &self,
         engine: &Engine,
         integration: &Integration,
+        work: &DueWork,
         app: &str,
         query: &str,
         input: &BTreeMap<String, Value>,
-    ) -> Result<(Vec<Value>, Option<String>), (String, bool)> {
+    ) -> (PollAnswer, u64) {
         let ws = &integration.workspace_id;
         let ctx = Context::from_json(&json!({
             "setup": integration.setup,
             "user": {"id": integration.user_id},
+            "poll": work.poll_context(),
         }));
         let mut rendered = serde_json::Map::new();
         for (k, v) in input {
-            let value = self
-                .templates
-                .render(v, &ctx)
-                .map_err(|e| (format!("input '{k}': {e}"), false))?;
-            rendered.insert(k.clone(), value);
+            match self.templates.render(v, &ctx) {
+                Ok(value) => rendered.insert(k.clone(), value),
+                Err(e) => return (Err((format!("input '{k}': {e}"), false)), 0),
+            };
         }
-        let apps = self
-            .runtime_catalog(ws)
-            .await
-            .map_err(|e| (e.to_string(), true))?;
+        let apps = match self.runtime_catalog(ws).await {
+            Ok(apps) => apps,
+            Err(e) => return (Err((e.to_string(), true)), 0),
+        };
         let id_path = apps
             .get(app)
             .and_then(|a| a.queries.get(query))
             .and_then(|q| q.id.clone());
         let credentials =
             VaultCredentials::new(&self.store, &self.vault, ws, integration.accounts.clone());
-        match engine
+        let (answer, requests) = engine
             .query(&apps, &credentials, app, query, Value::Object(rendered))
-            .await
-        {
+            .await;
+        let answer = match answer {
             Ok(Value::Array(items)) => Ok((items, id_path)),
             Ok(other) => Ok((vec![other], id_path)),
             Err(e) => Err((e.message, e.transient)),
-        }
+        };
+        (answer, requests)
     }
 
     /// Queues a run for each item not seen before (oldest first, as queries list
     /// newest first), or one run with all of them, then remembers the items' keys
-    /// (their id, with their updated-at when the trigger watches updates). The first
-    /// poll only remembers.
+    /// (their id, with their updated-at when the trigger watches updates); returns
+    /// how many were new. The first poll only remembers. An item on the boundary of
+    /// an inclusive `since` comes back with the same key, so it runs once.
     async fn take_new_items(
         &self,
         integration: &Integration,
         block: &str,
         work: &mut DueWork,
-        items: Vec<Value>,
+        items: &[Value],
         how: NewItems<'_>,
-    ) -> Result<(), ServiceError> {
+    ) -> Result<usize, ServiceError> {
         let ids: Vec<String> = items
             .iter()
             .map(|i| {
@@ -317,6 +442,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                 }
             })
             .collect();
+        let mut fresh_count = 0;
         if let Some(seen) = &work.seen {
             let known: HashSet<&String> = seen.iter().collect();
             let fresh: Vec<(&Value, &String)> = items
@@ -325,6 +451,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                 .rev()
                 .filter(|(_, id)| !known.contains(id))
                 .collect();
+            fresh_count = fresh.len();
             if how.batch && !fresh.is_empty() {
                 // Keyed by the batch's items: a poll retried before its state moved
                 // queues the same batch once.
@@ -363,6 +490,6 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             }
         }
         work.seen = Some(merged);
-        Ok(())
+        Ok(fresh_count)
     }
 }

@@ -23,7 +23,8 @@ const MAX_QUEUE_DELAY: Duration = Duration::from_secs(900);
 #[derive(serde::Deserialize)]
 #[serde(untagged)]
 enum QueueBody {
-    Due(DueMessage),
+    // Boxed: a due message carries a poll's state, many times a run message's size.
+    Due(Box<DueMessage>),
     Run(RunMessage),
 }
 

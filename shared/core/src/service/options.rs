@@ -164,6 +164,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                 Value::Object(input),
             )
             .await
+            .0
             .map_err(|e| {
                 let message = format!("the options could not be loaded: {}", e.message);
                 if e.transient {

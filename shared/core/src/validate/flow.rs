@@ -218,7 +218,8 @@ fn check_trigger(
                     format!("'{interval}' is not a duration like '5m': {e}"),
                 ),
             }
-            let mut scope = Scope::with_roots(&["setup", "user"]);
+            // `poll` is the poll's own state: last_polled_at, last_updated_at, last_id.
+            let mut scope = Scope::with_roots(&["setup", "user", "poll"]);
             scope.setup = Some(fields.clone());
             for (name, value) in input {
                 scope.check_value(t, report, &path.key("input").key(name), value);

@@ -9,8 +9,12 @@ use super::Report;
 use crate::definition::FieldPath;
 use crate::template::Templates;
 
+/// What a poll's input may read of the poll's own state (`service::due::DueWork`).
+const POLL_STATE: &[&str] = &["last_polled_at", "last_updated_at", "last_id"];
+
 /// The names visible to templates at one place in a definition.
 #[derive(Debug, Clone, Default)]
+
 pub(crate) struct Scope {
     /// Top-level variables allowed here (`trigger`, `setup`, `input`, ...).
     pub roots: BTreeSet<&'static str>,
@@ -101,6 +105,10 @@ impl Scope {
                 )),
                 _ => None,
             },
+            ("poll", Some(name)) if !POLL_STATE.contains(&name) => Some(format!(
+                "unknown variable 'poll.{name}' (a poll knows: {})",
+                POLL_STATE.join(", ")
+            )),
             ("input", Some(input)) => match &self.inputs {
                 Some(known) if !known.contains(input) => Some(format!(
                     "unknown variable 'input.{input}': it is not among the declared inputs"

@@ -169,6 +169,20 @@ fn bad_cron_timezone_and_poll_interval() {
 }
 
 #[test]
+fn a_poll_input_reads_only_the_poll_state_there_is() {
+    let text = format!(
+        "{FLOW_HEAD}blocks:\n  - id: p\n    trigger:\n      type: poll\n      app: mailbird\n      query: lists\n      interval: 5m\n      input:\n        since: \"{{{{ poll.last_updated_at | default(none) }}}}\"\n        after: \"{{{{ poll.cursor }}}}\"\n    steps: [{{id: b, abort: {{reason: x}}}}]\n"
+    );
+    let problems = flow_problems(&text);
+    assert_problem(
+        &problems,
+        "blocks[0].trigger.input.after",
+        "unknown variable 'poll.cursor' (a poll knows: last_polled_at, last_updated_at, last_id)",
+    );
+    assert_eq!(problems.len(), 1, "{problems:?}");
+}
+
+#[test]
 fn template_syntax_errors_are_reported() {
     let text = format!(
         "{FLOW_HEAD}blocks:\n  - id: b\n    trigger: {{type: manual}}\n    steps:\n      - id: a\n        abort: {{reason: \"{{{{ trigger.x | }}}}\"}}\n"

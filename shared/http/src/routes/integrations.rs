@@ -7,7 +7,7 @@ use axum::{Json, Router};
 use junction_core::model::{Integration, RunRecord};
 use junction_core::ports::{RunQueue, Store, Vault};
 use junction_core::service::{
-    IntegrationChanges, ListedIntegration, NewIntegration, WebhookEndpoint,
+    IntegrationChanges, IntegrationDetail, ListedIntegration, NewIntegration, WebhookEndpoint,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -80,9 +80,9 @@ async fn one<S: Store, Q: RunQueue, V: Vault>(
     State(j): State<Shared<S, Q, V>>,
     me: EndUser,
     Path(id): Path<String>,
-) -> Result<Json<Integration>, ApiError> {
+) -> Result<Json<IntegrationDetail>, ApiError> {
     Ok(Json(
-        j.integration(&me.workspace.id, &me.user.user_id, &id)
+        j.integration_detail(&me.workspace.id, &me.user.user_id, &id)
             .await?,
     ))
 }
@@ -215,9 +215,14 @@ pub(crate) fn describe(doc: &mut crate::openapi::ApiDoc) {
     doc.op("get", "/v1/integrations", "The user's integrations", User)
         .ok::<IntegrationList>(200, "The integrations")
         .add();
-    doc.op("get", "/v1/integrations/{id}", "One integration", User)
-        .ok::<Integration>(200, "The integration")
-        .add();
+    doc.op(
+        "get",
+        "/v1/integrations/{id}",
+        "One integration, with its polls' health",
+        User,
+    )
+    .ok::<IntegrationDetail>(200, "The integration")
+    .add();
     doc.op(
         "get",
         "/v1/integrations/{id}/webhooks",

@@ -87,8 +87,30 @@ impl SqliteStore {
         })
     }
 
+    pub(crate) fn poll_requests_add(&self, ws: &str, month: &str, requests: u64) -> R<u64> {
+        self.run(|c| {
+            c.row(
+                "INSERT INTO poll_requests (ws, month, n) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (ws, month) DO UPDATE SET n = n + excluded.n RETURNING n",
+                params![ws, month, requests as i64],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n as u64)
+            .map_err(sql_err)
+        })
+    }
+
     pub(crate) fn usage_of(&self, ws: &str, month: &str) -> R<Usage> {
         self.run(|c| {
+            let poll_requests: i64 = c
+                .row(
+                    "SELECT n FROM poll_requests WHERE ws = ?1 AND month = ?2",
+                    params![ws, month],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(sql_err)?
+                .unwrap_or(0);
             let mut stmt = c
                 .prepare_cached("SELECT user_id, tasks FROM counters WHERE ws = ?1 AND month = ?2")
                 .map_err(sql_err)?;
@@ -96,6 +118,7 @@ impl SqliteStore {
                 month: month.into(),
                 total: 0,
                 per_user: Default::default(),
+                poll_requests: poll_requests as u64,
             };
             let rows = stmt
                 .query_map(params![ws, month], |r| {
@@ -234,6 +257,18 @@ impl SqliteStore {
                 .collect::<Result<_, _>>()
                 .map_err(sql_err)?;
             rows.iter().map(|b| from_json(b)).collect()
+        })
+    }
+
+    pub(crate) fn due_get(&self, key: &str) -> R<Option<DueItem>> {
+        self.run(|c| {
+            let body: Option<String> = c
+                .row("SELECT body FROM due WHERE key = ?1", params![key], |r| {
+                    r.get(0)
+                })
+                .optional()
+                .map_err(sql_err)?;
+            body.as_deref().map(from_json).transpose()
         })
     }
 

@@ -161,6 +161,11 @@ impl Store for SqliteStore {
     async fn usage(&self, ws: &str, month: &str) -> R<Usage> {
         self.usage_of(ws, month)
     }
+    async fn add_poll_requests(&self, ws: &str, month: &str, requests: u64) -> R<u64> {
+        self.db
+            .write(|| self.poll_requests_add(ws, month, requests))
+            .await
+    }
     async fn hold(&self, name: &str, until: DateTime<Utc>) -> R<()> {
         self.db.write(|| self.hold_set(name, until)).await
     }
@@ -204,6 +209,9 @@ impl Store for SqliteStore {
     }
     async fn move_due(&self, item: &DueItem, from: DateTime<Utc>) -> R<bool> {
         self.db.write(|| self.due_move(item, from)).await
+    }
+    async fn get_due(&self, key: &str) -> R<Option<DueItem>> {
+        self.due_get(key)
     }
     async fn remove_due(&self, key: &str, due_at: DateTime<Utc>) -> R<bool> {
         self.db.write(|| self.due_remove(key, due_at)).await
