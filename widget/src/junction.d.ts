@@ -19,7 +19,10 @@ export interface FlowSummary { id: string; name: string; description?: string; t
 export interface Account { id: string; app_id: string; label: string; status: "active" | "needs_reauthorization" }
 export interface Integration { id: string; flow_id: string; flow_version: number; name: string; accounts: Record<string, string>; setup: Record<string, unknown>; enabled: boolean; disabled_reason?: string; created_at: string;
   /** In `integrations()` only: the latest run in brief. */
-  last_run?: { id: string; status: RunStatus; created_at: string; updated_at: string } }
+  last_run?: { id: string; status: RunStatus; created_at: string; updated_at: string };
+  /** In `integration(id)` only, when the flow polls: each poll's health. */
+  polls?: PollHealth[] }
+export interface PollHealth { block: string; status: "pending" | "ok" | "failing" | "paused"; last_polled_at?: string; last_succeeded_at?: string; next_poll_at?: string; items: number; new_items: number; last_error?: string; failures: number }
 export interface FlowForm { id: string; name: string; description?: string; tags: string[]; apps: string[]; setup: { pages: { title: string; description?: string; fields: unknown[] }[] }; multiple: boolean }
 export type RunStatus = "queued" | "running" | "waiting" | "retrying" | "succeeded" | "failed" | "aborted";
 export interface HttpLog { method: string; url: string; status?: number; attempts: number; duration_ms: number }

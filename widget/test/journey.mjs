@@ -12,6 +12,17 @@ export async function connectMailbird(page, { allow = true } = {}) {
   return state;
 }
 
+/** Opens Mailbird's page in the widget and connects it there; returns the account. */
+export async function connectMailbirdOnItsPage(page) {
+  const w = widget(page);
+  await page.evaluate(() => document.getElementById("marketplace").open("app", { app: "mailbird" }));
+  await w.getByRole("heading", { name: "Mailbird" }).first().waitFor();
+  await connectMailbird(page);
+  await w.getByText("Demo Newsletter Co", { exact: true }).waitFor();
+  const [account] = (await api(page, "GET", "/apps/mailbird/accounts")).body.accounts;
+  return account;
+}
+
 export async function journeyByMouse({ demo, context, figures }) {
   const page = await openHost(context, demo);
   const w = widget(page);
@@ -241,11 +252,7 @@ export async function forgedMessageIgnored({ demo, context }) {
 export async function reconnectAndDisconnect({ demo, context }) {
   const page = await openHost(context, demo);
   const w = widget(page);
-  await page.evaluate(() => document.getElementById("marketplace").open("app", { app: "mailbird" }));
-  await w.getByRole("heading", { name: "Mailbird" }).first().waitFor();
-  await connectMailbird(page);
-  await w.getByText("Demo Newsletter Co", { exact: true }).waitFor();
-  const [account] = (await api(page, "GET", "/apps/mailbird/accounts")).body.accounts;
+  const account = await connectMailbirdOnItsPage(page);
 
   // Mailbird revokes the grant; the next call to it finds out, and the account says so.
   await page.getByRole("button", { name: "Revoke Mailbird access" }).click();

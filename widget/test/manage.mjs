@@ -1,7 +1,9 @@
 // My integrations (veto, disable, delete), the modal dialog, the narrow layout, the
-// second locale, an accessibility scan of every view, and the load-time figures.
+// second locale, an accessibility scan of every view, poll health, and the load-time
+// figures.
 import AxeBuilder from "@axe-core/playwright";
 import { api, eventually, events, expect, focused, openHost, shot, widget } from "./harness.mjs";
+import { connectMailbirdOnItsPage } from "./journey.mjs";
 
 /** Connects the API-key accounts and creates a deals-to-chatter integration by API. */
 async function seedIntegration(page) {
@@ -178,4 +180,22 @@ export async function failuresOfferRetry({ demo, context }) {
   await w.evaluate((el) => { el.hash = "0".repeat(64); });
   await w.getByText("You could not be signed in to the marketplace.").waitFor();
   expect((await events(page)).some((e) => e.name === "auth-failed"), "auth-failed is emitted");
+}
+
+export async function pollHealthShown({ demo, context }) {
+  const page = await openHost(context, demo);
+  const w = widget(page);
+  const mailbird = await connectMailbirdOnItsPage(page);
+  const acme = await api(page, "POST", "/apps/acme/accounts", { credentials: { type: "api_key", key: "acme-demo-key" } });
+  const made = await api(page, "POST", "/integrations", { flow: "unsubscribes-to-acme", accounts: { acme: acme.body.id, mailbird: mailbird.id }, setup: { list_id: "list_news" } });
+  expect(made.status === 201, `unsubscribes integration: ${JSON.stringify(made.body)}`);
+  const id = made.body.integration.id;
+  // The server polls every 5 s; the first poll is due at once and takes the baseline.
+  await eventually(async () => (await api(page, "GET", `/integrations/${id}`)).body.polls?.[0]?.status === "ok", "the first poll ran", 15000);
+  await w.evaluate((el, id) => el.open("runs", { integration: id }), id);
+  const line = w.locator('[data-poll="poll_unsubscribes"]');
+  await line.waitFor();
+  const text = await line.textContent();
+  expect(/^Last checked .+; next check .+\.$/.test(text.trim()), `poll line: ${text}`);
+  await shot(page, "19-poll-health");
 }

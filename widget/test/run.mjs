@@ -1,7 +1,7 @@
 // The widget's browser tests: `npm test` in widget/ (infra/test.sh runs it).
 import { run } from "./harness.mjs";
 import { errorsAtTheirFields, forgedMessageIgnored, journeyByMouse, popupBlocked, reconnectAndDisconnect, setupByKeyboard } from "./journey.mjs";
-import { accessibleViews, failuresOfferRetry, loadFigures, modalTrapsFocus, narrowLayout, secondLocale, vetoAndManage } from "./manage.mjs";
+import { accessibleViews, failuresOfferRetry, loadFigures, modalTrapsFocus, narrowLayout, pollHealthShown, secondLocale, vetoAndManage } from "./manage.mjs";
 
 await run([
   ["the whole journey by mouse: tags, OAuth popup, dynamic dropdown and mapping, a run's log, events in order", journeyByMouse],
@@ -16,5 +16,6 @@ await run([
   ["French, with plural rules and a host's string override", secondLocale],
   ["axe finds no serious or critical violation in any view, light and dark", accessibleViews],
   ["an unreachable API and a refused identity show an error with Try again", failuresOfferRetry],
+  ["a poll's health shows on its integration's runs", pollHealthShown],
   ["figures: time to the flow list and to an interactive setup form", loadFigures],
 ], { only: process.env.WIDGET_TEST_ONLY });

@@ -47,6 +47,7 @@ export function renderRuns(el) {
     <button class="link" @click=${() => el.go("integrations")}>← ${t("back")}</button>
     <h2 tabindex="-1" class="view-title">${t("runs.title", { name: integration.name })}</h2>
     ${usage ? html`<p class="muted">${t("runs.usage", { count: usage.tasks })}</p>` : nothing}
+    ${(integration.polls || []).map((p) => pollLine(el, p))}
     ${runs.length === 0 ? html`<p class="notice">${t("runs.empty")}</p>` : html`
       <ul class="list">${runs.map((r) => html`<li class="item row spread" data-run=${r.id}>
         <span><span class="badge ${r.status === "succeeded" ? "ok" : r.status === "failed" ? "bad" : ""}">${t(`status.${r.status}`)}</span>
@@ -56,6 +57,19 @@ export function renderRuns(el) {
       </li>`)}</ul>`}
     ${next ? html`<div class="actions"><button @click=${() => el.moreRuns()}>${t("runs.more")}</button></div>` : nothing}
   `;
+}
+
+/** How one of the integration's polls is doing: a failing one says why, in words. */
+function pollLine(el, p) {
+  const t = el.t;
+  if (p.status === "failing") {
+    return html`<p class="notice bad" data-poll=${p.block}>${t("polls.failing", { count: p.failures, error: p.last_error })}</p>`;
+  }
+  if (p.status === "ok") {
+    return html`<p class="muted" data-poll=${p.block}>${t("polls.checked", { when: el.when(p.last_polled_at), next: el.when(p.next_poll_at) })}</p>`;
+  }
+  if (p.status === "pending") return html`<p class="muted" data-poll=${p.block}>${t("polls.pending")}</p>`;
+  return nothing;
 }
 
 export function renderRun(el) {
