@@ -776,8 +776,25 @@ pub async fn due_items_move_only_from_their_time(s: impl Store) {
         .await
         .unwrap());
     assert_eq!(s.get_due(&item.key).await.unwrap(), Some(later.clone()));
+    let elsewhere = DueItem {
+        due_at: t0() + chrono::Duration::minutes(30),
+        payload: json!({"other": true}),
+        ..item.clone()
+    };
+    assert!(
+        !s.add_due_if_absent(&elsewhere).await.unwrap(),
+        "an item with that key exists"
+    );
+    assert_eq!(s.get_due(&item.key).await.unwrap(), Some(later.clone()));
     assert!(s.remove_due(&later.key, later.due_at).await.unwrap());
     assert_eq!(s.get_due(&item.key).await.unwrap(), None);
+    assert!(s.add_due_if_absent(&elsewhere).await.unwrap());
+    assert_eq!(s.get_due(&item.key).await.unwrap(), Some(elsewhere.clone()));
+    assert_eq!(
+        s.due_before(elsewhere.due_at, 10).await.unwrap(),
+        vec![elsewhere.clone()]
+    );
+    assert!(!s.add_due_if_absent(&elsewhere).await.unwrap());
 }
 
 pub async fn holds_only_move_later_and_end_at_their_time(s: impl Store) {

@@ -95,6 +95,20 @@ pub async fn oauth_account(app: &TestServer, ws: &NewWorkspace, user: &str) -> S
     account.id
 }
 
+/// Alice's integration of the deals-to-chatter example (Acme and Chatter by API key).
+pub async fn deals_to_chatter(app: &TestServer, ws: &NewWorkspace) {
+    let acme = connect_acme(app, ws, "alice").await;
+    let chatter = connect_chatter(app, ws, "alice").await;
+    let (status, created) = create(
+        app,
+        ws,
+        "alice",
+        json!({"flow": "deals-to-chatter", "accounts": {"acme": acme, "chatter": chatter}}),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+}
+
 pub async fn create(app: &TestServer, ws: &NewWorkspace, user: &str, body: Value) -> (u16, Value) {
     let r = app
         .user(ws, user, Method::POST, "/v1/integrations")

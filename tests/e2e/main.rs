@@ -1,6 +1,7 @@
 //! End-to-end suites: the shipped example flows, run by the real engine against the
 //! mock apps over real HTTP. Later surfaces (serve, webhooks, AWS) add modules here.
 
+mod abandoned;
 mod api;
 mod delivery;
 mod examples;

@@ -41,7 +41,10 @@ async fn poll_at(app: &TestServer, integration: &str, at: chrono::DateTime<Utc>)
             .map(|d| d.payload)
     };
     let before = state(app.junction.store.due_before(far, 100).await.unwrap());
-    assert_eq!(app.junction.poll_due(at).await.unwrap(), 1, "a poll is due");
+    assert!(
+        app.junction.poll_due(at).await.unwrap() >= 1,
+        "a poll is due"
+    );
     for _ in 0..200 {
         let now = state(app.junction.store.due_before(far, 100).await.unwrap());
         if let Some(state) = now.filter(|n| Some(n) != before.as_ref()) {

@@ -7,7 +7,7 @@ use std::time::Duration;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::integrations::{connect_acme, connect_chatter, create, oauth_account, setup};
+use crate::integrations::{connect_acme, create, deals_to_chatter, oauth_account, setup};
 use crate::server::TestServer;
 
 /// Polls a run until it is over or stopped (10 s at most): not queued, running,
@@ -240,16 +240,7 @@ async fn runs_do_not_start_once_the_monthly_quota_is_used_up() {
         .unwrap();
     let ws = app.workspace_with_quota("Small plan", 2).await;
     app.push_examples_at(&ws, &mock.url()).await;
-    let acme = connect_acme(&app, &ws, "alice").await;
-    let chatter = connect_chatter(&app, &ws, "alice").await;
-    let (status, _) = create(
-        &app,
-        &ws,
-        "alice",
-        json!({"flow": "deals-to-chatter", "accounts": {"acme": acme, "chatter": chatter}}),
-    )
-    .await;
-    assert_eq!(status, 201);
+    deals_to_chatter(&app, &ws).await;
     let deal = json!({"user_id": "alice", "payload": {"deal": {"name": "Big", "amount": 50000, "owner": "Dana", "contact_id": "c_1"}}});
     let run = event_run(&app, &ws, "deal.won", &deal).await;
     assert_eq!(

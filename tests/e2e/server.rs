@@ -129,7 +129,7 @@ fn start(
 type TestJunction = Junction<SqliteStore, SqliteQueue, SqliteVault>;
 
 /// Sends the request and reads its answer as JSON (panics otherwise: a test's precondition).
-async fn json_answer(request: reqwest::RequestBuilder) -> serde_json::Value {
+pub async fn json_answer(request: reqwest::RequestBuilder) -> serde_json::Value {
     request.send().await.unwrap().json().await.unwrap()
 }
 

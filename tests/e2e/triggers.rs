@@ -362,8 +362,10 @@ async fn a_schedule_fires_once_per_tick_and_once_for_missed_ticks() {
     assert_eq!(runs.len(), 1);
     assert_eq!(runs_after.len(), 1, "one run, not one per missed tick");
     assert_eq!(runs[0].input.trigger["scheduled_at"], json!(tick));
-    // And the next tick is after now, at 09:00 Paris time again.
-    let due = app.junction.store.due_before(far, 10).await.unwrap();
+    // And the next tick is after now, at 09:00 Paris time again (beside it, the
+    // workspace's sweep for abandoned runs, scheduled by the first run).
+    let mut due = app.junction.store.due_before(far, 10).await.unwrap();
+    due.retain(|d| !d.key.starts_with("sweep:"));
     assert_eq!(due.len(), 1);
     assert!(due[0].due_at > chrono::Utc::now());
     assert_eq!(

@@ -97,6 +97,14 @@ pub fn print_summary(state: &RunState) {
                 .unwrap_or_default()
         ),
         RunStatus::Queued => "queued".to_string(),
+        RunStatus::Abandoned => format!(
+            "abandoned: {}",
+            state
+                .error
+                .as_ref()
+                .map(|e| e.message.as_str())
+                .unwrap_or("")
+        ),
     };
     let tasks = counted(state.tasks as usize, "task");
     println!("\n{outcome} · {tasks}{took}");

@@ -19,7 +19,7 @@ export function renderIntegrations(el) {
           <div class="row spread">
             <span class="row">${(flow?.apps || []).map((a) => appIcon(a))}<strong>${i.name}</strong>
               <span class="badge ${i.enabled ? "ok" : "bad"}">${t(i.enabled ? "integration.enabled" : "integration.disabled")}</span></span>
-            <span class="muted">${last ? html`${t("integration.lastRun", { when: el.when(last.created_at) })} · <span class=${last.status === "failed" ? "bad" : ""}>${t(`status.${last.status}`)}</span>` : t("integration.noRuns")}</span>
+            <span class="muted">${last ? html`${t("integration.lastRun", { when: el.when(last.created_at) })} · <span class=${tone(last.status)}>${t(`status.${last.status}`)}</span>` : t("integration.noRuns")}</span>
           </div>
           <p class="muted">${Object.values(i.accounts).map((id) => labels[id] || id).join(" · ")}</p>
           ${!i.enabled && i.disabled_reason ? html`<p class="error">${t("integration.why", { reason: i.disabled_reason })}</p>` : nothing}
@@ -50,7 +50,7 @@ export function renderRuns(el) {
     ${(integration.polls || []).map((p) => pollLine(el, p))}
     ${runs.length === 0 ? html`<p class="notice">${t("runs.empty")}</p>` : html`
       <ul class="list">${runs.map((r) => html`<li class="item row spread" data-run=${r.id}>
-        <span><span class="badge ${r.status === "succeeded" ? "ok" : r.status === "failed" ? "bad" : ""}">${t(`status.${r.status}`)}</span>
+        <span><span class="badge ${tone(r.status)}">${t(`status.${r.status}`)}</span>
           ${el.when(r.created_at)} · <span class="mono">${r.state.block_id}</span></span>
         <span class="row"><span class="muted">${t("runs.tasks", { count: r.state.tasks })}</span>
           <button @click=${() => el.go("run", { run: r.id, integration: integration.id })}>${t("run.steps")}</button></span>
@@ -79,7 +79,7 @@ export function renderRun(el) {
   return html`
     <button class="link" @click=${() => el.go("runs", { integration: run.integration_id })}>← ${t("back")}</button>
     <h2 tabindex="-1" class="view-title">${t("run.title", { id: run.id.slice(-8) })}</h2>
-    <p class="row"><span class="badge ${run.status === "succeeded" ? "ok" : run.status === "failed" ? "bad" : ""}" aria-live="polite">${t(`status.${run.status}`)}</span>
+    <p class="row"><span class="badge ${tone(run.status)}" aria-live="polite">${t(`status.${run.status}`)}</span>
       <span class="muted">${el.when(run.created_at)} · ${t("runs.tasks", { count: run.state.tasks })}</span>
       <button class="link" @click=${() => el.load()}>${t("run.refresh")}</button></p>
     ${error ? html`<p class=${run.status === "retrying" ? "notice" : "error"}>${error.step ? html`<span class="mono">${error.step}</span>: ` : nothing}${error.message}</p>` : nothing}
@@ -94,6 +94,12 @@ export function renderRun(el) {
         ${s.error ? html`<div class="error">${s.error}</div>` : nothing}
       </li>`)}</ol>`}
   `;
+}
+
+/** The colour a run's status is shown in: a run that did not happen is bad news too. */
+function tone(status) {
+  if (status === "succeeded") return "ok";
+  return status === "failed" || status === "abandoned" ? "bad" : "";
 }
 
 function duration(us) {

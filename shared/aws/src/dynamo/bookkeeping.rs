@@ -364,6 +364,22 @@ impl DynamoStore {
         Ok(due)
     }
 
+    pub(crate) async fn due_add_if_absent(&self, due: &DueItem) -> R<bool> {
+        let position = keys::due_position(due.due_at.timestamp_millis(), &due.key);
+        let pointer = item(keys::due_pointer(&due.key), keys::ITEM_SK)
+            .with("due_ms", n(due.due_at.timestamp_millis()));
+        let steps = vec![
+            // The pointer's absence is the condition; the shard item follows it.
+            self.put_step(pointer, true)?,
+            self.put_step(
+                item(keys::due_shard(shard_of(&due.key)), position).with_body(due, "due item")?,
+                false,
+            )?,
+        ];
+        self.transact_if(steps, &format!("due item '{}'", due.key))
+            .await
+    }
+
     pub(crate) async fn due_get(&self, key: &str) -> R<Option<DueItem>> {
         let Some(pointer) = self.get(keys::due_pointer(key), keys::ITEM_SK).await? else {
             return Ok(None);
@@ -398,14 +414,8 @@ impl DynamoStore {
             item(keys::due_shard(shard), position).with_body(due, "due item")?,
             false,
         )?);
-        match self
-            .transact(steps, &format!("due item '{}'", due.key))
+        self.transact_if(steps, &format!("due item '{}'", due.key))
             .await
-        {
-            Ok(()) => Ok(true),
-            Err(StoreError::Conflict(_)) => Ok(false),
-            Err(e) => Err(e),
-        }
     }
 
     pub(crate) async fn due_remove(&self, key: &str, due_at: DateTime<Utc>) -> R<bool> {
@@ -425,11 +435,7 @@ impl DynamoStore {
                 keys::due_position(due_ms, key),
             )?,
         ];
-        match self.transact(steps, &format!("due item '{key}'")).await {
-            Ok(()) => Ok(true),
-            Err(StoreError::Conflict(_)) => Ok(false),
-            Err(e) => Err(e),
-        }
+        self.transact_if(steps, &format!("due item '{key}'")).await
     }
 }
 

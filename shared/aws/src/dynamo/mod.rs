@@ -92,6 +92,19 @@ impl DynamoStore {
     }
 
     /// Runs a transaction; a failed condition in it is a conflict.
+    /// [`Self::transact`] where a failed condition is an answer: false.
+    async fn transact_if(
+        &self,
+        items: Vec<TransactWriteItem>,
+        what: &str,
+    ) -> Result<bool, StoreError> {
+        match self.transact(items, what).await {
+            Ok(()) => Ok(true),
+            Err(StoreError::Conflict(_)) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     async fn transact(&self, items: Vec<TransactWriteItem>, what: &str) -> Result<(), StoreError> {
         match self
             .client

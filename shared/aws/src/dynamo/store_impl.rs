@@ -193,6 +193,9 @@ impl Store for DynamoStore {
         self.hold_get(name, now).await
     }
 
+    async fn add_due_if_absent(&self, item: &DueItem) -> R<bool> {
+        self.due_add_if_absent(item).await
+    }
     async fn get_due(&self, key: &str) -> R<Option<DueItem>> {
         self.due_get(key).await
     }

@@ -24,6 +24,11 @@ pub enum RunStatus {
     Succeeded,
     Failed,
     Aborted,
+    /// Recorded, but its request was never acknowledged (the process stopped before
+    /// its queue message was sent, so the sender got no 2xx) and no resend revived
+    /// it in time. Final, so nobody waits for it; should its message turn up after
+    /// all, it runs.
+    Abandoned,
 }
 
 impl RunStatus {
@@ -37,11 +42,15 @@ impl RunStatus {
             Self::Succeeded => "succeeded",
             Self::Failed => "failed",
             Self::Aborted => "aborted",
+            Self::Abandoned => "abandoned",
         }
     }
 
     pub fn is_finished(self) -> bool {
-        matches!(self, Self::Succeeded | Self::Failed | Self::Aborted)
+        matches!(
+            self,
+            Self::Succeeded | Self::Failed | Self::Aborted | Self::Abandoned
+        )
     }
 }
 

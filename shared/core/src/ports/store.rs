@@ -257,6 +257,9 @@ pub trait Store: Send + Sync + Clone + 'static {
     /// `from`; false when someone moved or removed it meanwhile.
     fn move_due(&self, item: &DueItem, from: DateTime<Utc>)
         -> impl Future<Output = R<bool>> + Send;
+    /// Creates the item unless one with its key exists (wherever it is due); false
+    /// when it existed, which then stays as it was.
+    fn add_due_if_absent(&self, item: &DueItem) -> impl Future<Output = R<bool>> + Send;
     /// The item with `key`, wherever it is due.
     fn get_due(&self, key: &str) -> impl Future<Output = R<Option<DueItem>>> + Send;
     /// Removes the item if it is still due at `due_at` (nobody moved it meanwhile).

@@ -273,6 +273,17 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
     ) -> Result<Outcome, ServiceError> {
         let ws = &message.workspace_id;
         let work = &message.work;
+        if super::abandon::is_sweep(&message.due_key) {
+            self.sweep_abandoned(ws).await?;
+            let next = DueItem {
+                key: message.due_key.clone(),
+                workspace_id: ws.clone(),
+                due_at: super::abandon::next_sweep(self.clock.now()),
+                payload: serde_json::to_value(work).map_err(|e| ServiceError::Unknown(e.into()))?,
+            };
+            self.store.move_due(&next, message.due_at).await?;
+            return Ok(Outcome::Done);
+        }
         let integration = match self.store.get_integration(ws, &work.integration_id).await? {
             Some(i) if i.enabled => i,
             // Deleted or disabled: nothing is due any more (enabling schedules afresh).

@@ -103,7 +103,11 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             tracing::warn!(run = %message.run_id, "queued run no longer exists");
             return Ok(Outcome::Done);
         };
-        if record.status.is_finished() {
+        if record.status == RunStatus::Abandoned {
+            // Its message turned up after all (a backlog longer than the sweep waits).
+            tracing::info!(run = %record.id, "an abandoned run's message arrived; it runs");
+            super::abandon::revive(&mut record);
+        } else if record.status.is_finished() {
             return Ok(Outcome::Done);
         }
         if record.state.status == RunStatus::Waiting {

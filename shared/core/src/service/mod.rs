@@ -2,6 +2,7 @@
 //! handlers): business rules live here, generic over the ports, so every host and
 //! every backend behaves the same.
 
+mod abandon;
 mod accounts;
 mod definitions;
 pub mod due;
@@ -25,6 +26,7 @@ mod workspaces;
 
 use std::sync::Arc;
 
+pub use abandon::{ABANDON_AFTER, SWEEP_EVERY};
 pub use accounts::ConnectedAccount;
 pub use definitions::PushedFlow;
 pub use error::ServiceError;
@@ -33,7 +35,7 @@ pub use integrations::{IntegrationChanges, LastRun, ListedIntegration, NewIntegr
 pub use marketplace::{AppSummary, AuthKind, FlowForm, FlowSummary, MarketplaceApp};
 pub use options::{FieldOption, OptionsPage, OptionsRequest};
 pub use polls::{IntegrationDetail, PollHealth, PollStatus};
-pub use runs::{QueuedRuns, RunMessage};
+pub use runs::{event_once, run_once_claim, QueuedRuns, RunMessage, ONCE_WINDOW};
 pub use vault_credentials::VaultCredentials;
 pub use webhook_receiver::{Delivery, WebhookReply};
 pub use webhooks::WebhookEndpoint;
@@ -66,6 +68,8 @@ pub struct Junction<S, Q, V> {
     app_cache: std::sync::Mutex<
         std::collections::HashMap<String, (std::time::Instant, Arc<crate::catalog::AppCatalog>)>,
     >,
+    /// Workspaces whose sweep for abandoned runs this process made sure of.
+    sweeps: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
@@ -82,6 +86,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             webhook_base_url: None,
             flow_cache: Default::default(),
             app_cache: Default::default(),
+            sweeps: Default::default(),
         }
     }
 

@@ -29,6 +29,17 @@ pub struct QueuedRuns {
     pub run_ids: Vec<String>,
 }
 
+/// The key that makes a block run once per `once` (a delivery id, a poll item, an
+/// app event's idempotency key): the run's id is claimed under it.
+pub fn run_once_claim(ws: &str, integration: &str, block: &str, once: &str) -> String {
+    format!("run-once:{ws}:{integration}:{block}:{once}")
+}
+
+/// The `once` of an app event sent with an idempotency key.
+pub fn event_once(event: &str, idempotency_key: &str) -> String {
+    format!("event:{event}:{idempotency_key}")
+}
+
 impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
     /// Records a run of `block` and queues it.
     pub async fn queue_run(
@@ -58,7 +69,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         let mut run_id = new_id("run");
         let mut fresh = true;
         if let Some(key) = once {
-            let claim = format!("run-once:{ws}:{}:{block}:{key}", integration.id);
+            let claim = run_once_claim(ws, &integration.id, block, key);
             if let Some(held) = self
                 .store
                 .claim_key(&claim, &run_id, now, ONCE_WINDOW)
@@ -66,7 +77,16 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             {
                 run_id = held;
                 fresh = false;
-                if let Some(existing) = self.store.get_run(ws, &run_id).await? {
+                if let Some(mut existing) = self.store.get_run(ws, &run_id).await? {
+                    if existing.status == RunStatus::Abandoned {
+                        // The first caller stopped before sending and the sweep gave up
+                        // on it: this resend is what it waited for.
+                        super::abandon::revive(&mut existing);
+                        existing.updated_at = now;
+                        self.store
+                            .put_run(&existing, Some(existing.version))
+                            .await?;
+                    }
                     if existing.status == RunStatus::Queued {
                         // Queued already, unless the first caller stopped before sending:
                         // the queue's dedupe makes this send a no-op otherwise.
@@ -93,6 +113,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             expires_at: now + chrono::Duration::days(RUN_RETENTION_DAYS),
             version: 0,
         };
+        self.ensure_sweep(ws).await?;
         match self.store.put_run(&record, None).await {
             Ok(_) => {}
             // A concurrent duplicate recorded the claimed id first; sending is harmless.
@@ -146,7 +167,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                 "must be 1 to 200 characters",
             ));
         }
-        let once = idempotency_key.map(|k| format!("event:{event}:{k}"));
+        let once = idempotency_key.map(|k| event_once(event, k));
         let mut queued = QueuedRuns::default();
         for integration in self
             .store

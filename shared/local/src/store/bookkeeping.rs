@@ -260,6 +260,18 @@ impl SqliteStore {
         })
     }
 
+    pub(crate) fn due_add_if_absent(&self, item: &DueItem) -> R<bool> {
+        let body = to_json(item)?;
+        self.run(|c| {
+            c.exec(
+                "INSERT INTO due (key, ws, due_at, body) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (key) DO NOTHING",
+                params![item.key, item.workspace_id, millis(item.due_at), body],
+            )
+            .map(|n| n == 1)
+            .map_err(sql_err)
+        })
+    }
+
     pub(crate) fn due_get(&self, key: &str) -> R<Option<DueItem>> {
         self.run(|c| {
             let body: Option<String> = c

@@ -210,6 +210,9 @@ impl Store for SqliteStore {
     async fn move_due(&self, item: &DueItem, from: DateTime<Utc>) -> R<bool> {
         self.db.write(|| self.due_move(item, from)).await
     }
+    async fn add_due_if_absent(&self, item: &DueItem) -> R<bool> {
+        self.db.write(|| self.due_add_if_absent(item)).await
+    }
     async fn get_due(&self, key: &str) -> R<Option<DueItem>> {
         self.due_get(key)
     }
