@@ -8,6 +8,7 @@ mod examples;
 mod helpers;
 mod hostile;
 mod integrations;
+mod metrics;
 mod polls;
 mod pressure;
 mod refresh;

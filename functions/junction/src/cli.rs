@@ -135,6 +135,11 @@ pub struct ServeArgs {
     /// host page at / that embeds the marketplace widget: the whole journey, offline.
     #[arg(long)]
     pub demo: bool,
+    /// Serve `/metrics` (Prometheus text: runs by status, the queue, calls to apps,
+    /// webhook deliveries, accounts on hold) on this address of its own, e.g.
+    /// 127.0.0.1:9464; off unless given, and never on the API's listener.
+    #[arg(long, value_name = "ADDR", env = "JUNCTION_METRICS_LISTEN")]
+    pub metrics_listen: Option<std::net::SocketAddr>,
 }
 
 #[derive(Debug, clap::Args)]

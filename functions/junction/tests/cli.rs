@@ -357,20 +357,8 @@ async fn operator_commands_create_a_workspace_and_push_definitions() {
 
 #[tokio::test]
 async fn serve_answers_and_stops_cleanly_on_sigterm() {
-    use tokio::io::AsyncBufReadExt;
     let dir = tempfile::tempdir().unwrap();
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_junction"))
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--data",
-            dir.path().to_str().unwrap(),
-        ])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let (mut child, mut lines) = spawn_serve(dir.path(), &[]);
     let first = tokio::time::timeout(std::time::Duration::from_secs(30), lines.next_line())
         .await
         .unwrap()
@@ -440,15 +428,37 @@ async fn a_second_server_on_one_data_folder_is_refused_while_commands_work_besid
     first.kill().await.unwrap();
 }
 
+type Lines = tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>;
+
+/// `junction serve` on a free port over `data`, with `extra` arguments; its stdout's lines.
+fn spawn_serve(data: &Path, extra: &[&str]) -> (tokio::process::Child, Lines) {
+    use tokio::io::AsyncBufReadExt;
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_junction"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+        .arg(data)
+        .args(extra)
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    (child, lines)
+}
+
 /// A GET over a plain TCP connection, to keep the CLI crate free of an HTTP client.
 async fn http_get(url: &str) -> String {
+    http_request("GET", url).await
+}
+
+/// A request without a body over a plain TCP connection; the whole answer.
+async fn http_request(method: &str, url: &str) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let rest = url.trim_start_matches("http://");
-    let (host, path) = rest.split_once('/').unwrap();
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
     let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
     stream
         .write_all(
-            format!("GET /{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes(),
+            format!("{method} /{path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").as_bytes(),
         )
         .await
         .unwrap();
@@ -592,4 +602,44 @@ async fn workspace_limits_are_shown_changed_and_checked() {
     let limits: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(limits["code"]["max_memory_mb"], 128);
     assert_eq!(limits["task_quota"], 500);
+}
+
+#[tokio::test]
+async fn metrics_are_served_on_their_own_listener_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, mut lines) = spawn_serve(dir.path(), &["--metrics-listen", "127.0.0.1:0"]);
+    let (mut api, mut metrics) = (None, None);
+    while metrics.is_none() {
+        let line = tokio::time::timeout(std::time::Duration::from_secs(30), lines.next_line())
+            .await
+            .unwrap()
+            .unwrap()
+            .expect("serve printed its banner");
+        let url = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .map(str::to_string);
+        if line.starts_with("Junction is serving") {
+            api = url;
+        } else if line.trim_start().starts_with("metrics:") {
+            metrics = url;
+        }
+    }
+    let (api, metrics) = (api.unwrap(), metrics.unwrap());
+    // A delivery to a URL nobody has is refused, and counted.
+    let refused = http_request("POST", &format!("{api}/hooks/wh_nobody")).await;
+    assert!(refused.starts_with("HTTP/1.1 404"), "{refused}");
+    let page = http_get(&metrics).await;
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    assert!(page.contains("text/plain; version=0.0.4"), "{page}");
+    assert!(
+        page.contains("junction_webhook_deliveries_total{outcome=\"refused\"} 1"),
+        "{page}"
+    );
+    assert!(page.contains("junction_queue_messages 0"), "{page}");
+    assert!(page.contains("junction_queue_dead_letters 0"), "{page}");
+    // The API's listener has no /metrics.
+    let api_metrics = http_get(&format!("{api}/metrics")).await;
+    assert!(api_metrics.starts_with("HTTP/1.1 404"), "{api_metrics}");
+    child.kill().await.unwrap();
 }

@@ -14,4 +14,5 @@ pub mod outbound;
 pub mod ports;
 pub mod schema;
 pub mod service;
+pub mod telemetry;
 pub mod webhooks;

@@ -52,6 +52,28 @@ impl SqliteQueue {
     /// data folder before was working on when it died (deferred messages hold no
     /// receipt). Only for the process that holds the folder's serve lock, so that no
     /// live worker's message is taken from it. Returns how many came back.
+    /// How many messages there are (in flight and delayed included), how long the
+    /// oldest ready one has waited, and how many went to the dead letters.
+    pub fn figures(&self) -> Result<junction_core::telemetry::QueueFigures, QueueError> {
+        let now = self.now_ms();
+        let (messages, oldest, dead) = self.db.with(|conn| {
+            // The oldest is the one ready longest without a worker taking it (how far
+            // behind the workers are), not a delayed one waiting for its time.
+            let (messages, oldest): (i64, Option<i64>) = conn.row(
+                "SELECT COUNT(*), MIN(CASE WHEN visible_at <= ?1 THEN visible_at END) FROM queue",
+                params![now],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            let dead: i64 = conn.row("SELECT COUNT(*) FROM dead_letters", [], |r| r.get(0))?;
+            Ok((messages, oldest, dead))
+        })?;
+        Ok(junction_core::telemetry::QueueFigures {
+            messages: messages as u64,
+            oldest: oldest.map(|at| Duration::from_millis(now.saturating_sub(at).max(0) as u64)),
+            dead_letters: dead as u64,
+        })
+    }
+
     pub async fn release_in_flight(&self) -> Result<usize, QueueError> {
         let now = self.now_ms();
         Ok(self

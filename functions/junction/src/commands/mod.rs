@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+mod metrics;
 mod operator;
 mod run;
 mod runs;

@@ -18,6 +18,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         widget_origins,
         code_memory_mb,
         demo,
+        metrics_listen,
     } = args;
     let mut allow = allow;
     let data = &data;
@@ -31,6 +32,14 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
+    let metrics_listener = match metrics_listen {
+        Some(at) => Some(tokio::net::TcpListener::bind(at).await.with_context(|| {
+            format!(
+                "cannot listen on {at} for /metrics (in use? choose another with --metrics-listen)"
+            )
+        })?),
+        None => None,
+    };
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| {
@@ -72,6 +81,17 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         data_dir.display()
     );
     println!("  health: http://{addr}/health · API: http://{addr}/v1 · widget: http://{addr}/widget/junction.js");
+    let metrics = match metrics_listener {
+        Some(listener) => {
+            let at = listener.local_addr()?;
+            let routes = super::metrics::router(super::metrics::install()?, junction.clone());
+            println!("  metrics: http://{at}/metrics");
+            Some(tokio::spawn(async move {
+                junction_http::serve(listener, routes, std::future::pending()).await
+            }))
+        }
+        None => None,
+    };
     if resumed > 0 {
         println!("  resuming {resumed} run message(s) the previous server left in flight");
     }
@@ -144,6 +164,9 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let _ = workers.await;
     retention.abort();
     poller.abort();
+    if let Some(metrics) = metrics {
+        metrics.abort();
+    }
     if let Some(dir) = demo_dir {
         let _ = std::fs::remove_dir_all(dir);
     }

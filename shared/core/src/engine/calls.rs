@@ -157,6 +157,11 @@ impl StepCalls<'_, '_> {
                 Err(StepError::from(e))
             }
         };
+        crate::telemetry::outbound_call(
+            app.map_or("none", |a| a.id.as_str()),
+            entry.status,
+            started.elapsed(),
+        );
         entry.url = self.redactor.redact(request.url.as_str());
         entry.request_body = entry.request_body.map(|b| self.redactor.redact(&b));
         entry.response_body = entry.response_body.map(|b| self.redactor.redact(&b));

@@ -101,6 +101,7 @@ pub(crate) struct AccountThrottle<'a> {
 impl Throttle for AccountThrottle<'_> {
     fn slow_down(&self, wait: Duration) -> BoxFuture<'_, ()> {
         self.backoff.hold(self.account, wait);
+        crate::telemetry::account_held(self.app, self.account, wait);
         Box::pin(async move {
             let until = Utc::now() + chrono::Duration::from_std(wait).unwrap_or_default();
             if let Err(e) = self.credentials.hold(self.app, until).await {

@@ -112,6 +112,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                 gone.updated_at = now;
                 match self.store.put_run(&gone, Some(run.version)).await {
                     Ok(_) => {
+                        crate::telemetry::run_reached(RunStatus::Abandoned);
                         tracing::warn!(run = %run.id, workspace = %ws, "a run was never acknowledged and no resend revived it; marked abandoned");
                         abandoned += 1;
                     }

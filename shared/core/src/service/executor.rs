@@ -257,12 +257,20 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                     next_attempt_at: now + chrono::Duration::from_std(wait).unwrap_or_default(),
                 });
                 match self.store.put_run(&record, Some(record.version)).await {
-                    Ok(_) => Ok(Outcome::RetryAfter(wait)),
+                    Ok(_) => {
+                        crate::telemetry::run_reached(RunStatus::Retrying);
+                        Ok(Outcome::RetryAfter(wait))
+                    }
                     Err(StoreError::Conflict(_)) => Ok(Outcome::Done),
                     Err(e) => Err(e.into()),
                 }
             }
-            _ => Ok(Outcome::Done),
+            status => {
+                if status.is_finished() {
+                    crate::telemetry::run_reached(status);
+                }
+                Ok(Outcome::Done)
+            }
         }
     }
 
@@ -351,7 +359,11 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         record.status = RunStatus::Failed;
         record.updated_at = self.clock.now();
         match self.store.put_run(&record, Some(record.version)).await {
-            Ok(_) | Err(StoreError::Conflict(_)) => Ok(Outcome::Done),
+            Ok(_) => {
+                crate::telemetry::run_reached(RunStatus::Failed);
+                Ok(Outcome::Done)
+            }
+            Err(StoreError::Conflict(_)) => Ok(Outcome::Done),
             Err(e) => Err(e.into()),
         }
     }

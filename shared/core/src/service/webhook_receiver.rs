@@ -106,7 +106,29 @@ fn value_at(at: &Option<ValueAt>, headers: &HeaderMap, body: &Value) -> Option<S
 }
 
 impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
+    /// Answers a delivery to `/hooks/{token}`, and counts how it was answered.
     pub async fn receive_webhook(
+        &self,
+        token: &str,
+        delivery: Delivery,
+    ) -> Result<WebhookReply, ServiceError> {
+        use crate::telemetry::{webhook_delivery, Delivery as Counted};
+        let reply = self.answer_webhook(token, delivery).await;
+        match &reply {
+            Ok(WebhookReply::Accepted { duplicate, .. }) => webhook_delivery(if *duplicate {
+                Counted::Duplicate
+            } else {
+                Counted::Accepted
+            }),
+            Err(ServiceError::Unauthorized | ServiceError::NotFound(_)) => {
+                webhook_delivery(Counted::Refused)
+            }
+            _ => {}
+        }
+        reply
+    }
+
+    async fn answer_webhook(
         &self,
         token: &str,
         delivery: Delivery,
