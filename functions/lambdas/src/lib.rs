@@ -5,6 +5,7 @@
 
 pub mod backend;
 pub mod executor;
+pub mod figures;
 pub mod logging;
 pub mod poller;
 
