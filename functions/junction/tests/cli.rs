@@ -6,6 +6,9 @@ use std::process::Output;
 
 use junction_tests::mock_apps::MockApps;
 
+mod common;
+use common::{api_url, next_line, spawn_serve, url_in};
+
 const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples");
 
 async fn junction(args: &[&str]) -> Output {
@@ -359,16 +362,7 @@ async fn operator_commands_create_a_workspace_and_push_definitions() {
 async fn serve_answers_and_stops_cleanly_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let (mut child, mut lines) = spawn_serve(dir.path(), &[]);
-    let first = tokio::time::timeout(std::time::Duration::from_secs(30), lines.next_line())
-        .await
-        .unwrap()
-        .unwrap()
-        .unwrap();
-    let url = first
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap()
-        .to_string();
+    let url = api_url(&mut lines).await;
     let health = http_get(&format!("{url}/health")).await;
     assert!(health.contains("\"ok\""), "{health}");
     let pid = child.id().unwrap().to_string();
@@ -426,23 +420,6 @@ async fn a_second_server_on_one_data_folder_is_refused_while_commands_work_besid
         String::from_utf8_lossy(&out.stderr)
     );
     first.kill().await.unwrap();
-}
-
-type Lines = tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>;
-
-/// `junction serve` on a free port over `data`, with `extra` arguments; its stdout's lines.
-fn spawn_serve(data: &Path, extra: &[&str]) -> (tokio::process::Child, Lines) {
-    use tokio::io::AsyncBufReadExt;
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_junction"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--data"])
-        .arg(data)
-        .args(extra)
-        .stdout(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
-    (child, lines)
 }
 
 /// A GET over a plain TCP connection, to keep the CLI crate free of an HTTP client.
@@ -610,15 +587,8 @@ async fn metrics_are_served_on_their_own_listener_only() {
     let (mut child, mut lines) = spawn_serve(dir.path(), &["--metrics-listen", "127.0.0.1:0"]);
     let (mut api, mut metrics) = (None, None);
     while metrics.is_none() {
-        let line = tokio::time::timeout(std::time::Duration::from_secs(30), lines.next_line())
-            .await
-            .unwrap()
-            .unwrap()
-            .expect("serve printed its banner");
-        let url = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .map(str::to_string);
+        let line = next_line(&mut lines).await;
+        let url = url_in(&line);
         if line.starts_with("Junction is serving") {
             api = url;
         } else if line.trim_start().starts_with("metrics:") {
