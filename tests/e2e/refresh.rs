@@ -87,6 +87,25 @@ async fn two_processes_refresh_a_rotating_token_once_between_them() {
 /// A provider whose first token is already inside the refresh margin, that rotates
 /// refresh tokens and revokes the grant when one is sent twice: connecting keeps the
 /// refreshed tokens, and 25 concurrent runs on an expiring token refresh exactly once.
+/// Connects alice's Mailbird through the provider's consent, as a user does.
+async fn consent_to_mailbird(
+    app: &crate::server::TestServer,
+    ws: &junction_core::service::NewWorkspace,
+) {
+    let started = app
+        .user_post_json(
+            ws,
+            "alice",
+            "/v1/apps/mailbird/oauth/start",
+            serde_json::json!({}),
+        )
+        .await;
+    let page = app
+        .consent(started["authorization_url"].as_str().unwrap())
+        .await;
+    assert!(page.contains(r#""status":"connected""#), "{page}");
+}
+
 #[tokio::test]
 async fn a_short_lived_first_token_is_refreshed_at_connect_and_kept_and_25_runs_refresh_once() {
     use reqwest::Method;
@@ -104,13 +123,7 @@ async fn a_short_lived_first_token_is_refreshed_at_connect_and_kept_and_25_runs_
 
     // Every token lives 5 s: the connect-time check finds it expiring and refreshes.
     mock.state.token_lifetime_s.store(5, Ordering::SeqCst);
-    let started = app
-        .user_post_json(&ws, "alice", "/v1/apps/mailbird/oauth/start", json!({}))
-        .await;
-    let page = app
-        .consent(started["authorization_url"].as_str().unwrap())
-        .await;
-    assert!(page.contains(r#""status":"connected""#), "{page}");
+    consent_to_mailbird(&app, &ws).await;
     assert_eq!(
         mock.state.stats().token_refreshes,
         2,
@@ -177,4 +190,87 @@ async fn a_short_lived_first_token_is_refreshed_at_connect_and_kept_and_25_runs_
         .unwrap()
         .unwrap();
     assert_eq!(after.status, AccountStatus::Active);
+}
+
+/// Every Mailbird token lives 5 s, inside the refresh margin, so every use refreshes
+/// and rotates: setup's dropdown check, the webhook subscription, and each poll. Each
+/// path writes its new tokens back before the next one refreshes, or the provider would
+/// see a spent refresh token and revoke the grant.
+#[tokio::test]
+async fn subscribe_and_poll_write_rotated_tokens_back_before_the_next_refresh() {
+    use serde_json::json;
+    let (app, mock, ws) = setup().await;
+    let ws_id = ws.workspace.id.clone();
+    app.set_mailbird_client(&ws).await;
+    mock.state.token_lifetime_s.store(5, Ordering::SeqCst);
+    consent_to_mailbird(&app, &ws).await;
+    let mailbird = app
+        .junction
+        .store
+        .accounts_of_user(&ws_id, "alice", Some("mailbird"))
+        .await
+        .unwrap()
+        .remove(0)
+        .id;
+    let acme = crate::integrations::connect_acme(&app, &ws, "alice").await;
+    let before = mock.state.stats().token_refreshes;
+    let made = app
+        .user_post_json(
+            &ws,
+            "alice",
+            "/v1/integrations",
+            json!({"flow": "unsubscribes-to-acme", "accounts": {"acme": acme, "mailbird": mailbird}, "setup": {"list_id": "list_news"}}),
+        )
+        .await;
+    let id = made["integration"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{made}"))
+        .to_string();
+    assert_eq!(mock.state.stats().webhooks_created, 1, "subscribed: {made}");
+    let path = format!("/v1/integrations/{id}");
+    let mut last = serde_json::Value::Null;
+    for later in [0, 6, 12] {
+        let at = chrono::Utc::now() + chrono::Duration::minutes(later);
+        assert!(app.junction.poll_due(at).await.unwrap() >= 1);
+        let mut polled = false;
+        for _ in 0..200 {
+            let detail = app.user_json(&ws, "alice", &path).await;
+            let poll = detail["polls"][0].clone();
+            if poll["last_polled_at"].is_string() && poll["last_polled_at"] != last {
+                assert_eq!(poll["status"], "ok", "{detail}");
+                last = poll["last_polled_at"].clone();
+                polled = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert!(polled, "the poll due {later} minutes on ran");
+    }
+    let stats = mock.state.stats();
+    assert!(
+        stats.token_refreshes >= before + 4,
+        "the subscription and three polls each refreshed: {stats:?}"
+    );
+    assert_eq!(stats.refresh_reuses, 0, "no refresh token was sent twice");
+    let stored = app
+        .junction
+        .vault
+        .get(&SecretKey::account(&ws_id, &mailbird))
+        .await
+        .unwrap()
+        .unwrap();
+    let stored: serde_json::Value = serde_json::from_slice(&stored).unwrap();
+    assert_eq!(
+        stored["refresh_token"],
+        mock.state.tokens.lock().unwrap().1,
+        "the last rotation is the one stored"
+    );
+    let account = app
+        .junction
+        .store
+        .get_account(&ws_id, &mailbird)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(account.status, AccountStatus::Active);
 }
