@@ -661,3 +661,29 @@ blocks:
     assert_eq!(reshape.console, vec!["active 2"]);
     assert_eq!(runs[0].state.tasks, 2, "the code step and the action");
 }
+
+#[tokio::test]
+async fn an_event_no_published_flow_listens_to_is_answered_with_a_warning() {
+    let (app, _mock, ws) = setup().await;
+    let send = |name: &'static str| {
+        let request = app
+            .admin(&ws, Method::POST, &format!("/v1/events/{name}"))
+            .json(&json!({"user_id": "nobody", "payload": {}}));
+        async move {
+            let r = request.send().await.unwrap();
+            assert_eq!(r.status(), 202);
+            r.json::<Value>().await.unwrap()
+        }
+    };
+    // A typo: no flow listens, and the answer says so.
+    let typo = send("contact.craeted").await;
+    assert_eq!(typo["run_ids"], json!([]));
+    let warning = typo["warning"].as_str().unwrap_or_else(|| panic!("{typo}"));
+    assert!(
+        warning.contains("no published flow listens to the event 'contact.craeted'"),
+        "{warning}"
+    );
+    // A flow listens, this user just has no integration of it: nothing to warn about.
+    let quiet = send("contact.created").await;
+    assert_eq!(quiet, json!({"run_ids": []}));
+}

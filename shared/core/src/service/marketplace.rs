@@ -204,7 +204,11 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         Ok(apps)
     }
 
-    async fn heads(&self, ws: &str, tags: &[String]) -> Result<Vec<FlowHead>, ServiceError> {
+    pub(crate) async fn heads(
+        &self,
+        ws: &str,
+        tags: &[String],
+    ) -> Result<Vec<FlowHead>, ServiceError> {
         let mut heads: BTreeMap<String, FlowHead> = BTreeMap::new();
         if tags.is_empty() {
             heads.extend(

@@ -27,6 +27,10 @@ pub struct RunMessage {
 #[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct QueuedRuns {
     pub run_ids: Vec<String>,
+    /// Why nothing ran when that looks like a mistake: no published flow listens to
+    /// the event (a typo in its name, or a flow not published yet).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
 }
 
 /// The key that makes a block run once per `once` (a delivery id, a poll item, an
@@ -192,7 +196,34 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                 }
             }
         }
+        // Only when nothing ran, so events that start runs pay nothing for it.
+        if queued.run_ids.is_empty() && !self.is_listened_to(ws, event).await? {
+            queued.warning = Some(format!(
+                "no published flow listens to the event '{event}': check its name, or publish the flow that listens to it"
+            ));
+        }
         Ok(queued)
+    }
+
+    /// Whether a published flow of the workspace has a block triggered by `event`.
+    async fn is_listened_to(&self, ws: &str, event: &str) -> Result<bool, ServiceError> {
+        for head in self.heads(ws, &[]).await? {
+            let Some(number) = head.published else {
+                continue;
+            };
+            let Some(version) = self.flow_version(ws, &head.flow_id, number).await? else {
+                continue;
+            };
+            let listens = version
+                .definition
+                .blocks
+                .iter()
+                .any(|b| matches!(&b.trigger, Trigger::AppEvent { event: e } if e == event));
+            if listens {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// Queues a run of a block the user may start by hand.
