@@ -853,17 +853,7 @@ async fn a_dynamic_select_value_must_be_one_the_users_account_offers() {
         "          label: Mailbird list\n",
         "          label: Mailbird list\n          allow_custom: true\n",
     );
-    let r = app
-        .admin(
-            &ws,
-            Method::PUT,
-            "/v1/admin/flows/contacts-to-mailbird?publish=true",
-        )
-        .body(text)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    app.publish_flow(&ws, "contacts-to-mailbird", &text).await;
     let (status, body) = create(&app, &ws, "alice", with_list("list_anything")).await;
     assert_eq!(status, 201, "{body}");
 }

@@ -21,17 +21,7 @@ const PING: &str = "id: ping\nname: Ping\napps: [chatter]\nblocks:\n  - id: b\n 
 
 /// A published one-call flow and alice's integration of it: (integration, account).
 async fn ping_integration(app: &TestServer, ws: &NewWorkspace) -> (String, String) {
-    let r = app
-        .admin(
-            ws,
-            reqwest::Method::PUT,
-            "/v1/admin/flows/ping?publish=true",
-        )
-        .body(PING)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    app.publish_flow(ws, "ping", PING).await;
     let account = connect_chatter(app, ws, "alice").await;
     let (status, body) = create(
         app,

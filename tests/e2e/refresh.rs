@@ -108,18 +108,11 @@ async fn consent_to_mailbird(
 
 #[tokio::test]
 async fn a_short_lived_first_token_is_refreshed_at_connect_and_kept_and_25_runs_refresh_once() {
-    use reqwest::Method;
     use serde_json::{json, Value};
     let (app, mock, ws) = setup().await;
     let ws_id = ws.workspace.id.clone();
     app.set_mailbird_client(&ws).await;
-    let r = app
-        .admin(&ws, Method::PUT, "/v1/admin/flows/lists?publish=true")
-        .body("id: lists\nname: Lists\napps: [mailbird]\nblocks:\n  - id: b\n    trigger: {type: manual}\n    steps:\n      - id: lists\n        query: {app: mailbird, query: lists}\n")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    app.publish_flow(&ws, "lists", "id: lists\nname: Lists\napps: [mailbird]\nblocks:\n  - id: b\n    trigger: {type: manual}\n    steps:\n      - id: lists\n        query: {app: mailbird, query: lists}\n").await;
 
     // Every token lives 5 s: the connect-time check finds it expiring and refreshes.
     mock.state.token_lifetime_s.store(5, Ordering::SeqCst);

@@ -318,17 +318,7 @@ impl TestServer {
             let text =
                 std::fs::read_to_string(format!("{}/flows/{id}.yaml", crate::helpers::EXAMPLES))
                     .unwrap();
-            let r = self
-                .admin(
-                    ws,
-                    reqwest::Method::PUT,
-                    &format!("/v1/admin/flows/{id}?publish=true"),
-                )
-                .body(text)
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+            self.publish_flow(ws, id, &text).await;
         }
     }
 }

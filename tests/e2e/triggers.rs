@@ -524,13 +524,7 @@ async fn push_hook_apps(app: &TestServer, ws: &NewWorkspace, mock: &MockApps) {
         assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
     }
     let flow = "id: hooked\nname: Hooked\napps: [echoer, slackish]\nsetup:\n  pages:\n    - title: Slack\n      fields:\n        - {id: signing_secret, type: text, label: Signing secret, required: true}\nblocks:\n  - id: on_echo\n    trigger: {type: webhook, app: echoer}\n    steps:\n      - {id: stop, abort: {reason: seen}}\n  - id: on_message\n    trigger: {type: webhook, app: slackish, events: [message]}\n    steps:\n      - {id: stop, abort: {reason: seen}}\n";
-    let r = app
-        .admin(ws, Method::PUT, "/v1/admin/flows/hooked?publish=true")
-        .body(flow)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    app.publish_flow(ws, "hooked", flow).await;
 }
 
 #[tokio::test]
@@ -615,13 +609,7 @@ blocks:
             channel: "#code"
             text: "{{ steps.reshape.output.text }}"
 "##;
-    let r = app
-        .admin(&ws, Method::PUT, "/v1/admin/flows/hook-code?publish=true")
-        .body(flow)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    app.publish_flow(&ws, "hook-code", flow).await;
     let chatter = connect_chatter(&app, &ws, "frank").await;
     let secret = "whsec_YmVuY2gtc2lnbmluZy1zZWNyZXQ=";
     let (status, created) = create(&app, &ws, "frank", json!({"flow": "hook-code", "accounts": {"chatter": chatter}, "setup": {"signing_secret": secret}})).await;

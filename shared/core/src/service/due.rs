@@ -109,8 +109,8 @@ impl DueWork {
         Value::Object(poll)
     }
 
-    /// Records an answered poll that began at `began`.
-    fn answered(&mut self, began: DateTime<Utc>, items: &[Value], how: NewItems<'_>) {
+    /// Records an answered poll that began at `began`, whose `items` started `fresh` runs.
+    fn answered(&mut self, began: DateTime<Utc>, items: &[Value], fresh: usize, how: NewItems<'_>) {
         let newest = how.updated.and_then(|path| {
             items
                 .iter()
@@ -134,6 +134,7 @@ impl DueWork {
             self.last_id = Some(item_id(first, how.id_path));
         }
         self.items = items.len() as u64;
+        self.new_items = fresh as u64;
         self.last_polled_at = Some(began);
         self.last_succeeded_at = Some(began);
         self.last_error = None;
@@ -347,8 +348,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                         let fresh = self
                             .take_new_items(&integration, &block.id, &mut next_work, &items, how)
                             .await?;
-                        next_work.answered(now, &items, how);
-                        next_work.new_items = fresh as u64;
+                        next_work.answered(now, &items, fresh, how);
                     }
                     Err((message, transient)) => {
                         tracing::warn!(integration = %integration.id, block = %block.id, error = %message, transient, "poll failed; it is tried again at its next time");

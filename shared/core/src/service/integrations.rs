@@ -66,7 +66,7 @@ fn problem(path: String, message: impl Into<String>) -> Problem {
 }
 
 /// App events the flow's blocks are triggered by.
-fn events_of(flow: &FlowDefinition) -> Vec<String> {
+pub(crate) fn events_of(flow: &FlowDefinition) -> Vec<String> {
     let mut events: Vec<String> = flow
         .blocks
         .iter()

@@ -214,12 +214,10 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             let Some(version) = self.flow_version(ws, &head.flow_id, number).await? else {
                 continue;
             };
-            let listens = version
-                .definition
-                .blocks
+            if super::integrations::events_of(&version.definition)
                 .iter()
-                .any(|b| matches!(&b.trigger, Trigger::AppEvent { event: e } if e == event));
-            if listens {
+                .any(|e| e == event)
+            {
                 return Ok(true);
             }
         }
