@@ -112,7 +112,7 @@ async fn daily_digest_posts_once_then_waits() {
             &flow,
             "digest",
             &example_accounts(),
-            json!({"since": "2026-11-27T00:00:00Z"}),
+            json!({"scheduled_at": "2026-11-30T08:00:00Z", "previous_at": "2026-11-27T00:00:00Z"}),
             json!({"channel": "#sales", "max_names": 2}),
         )
         .await;
@@ -131,8 +131,8 @@ async fn daily_digest_posts_once_then_waits() {
 #[tokio::test]
 async fn a_revoked_refresh_token_fails_the_run_asking_for_reauthorization() {
     let apps = spawn_apps().await;
-    // Someone else used the refresh token first: rotation made ours invalid.
-    *apps.mock.state.tokens.lock().unwrap() = ("mb-access-9".into(), "mb-refresh-9".into(), 9);
+    // The user removed the app at Mailbird: the refresh token is refused.
+    apps.mock.state.grants.lock().unwrap().revoke_all();
     let flow = example_flow("contacts-to-mailbird");
     let creds = example_accounts();
     let trigger = json!({"contact": {"id": "c_5", "email": "new@example.com", "first_name": "N", "last_name": "P", "plan": "pro"}});

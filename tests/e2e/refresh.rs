@@ -137,7 +137,7 @@ async fn a_short_lived_first_token_is_refreshed_at_connect_and_kept_and_25_runs_
         .unwrap()
         .unwrap();
     let stored: Value = serde_json::from_slice(&stored).unwrap();
-    let current = mock.state.tokens.lock().unwrap().clone();
+    let current = mock.state.grants.lock().unwrap().latest();
     assert_eq!(
         stored["refresh_token"], current.1,
         "the refreshed pair is stored, not the spent one"
@@ -255,7 +255,7 @@ async fn subscribe_and_poll_write_rotated_tokens_back_before_the_next_refresh() 
     let stored: serde_json::Value = serde_json::from_slice(&stored).unwrap();
     assert_eq!(
         stored["refresh_token"],
-        mock.state.tokens.lock().unwrap().1,
+        mock.state.grants.lock().unwrap().latest().1,
         "the last rotation is the one stored"
     );
     let account = app

@@ -1,5 +1,5 @@
-//! The mock mailing-list app: OAuth 2.0 token endpoint with rotating refresh tokens,
-//! bearer auth, cursor pagination, idempotent member creation.
+//! The mock mailing-list app: OAuth 2.0 token endpoint with a grant per consent and
+//! rotating refresh tokens, bearer auth, cursor pagination, idempotent member creation.
 
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
@@ -12,6 +12,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
+use super::grants::Refused;
 use super::{MockState, MAILBIRD_CLIENT_ID, MAILBIRD_CLIENT_SECRET};
 
 /// Items per page, small so pagination shows in the walk-through.
@@ -30,8 +31,11 @@ pub fn router() -> Router<Arc<MockState>> {
 }
 
 pub(super) fn authorized(s: &MockState, headers: &HeaderMap) -> Result<(), Response> {
-    let expected = format!("Bearer {}", s.tokens.lock().unwrap().0);
-    s.require(headers, "authorization", &expected)
+    let bearer = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    s.admit(bearer.is_some_and(|token| s.grants.lock().unwrap().accepts(token)))
 }
 
 /// The consent screen. A browser (it asks for HTML) sees a page with Allow and Deny;
@@ -122,20 +126,17 @@ fn exchange(s: &MockState, form: &HashMap<String, String>) -> Response {
         )
             .into_response()
     };
-    let mut tokens = s.tokens.lock().unwrap();
-    match form.get("grant_type").map(String::as_str) {
+    let (access, refresh) = match form.get("grant_type").map(String::as_str) {
         Some("refresh_token") => {
             let sent = form.get("refresh_token").cloned().unwrap_or_default();
-            if s.spent_refresh_tokens.lock().unwrap().contains(&sent) {
-                // Reuse means a leak or a race: the whole grant goes.
-                s.count(|st| st.refresh_reuses += 1);
-                revoke_all(&mut tokens);
-                return grant_error("refresh token was already used; the grant is revoked");
+            match s.grants.lock().unwrap().rotate(&sent) {
+                Ok(pair) => pair,
+                Err(Refused::Reused) => {
+                    s.count(|st| st.refresh_reuses += 1);
+                    return grant_error("refresh token was already used; the grant is revoked");
+                }
+                Err(Refused::Unknown) => return grant_error("refresh token is not valid"),
             }
-            if sent != tokens.1 {
-                return grant_error("refresh token is not valid");
-            }
-            s.spent_refresh_tokens.lock().unwrap().insert(sent);
         }
         Some("authorization_code") => {
             let issued = form
@@ -152,6 +153,8 @@ fn exchange(s: &MockState, form: &HashMap<String, String>) -> Response {
             if computed != challenge || form.get("redirect_uri") != Some(&redirect) {
                 return grant_error("PKCE verifier or redirect_uri mismatch");
             }
+            // Each consent is a grant of its own, as at a real provider.
+            s.grants.lock().unwrap().issue()
         }
         _ => {
             return (
@@ -160,34 +163,17 @@ fn exchange(s: &MockState, form: &HashMap<String, String>) -> Response {
             )
                 .into_response()
         }
-    }
-    // A new pair: the old refresh token stops working once a new one is issued.
-    let generation = tokens.2 + 1;
-    *tokens = (
-        format!("mb-access-{generation}"),
-        format!("mb-refresh-{generation}"),
-        generation,
-    );
+    };
     s.count(|st| st.token_refreshes += 1);
     let lifetime = s.token_lifetime_s.load(std::sync::atomic::Ordering::SeqCst);
-    Json(json!({"access_token": tokens.0, "refresh_token": tokens.1, "expires_in": lifetime, "token_type": "bearer"})).into_response()
+    Json(json!({"access_token": access, "refresh_token": refresh, "expires_in": lifetime, "token_type": "bearer"})).into_response()
 }
 
 /// The user removes the app in Mailbird's settings: every token it holds stops working,
 /// and only a new consent connects again (the account then needs reconnecting).
 async fn revoke(State(s): State<Arc<MockState>>) -> Response {
-    revoke_all(&mut s.tokens.lock().unwrap());
+    s.grants.lock().unwrap().revoke_all();
     StatusCode::NO_CONTENT.into_response()
-}
-
-/// Nobody holds the tokens that replace the current pair, so every grant is gone.
-fn revoke_all(tokens: &mut (String, String, u64)) {
-    let generation = tokens.2 + 1;
-    *tokens = (
-        format!("mb-revoked-{generation}"),
-        format!("mb-revoked-refresh-{generation}"),
-        generation,
-    );
 }
 
 async fn account(State(s): State<Arc<MockState>>, headers: HeaderMap) -> Response {

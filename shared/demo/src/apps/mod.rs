@@ -9,6 +9,7 @@
 mod acme;
 mod chatter;
 mod consent;
+mod grants;
 mod mailbird;
 pub mod mailbird_hooks;
 mod state;
@@ -19,6 +20,7 @@ use std::sync::Arc;
 use axum::routing::get;
 use axum::{Json, Router};
 
+pub use grants::Grants;
 pub use state::{MockState, Stats};
 
 /// Credentials the mock apps accept (the example account files carry them).

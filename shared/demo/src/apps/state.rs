@@ -33,8 +33,8 @@ pub struct MockState {
     pub members: Mutex<HashMap<String, Vec<Value>>>,
     pub messages: Mutex<Vec<Value>>,
     pub notes: Mutex<Vec<Value>>,
-    /// Current Mailbird (access token, refresh token, generation).
-    pub tokens: Mutex<(String, String, u64)>,
+    /// Mailbird's OAuth grants, one token pair per consent.
+    pub grants: Mutex<super::grants::Grants>,
     /// Authorization code → (PKCE challenge, redirect URI), until exchanged.
     pub codes: Mutex<HashMap<String, (String, String)>>,
     /// Idempotency key → the response first given for it.
@@ -59,9 +59,6 @@ pub struct MockState {
     pub authorized_calls: Mutex<Vec<(std::time::SystemTime, u16)>>,
     /// How long each access token Mailbird issues lives, in seconds (default 3600).
     pub token_lifetime_s: AtomicU64,
-    /// Refresh tokens rotated away: one sent again revokes the grant, as providers
-    /// with reuse detection do.
-    pub spent_refresh_tokens: Mutex<std::collections::HashSet<String>>,
     counters: Mutex<Stats>,
     requests: AtomicU64,
 }
@@ -100,11 +97,7 @@ impl MockState {
             members: Mutex::new(members),
             messages: Mutex::new(Vec::new()),
             notes: Mutex::new(Vec::new()),
-            tokens: Mutex::new((
-                "mb-access-0".into(),
-                super::MAILBIRD_FIRST_REFRESH.into(),
-                1,
-            )),
+            grants: Mutex::new(super::grants::Grants::seeded()),
             idempotency: Mutex::new(HashMap::new()),
             codes: Mutex::new(HashMap::new()),
             webhooks: Mutex::new(Vec::new()),
@@ -114,7 +107,6 @@ impl MockState {
             token_lifetime_s: AtomicU64::new(3600),
             throttle_next_s: AtomicU64::new(0),
             authorized_calls: Mutex::new(Vec::new()),
-            spent_refresh_tokens: Default::default(),
             fail_member_adds: Default::default(),
             stall_next_member_add: AtomicU64::new(0),
             counters: Mutex::new(Stats::default()),
@@ -138,9 +130,15 @@ impl MockState {
 
     /// Checks a header against the expected secret; a 401 otherwise.
     pub fn require(&self, headers: &HeaderMap, name: &str, expected: &str) -> Result<(), Response> {
-        self.seen();
         let given = headers.get(name).and_then(|v| v.to_str().ok());
-        if given == Some(expected) {
+        self.admit(given == Some(expected))
+    }
+
+    /// Counts a call whose credentials were (or were not) good: a 401 for bad ones, and
+    /// for good ones the throttling tests ask for.
+    pub fn admit(&self, authorized: bool) -> Result<(), Response> {
+        self.seen();
+        if authorized {
             let throttle = self.throttle_next_s.swap(0, Ordering::SeqCst);
             let status = if throttle > 0 { 429 } else { 200 };
             self.authorized_calls
