@@ -331,7 +331,10 @@ async fn a_poll_takes_a_baseline_then_runs_exactly_the_new_items_across_pages() 
 
 #[tokio::test]
 async fn a_schedule_fires_once_per_tick_and_once_for_missed_ticks() {
-    let (app, _mock, ws) = setup().await;
+    let (app, mock, ws) = setup().await;
+    // A contact created just now (every seeded one is older than the tick before).
+    let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    mock.state.contacts.lock().unwrap().push(json!({"id": "c_digest", "email": "digest@example.com", "first_name": "Di", "last_name": "Gest", "plan": "pro", "created_at": now}));
     let acme = connect_acme(&app, &ws, "bob").await;
     let chatter = connect_chatter(&app, &ws, "bob").await;
     let (status, created) = create(&app, &ws, "bob", json!({"flow": "daily-digest", "accounts": {"acme": acme, "chatter": chatter}, "setup": {"channel": "#sales"}})).await;
@@ -362,6 +365,31 @@ async fn a_schedule_fires_once_per_tick_and_once_for_missed_ticks() {
     assert_eq!(runs.len(), 1);
     assert_eq!(runs_after.len(), 1, "one run, not one per missed tick");
     assert_eq!(runs[0].input.trigger["scheduled_at"], json!(tick));
+    // The example flow runs as its tick gives it: the contact created since the tick
+    // before (the weekday before, at 09:00) is posted.
+    let previous: chrono::DateTime<chrono::Utc> =
+        serde_json::from_value(runs[0].input.trigger["previous_at"].clone()).unwrap();
+    assert!(
+        previous < tick && tick - previous <= chrono::Duration::days(3),
+        "{previous}"
+    );
+    assert_eq!(
+        runs[0].status.as_str(),
+        "succeeded",
+        "{:?}",
+        runs[0].state.error
+    );
+    {
+        let posted = mock.state.messages.lock().unwrap();
+        assert_eq!(posted.len(), 1, "{posted:?}");
+        assert!(
+            posted[0]["text"]
+                .as_str()
+                .unwrap()
+                .starts_with("1 new contacts: digest@example.com"),
+            "{posted:?}"
+        );
+    }
     // And the next tick is after now, at 09:00 Paris time again (beside it, the
     // workspace's sweep for abandoned runs, scheduled by the first run).
     let mut due = app.junction.store.due_before(far, 10).await.unwrap();

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::executor::Outcome;
-use super::schedule::{next_poll, next_tick};
+use super::schedule::{next_poll, next_tick, previous_tick};
 use super::vault_credentials::VaultCredentials;
 use super::{Junction, ServiceError};
 use crate::definition::{FlowDefinition, Trigger};
@@ -308,10 +308,12 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         let (next_at, next_work) = match &block.trigger {
             Trigger::Schedule { cron, timezone } => {
                 // One run per due time however late it is: missed ticks run once.
+                let previous = previous_tick(cron, timezone, message.due_at)
+                    .map_err(|e| ServiceError::Unknown(anyhow::anyhow!(e)))?;
                 self.queue_run_once(
                     &integration,
                     &block.id,
-                    json!({"scheduled_at": message.due_at, "fired_at": now}),
+                    json!({"scheduled_at": message.due_at, "previous_at": previous, "fired_at": now}),
                     Some(&format!("tick:{}", message.due_at.timestamp_millis())),
                 )
                 .await?;

@@ -48,9 +48,54 @@ pub(crate) fn next_tick(
     Err("no next time found after a DST change".into())
 }
 
+/// The tick of `cron` in `timezone` before `tick` (what a schedule run sees as
+/// `trigger.previous_at`, so "since the last run" needs no state): searched forward
+/// from a window before `tick` that grows until it holds a tick, so it costs a few
+/// searches whether the cron ticks every minute or once a year. `None` when there is
+/// none within about eight years.
+pub(crate) fn previous_tick(
+    cron: &str,
+    timezone: &str,
+    tick: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, String> {
+    let gap = next_tick(cron, timezone, tick)? - tick;
+    let mut window = gap.max(chrono::Duration::minutes(1));
+    while window < chrono::Duration::days(3000) {
+        let mut at = next_tick(cron, timezone, tick - window - chrono::Duration::seconds(1))?;
+        if at < tick {
+            loop {
+                let next = next_tick(cron, timezone, at)?;
+                if next >= tick {
+                    return Ok(Some(at));
+                }
+                at = next;
+            }
+        }
+        window = window * 4;
+    }
+    Ok(None)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_previous_tick_is_the_one_before_across_weekends_dst_and_rare_crons() {
+        let weekday = "0 9 * * MON-FRI";
+        // Monday 2026-11-30 09:00 Paris: the one before is Friday's.
+        let monday = utc("2026-11-30T08:00:00Z");
+        let before = previous_tick(weekday, "Europe/Paris", monday).unwrap();
+        assert_eq!(before, Some(utc("2026-11-27T08:00:00Z")));
+        // Across the fall-back on 2026-10-25: Monday 26th 09:00 CET, Friday 23rd CEST.
+        let after_dst =
+            previous_tick(weekday, "Europe/Paris", utc("2026-10-26T08:00:00Z")).unwrap();
+        assert_eq!(after_dst, Some(utc("2026-10-23T07:00:00Z")));
+        let every_minute = previous_tick("* * * * *", "UTC", utc("2026-11-30T08:00:00Z")).unwrap();
+        assert_eq!(every_minute, Some(utc("2026-11-30T07:59:00Z")));
+        let yearly = previous_tick("0 0 1 1 *", "UTC", utc("2027-01-01T00:00:00Z")).unwrap();
+        assert_eq!(yearly, Some(utc("2026-01-01T00:00:00Z")));
+    }
 
     fn utc(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()
