@@ -51,13 +51,19 @@ pub struct SyntaxError {
 pub fn parse_document(text: &str) -> Result<SourceDocument, SyntaxError> {
     let mut builder = Builder::default();
     let mut parser = Parser::new_from_str(text);
-    parser.load(&mut builder, false).map_err(|e| SyntaxError {
-        message: e.info().to_string(),
-        location: Some(Location {
-            line: e.marker().line(),
-            column: e.marker().col() + 1,
-        }),
-    })?;
+    if let Err(e) = parser.load(&mut builder, false) {
+        return Err(
+            unclosed_flow(text, &builder.opened_at, e.marker().line(), e.info()).unwrap_or_else(
+                || SyntaxError {
+                    message: e.info().to_string(),
+                    location: Some(Location {
+                        line: e.marker().line(),
+                        column: e.marker().col() + 1,
+                    }),
+                },
+            ),
+        );
+    }
     if let Some(error) = builder.error {
         return Err(error);
     }
@@ -67,6 +73,30 @@ pub fn parse_document(text: &str) -> Result<SourceDocument, SyntaxError> {
         map: SourceMap {
             locations: builder.locations,
         },
+    })
+}
+
+/// The parser notices an unclosed `[` or `{` only where the text stops making sense,
+/// often lines later; the problem starts where it was opened, so say that line.
+fn unclosed_flow(
+    text: &str,
+    opened_at: &[Marker],
+    error_line: usize,
+    info: &str,
+) -> Option<SyntaxError> {
+    let start = opened_at.iter().rev().find(|m| {
+        m.line() < error_line && matches!(text.chars().nth(m.index()), Some('[' | '{'))
+    })?;
+    let bracket = text.chars().nth(start.index())?;
+    let closing = if bracket == '[' { ']' } else { '}' };
+    Some(SyntaxError {
+        message: format!(
+            "the '{bracket}' opened here is not closed with '{closing}' (the parser stopped at line {error_line}: {info})"
+        ),
+        location: Some(Location {
+            line: start.line(),
+            column: start.col() + 1,
+        }),
     })
 }
 
@@ -92,6 +122,9 @@ struct Builder {
     locations: HashMap<FieldPath, Location>,
     documents: usize,
     error: Option<SyntaxError>,
+    /// Where each open container began (parallel to `stack`), so a parse error inside
+    /// an unclosed `[` or `{` can point at where it was opened.
+    opened_at: Vec<Marker>,
 }
 
 impl Builder {
@@ -222,6 +255,7 @@ impl MarkedEventReceiver for Builder {
                 if let Some(s) = self.next_segment() {
                     self.path.push(s);
                 }
+                self.opened_at.push(mark);
                 self.stack
                     .push(if matches!(event, Event::SequenceStart(..)) {
                         Open::Seq {
@@ -237,6 +271,7 @@ impl MarkedEventReceiver for Builder {
                     });
             }
             Event::SequenceEnd | Event::MappingEnd => {
+                self.opened_at.pop();
                 let (value, anchor) = match self.stack.pop() {
                     Some(Open::Seq { items, anchor }) => (Value::Array(items), anchor),
                     Some(Open::Map {
@@ -306,8 +341,17 @@ mod tests {
 
     #[test]
     fn syntax_errors_have_a_line() {
-        let err = parse_document("a: [1, 2\nb: 3\n").unwrap_err();
-        assert!(err.location.is_some());
+        let err = parse_document("a: 1\nb: [1, 2\nc: 3\n").unwrap_err();
+        assert_eq!(err.location.unwrap().line, 2, "where the '[' was opened");
+        assert!(
+            err.message.contains("'[' opened here is not closed"),
+            "{}",
+            err.message
+        );
+        let err = parse_document("a: 1\nb:\n   c: 1\n  d: 2\n").unwrap_err();
+        assert_eq!(err.location.unwrap().line, 4, "{}", err.message);
+        let err = parse_document("a: 1\nb: \"open\nc: 3\n").unwrap_err();
+        assert!(err.location.unwrap().line >= 2, "{}", err.message);
     }
 
     #[test]

@@ -49,10 +49,12 @@ pub fn validate_flow_within(
         let path = root.key("apps").index(i);
         if apps.get(app).is_none() {
             let known: Vec<_> = apps.ids().collect();
-            report.push(
-                &path,
-                format!("unknown app '{app}' (known apps: {})", list(&known)),
-            );
+            let message = if known.is_empty() {
+                format!("unknown app '{app}': no app definitions are known here (give or push the flow's apps too)")
+            } else {
+                format!("unknown app '{app}' (known apps: {})", list(&known))
+            };
+            report.push(&path, message);
         }
         if !flow_apps.insert(app.as_str()) {
             report.push(&path, format!("app '{app}' is listed twice"));
@@ -226,11 +228,8 @@ fn check_trigger(
             }
         }
         Trigger::Schedule { cron, timezone } => {
-            if let Err(e) = croner::Cron::new(cron).parse() {
-                report.push(
-                    &path.key("cron"),
-                    format!("'{cron}' is not a valid cron expression: {e}"),
-                );
+            if let Some(problem) = super::cron::check(cron) {
+                report.push(&path.key("cron"), problem);
             }
             if chrono_tz::Tz::from_str(timezone).is_err() {
                 report.push(

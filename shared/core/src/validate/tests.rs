@@ -163,7 +163,11 @@ fn bad_cron_timezone_and_poll_interval() {
         "{FLOW_HEAD}blocks:\n  - id: s\n    trigger: {{type: schedule, cron: \"61 * * * *\", timezone: Mars/Olympus}}\n    steps: [{{id: a, abort: {{reason: x}}}}]\n  - id: p\n    trigger: {{type: poll, app: mailbird, query: lists, interval: 10s}}\n    steps: [{{id: b, abort: {{reason: x}}}}]\n"
     );
     let problems = flow_problems(&text);
-    assert_problem(&problems, "blocks[0].trigger.cron", "not a valid cron");
+    assert_problem(
+        &problems,
+        "blocks[0].trigger.cron",
+        "the minute field '61' holds 61, out of range: minutes go from 0 to 59",
+    );
     assert_problem(&problems, "blocks[0].trigger.timezone", "IANA");
     assert_problem(&problems, "blocks[1].trigger.interval", "1 minute minimum");
 }
