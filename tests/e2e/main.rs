@@ -4,6 +4,7 @@
 mod abandoned;
 mod api;
 mod delivery;
+mod docs;
 mod examples;
 mod helpers;
 mod hostile;

@@ -16,3 +16,9 @@ pub mod schema;
 pub mod service;
 pub mod telemetry;
 pub mod webhooks;
+
+/// The Rust example of `docs/authentication.md`, compiled and run as a doc test so the
+/// page stays right (its Node.js and Python examples run in `tests/e2e/docs.rs`).
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/authentication.md")]
+pub struct AuthenticationDoc;

@@ -5,6 +5,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use junction_core::model::{User, Workspace};
 use junction_core::ports::{RunQueue, Store, Vault};
+use junction_core::service::identity::refused;
 
 use crate::error::ApiError;
 use crate::Shared;
@@ -29,9 +30,11 @@ impl<S: Store, Q: RunQueue, V: Vault> FromRequestParts<Shared<S, Q, V>> for Back
         parts: &mut Parts,
         junction: &Shared<S, Q, V>,
     ) -> Result<Self, Self::Rejection> {
-        let token = header(parts, "authorization")
-            .and_then(|h| h.strip_prefix("Bearer "))
-            .ok_or_else(ApiError::unauthorized)?;
+        let Some(token) = header(parts, "authorization").and_then(|h| h.strip_prefix("Bearer "))
+        else {
+            refused("no `Authorization: Bearer <API secret>` header");
+            return Err(ApiError::unauthorized());
+        };
         Ok(Self(junction.authenticate_backend(token).await?))
     }
 }
@@ -48,6 +51,11 @@ impl<S: Store, Q: RunQueue, V: Vault> FromRequestParts<Shared<S, Q, V>> for EndU
             header(parts, "user-id"),
             header(parts, "hash"),
         ) else {
+            let missing: Vec<_> = ["App-Key", "User-ID", "Hash"]
+                .into_iter()
+                .filter(|name| header(parts, name).is_none())
+                .collect();
+            refused(&format!("missing header(s): {}", missing.join(", ")));
             return Err(ApiError::unauthorized());
         };
         let (workspace, user) = junction.authenticate_user(key, user, hash).await?;

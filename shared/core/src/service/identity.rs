@@ -1,5 +1,6 @@
 //! Who is calling: your backend (bearer API secret) or one of your users (App-Key,
-//! User-ID and Hash). Failures never say which part was wrong.
+//! User-ID and Hash). Failures never tell the caller which part was wrong; the server
+//! logs it at debug level (`RUST_LOG=junction::auth=debug`).
 
 use super::secrets::{matches_hash, verify_user_hash};
 use super::workspaces::app_secret_key;
@@ -17,11 +18,21 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         let (Some("jsk"), Some(ws_id), Some(_), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
         else {
+            refused("the bearer token is not an API secret (jsk.<workspace>.<secret>)");
             return Err(ServiceError::Unauthorized);
         };
         match self.store.get_workspace(ws_id).await? {
             Some(ws) if matches_hash(bearer.trim(), &ws.api_secret_sha256) => Ok(ws),
-            _ => Err(ServiceError::Unauthorized),
+            Some(_) => {
+                refused(&format!("wrong API secret for workspace {ws_id}"));
+                Err(ServiceError::Unauthorized)
+            }
+            None => {
+                refused(&format!(
+                    "the API secret names workspace {ws_id}, which does not exist"
+                ));
+                Err(ServiceError::Unauthorized)
+            }
         }
     }
 
@@ -37,9 +48,16 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             || user_id.len() > MAX_USER_ID
             || user_id.chars().any(char::is_control)
         {
+            refused(&format!(
+                "User-ID is empty, longer than {MAX_USER_ID} bytes or holds control characters"
+            ));
             return Err(ServiceError::Unauthorized);
         }
         let Some(ws) = self.store.workspace_by_app_key(app_key.trim()).await? else {
+            refused(&format!(
+                "no workspace has the App-Key '{}'",
+                app_key.trim()
+            ));
             return Err(ServiceError::Unauthorized);
         };
         let Some(secret) = self.vault.get(&app_secret_key(&ws.id)).await? else {
@@ -50,6 +68,10 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         };
         let secret = String::from_utf8(secret).map_err(|e| ServiceError::Unknown(e.into()))?;
         if !verify_user_hash(&secret, user_id, hash) {
+            refused(&format!(
+                "Hash is not the HMAC-SHA256 of User-ID '{user_id}' with workspace {}'s app secret (lowercase hex of the user id's bytes)",
+                ws.id
+            ));
             return Err(ServiceError::Unauthorized);
         }
         let user = self
@@ -58,4 +80,10 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             .await?;
         Ok((ws, user))
     }
+}
+
+/// Why a request was refused, at debug level for whoever runs the server: the caller
+/// only ever hears "unauthorized", which tells an attacker nothing.
+pub fn refused(reason: &str) {
+    tracing::debug!(target: "junction::auth", reason, "request refused as unauthorized");
 }

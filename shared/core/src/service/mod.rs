@@ -8,7 +8,7 @@ mod definitions;
 pub mod due;
 mod error;
 pub mod executor;
-mod identity;
+pub mod identity;
 mod integrations;
 mod marketplace;
 mod oauth;
