@@ -1,8 +1,10 @@
-// Builds src/ into one ES module, dist/junction.js, and copies its type declarations.
+// Builds src/ into one ES module, dist/junction.js, and copies its type declarations
+// and the API reference viewer (Redoc's self-contained bundle, pinned by the lockfile,
+// which `junction serve` serves at /docs).
 // Deterministic: the same source and lockfile give the same bytes, so the test command
 // can rebuild and compare with the committed file. `--check` compares instead of writing.
 import { build } from "esbuild";
-import { readFileSync, writeFileSync, copyFileSync, mkdirSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 
 const BUDGET_GZIP_BYTES = 40 * 1024;
@@ -20,6 +22,18 @@ const result = await build({
 });
 const js = result.outputFiles[0].contents;
 const dts = readFileSync("src/junction.d.ts");
+const redoc = readFileSync("node_modules/redoc/bundles/redoc.standalone.js");
+const redocLicense = Buffer.concat([
+  readFileSync("node_modules/redoc/LICENSE"),
+  Buffer.from("\n\nBundled third-party licenses:\n\n"),
+  readFileSync("node_modules/redoc/bundles/redoc.standalone.js.LICENSE.txt"),
+]);
+const outputs = [
+  ["dist/junction.js", js],
+  ["dist/junction.d.ts", dts],
+  ["dist/redoc.standalone.js", redoc],
+  ["dist/redoc.LICENSE.txt", redocLicense],
+];
 const gz = gzipSync(js, { level: 9 }).length;
 console.log(`widget: dist/junction.js ${js.length} bytes, ${gz} bytes gzipped (budget ${BUDGET_GZIP_BYTES})`);
 if (gz > BUDGET_GZIP_BYTES) {
@@ -28,7 +42,7 @@ if (gz > BUDGET_GZIP_BYTES) {
 }
 if (check) {
   const stale = [];
-  for (const [file, bytes] of [["dist/junction.js", js], ["dist/junction.d.ts", dts]]) {
+  for (const [file, bytes] of outputs) {
     let committed = null;
     try { committed = readFileSync(file); } catch {}
     if (!committed || Buffer.compare(committed, Buffer.from(bytes)) !== 0) stale.push(file);
@@ -40,6 +54,5 @@ if (check) {
   console.log("widget: the committed build matches the source");
 } else {
   mkdirSync("dist", { recursive: true });
-  writeFileSync("dist/junction.js", js);
-  copyFileSync("src/junction.d.ts", "dist/junction.d.ts");
+  for (const [file, bytes] of outputs) writeFileSync(file, bytes);
 }

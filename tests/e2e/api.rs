@@ -32,6 +32,44 @@ async fn health_answers() {
     assert_eq!(r.json::<Value>().await.unwrap(), json!({"status": "ok"}));
 }
 
+/// A wrong method is a problem naming what the route takes, and `/v1` itself says
+/// where the reference is (rendered at `/docs` when the build has it).
+#[tokio::test]
+async fn a_wrong_method_and_the_api_root_answer_usefully() {
+    let app = spawn_app().await;
+    let send = |method: Method, path: &str| {
+        app.http
+            .request(method, format!("{}{path}", app.url))
+            .send()
+    };
+    let r = send(Method::DELETE, "/v1/flows").await.unwrap();
+    let allow = r
+        .headers()
+        .get("allow")
+        .map(|v| v.to_str().unwrap().to_string());
+    let (status, body) = problem(r).await;
+    assert_eq!(status, 405);
+    assert_eq!(body["type"], "urn:junction:problem:method-not-allowed");
+    assert!(allow.unwrap_or_default().contains("GET"), "Allow is kept");
+
+    for root in ["/v1", "/v1/"] {
+        let index: Value = send(Method::GET, root).await.unwrap().json().await.unwrap();
+        assert_eq!(index["openapi"], "/v1/openapi.json", "{root}");
+        if let Some(docs) = index["docs"].as_str() {
+            let page = send(Method::GET, docs).await.unwrap();
+            assert_eq!(page.status(), 200);
+            let html = page.text().await.unwrap();
+            assert!(html.contains(r#"spec-url="/v1/openapi.json""#), "{html}");
+            let script = send(Method::GET, "/docs/redoc.js").await.unwrap();
+            assert_eq!(script.status(), 200);
+            assert!(
+                script.text().await.unwrap().len() > 500_000,
+                "the whole viewer"
+            );
+        }
+    }
+}
+
 #[tokio::test]
 async fn wrong_or_missing_credentials_are_401_without_a_hint() {
     let app = spawn_app().await;
@@ -574,4 +612,116 @@ async fn the_openapi_document_names_every_route_and_each_exists() {
             schemas.keys().collect::<Vec<_>>()
         );
     }
+}
+
+/// The smallest value a schema of the OpenAPI document allows: objects with their
+/// required properties only.
+fn minimal(schema: &Value, doc: &Value) -> Value {
+    if let Some(target) = schema["$ref"].as_str() {
+        let name = target.trim_start_matches("#/components/schemas/");
+        return minimal(&doc["components"]["schemas"][name], doc);
+    }
+    for key in ["oneOf", "anyOf", "allOf"] {
+        if let Some(first) = schema[key].as_array().and_then(|a| a.first()) {
+            return minimal(first, doc);
+        }
+    }
+    if let Some(value) = schema.get("const") {
+        return value.clone();
+    }
+    if let Some(first) = schema["enum"].as_array().and_then(|e| e.first()) {
+        return first.clone();
+    }
+    let kind = match &schema["type"] {
+        Value::Array(kinds) => kinds
+            .iter()
+            .find(|k| *k != "null")
+            .cloned()
+            .unwrap_or(Value::Null),
+        other => other.clone(),
+    };
+    match kind.as_str() {
+        Some("object") => {
+            let mut object = serde_json::Map::new();
+            for name in schema["required"].as_array().into_iter().flatten() {
+                let name = name.as_str().unwrap();
+                object.insert(name.into(), minimal(&schema["properties"][name], doc));
+            }
+            Value::Object(object)
+        }
+        Some("array") => json!([]),
+        Some("string") => json!("x"),
+        Some("integer") | Some("number") => json!(schema["minimum"].as_u64().unwrap_or(0)),
+        Some("boolean") => json!(false),
+        _ => json!({}),
+    }
+}
+
+/// Every JSON request body the document describes, built with its required fields
+/// only, is accepted as a body: the document marks as required only what the server
+/// requires (fields with defaults are optional).
+#[tokio::test]
+async fn the_minimal_body_of_each_operation_is_accepted() {
+    let app = spawn_app().await;
+    let ws = app.workspace("Minimal").await;
+    let doc =
+        crate::server::json_answer(app.http.get(format!("{}/v1/openapi.json", app.url))).await;
+    // A JSON body is refused as a 400; a definition document as a 422 naming the field.
+    let body_refused = |status: u16, problem: &Value| {
+        let missing = problem["errors"].as_array().into_iter().flatten().any(|e| {
+            e["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("missing field"))
+        });
+        (status == 400
+            && problem["detail"]
+                .as_str()
+                .is_some_and(|d| d.starts_with("the body is not valid")))
+            || (status == 422 && missing)
+    };
+    let mut checked = 0;
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            let schema = &op["requestBody"]["content"]["application/json"]["schema"];
+            if schema.is_null() {
+                continue;
+            }
+            let body = minimal(schema, &doc);
+            let concrete: String = path
+                .split('/')
+                .map(|s| if s.starts_with('{') { "x" } else { s })
+                .collect::<Vec<_>>()
+                .join("/");
+            let method: Method = method.to_uppercase().parse().unwrap();
+            let send = |body: &Value| {
+                app.user(&ws, "min", method.clone(), &concrete)
+                    .bearer_auth(&ws.api_secret)
+                    .json(body)
+                    .send()
+            };
+            let r = send(&body).await.unwrap();
+            let status = r.status().as_u16();
+            let answer: Value = r.json().await.unwrap_or(Value::Null);
+            assert!(
+                !body_refused(status, &answer),
+                "{method} {path}: the minimal body {body} was refused: {answer}"
+            );
+            // The check bites: leaving out a required field is refused as a body.
+            if let Some(Value::Object(fields)) = Some(&body) {
+                if let Some(first) = fields.keys().next() {
+                    let mut less = fields.clone();
+                    less.remove(first);
+                    let r = send(&Value::Object(less)).await.unwrap();
+                    let status = r.status().as_u16();
+                    let answer: Value = r.json().await.unwrap_or(Value::Null);
+                    assert!(
+                        body_refused(status, &answer),
+                        "{method} {path}: without required '{first}': {status} {answer}"
+                    );
+                }
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 8, "{checked} bodies checked");
 }

@@ -1,6 +1,7 @@
 // The widget's browser tests: `npm test` in widget/ (infra/test.sh runs it).
 import { run } from "./harness.mjs";
 import { errorsAtTheirFields, forgedMessageIgnored, journeyByMouse, popupBlocked, reconnectAndDisconnect, setupByKeyboard } from "./journey.mjs";
+import { referenceRendersOffline } from "./reference.mjs";
 import { accessibleViews, failuresOfferRetry, loadFigures, modalTrapsFocus, narrowLayout, pollHealthShown, secondLocale, vetoAndManage } from "./manage.mjs";
 
 await run([
@@ -17,5 +18,6 @@ await run([
   ["axe finds no serious or critical violation in any view, light and dark", accessibleViews],
   ["an unreachable API and a refused identity show an error with Try again", failuresOfferRetry],
   ["a poll's health shows on its integration's runs", pollHealthShown],
+  ["the API reference at /docs renders from the server alone", referenceRendersOffline],
   ["figures: time to the flow list and to an interactive setup form", loadFigures],
 ], { only: process.env.WIDGET_TEST_ONLY });

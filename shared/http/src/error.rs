@@ -151,6 +151,29 @@ pub async fn not_found() -> ApiError {
         StatusCode::NOT_FOUND,
         "not-found",
         "Not found",
-        "no such route; the API is under /v1",
+        "no such route; the API is under /v1, and /v1/openapi.json lists every route",
     )
+}
+
+/// A route that exists, asked with a method it does not take: axum's bare 405 (with
+/// its `Allow` header) becomes a problem like every other error. A response mapping
+/// rather than a fallback, so the CORS layer still answers preflights first.
+pub async fn problem_for_bare_405(response: Response) -> Response {
+    if response.status() != StatusCode::METHOD_NOT_ALLOWED
+        || response.headers().contains_key(header::CONTENT_TYPE)
+    {
+        return response;
+    }
+    let allow = response.headers().get(header::ALLOW).cloned();
+    let mut problem = ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method-not-allowed",
+        "Method not allowed",
+        "this route does not take that method; the Allow header lists the ones it takes",
+    )
+    .into_response();
+    if let Some(allow) = allow {
+        problem.headers_mut().insert(header::ALLOW, allow);
+    }
+    problem
 }

@@ -60,13 +60,12 @@ pub fn api_with_origins<S: Store, Q: RunQueue, V: Vault>(
         .merge(routes::admin::<S, Q, V>())
         .merge(routes::events::<S, Q, V>())
         .merge(routes::oauth_backend::<S, Q, V>());
-    finish(
-        Router::new()
-            .merge(routes::health())
-            .merge(routes::widget())
-            .nest("/v1", widget.merge(backend)),
-        junction,
-    )
+    let site = Router::new()
+        .merge(routes::health())
+        .merge(routes::widget());
+    #[cfg(feature = "docs")]
+    let site = site.merge(routes::docs());
+    finish(site.nest("/v1", widget.merge(backend)), junction)
 }
 
 /// The API and the webhook receiver in one router, as `junction serve` hosts them.
@@ -77,10 +76,12 @@ pub fn api_and_webhooks<S: Store, Q: RunQueue, V: Vault>(
     let hooks = routes::hooks::<S, Q, V>()
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(junction.clone());
-    api_with_origins(junction, widget_origins).merge(hooks)
+    api_with_origins(junction, widget_origins)
+        .merge(hooks)
+        .layer(axum::middleware::map_response(error::problem_for_bare_405))
 }
 
-/// Unknown routes answer a problem, and bodies are limited, on every router.
+/// Unknown routes and methods answer a problem, and bodies are limited, on every router.
 fn finish<S: Store, Q: RunQueue, V: Vault>(
     routes: Router<Shared<S, Q, V>>,
     junction: Shared<S, Q, V>,
@@ -88,6 +89,7 @@ fn finish<S: Store, Q: RunQueue, V: Vault>(
     routes
         .fallback(error::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::map_response(error::problem_for_bare_405))
         .with_state(junction)
 }
 

@@ -32,6 +32,8 @@ pub(crate) struct Op {
     success: (u16, &'static str, Option<Value>),
     /// Answers HTML pages (for a browser), errors included.
     html: bool,
+    /// A plain HTML page (not the OAuth outcome page): what its 200 is.
+    page: Option<&'static str>,
     /// Answers a static script with an ETag (the widget).
     script: bool,
 }
@@ -39,8 +41,14 @@ pub(crate) struct Op {
 /// The document under construction.
 pub(crate) struct ApiDoc {
     generator: SchemaGenerator,
+    /// Request bodies are what the server reads: a field with a default is optional
+    /// there even when every answer carries it, so they get a generator of their own.
+    inputs: SchemaGenerator,
     paths: Map<String, Value>,
 }
+
+/// Where request-body definitions point until `finish` files them under schemas.
+const INPUTS_PATH: &str = "/components/inputs";
 
 impl ApiDoc {
     fn new() -> Self {
@@ -49,14 +57,24 @@ impl ApiDoc {
         settings.meta_schema = None;
         // Responses are what the server writes: fields it may leave out are optional.
         settings.contract = Contract::Serialize;
+        let mut inputs = SchemaSettings::draft2020_12();
+        inputs.definitions_path = INPUTS_PATH.into();
+        inputs.meta_schema = None;
+        inputs.contract = Contract::Deserialize;
         Self {
             generator: settings.into_generator(),
+            inputs: inputs.into_generator(),
             paths: Map::new(),
         }
     }
 
     pub(crate) fn schema<T: JsonSchema>(&mut self) -> Value {
         self.generator.subschema_for::<T>().to_value()
+    }
+
+    /// The schema of a request body (see `inputs`).
+    pub(crate) fn input_schema<T: JsonSchema>(&mut self) -> Value {
+        self.inputs.subschema_for::<T>().to_value()
     }
 
     pub(crate) fn op(
@@ -77,6 +95,7 @@ impl ApiDoc {
                 body: None,
                 success: (200, "OK", None),
                 html: false,
+                page: None,
                 script: false,
             },
         }
@@ -108,6 +127,14 @@ impl ApiDoc {
                 json!({"description": "Unchanged since the ETag in If-None-Match"}),
             );
             let operation = json!({"summary": op.summary, "operationId": operation_id(op.method, op.path), "responses": responses, "security": []});
+            self.paths
+                .entry(op.path.to_string())
+                .or_insert_with(|| json!({}))[op.method] = operation;
+            return;
+        }
+        if let Some(description) = op.page {
+            let page = json!({"description": description, "content": {"text/html": {"schema": {"type": "string"}}}});
+            let operation = json!({"summary": op.summary, "operationId": operation_id(op.method, op.path), "responses": {"200": page}, "security": []});
             self.paths
                 .entry(op.path.to_string())
                 .or_insert_with(|| json!({}))[op.method] = operation;
@@ -193,6 +220,27 @@ impl ApiDoc {
 
     fn finish(mut self) -> Value {
         let mut schemas = self.generator.take_definitions(true);
+        // A request type whose schema is the same as the answers' keeps its name;
+        // one that differs (fields with defaults are optional) becomes `<Name>Input`.
+        let inputs = self.inputs.take_definitions(true);
+        let mut renames = Vec::new();
+        for (name, schema) in &inputs {
+            let filed = match schemas.get(name) {
+                Some(same) if *same == rewrite_refs(schema.clone(), &[]) => name.clone(),
+                Some(_) => format!("{name}Input"),
+                None => name.clone(),
+            };
+            renames.push((name.clone(), filed));
+        }
+        for (name, schema) in inputs {
+            let filed = &renames.iter().find(|(n, _)| *n == name).expect("listed").1;
+            schemas.insert(filed.clone(), rewrite_refs(schema, &renames));
+        }
+        let paths = rewrite_refs(Value::Object(std::mem::take(&mut self.paths)), &renames);
+        self.paths = match paths {
+            Value::Object(paths) => paths,
+            _ => unreachable!("an object stays an object"),
+        };
         schemas.insert(
             "Problem".into(),
             json!({
@@ -225,6 +273,42 @@ impl ApiDoc {
     }
 }
 
+/// Points `$ref`s at request definitions (`INPUTS_PATH`) to where `finish` filed them.
+fn rewrite_refs(value: Value, renames: &[(String, String)]) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| match (k.as_str(), v) {
+                    ("$ref", Value::String(target)) => {
+                        let name = target
+                            .strip_prefix(&format!("#{INPUTS_PATH}/"))
+                            .map(str::to_string);
+                        let target = match name {
+                            Some(name) => {
+                                let filed = renames
+                                    .iter()
+                                    .find(|(n, _)| *n == name)
+                                    .map_or(name.clone(), |(_, f)| f.clone());
+                                format!("#/components/schemas/{filed}")
+                            }
+                            None => target,
+                        };
+                        (k, Value::String(target))
+                    }
+                    (_, v) => (k, rewrite_refs(v, renames)),
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(
+            items
+                .into_iter()
+                .map(|v| rewrite_refs(v, renames))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
 fn operation_id(method: &str, path: &str) -> String {
     let mut id = method.to_string();
     for seg in path.split('/').filter(|s| !s.is_empty() && *s != "v1") {
@@ -254,7 +338,7 @@ impl OpBuilder<'_> {
     }
 
     pub(crate) fn json<T: JsonSchema>(mut self) -> Self {
-        let schema = self.doc.schema::<T>();
+        let schema = self.doc.input_schema::<T>();
         self.op.body =
             Some(json!({"required": true, "content": {"application/json": {"schema": schema}}}));
         self
@@ -262,7 +346,7 @@ impl OpBuilder<'_> {
 
     /// A JSON body that may be left out (an empty body reads as `{}`).
     pub(crate) fn optional_json<T: JsonSchema>(mut self) -> Self {
-        let schema = self.doc.schema::<T>();
+        let schema = self.doc.input_schema::<T>();
         self.op.body =
             Some(json!({"required": false, "content": {"application/json": {"schema": schema}}}));
         self
@@ -270,7 +354,7 @@ impl OpBuilder<'_> {
 
     /// A definition document: YAML text, or JSON of the given type.
     pub(crate) fn document<T: JsonSchema>(mut self) -> Self {
-        let schema = self.doc.schema::<T>();
+        let schema = self.doc.input_schema::<T>();
         self.op.body = Some(
             json!({"required": true, "content": {"application/yaml": {"schema": {"type": "string"}}, "application/json": {"schema": schema}}}),
         );
@@ -286,6 +370,12 @@ impl OpBuilder<'_> {
     /// The operation answers HTML pages.
     pub(crate) fn html(mut self) -> Self {
         self.op.html = true;
+        self
+    }
+
+    /// The operation answers one HTML page, described so.
+    pub(crate) fn page(mut self, description: &'static str) -> Self {
+        self.op.page = Some(description);
         self
     }
 

@@ -2,6 +2,8 @@
 
 mod accounts;
 mod admin;
+#[cfg(feature = "docs")]
+mod docs;
 mod events;
 mod hooks;
 mod integrations;
@@ -17,6 +19,8 @@ use crate::Shared;
 
 pub use accounts::{accounts, backend_accounts};
 pub use admin::admin;
+#[cfg(feature = "docs")]
+pub use docs::docs;
 pub use events::events;
 pub use hooks::hooks;
 pub use integrations::integrations;
@@ -34,6 +38,26 @@ pub fn health<S: Store, Q: RunQueue, V: Vault>() -> Router<Shared<S, Q, V>> {
             "/v1/openapi.json",
             get(|| async { Json(crate::openapi::document().clone()) }),
         )
+        .route("/v1", get(index))
+        .route("/v1/", get(index))
+}
+
+/// The rendered reference, where this build has one.
+const DOCS: Option<&str> = if cfg!(feature = "docs") {
+    Some("/docs")
+} else {
+    None
+};
+
+/// What `/v1` itself answers: where the reference is, instead of a 404.
+async fn index() -> Json<serde_json::Value> {
+    Json(serde_json::json!({
+        "name": "Junction API",
+        "version": "v1",
+        "openapi": "/v1/openapi.json",
+        "docs": DOCS,
+        "health": "/health",
+    }))
 }
 
 /// Describes every operation for the OpenAPI document.
@@ -49,6 +73,14 @@ pub(crate) fn describe(doc: &mut crate::openapi::ApiDoc) {
     )
     .ok::<serde_json::Value>(200, "OpenAPI 3.1")
     .add();
+    doc.op(
+        "get",
+        "/v1",
+        "Where this API's reference is",
+        crate::openapi::Auth::Open,
+    )
+    .ok::<serde_json::Value>(200, "The OpenAPI document's and the docs page's paths")
+    .add();
     marketplace::describe(doc);
     accounts::describe(doc);
     accounts::describe_backend(doc);
@@ -58,4 +90,6 @@ pub(crate) fn describe(doc: &mut crate::openapi::ApiDoc) {
     hooks::describe(doc);
     oauth::describe(doc);
     widget::describe(doc);
+    #[cfg(feature = "docs")]
+    docs::describe(doc);
 }

@@ -19,13 +19,13 @@ pub const WIDGET_JS: &str = include_str!("../../../../widget/dist/junction.js");
 /// Its TypeScript declarations: the element, its methods and the typed event map.
 pub const WIDGET_DTS: &str = include_str!("../../../../widget/dist/junction.d.ts");
 
-struct Asset {
+pub(crate) struct Asset {
     body: &'static str,
     content_type: &'static str,
     etag: HeaderValue,
 }
 
-fn asset(body: &'static str, content_type: &'static str) -> Asset {
+pub(crate) fn asset(body: &'static str, content_type: &'static str) -> Asset {
     let digest = sha2::Sha256::digest(body.as_bytes());
     let etag = format!("\"{}\"", hex::encode(&digest[..12]));
     Asset {
@@ -51,7 +51,7 @@ pub fn widget<S: Store, Q: RunQueue, V: Vault>() -> Router<Shared<S, Q, V>> {
         )
 }
 
-fn serve(asset: &Asset, request: &HeaderMap) -> Response {
+pub(crate) fn serve(asset: &Asset, request: &HeaderMap) -> Response {
     // The URL is stable across releases, so browsers keep it a day and then ask again
     // with the ETag, which costs a 304 until the binary changes.
     let headers = [
