@@ -4,14 +4,20 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-/// Junction: an embedded integration platform. Validate app and flow definitions and
-/// run a flow's block locally against real endpoints.
+/// Junction, the embedded integration platform: serve the marketplace, events and
+/// webhooks API with its run workers (`serve`), check and try definitions (`validate`,
+/// `run`, `schema`), and manage what a workspace holds (`workspace`, `apps`, `flows`,
+/// `integrations`, `runs`, `usage`), on the local data folder or an AWS stack.
 #[derive(Debug, Parser)]
-#[command(name = "junction", version, about, propagate_version = true)]
+#[command(name = "junction", version, propagate_version = true)]
 pub struct Cli {
     /// Print machine-readable JSON instead of text.
     #[arg(long, global = true)]
     pub json: bool,
+    /// How log lines (on standard error) are written: `text` to read, `json` (one
+    /// object per line) for a log pipeline. RUST_LOG chooses what is logged.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text, env = "JUNCTION_LOG_FORMAT")]
+    pub log_format: LogFormat,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -28,6 +34,7 @@ pub enum Command {
     Run(RunArgs),
     /// Print the JSON Schema of app or flow documents.
     Schema {
+        /// Which documents.
         #[arg(value_enum)]
         kind: SchemaKind,
     },
@@ -38,41 +45,99 @@ pub enum Command {
         #[command(subcommand)]
         command: WorkspaceCommand,
     },
-    /// Push app definitions to a workspace.
+    /// Push and list a workspace's app definitions.
     Apps {
         #[command(subcommand)]
-        command: PushCommand,
+        command: AppsCommand,
     },
     /// Push flow definitions to a workspace (each push is a new version).
     Flows {
         #[command(subcommand)]
         command: FlowCommand,
     },
-    /// Read runs and their step logs.
+    /// List a workspace's integrations: your users' set-up flows.
+    Integrations {
+        #[command(subcommand)]
+        command: IntegrationsCommand,
+    },
+    /// Read runs and their step logs, and replay failed ones.
     Runs {
         #[command(subcommand)]
         command: RunsCommand,
     },
+    /// Tasks a workspace used in a month, in all and per user, and its poll requests.
+    Usage {
+        /// The month, as YYYY-MM (default: this month, UTC).
+        #[arg(long)]
+        month: Option<String>,
+        #[command(flatten)]
+        target: WorkspaceArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IntegrationsCommand {
+    /// Integrations, newest first, optionally of one user, of one flow, or in one status.
+    List {
+        /// Only this user's (your app's id for them).
+        #[arg(long)]
+        user: Option<String>,
+        /// Only those of this flow id.
+        #[arg(long)]
+        flow: Option<String>,
+        /// Only enabled or only disabled ones.
+        #[arg(long, value_enum)]
+        status: Option<IntegrationStatus>,
+        #[command(flatten)]
+        target: WorkspaceArgs,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum IntegrationStatus {
+    /// Running: its triggers start runs.
+    Enabled,
+    /// Turned off by the user, or by Junction (its reason says why).
+    Disabled,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum RunsCommand {
-    /// The runs of an integration, newest first.
+    /// Runs, newest first: of one integration, of one user's integrations, or of the
+    /// whole workspace, optionally in one status.
     List {
-        /// The integration id.
+        /// Only this integration's runs.
+        #[arg(long, conflicts_with = "user")]
+        integration: Option<String>,
+        /// Only the runs of this user's integrations.
         #[arg(long)]
-        integration: String,
+        user: Option<String>,
+        /// Only runs in this status (queued, running, waiting, retrying, succeeded,
+        /// failed, aborted, abandoned).
+        #[arg(long)]
+        status: Option<String>,
+        /// How many runs to show at most.
         #[arg(long, default_value_t = 20)]
         limit: usize,
         #[command(flatten)]
         target: WorkspaceArgs,
     },
-    /// One run with its step log.
+    /// One run with its step log; exits 1 when the run failed or was abandoned.
     Show {
+        /// The run id (printed when a run is queued, and by `junction runs list`).
         run: String,
-        /// Wait (up to 30 s) for a queued or running run to finish.
+        /// Wait (up to 30 s) for a queued or running run to finish; exits 1 when it
+        /// has not.
         #[arg(long)]
         wait: bool,
+        #[command(flatten)]
+        target: WorkspaceArgs,
+    },
+    /// Replays a failed run: it goes on from the step that failed (the steps that
+    /// succeeded are not run again) once a worker of `junction serve` takes it.
+    Replay {
+        /// The run id.
+        run: String,
         #[command(flatten)]
         target: WorkspaceArgs,
     },
@@ -91,7 +156,9 @@ pub struct DataArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum BackendKind {
+    /// The data folder: SQLite, the local queue and the encrypted vault.
     Local,
+    /// An AWS stack: DynamoDB, SQS and Secrets Manager.
     Aws,
 }
 
@@ -155,6 +222,7 @@ pub struct WorkspaceArgs {
 pub enum WorkspaceCommand {
     /// Create a workspace and print its id, app key and secrets (shown only once).
     Create {
+        /// The workspace's name, as people will see it (e.g. your company's).
         name: String,
         /// Tasks a month after which runs stop starting (no limit without it).
         #[arg(long)]
@@ -184,11 +252,17 @@ pub enum WorkspaceCommand {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum PushCommand {
+pub enum AppsCommand {
     /// Validate and store app definitions.
     Push {
+        /// App definition files (YAML or JSON).
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        #[command(flatten)]
+        target: WorkspaceArgs,
+    },
+    /// The workspace's apps: id, name, authentication, queries and actions.
+    List {
         #[command(flatten)]
         target: WorkspaceArgs,
     },
@@ -198,6 +272,7 @@ pub enum PushCommand {
 pub enum FlowCommand {
     /// Validate and store flows as new versions.
     Push {
+        /// Flow definition files (YAML or JSON); code files they name are read in.
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Publish the new versions to the marketplace.
@@ -208,9 +283,19 @@ pub enum FlowCommand {
     },
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// One readable line per event.
+    Text,
+    /// One JSON object per event.
+    Json,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum SchemaKind {
+    /// App definitions (`examples/apps/*.yaml`).
     App,
+    /// Flow definitions (`examples/flows/*.yaml`).
     Flow,
 }
 
@@ -250,4 +335,38 @@ fn humantime_duration(raw: &str) -> Result<std::time::Duration, String> {
     raw.parse::<humantime::Duration>()
         .map(Into::into)
         .map_err(|e| format!("'{raw}' is not a duration like 30s or 5m: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory as _;
+
+    /// Every command, argument and flag says what it is for in `--help`.
+    #[test]
+    fn every_command_and_argument_is_described() {
+        fn walk(command: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            let path = format!("{path} {}", command.get_name()).trim().to_string();
+            if command.get_about().is_none() {
+                missing.push(format!("`{path}`"));
+            }
+            for arg in command.get_arguments() {
+                let builtin = matches!(arg.get_id().as_str(), "help" | "version");
+                if !builtin && !arg.is_hide_set() && arg.get_help().is_none() {
+                    missing.push(format!("`{path}` argument {}", arg.get_id()));
+                }
+            }
+            for sub in command.get_subcommands() {
+                if sub.get_name() != "help" {
+                    walk(sub, &path, missing);
+                }
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&super::Cli::command(), "", &mut missing);
+        assert!(
+            missing.is_empty(),
+            "without a description: {}",
+            missing.join(", ")
+        );
+    }
 }

@@ -1,4 +1,8 @@
-//! The `junction` command: validate definitions, run a block locally, print schemas.
+//! The `junction` command: serve the API and its workers, validate and try
+//! definitions, manage workspaces, apps, flows and runs.
+
+#[macro_use]
+mod output;
 
 mod backend;
 mod cli;
@@ -14,13 +18,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .init();
+    init_logs(&cli);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -37,5 +35,29 @@ fn main() -> ExitCode {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Warnings and errors for every command; `serve` also shows one line per request and
+/// per run. RUST_LOG replaces the choice.
+fn init_logs(cli: &cli::Cli) {
+    let default = match cli.command {
+        cli::Command::Serve(_) => "warn,junction::requests=info,junction::runs=info",
+        _ => "warn",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    // Colours only for a terminal: a file or a log collector gets plain text.
+    let colours = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let logs = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(colours)
+        .with_env_filter(filter);
+    let json = cli.log_format == cli::LogFormat::Json;
+    junction_core::telemetry::set_structured_logs(json);
+    if json {
+        logs.json().flatten_event(true).init();
+    } else {
+        logs.init();
     }
 }

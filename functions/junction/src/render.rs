@@ -22,7 +22,7 @@ pub fn print_log_entry(entry: &StepLog) {
     if let Some(message) = &entry.message {
         line.push_str(&format!("  {message}"));
     }
-    println!("{line}");
+    outln!("{line}");
     for request in &entry.requests {
         let status = request
             .status
@@ -33,13 +33,14 @@ pub fn print_log_entry(entry: &StepLog) {
         } else {
             String::new()
         };
-        println!(
+        outln!(
             "      {} {} → {status}{retries}",
-            request.method, request.url
+            request.method,
+            request.url
         );
     }
     if let Some(error) = &entry.error {
-        println!("      error: {error}");
+        outln!("      error: {error}");
     }
 }
 
@@ -107,7 +108,7 @@ pub fn print_summary(state: &RunState) {
         ),
     };
     let tasks = counted(state.tasks as usize, "task");
-    println!("\n{outcome} · {tasks}{took}");
+    outln!("\n{outcome} · {tasks}{took}");
 }
 
 fn format_duration(us: u64) -> String {

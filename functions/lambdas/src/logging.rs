@@ -26,5 +26,6 @@ where
 
 /// Installs the subscriber on standard output (what Lambda sends to CloudWatch).
 pub fn init() {
+    junction_core::telemetry::set_structured_logs(true);
     let _ = tracing::subscriber::set_global_default(subscriber(std::io::stdout));
 }

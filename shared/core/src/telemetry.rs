@@ -4,6 +4,7 @@
 //! embedded-metric lines). Names and labels live here, so each is spelled once.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -24,6 +25,19 @@ pub const ACCOUNTS_ON_HOLD: &str = "junction_accounts_on_hold";
 pub const QUEUE_DEPTH: &str = "junction_queue_messages";
 pub const QUEUE_OLDEST_SECONDS: &str = "junction_queue_oldest_message_age_seconds";
 pub const DEAD_LETTERS: &str = "junction_queue_dead_letters";
+
+static STRUCTURED_LOGS: AtomicBool = AtomicBool::new(false);
+
+/// Whether logs are JSON for a pipeline (then the per-run and per-request lines carry
+/// their figures as fields) or text to read (then they are one sentence each, without
+/// the same figures again as fields). The process says so once, where it sets up logs.
+pub fn set_structured_logs(on: bool) {
+    STRUCTURED_LOGS.store(on, Ordering::Relaxed);
+}
+
+pub fn structured_logs() -> bool {
+    STRUCTURED_LOGS.load(Ordering::Relaxed)
+}
 
 /// Says what each figure is (the `# HELP` lines); call once after installing a recorder.
 pub fn describe() {

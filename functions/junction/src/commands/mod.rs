@@ -1,7 +1,9 @@
 //! One module per subcommand.
 
+mod lists;
 mod metrics;
 mod operator;
+mod request_log;
 mod run;
 mod runs;
 mod schema;
@@ -12,7 +14,9 @@ use std::process::ExitCode;
 
 use junction_core::service::LimitsChange;
 
-use crate::cli::{Cli, Command, FlowCommand, PushCommand, RunsCommand, WorkspaceCommand};
+use crate::cli::{
+    AppsCommand, Cli, Command, FlowCommand, IntegrationsCommand, RunsCommand, WorkspaceCommand,
+};
 
 pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
@@ -50,8 +54,24 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             operator::workspace_limits(&change, &target, cli.json).await
         }
         Command::Apps {
-            command: PushCommand::Push { files, target },
+            command: AppsCommand::Push { files, target },
         } => operator::push_apps(&files, &target, cli.json).await,
+        Command::Apps {
+            command: AppsCommand::List { target },
+        } => lists::apps(&target, cli.json).await,
+        Command::Integrations {
+            command:
+                IntegrationsCommand::List {
+                    user,
+                    flow,
+                    status,
+                    target,
+                },
+        } => {
+            let filter = lists::IntegrationFilter { user, flow, status };
+            lists::integrations(&filter, &target, cli.json).await
+        }
+        Command::Usage { month, target } => lists::usage(month.as_deref(), &target, cli.json).await,
         Command::Flows {
             command:
                 FlowCommand::Push {
@@ -64,10 +84,23 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             command:
                 RunsCommand::List {
                     integration,
+                    user,
+                    status,
                     limit,
                     target,
                 },
-        } => runs::list(&integration, limit, &target, cli.json).await,
+        } => {
+            let filter = runs::RunFilter {
+                integration,
+                user,
+                status,
+                limit,
+            };
+            runs::list(&filter, &target, cli.json).await
+        }
+        Command::Runs {
+            command: RunsCommand::Replay { run, target },
+        } => runs::replay(&run, &target, cli.json).await,
         Command::Runs {
             command: RunsCommand::Show { run, wait, target },
         } => runs::show(&run, wait, &target, cli.json).await,

@@ -60,27 +60,27 @@ async fn create_workspace_in<S: Store, Q: RunQueue, V: Vault>(
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&created)?);
+        outln!("{}", serde_json::to_string_pretty(&created)?);
     } else {
         let w = &created.workspace;
-        println!("created workspace '{}' in {}", w.name, describe(data));
-        println!();
-        println!("  workspace id  {}", w.id);
-        println!(
+        outln!("created workspace '{}' in {}", w.name, describe(data));
+        outln!();
+        outln!("  workspace id  {}", w.id);
+        outln!(
             "  app key       {}   (public: the marketplace widget sends it)",
             w.app_key
         );
-        println!(
+        outln!(
             "  app secret    {}   (your backend signs user ids with it)",
             created.app_secret
         );
-        println!(
+        outln!(
             "  API secret    {}   (your backend's bearer token)",
             created.api_secret
         );
-        println!();
-        println!("The secrets are shown only now: store them in your backend's secret store.");
-        println!(
+        outln!();
+        outln!("The secrets are shown only now: store them in your backend's secret store.");
+        outln!(
             "Next: export JUNCTION_WORKSPACE={} and push apps with `junction apps push FILE`.",
             w.id
         );
@@ -110,7 +110,7 @@ async fn push_apps_in<S: Store, Q: RunQueue, V: Vault>(
             .await
             .map_err(|e| report(file, e))?;
         if !json {
-            println!(
+            outln!(
                 "pushed app '{}' from {} (version {})",
                 record.definition.id,
                 file.display(),
@@ -120,7 +120,7 @@ async fn push_apps_in<S: Store, Q: RunQueue, V: Vault>(
         pushed.push(serde_json::json!({"file": file, "app": record.definition.id, "version": record.version}));
     }
     if json {
-        println!("{}", serde_json::to_string_pretty(&pushed)?);
+        outln!("{}", serde_json::to_string_pretty(&pushed)?);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -154,7 +154,7 @@ async fn push_flows_in<S: Store, Q: RunQueue, V: Vault>(
                 Some(p) => format!("version {p} stays published"),
                 None => "not published (add --publish)".to_string(),
             };
-            println!(
+            outln!(
                 "pushed flow '{}' version {} from {}: {state}",
                 flow.flow_id,
                 flow.version,
@@ -164,7 +164,7 @@ async fn push_flows_in<S: Store, Q: RunQueue, V: Vault>(
         pushed.push(serde_json::to_value(&flow)?);
     }
     if json {
-        println!("{}", serde_json::to_string_pretty(&pushed)?);
+        outln!("{}", serde_json::to_string_pretty(&pushed)?);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -204,20 +204,20 @@ async fn workspace_limits_in<S: Store, Q: RunQueue, V: Vault>(
         other => anyhow::anyhow!("{other}"),
     })?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&limits)?);
+        outln!("{}", serde_json::to_string_pretty(&limits)?);
         return Ok(ExitCode::SUCCESS);
     }
     let verb = if changing { "changed: " } else { "" };
-    println!("{verb}limits of workspace {ws}");
+    outln!("{verb}limits of workspace {ws}");
     match limits.task_quota {
-        Some(q) => println!("  task quota         {q} tasks a month"),
-        None => println!("  task quota         none"),
+        Some(q) => outln!("  task quota         {q} tasks a month"),
+        None => outln!("  task quota         none"),
     }
-    println!(
+    outln!(
         "  code step time     at most {} ms",
         limits.code.max_time_ms
     );
-    println!(
+    outln!(
         "  code step memory   at most {} MiB",
         limits.code.max_memory_mb
     );

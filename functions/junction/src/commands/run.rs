@@ -91,7 +91,7 @@ pub async fn run(args: RunArgs, json: bool) -> anyhow::Result<ExitCode> {
     let mut state = engine.start(&flow, &block, &run_id)?;
 
     if !json {
-        println!("run {run_id}: flow '{}', block '{block}'", flow.id);
+        outln!("run {run_id}: flow '{}', block '{block}'", flow.id);
     }
     let mut printed = 0;
     loop {
@@ -114,7 +114,7 @@ pub async fn run(args: RunArgs, json: bool) -> anyhow::Result<ExitCode> {
             break;
         }
         if !json {
-            println!(
+            outln!(
                 "  … waiting {:.1}s (--max-wait {})",
                 wait.as_secs_f64(),
                 humantime::format_duration(args.max_wait)
@@ -125,7 +125,7 @@ pub async fn run(args: RunArgs, json: bool) -> anyhow::Result<ExitCode> {
     }
 
     if json {
-        println!("{}", serde_json::to_string_pretty(&state)?);
+        outln!("{}", serde_json::to_string_pretty(&state)?);
     } else {
         print_summary(&state);
     }

@@ -11,6 +11,6 @@ pub fn schema(kind: SchemaKind) -> anyhow::Result<ExitCode> {
         SchemaKind::App => app_schema(),
         SchemaKind::Flow => flow_schema(),
     };
-    println!("{}", serde_json::to_string_pretty(&schema)?);
+    outln!("{}", serde_json::to_string_pretty(&schema)?);
     Ok(ExitCode::SUCCESS)
 }

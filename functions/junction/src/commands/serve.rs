@@ -76,16 +76,16 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         true => Some(crate::demo::seed(&junction, &public_url).await?),
         false => None,
     };
-    println!(
+    outln!(
         "Junction is serving http://{addr} (data in {})",
         data_dir.display()
     );
-    println!("  health: http://{addr}/health · API: http://{addr}/v1 · widget: http://{addr}/widget/junction.js");
+    outln!("  health: http://{addr}/health · API: http://{addr}/v1 · widget: http://{addr}/widget/junction.js");
     let metrics = match metrics_listener {
         Some(listener) => {
             let at = listener.local_addr()?;
             let routes = super::metrics::router(super::metrics::install()?, junction.clone());
-            println!("  metrics: http://{at}/metrics");
+            outln!("  metrics: http://{at}/metrics");
             Some(tokio::spawn(async move {
                 junction_http::serve(listener, routes, std::future::pending()).await
             }))
@@ -93,14 +93,19 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         None => None,
     };
     if resumed > 0 {
-        println!("  resuming {resumed} run message(s) the previous server left in flight");
+        outln!("  resuming {resumed} run message(s) the previous server left in flight");
     }
     if demo.is_some() {
-        println!("  demo: open {public_url}/ in a browser (signed in as 'alice'; the demo apps are served here too)");
+        outln!("  demo: open {public_url}/ in a browser (signed in as 'alice'; the demo apps are served here too)");
     } else {
-        println!(
-            "  no workspace yet? `junction workspace create \"My company\" --data {}`",
-            data.data.display()
+        let data_flag = if data.data == std::path::Path::new(".junction") {
+            String::new()
+        } else {
+            format!(" --data {}", data.data.display())
+        };
+        outln!(
+            "  no workspace yet? in another terminal: {} workspace create \"My company\"{data_flag}",
+            this_command()
         );
     }
     // Executor workers on the local queue, beside the API.
@@ -154,6 +159,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     if let Some(demo) = demo {
         routes = routes.merge(crate::demo::router(demo, junction.clone()));
     }
+    let routes = routes.layer(axum::middleware::from_fn(super::request_log::log_request));
     drop(junction);
     junction_http::serve(listener, routes, shutdown())
         .await
@@ -170,7 +176,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     if let Some(dir) = demo_dir {
         let _ = std::fs::remove_dir_all(dir);
     }
-    println!("stopped");
+    outln!("stopped");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -191,4 +197,28 @@ async fn shutdown() {
     }
     #[cfg(not(unix))]
     interrupt.await.unwrap_or(());
+}
+
+/// How to call this same binary from a shell here: `junction` when that is what the
+/// PATH finds, otherwise its path (after `cargo run`, `target/debug/junction`), so the
+/// banner's next step works as typed.
+fn this_command() -> String {
+    let Ok(me) = std::env::current_exe().and_then(std::fs::canonicalize) else {
+        return "junction".into();
+    };
+    let on_path = std::env::var_os("PATH").is_some_and(|path| {
+        std::env::split_paths(&path)
+            .filter_map(|dir| std::fs::canonicalize(dir.join("junction")).ok())
+            .next()
+            .is_some_and(|found| found == me)
+    });
+    if on_path {
+        return "junction".into();
+    }
+    let here = std::env::current_dir().ok();
+    let shown = here
+        .as_deref()
+        .and_then(|dir| me.strip_prefix(dir).ok())
+        .unwrap_or(&me);
+    shown.display().to_string()
 }

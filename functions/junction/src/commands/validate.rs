@@ -67,7 +67,7 @@ pub fn validate(paths: &[PathBuf], json: bool) -> anyhow::Result<ExitCode> {
     let total: usize = reports.iter().map(|r| r.problems.len()).sum();
     let bad_files = reports.iter().filter(|r| !r.problems.is_empty()).count();
     if json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&serde_json::json!({
                 "ok": total == 0,
@@ -79,37 +79,46 @@ pub fn validate(paths: &[PathBuf], json: bool) -> anyhow::Result<ExitCode> {
     } else {
         for report in &reports {
             if report.problems.is_empty() {
-                println!(
+                outln!(
                     "ok    {} ({} '{}')",
                     report.file.display(),
                     report.kind.unwrap_or("?"),
                     report.id.as_deref().unwrap_or("?")
                 );
             } else {
-                println!("FAIL  {}", report.file.display());
-                println!(
+                outln!("FAIL  {}", report.file.display());
+                outln!(
                     "{}",
                     indent(&format_problems(report.file, &report.problems))
                 );
             }
         }
         for path in &skipped {
-            println!("skip  {} (neither an app nor a flow)", path.display());
+            outln!("skip  {} (neither an app nor a flow)", path.display());
         }
         let apps = reports.iter().filter(|r| r.kind == Some("app")).count();
         let flows = reports.iter().filter(|r| r.kind == Some("flow")).count();
         if total == 0 {
-            println!(
+            outln!(
                 "\n{} and {} checked: no problems.",
                 counted(apps, "app"),
                 counted(flows, "flow")
             );
         } else {
-            println!(
+            outln!(
                 "\n{} in {bad_files} of {}. Fix them and run `junction validate` again.",
                 counted(total, "problem"),
                 counted(reports.len(), "file")
             );
+            if apps == 0 && flows > 0 {
+                outln!(
+                    "No app definitions were among the paths: flows are checked against the apps given with them, so pass those too (e.g. `junction validate examples/apps {}`, or the folder holding both).",
+                    reports
+                        .iter()
+                        .find(|r| r.kind == Some("flow"))
+                        .map_or(String::new(), |r| r.file.display().to_string())
+                );
+            }
         }
     }
     if reports.is_empty() {

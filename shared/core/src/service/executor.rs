@@ -268,6 +268,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             status => {
                 if status.is_finished() {
                     crate::telemetry::run_reached(status);
+                    log_finished(&record);
                 }
                 Ok(Outcome::Done)
             }
@@ -361,10 +362,46 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         match self.store.put_run(&record, Some(record.version)).await {
             Ok(_) => {
                 crate::telemetry::run_reached(RunStatus::Failed);
+                log_finished(&record);
                 Ok(Outcome::Done)
             }
             Err(StoreError::Conflict(_)) => Ok(Outcome::Done),
             Err(e) => Err(e.into()),
         }
+    }
+}
+
+/// One line per finished run (`junction serve` shows `junction::runs` at info), with
+/// what an operator looks for first; the run's step log has the rest.
+fn log_finished(record: &crate::model::RunRecord) {
+    let state = &record.state;
+    let took_ms = state
+        .finished_at
+        .map(|end| (end - state.started_at).num_milliseconds())
+        .unwrap_or_default();
+    let error = state.error.as_ref().map(|e| e.message.as_str());
+    let status = record.status.as_str();
+    if crate::telemetry::structured_logs() {
+        tracing::info!(
+            target: "junction::runs",
+            run = %record.id,
+            flow = %state.flow_id,
+            block = %state.block_id,
+            status,
+            tasks = state.tasks,
+            took_ms,
+            error,
+            "run finished"
+        );
+    } else {
+        let error = error.map(|e| format!(": {e}")).unwrap_or_default();
+        tracing::info!(
+            target: "junction::runs",
+            "run {} of {}/{} {status} in {took_ms} ms, {} tasks{error}",
+            record.id,
+            state.flow_id,
+            state.block_id,
+            state.tasks,
+        );
     }
 }
