@@ -3,7 +3,22 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-step() { printf '\n== %s\n' "$*"; }
+# Each phase says how long it took, and the closing lines list them all.
+phases=()
+phase=""
+phase_started=$SECONDS
+end_phase() {
+  if [ -n "$phase" ]; then phases+=("$(printf '%5ds  %s' $((SECONDS - phase_started)) "$phase")"); fi
+}
+step() {
+  end_phase
+  phase="$*"
+  phase_started=$SECONDS
+  printf '\n== %s\n' "$*"
+}
+# The test command leaves the checkout as it found it: what git shows now is compared
+# with what it shows at the end.
+tracked_before="$(git status --porcelain 2> /dev/null || true)"
 
 step "formatting (cargo fmt --check)"
 cargo fmt --all -- --check
@@ -59,6 +74,15 @@ summary="$(awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed;
      END { printf "tests: %d passed, %d failed", p, f; if (p == 0) exit 1 }' "$log")"
 rm -f "$log"
 
+step "README walk-through (its bash blocks, run in order, print what it shows)"
+for tool in jq curl openssl; do
+  if ! command -v "$tool" > /dev/null; then
+    sudo_=""; [ "$(id -u)" = 0 ] || sudo_="sudo"
+    $sudo_ apt-get update -qq && $sudo_ apt-get install -y -qq "$tool" > /dev/null
+  fi
+done
+python3 infra/readme-walkthrough.py
+
 step "widget: the committed build is what widget/src builds to, then browser tests"
 # Debian's chromium (a test tool's own browser download cannot work here), driven by
 # playwright-core against a real `junction serve --demo`; versions pinned by the lockfile.
@@ -92,12 +116,28 @@ export JUNCTION_WORKSPACE="$(field '["workspace"]["id"]')"
 target/debug/junction apps push examples/apps/*.yaml --data "$data" > /dev/null
 target/debug/junction flows push examples/flows/*.yaml --data "$data" --publish > /dev/null
 user_hash="$(printf %s fuzzer | openssl dgst -sha256 -hmac "$(field '["app_secret"]')" | awk '{print $NF}')"
-target/pyenv/bin/schemathesis run "http://127.0.0.1:$api_port/v1/openapi.json" --url "http://127.0.0.1:$api_port" \
+# From the scratch folder, where schemathesis keeps its cache, not in the checkout.
+repo="$PWD"
+(cd "$data" && "$repo/target/pyenv/bin/schemathesis" run "http://127.0.0.1:$api_port/v1/openapi.json" --url "http://127.0.0.1:$api_port" \
   -H "App-Key: $(field '["workspace"]["app_key"]')" -H "User-ID: fuzzer" -H "Hash: $user_hash" \
   -H "Authorization: Bearer $(field '["api_secret"]')" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
-  -n 15 --generation-deterministic 2>&1 | tail -n 12
+  -n 15 --generation-deterministic 2>&1 | tail -n 12)
+
+step "the checkout is as the test command found it"
+tracked_after="$(git status --porcelain 2> /dev/null || true)"
+if [ "$tracked_before" != "$tracked_after" ]; then
+  echo "the test command changed the checkout; git status before:" >&2
+  echo "$tracked_before" >&2
+  echo "and after:" >&2
+  echo "$tracked_after" >&2
+  exit 1
+fi
+echo "ok"
+end_phase
 
 # One closing line over all test binaries (cargo prints one per binary, the last of
-# which is often an empty doc-test run).
+# which is often an empty doc-test run), then the time each phase took.
 printf '\n%s\n%s\n' "$summary" "$widget_summary"
+printf '%s\n' "${phases[@]}"
+printf '%5ds  in all\n' "$SECONDS"
