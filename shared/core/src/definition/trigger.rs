@@ -51,6 +51,21 @@ fn utc() -> String {
 }
 
 impl Trigger {
+    /// What a run of this trigger finds under `trigger`, when the trigger decides it
+    /// (`None`: the sender's own payload, for app events and manual runs). The
+    /// validator holds templates to it, so `trigger.since` in a schedule block fails
+    /// at push time instead of on the first tick.
+    pub fn gives(&self) -> Option<&'static [&'static str]> {
+        match self {
+            Self::AppEvent { .. } | Self::Manual => None,
+            Self::Webhook { .. } => Some(&["body", "event", "delivery_id", "headers", "query"]),
+            Self::Poll { batch: true, .. } => Some(&["items"]),
+            Self::Poll { .. } => Some(&["item"]),
+            Self::Schedule { .. } => Some(&["scheduled_at", "previous_at", "fired_at"]),
+            Self::IntegrationCreated => Some(&[]),
+        }
+    }
+
     pub fn kind(&self) -> &'static str {
         match self {
             Self::AppEvent { .. } => "app_event",

@@ -93,14 +93,7 @@ pub fn validate_flow_within(
         if block.steps.is_empty() {
             report.push(&path.key("steps"), "a block needs at least one step");
         }
-        steps::check_block_steps(
-            &ctx,
-            t,
-            &mut report,
-            &path.key("steps"),
-            &block.steps,
-            &fields,
-        );
+        steps::check_block_steps(&ctx, t, &mut report, &path.key("steps"), block, &fields);
     }
     report.into_problems()
 }

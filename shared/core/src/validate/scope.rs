@@ -24,6 +24,9 @@ pub(crate) struct Scope {
     pub setup: Option<BTreeSet<String>>,
     /// Declared inputs, when the query or action lists them.
     pub inputs: Option<BTreeSet<String>>,
+    /// The block's trigger kind and what its runs find under `trigger`, when the
+    /// trigger decides it (see `Trigger::gives`).
+    pub trigger: Option<(&'static str, &'static [&'static str])>,
 }
 
 impl Scope {
@@ -109,6 +112,17 @@ impl Scope {
                 "unknown variable 'poll.{name}' (a poll knows: {})",
                 POLL_STATE.join(", ")
             )),
+            ("trigger", Some(name)) => match self.trigger {
+                Some((kind, gives)) if !gives.contains(&name) => Some(if gives.is_empty() {
+                    format!("unknown variable 'trigger.{name}': an {kind} run's trigger is empty")
+                } else {
+                    format!(
+                        "unknown variable 'trigger.{name}': a {kind} run's trigger has {}",
+                        gives.join(", ")
+                    )
+                }),
+                _ => None,
+            },
             ("input", Some(input)) => match &self.inputs {
                 Some(known) if !known.contains(input) => Some(format!(
                     "unknown variable 'input.{input}': it is not among the declared inputs"

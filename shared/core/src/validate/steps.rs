@@ -23,6 +23,8 @@ struct Walker<'a, 'b> {
     fields: &'a BTreeSet<String>,
     /// Step ids in document order so far: later steps may read their output.
     earlier: BTreeSet<String>,
+    /// What the block's trigger gives its runs (see `Trigger::gives`).
+    trigger: Option<(&'static str, &'static [&'static str])>,
 }
 
 pub(crate) fn check_block_steps(
@@ -30,15 +32,20 @@ pub(crate) fn check_block_steps(
     t: &Templates,
     report: &mut Report,
     path: &FieldPath,
-    steps: &[Step],
+    block: &crate::definition::Block,
     fields: &BTreeSet<String>,
 ) {
+    let steps = &block.steps;
     let mut walker = Walker {
         ctx,
         t,
         report,
         fields,
         earlier: BTreeSet::new(),
+        trigger: block
+            .trigger
+            .gives()
+            .map(|gives| (block.trigger.kind(), gives)),
     };
     walker.steps(path, steps, false);
 }
@@ -52,6 +59,7 @@ impl Walker<'_, '_> {
         let mut scope = Scope::with_roots(&roots);
         scope.steps = Some(self.earlier.clone());
         scope.setup = Some(self.fields.clone());
+        scope.trigger = self.trigger;
         scope
     }
 

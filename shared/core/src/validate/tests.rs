@@ -388,3 +388,32 @@ fn fixed_origins_are_read_up_to_the_first_template() {
     assert_eq!(origin("{{ url }}"), None);
     assert_eq!(origin("/relative/{{ x }}"), None);
 }
+
+#[test]
+fn templates_may_read_only_what_the_trigger_gives() {
+    let block = |trigger: &str, reads: &str| {
+        format!(
+            "{FLOW_HEAD}blocks:\n  - id: b\n    trigger: {trigger}\n    steps:\n      - id: a\n        abort: {{reason: \"{{{{ trigger.{reads} }}}}\"}}\n"
+        )
+    };
+    let schedule = flow_problems(&block("{type: schedule, cron: \"0 9 * * *\"}", "since"));
+    assert_problem(
+        &schedule,
+        "blocks[0].steps[0].abort.reason",
+        "unknown variable 'trigger.since': a schedule run's trigger has scheduled_at, previous_at, fired_at",
+    );
+    assert!(flow_problems(&block(
+        "{type: schedule, cron: \"0 9 * * *\"}",
+        "previous_at"
+    ))
+    .is_empty());
+    let poll = "{type: poll, app: mailbird, query: lists, interval: 5m}";
+    assert_problem(
+        &flow_problems(&block(poll, "items")),
+        "blocks[0].steps[0].abort.reason",
+        "trigger has item",
+    );
+    assert!(flow_problems(&block(poll, "item.id")).is_empty());
+    // An app event's payload is the sender's: anything may be read.
+    assert!(flow_problems(&block("{type: app_event, event: x.y}", "anything.deep")).is_empty());
+}
