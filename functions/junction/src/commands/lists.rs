@@ -9,6 +9,7 @@ use junction_core::service::{Junction, ServiceError};
 use super::operator::workspace;
 use crate::backend::on_backend;
 use crate::cli::{IntegrationStatus, WorkspaceArgs};
+use crate::render::counted;
 
 pub async fn apps(target: &WorkspaceArgs, json: bool) -> anyhow::Result<ExitCode> {
     on_backend!(&target.data, j => apps_in(j, target, json).await)
@@ -32,12 +33,15 @@ async fn apps_in<S: Store, Q: RunQueue, V: Vault>(
     for app in &apps {
         let d = &app.definition;
         outln!(
-            "{:<16} {:<24} auth {:<8} {} queries, {} actions{}  (pushed {})",
+            "{:<16} {:<24} auth {:<8} {}, {}{}  (pushed {})",
             d.id,
             d.name,
             auth_kind(&d.auth),
-            d.queries.len(),
-            d.actions.len(),
+            match d.queries.len() {
+                1 => "1 query".to_string(),
+                n => format!("{n} queries"),
+            },
+            counted(d.actions.len(), "action"),
             if d.webhook.is_some() {
                 ", webhooks"
             } else {
