@@ -151,3 +151,109 @@ async fn a_revoked_refresh_token_fails_the_run_asking_for_reauthorization() {
     );
     assert_eq!(apps.mock.state.stats().members_created, 0);
 }
+
+/// Every block of every example flow, given the trigger its trigger kind gives (the
+/// keys `Trigger::gives` lists, nothing else), runs without an error against the mock
+/// apps. A new example block must be added here, or this test fails naming it.
+#[tokio::test]
+async fn every_example_block_runs_to_success() {
+    let contact = json!({"id": "c_5", "email": "person5@example.com", "first_name": "P", "last_name": "Five", "plan": "pro"});
+    let unsubscribed =
+        json!({"id": "m_seed2", "email_address": "person2@example.com", "status": "unsubscribed"});
+    let unsubscribes_setup = json!({"list_id": "list_news", "opt_out_field": "email_opt_out"});
+    // Setup as the service fills it in (form defaults included).
+    let cases: Vec<(&str, &str, serde_json::Value, serde_json::Value)> = vec![
+        (
+            "contacts-to-mailbird",
+            "new_contact",
+            json!({"contact": contact}),
+            mailbird_setup(),
+        ),
+        (
+            "contacts-to-mailbird",
+            "initial_sync",
+            json!({}),
+            mailbird_setup(),
+        ),
+        (
+            "contacts-to-mailbird",
+            "resync_one",
+            json!({"email": "person5@example.com"}),
+            mailbird_setup(),
+        ),
+        (
+            "daily-digest",
+            "digest",
+            json!({"scheduled_at": "2026-11-30T08:00:00Z", "previous_at": "2026-11-27T08:00:00Z", "fired_at": "2026-11-30T08:00:01Z"}),
+            json!({"channel": "#sales", "max_names": 10}),
+        ),
+        (
+            "deals-to-chatter",
+            "deal_won",
+            json!({"deal": {"name": "Globex", "amount": 25000, "owner": "Dana", "contact_id": "c_12"}}),
+            json!({"channel": "#wins", "big_deal": 10000}),
+        ),
+        (
+            "unsubscribes-to-acme",
+            "poll_unsubscribes",
+            json!({"item": unsubscribed}),
+            unsubscribes_setup.clone(),
+        ),
+        (
+            "unsubscribes-to-acme",
+            "webhook_unsubscribe",
+            json!({"body": {"list_id": "list_news", "member_id": "m_seed2"}, "event": "member.unsubscribed", "delivery_id": "msg_1", "headers": {}, "query": {}}),
+            unsubscribes_setup,
+        ),
+    ];
+    let mut names: Vec<String> = std::fs::read_dir(format!("{}/flows", crate::helpers::EXAMPLES))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    for name in names {
+        let flow = example_flow(&name);
+        for block in &flow.blocks {
+            let Some((_, _, trigger, setup)) = cases
+                .iter()
+                .find(|(f, b, _, _)| *f == name && *b == block.id)
+            else {
+                panic!("{name}/{}: add it to this test's cases", block.id);
+            };
+            if let Some(gives) = block.trigger.gives() {
+                for key in trigger.as_object().unwrap().keys() {
+                    assert!(
+                        gives.contains(&key.as_str()),
+                        "{name}/{}: a {} trigger has no '{key}'",
+                        block.id,
+                        block.trigger.kind()
+                    );
+                }
+            }
+            // Fresh apps per block: each starts from the seeded data.
+            let apps = spawn_apps().await;
+            let state = apps
+                .run(
+                    &flow,
+                    &block.id,
+                    &example_accounts(),
+                    trigger.clone(),
+                    setup.clone(),
+                )
+                .await;
+            // The digest's wait step pauses it after its post; the rest run to the end.
+            let fine = match state.status {
+                RunStatus::Succeeded => true,
+                RunStatus::Waiting => state.log.iter().all(|e| e.error.is_none()),
+                _ => false,
+            };
+            assert!(
+                fine,
+                "{name}/{}: {:?} {:?}",
+                block.id, state.status, state.error
+            );
+        }
+    }
+}
