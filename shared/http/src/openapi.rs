@@ -374,6 +374,7 @@ impl OpBuilder<'_> {
     }
 
     /// The operation answers one HTML page, described so.
+    #[cfg_attr(not(feature = "docs"), allow(dead_code))]
     pub(crate) fn page(mut self, description: &'static str) -> Self {
         self.op.page = Some(description);
         self
