@@ -130,6 +130,13 @@ pub async fn workspaces_by_id_and_app_key(s: impl Store) {
     let stored = s.get_workspace("ws_a").await.unwrap().unwrap();
     assert_eq!(stored.task_quota, Some(5));
     assert_eq!(stored.code_limits, changed.code_limits);
+    // The operator's list: every workspace once, by id, as last written.
+    s.create_workspace(&workspace("ws_b", "key_b"))
+        .await
+        .unwrap();
+    let all = s.list_workspaces().await.unwrap();
+    let ids: Vec<_> = all.iter().map(|w| (w.id.as_str(), w.version)).collect();
+    assert_eq!(ids, [("ws_a", 2), ("ws_b", 1)]);
 }
 
 pub async fn conditional_writes_conflict(s: impl Store) {
@@ -220,6 +227,23 @@ pub async fn flow_versions_are_immutable_and_tags_list_published_flows(s: impl S
         .await
         .unwrap()
         .is_empty());
+    // Every flow of a workspace, published or not, and never its versions.
+    let draft = FlowHead {
+        flow_id: "draft".into(),
+        latest: 1,
+        published: None,
+        tags: Vec::new(),
+        version: 0,
+        ..head.clone()
+    };
+    s.put_flow_head(&draft, None).await.unwrap();
+    let all = s.list_flow_heads("ws_a").await.unwrap();
+    let ids: Vec<_> = all
+        .iter()
+        .map(|h| (h.flow_id.as_str(), h.published))
+        .collect();
+    assert_eq!(ids, [("draft", None), ("sync", Some(2))]);
+    assert!(s.list_flow_heads("ws_b").await.unwrap().is_empty());
 }
 
 pub async fn users_and_accounts(s: impl Store) {

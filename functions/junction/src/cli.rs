@@ -50,7 +50,7 @@ pub enum Command {
         #[command(subcommand)]
         command: AppsCommand,
     },
-    /// Push flow definitions to a workspace (each push is a new version).
+    /// Push and list a workspace's flows (each push is a new version).
     Flows {
         #[command(subcommand)]
         command: FlowCommand,
@@ -220,6 +220,11 @@ pub struct WorkspaceArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum WorkspaceCommand {
+    /// Every workspace of the backend: id, name, app key and task quota.
+    List {
+        #[command(flatten)]
+        data: DataArgs,
+    },
     /// Create a workspace and print its id, app key and secrets (shown only once).
     Create {
         /// The workspace's name, as people will see it (e.g. your company's).
@@ -278,6 +283,11 @@ pub enum FlowCommand {
         /// Publish the new versions to the marketplace.
         #[arg(long)]
         publish: bool,
+        #[command(flatten)]
+        target: WorkspaceArgs,
+    },
+    /// The workspace's flows: latest and published version, tags, name.
+    List {
         #[command(flatten)]
         target: WorkspaceArgs,
     },

@@ -111,6 +111,17 @@ async fn an_operators_day_lists_inspects_replays_and_exits_as_scripts_expect() {
     let pushed = junction(data, &ws, &["flows", "push", &flow, "--publish"]).await;
     succeeded_saying(&pushed, "published");
     succeeded_saying(&junction(data, &ws, &["apps", "list"]).await, "api_key");
+    succeeded_saying(
+        &junction(data, &ws, &["flows", "list"]).await,
+        "v1 published",
+    );
+    succeeded_saying(&junction(data, "", &["workspace", "list"]).await, &ws);
+    let listed = junction(data, "", &["--json", "workspace", "list"]).await;
+    assert!(
+        !text(&listed).contains("sha256"),
+        "no secret hashes: {}",
+        text(&listed)
+    );
 
     // The server, logging JSON lines.
     let mut server = tokio::process::Command::new(env!("CARGO_BIN_EXE_junction"))

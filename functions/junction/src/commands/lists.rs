@@ -1,5 +1,5 @@
-//! `junction apps list`, `integrations list`, `usage`: what a workspace holds, readable
-//! by default and JSON with `--json`, from either backend.
+//! `junction workspace list`, `apps list`, `flows list`, `integrations list`, `usage`:
+//! what a backend holds, readable by default and JSON with `--json`.
 
 use std::process::ExitCode;
 
@@ -7,9 +7,93 @@ use junction_core::ports::{RunQueue, Store, Vault};
 use junction_core::service::{Junction, ServiceError};
 
 use super::operator::workspace;
+use crate::backend::describe;
 use crate::backend::on_backend;
-use crate::cli::{IntegrationStatus, WorkspaceArgs};
+use crate::cli::{DataArgs, IntegrationStatus, WorkspaceArgs};
 use crate::render::counted;
+
+pub async fn workspaces(data: &DataArgs, json: bool) -> anyhow::Result<ExitCode> {
+    on_backend!(data, j => workspaces_in(j, data, json).await)
+}
+
+async fn workspaces_in<S: Store, Q: RunQueue, V: Vault>(
+    j: &Junction<S, Q, V>,
+    data: &DataArgs,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let all = j.store.list_workspaces().await?;
+    if json {
+        // Only what identifies a workspace: its secrets' hashes stay in the store.
+        let listed: Vec<_> = all
+            .iter()
+            .map(|w| serde_json::json!({"id": w.id, "name": w.name, "app_key": w.app_key, "task_quota": w.task_quota, "created_at": w.created_at}))
+            .collect();
+        outln!("{}", serde_json::to_string_pretty(&listed)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if all.is_empty() {
+        outln!(
+            "no workspaces in {} yet (create one with `junction workspace create NAME`)",
+            describe(data)
+        );
+    }
+    for w in &all {
+        let quota = w.task_quota.map_or_else(
+            || "no task quota".to_string(),
+            |q| format!("{q} tasks a month"),
+        );
+        outln!("{}  {:<24} app key {}  {quota}", w.id, w.name, w.app_key);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn flows(target: &WorkspaceArgs, json: bool) -> anyhow::Result<ExitCode> {
+    on_backend!(&target.data, j => flows_in(j, target, json).await)
+}
+
+async fn flows_in<S: Store, Q: RunQueue, V: Vault>(
+    j: &Junction<S, Q, V>,
+    target: &WorkspaceArgs,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let ws = workspace(j, target).await?;
+    let heads = j.store.list_flow_heads(&ws).await?;
+    let mut listed = Vec::with_capacity(heads.len());
+    for head in &heads {
+        // The name is the latest version's (what a push last said).
+        let latest = j
+            .store
+            .get_flow_version(&ws, &head.flow_id, head.latest)
+            .await?;
+        let name = latest.map(|v| v.definition.name).unwrap_or_default();
+        listed.push((head, name));
+    }
+    if json {
+        let listed: Vec<_> = listed
+            .iter()
+            .map(|(h, name)| serde_json::json!({"id": h.flow_id, "name": name, "latest": h.latest, "published": h.published, "tags": h.tags}))
+            .collect();
+        outln!("{}", serde_json::to_string_pretty(&listed)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if listed.is_empty() {
+        outln!("no flows in workspace '{ws}' yet (push some with `junction flows push FILE`)");
+    }
+    for (h, name) in &listed {
+        let published = match h.published {
+            Some(p) if p == h.latest => format!("v{p} published"),
+            Some(p) => format!("v{} (v{p} published)", h.latest),
+            None => format!("v{} not published", h.latest),
+        };
+        let tags = if h.tags.is_empty() {
+            String::new()
+        } else {
+            format!("  [{}]", h.tags.join(", "))
+        };
+        outln!("{:<24} {:<22} {name}{tags}", h.flow_id, published);
+    }
+    Ok(ExitCode::SUCCESS)
+}
 
 pub async fn apps(target: &WorkspaceArgs, json: bool) -> anyhow::Result<ExitCode> {
     on_backend!(&target.data, j => apps_in(j, target, json).await)

@@ -25,6 +25,9 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Schema { kind } => schema::schema(kind),
         Command::Serve(args) => serve::serve(args).await,
         Command::Workspace {
+            command: WorkspaceCommand::List { data },
+        } => lists::workspaces(&data, cli.json).await,
+        Command::Workspace {
             command:
                 WorkspaceCommand::Create {
                     name,
@@ -80,6 +83,9 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                     target,
                 },
         } => operator::push_flows(&files, publish, &target, cli.json).await,
+        Command::Flows {
+            command: FlowCommand::List { target },
+        } => lists::flows(&target, cli.json).await,
         Command::Runs {
             command:
                 RunsCommand::List {

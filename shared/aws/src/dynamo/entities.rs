@@ -101,10 +101,7 @@ impl DynamoStore {
     }
 
     pub(crate) async fn ws_create(&self, ws: &Workspace) -> R<Version> {
-        let (put, version) = self.versioned_put_step(
-            item(keys::ws(&ws.id), keys::WORKSPACE_SK).with_body(ws, "workspace")?,
-            None,
-        )?;
+        let (put, version) = self.versioned_put_step(workspace_item(ws)?, None)?;
         let pointer = self.put_step(
             item(keys::app_key(&ws.app_key), keys::ITEM_SK).with("ws", s(&ws.id)),
             true,
@@ -121,10 +118,7 @@ impl DynamoStore {
         let current: Option<Workspace> = self
             .get_versioned(keys::ws(&ws.id), keys::WORKSPACE_SK)
             .await?;
-        let (put, version) = self.versioned_put_step(
-            item(keys::ws(&ws.id), keys::WORKSPACE_SK).with_body(ws, "workspace")?,
-            Some(expected),
-        )?;
+        let (put, version) = self.versioned_put_step(workspace_item(ws)?, Some(expected))?;
         let mut steps = vec![put];
         if let Some(old) = current.filter(|c| c.app_key != ws.app_key) {
             steps.push(self.delete_step(keys::app_key(&old.app_key), keys::ITEM_SK.into())?);
@@ -266,6 +260,36 @@ impl DynamoStore {
             .await
     }
 
+    /// Every flow head of a workspace (`FLOW#`; versions are `FLOWV#`, apart).
+    pub(crate) async fn flow_heads(&self, ws: &str) -> R<Vec<FlowHead>> {
+        let items = self
+            .query(
+                None,
+                "pk",
+                keys::ws(ws),
+                Some(("sk", "FLOW#".into())),
+                true,
+                None,
+            )
+            .await?;
+        items.iter().map(versioned).collect()
+    }
+
+    /// Every workspace, from the gsi1 partition each workspace item joins.
+    pub(crate) async fn ws_list(&self) -> R<Vec<Workspace>> {
+        let items = self
+            .query(
+                Some("gsi1"),
+                "gsi1pk",
+                keys::WORKSPACES.into(),
+                None,
+                true,
+                None,
+            )
+            .await?;
+        items.iter().map(versioned).collect()
+    }
+
     pub(crate) async fn flows_tagged(&self, ws: &str, tag: Option<&str>) -> R<Vec<FlowHead>> {
         let pk = match tag {
             Some(tag) => keys::tag(ws, tag),
@@ -341,4 +365,12 @@ impl DynamoStore {
             .await?;
         items.iter().map(versioned).collect()
     }
+}
+
+/// A workspace's item: its record, and its place in the list of every workspace.
+fn workspace_item(ws: &Workspace) -> R<Item> {
+    Ok(item(keys::ws(&ws.id), keys::WORKSPACE_SK)
+        .with_body(ws, "workspace")?
+        .with("gsi1pk", s(keys::WORKSPACES))
+        .with("gsi1sk", s(keys::ws(&ws.id))))
 }

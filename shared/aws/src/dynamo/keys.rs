@@ -6,6 +6,8 @@ pub fn ws(ws: &str) -> String {
     format!("WS#{ws}")
 }
 pub const WORKSPACE_SK: &str = "WORKSPACE";
+/// The gsi1 partition that lists every workspace (`gsi1sk` is `ws(id)`).
+pub const WORKSPACES: &str = "WORKSPACES";
 pub fn app_key(key: &str) -> String {
     format!("APPKEY#{key}")
 }

@@ -57,6 +57,8 @@ pub trait Store: Send + Sync + Clone + 'static {
         &self,
         app_key: &str,
     ) -> impl Future<Output = R<Option<Workspace>>> + Send;
+    /// Every workspace, by id (the operator's list; not on any request path).
+    fn list_workspaces(&self) -> impl Future<Output = R<Vec<Workspace>>> + Send;
 
     // Apps and flows
     fn put_app(
@@ -83,6 +85,8 @@ pub trait Store: Send + Sync + Clone + 'static {
         ws: &str,
         flow_id: &str,
     ) -> impl Future<Output = R<Option<FlowHead>>> + Send;
+    /// Every flow of a workspace, published or not, by id.
+    fn list_flow_heads(&self, ws: &str) -> impl Future<Output = R<Vec<FlowHead>>> + Send;
     /// Published flows of a workspace, with a tag when one is given.
     fn flows_by_tag(
         &self,

@@ -172,6 +172,20 @@ impl SqliteStore {
             .pop())
     }
 
+    pub(crate) fn flow_heads(&self, ws: &str) -> R<Vec<FlowHead>> {
+        self.query_versioned(
+            "SELECT body, version FROM flow_heads WHERE ws = ?1 ORDER BY id",
+            params![ws],
+        )
+    }
+
+    pub(crate) fn ws_list(&self) -> R<Vec<Workspace>> {
+        self.query_versioned(
+            "SELECT body, version FROM workspaces ORDER BY id",
+            params![],
+        )
+    }
+
     pub(crate) fn flows_tagged(&self, ws: &str, tag: Option<&str>) -> R<Vec<FlowHead>> {
         match tag {
             Some(tag) => self.query_versioned(

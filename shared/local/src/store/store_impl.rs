@@ -28,6 +28,9 @@ impl Store for SqliteStore {
     async fn workspace_by_app_key(&self, app_key: &str) -> R<Option<Workspace>> {
         self.ws_get("app_key", app_key)
     }
+    async fn list_workspaces(&self) -> R<Vec<Workspace>> {
+        self.ws_list()
+    }
 
     async fn put_app(&self, app: &AppRecord, expected: Option<Version>) -> R<Version> {
         self.db.write(|| self.app_put(app, expected)).await
@@ -54,6 +57,9 @@ impl Store for SqliteStore {
     }
     async fn get_flow_head(&self, ws: &str, flow_id: &str) -> R<Option<FlowHead>> {
         self.flow_head_get(ws, flow_id)
+    }
+    async fn list_flow_heads(&self, ws: &str) -> R<Vec<FlowHead>> {
+        self.flow_heads(ws)
     }
     async fn flows_by_tag(&self, ws: &str, tag: Option<&str>) -> R<Vec<FlowHead>> {
         self.flows_tagged(ws, tag)
