@@ -6,8 +6,9 @@ line of the walk-through is known to work.
 The README's markup: an HTML comment (invisible once rendered) on the line before a
 ```bash block says how to run it:
 
-  <!-- test: servers HOST:PORT ... -->  each line starts a server in the background;
-                                        the next block waits until each address answers
+  <!-- test: servers HOST:PORT ... -->  each line starts a server in the background,
+                                        waits until each address answers, and prints
+                                        what the servers printed on starting
   <!-- test: in checkout -->            run from the checkout (the others run from a
                                         scratch folder holding a copy of examples/, so
                                         the checkout stays clean)
@@ -107,6 +108,12 @@ def script_of(steps, repo, scratch):
                     f"for _ in $(seq 1 600); do (exec 3<> /dev/tcp/{host}/{port}) 2> /dev/null && break; sleep 0.1; done; "
                     f"(exec 3<> /dev/tcp/{host}/{port}) 2> /dev/null || {{ echo 'nothing answered on {address}; the servers said:'; cat {shquote(scratch)}/server-{n}-*.log; exit 1; }}"
                 )
+            # What each server printed on starting (its terminal, in the README).
+            out.append(
+                f"for log in {shquote(scratch)}/server-{n}-*.log; do "
+                "for _ in $(seq 1 100); do [ -s \"$log\" ] && break; sleep 0.1; done; done; sleep 0.5; "
+                f"for log in {shquote(scratch)}/server-{n}-*.log; do cat \"$log\"; done"
+            )
             continue
         in_checkout = annotation == "in checkout"
         if in_checkout:
