@@ -284,7 +284,7 @@ async fn an_answer_too_big_to_keep_fails_the_run_once_and_is_never_sent_again() 
 async fn a_run_whose_last_delivery_fails_shows_failed_with_the_reason() {
     use junction_core::engine::{Engine, RunInput, RunStatus};
     use junction_core::ports::{QueueMessage, Store};
-    use junction_core::service::executor::Outcome;
+    use junction_core::service::Outcome;
 
     let app = spawn_app().await;
     let ws = app.workspace("Acme").await;

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use super::due::DueWork;
+use super::messages::DueWork;
 use super::{Junction, ServiceError};
 use crate::engine::{RunError, RunStatus};
 use crate::model::{DueItem, RunRecord};

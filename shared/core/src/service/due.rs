@@ -7,10 +7,10 @@
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::executor::Outcome;
+use super::messages::Outcome;
+use super::messages::{DueMessage, DueWork};
 use super::schedule::{next_poll, next_tick, previous_tick};
 use super::vault_credentials::VaultCredentials;
 use super::{Junction, ServiceError};
@@ -26,45 +26,6 @@ use crate::template::Context;
 const MAX_SEEN: usize = 2_000;
 /// Due items handled per `poll_due` call.
 pub const DUE_BATCH: usize = 500;
-
-/// What a due item carries between polls.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct DueWork {
-    pub integration_id: String,
-    pub block: String,
-    /// Item ids the poll has seen; `None` until the first poll took its baseline.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub seen: Option<Vec<String>>,
-    /// Why the last poll failed, if it did.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_error: Option<String>,
-    /// When the last poll began, whether the app answered or not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_polled_at: Option<DateTime<Utc>>,
-    /// When the last poll the app answered began: `poll.last_polled_at`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_succeeded_at: Option<DateTime<Utc>>,
-    /// The newest `updated` value of the items seen, or when a poll that cannot
-    /// tell began (the first one: the baseline): `poll.last_updated_at`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_updated_at: Option<Value>,
-    /// The id of the newest item (queries list newest first): `poll.last_id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_id: Option<String>,
-    /// Items the last answer listed.
-    #[serde(default)]
-    pub items: u64,
-    /// Of those, how many started runs.
-    #[serde(default)]
-    pub new_items: u64,
-    /// Polls failed in a row.
-    #[serde(default, skip_serializing_if = "is_zero")]
-    pub failures: u32,
-}
-
-fn is_zero(n: &u32) -> bool {
-    *n == 0
-}
 
 /// A time as the apps' `since` parameters take it: whole seconds (rounded down, so
 /// an inclusive `since` misses nothing), UTC, `Z`.
@@ -161,15 +122,6 @@ struct NewItems<'a> {
     updated: Option<&'a str>,
     /// One run for all new items.
     batch: bool,
-}
-
-/// The queue message for a due item.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DueMessage {
-    pub due_key: String,
-    pub workspace_id: String,
-    pub due_at: DateTime<Utc>,
-    pub work: DueWork,
 }
 
 pub(crate) fn due_key(integration: &Integration, block: &str) -> String {

@@ -9,7 +9,7 @@ use crate::model::month_of;
 use crate::outbound::RetryPolicy;
 use crate::ports::{QueueMessage, RunQueue, Store, StoreError, Vault};
 
-use super::due::DueMessage;
+use super::messages::{Outcome, QueueBody};
 use super::vault_credentials::VaultCredentials;
 use super::{Junction, RunMessage, ServiceError};
 
@@ -18,26 +18,6 @@ pub const MAX_ATTEMPTS: u32 = 5;
 /// The longest a queue holds a message back (SQS's DelaySeconds limit); a longer
 /// hold comes back early, finds the run still waiting and waits again.
 const MAX_QUEUE_DELAY: Duration = Duration::from_secs(900);
-
-/// What the run queue carries.
-#[derive(serde::Deserialize)]
-#[serde(untagged)]
-enum QueueBody {
-    // Boxed: a due message carries a poll's state, many times a run message's size.
-    Due(Box<DueMessage>),
-    Run(RunMessage),
-}
-
-/// What to do with the message.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
-    /// Finished (or nothing left to do): acknowledge it.
-    Done,
-    /// Deliver it again after this long (a wait step, or backoff after a transient failure).
-    RetryAfter(Duration),
-    /// It cannot be processed; leave it to be redelivered and dead-lettered.
-    Poisoned(String),
-}
 
 impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
     pub async fn execute(&self, engine: &Engine, message: &QueueMessage) -> Outcome {

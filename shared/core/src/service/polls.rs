@@ -4,7 +4,8 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::due::{due_key, DueWork};
+use super::due::due_key;
+use super::messages::DueWork;
 use super::{Junction, ServiceError};
 use crate::definition::Trigger;
 use crate::model::Integration;

@@ -1,9 +1,10 @@
 //! Queuing runs (app events, manual runs, integration created) and reading them. A
 //! run is recorded, then its message is queued; the answer comes after both.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{json, Value};
 
+use super::messages::RunMessage;
 use super::{Junction, ServiceError};
 use crate::definition::Trigger;
 use crate::engine::{RunInput, RunState, RunStatus};
@@ -15,13 +16,6 @@ pub const RUN_RETENTION_DAYS: i64 = 30;
 /// How long a delivery id (or poll item) keeps a second run from starting. Providers
 /// retry for up to three days (Stripe), so a week covers every retry schedule.
 pub const ONCE_WINDOW: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 3600);
-
-/// What the queue carries: just enough to load the run record.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RunMessage {
-    pub workspace_id: String,
-    pub run_id: String,
-}
 
 /// Runs queued by one request.
 #[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]

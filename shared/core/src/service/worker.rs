@@ -9,7 +9,7 @@ use std::time::Duration;
 use tokio::sync::{watch, Semaphore};
 use tokio::task::JoinSet;
 
-use super::executor::Outcome;
+use super::messages::Outcome;
 use super::Junction;
 use crate::engine::Engine;
 use crate::ports::{QueueMessage, RunQueue, Store, Vault};

@@ -9,7 +9,7 @@ use super::Report;
 use crate::definition::FieldPath;
 use crate::template::Templates;
 
-/// What a poll's input may read of the poll's own state (`service::due::DueWork`).
+/// What a poll's input may read of the poll's own state (`service::messages::DueWork`).
 const POLL_STATE: &[&str] = &["last_polled_at", "last_updated_at", "last_id"];
 
 /// The names visible to templates at one place in a definition.
