@@ -413,14 +413,12 @@ pub async fn integrations_by_user_flow_event_and_token(s: impl Store) {
 }
 
 pub async fn runs_newest_first_with_pages(s: impl Store) {
-    let ids: Vec<String> = (0..7)
-        .map(|_| junction_core::model::new_id("run"))
-        .collect();
+    let ids: Vec<String> = (0..7).map(|_| junction_core::ids::new_id("run")).collect();
     for id in &ids {
         s.put_run(&run("ws_a", id, "int_1"), None).await.unwrap();
     }
     s.put_run(
-        &run("ws_a", &junction_core::model::new_id("run"), "int_other"),
+        &run("ws_a", &junction_core::ids::new_id("run"), "int_other"),
         None,
     )
     .await
@@ -448,9 +446,7 @@ pub async fn runs_newest_first_with_pages(s: impl Store) {
 }
 
 pub async fn runs_by_status_and_integrations_by_workspace(s: impl Store) {
-    let ids: Vec<String> = (0..3)
-        .map(|_| junction_core::model::new_id("run"))
-        .collect();
+    let ids: Vec<String> = (0..3).map(|_| junction_core::ids::new_id("run")).collect();
     for id in &ids {
         s.put_run(&run("ws_a", id, "int_1"), None).await.unwrap();
     }

@@ -24,7 +24,7 @@ async fn stopped_ingest(
     key: &str,
     ago: chrono::Duration,
 ) -> String {
-    let id = junction_core::model::new_id("run");
+    let id = junction_core::ids::new_id("run");
     let at = Utc::now() - ago;
     let claim = run_once_claim(
         &model.workspace_id,

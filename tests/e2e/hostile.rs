@@ -297,7 +297,7 @@ async fn a_run_whose_last_delivery_fails_shows_failed_with_the_reason() {
         .unwrap()
         .definition;
     let now = chrono::Utc::now();
-    let run_id = junction_core::model::new_id("run");
+    let run_id = junction_core::ids::new_id("run");
     let record = junction_core::model::RunRecord {
         workspace_id: ws.workspace.id.clone(),
         id: run_id.clone(),

@@ -66,7 +66,7 @@ pub async fn connect_api_key(
 pub async fn oauth_account(app: &TestServer, ws: &NewWorkspace, user: &str) -> String {
     let account = Account {
         workspace_id: ws.workspace.id.clone(),
-        id: junction_core::model::new_id("acc"),
+        id: junction_core::ids::new_id("acc"),
         user_id: user.into(),
         app_id: "mailbird".into(),
         label: "Demo Newsletter Co".into(),

@@ -9,6 +9,7 @@ pub mod validate;
 pub use catalog::AppCatalog;
 pub mod credentials;
 pub mod engine;
+pub mod ids;
 pub mod model;
 pub mod outbound;
 pub mod ports;

@@ -108,7 +108,7 @@ impl From<ServiceError> for ApiError {
                 m,
             ),
             ServiceError::Unknown(e) => {
-                let id = junction_core::model::new_id("err");
+                let id = junction_core::ids::new_id("err");
                 tracing::error!(error_id = %id, error = ?e, "request failed");
                 Self::new(
                     StatusCode::INTERNAL_SERVER_ERROR,

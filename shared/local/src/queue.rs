@@ -113,7 +113,7 @@ impl RunQueue for SqliteQueue {
             return Err(QueueError::DelayTooLong(delay));
         }
         let now = self.now_ms();
-        let id = junction_core::model::new_id("msg");
+        let id = junction_core::ids::new_id("msg");
         let window = ms(self.config.dedupe_window);
         let sent = self.db.write_with(|conn| {
             let tx = conn.savepoint()?;

@@ -85,7 +85,7 @@ impl TokenRefresher {
         if let Some(current) = replaced(store, app_id, stale).await? {
             return Ok(current);
         }
-        let holder = crate::model::new_id("lease");
+        let holder = crate::ids::new_id("lease");
         if let Some(current) = take_lease(store, app_id, stale, &holder).await? {
             return Ok(current);
         }

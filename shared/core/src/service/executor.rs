@@ -45,7 +45,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             Err(e) if message.receive_count >= MAX_ATTEMPTS => {
                 // The queue dead-letters the message after this delivery: the run must
                 // not show as running for ever.
-                let id = crate::model::new_id("err");
+                let id = crate::ids::new_id("err");
                 tracing::error!(run = %run.run_id, workspace = %run.workspace_id, error = %e, error_id = %id, "run could not be executed; its message goes to the dead letters");
                 let reason = format!(
                     "the run could not be continued after {MAX_ATTEMPTS} attempts (server error {id}; the server log has the details)"

@@ -11,7 +11,8 @@ use super::setup::check_setup;
 use super::{Junction, QueuedRuns, ServiceError};
 use crate::definition::{AuthScheme, FlowDefinition, Problem, Trigger};
 use crate::engine::RunStatus;
-use crate::model::{new_id, AccountStatus, Integration};
+use crate::ids::new_id;
+use crate::model::{AccountStatus, Integration};
 use crate::ports::{RunQueue, Store, Vault};
 
 /// What a user sends to create an integration.

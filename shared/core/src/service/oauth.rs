@@ -13,7 +13,8 @@ use super::secrets::random_token;
 use super::{ConnectedAccount, Junction, ServiceError};
 use crate::credentials::{Credentials, OAuthClient, OAuthTokens, Secret};
 use crate::definition::AuthScheme;
-use crate::model::{new_id, Account, AccountStatus};
+use crate::ids::new_id;
+use crate::model::{Account, AccountStatus};
 use crate::outbound::token_request;
 use crate::ports::{RunQueue, SecretKey, Store, Vault};
 

@@ -8,7 +8,8 @@ use super::messages::RunMessage;
 use super::{Junction, ServiceError};
 use crate::definition::Trigger;
 use crate::engine::{RunInput, RunState, RunStatus};
-use crate::model::{new_id, Integration, RunRecord};
+use crate::ids::new_id;
+use crate::model::{Integration, RunRecord};
 use crate::ports::{RunQueue, Store, StoreError, Vault};
 
 /// How long runs are kept.

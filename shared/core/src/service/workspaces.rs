@@ -3,7 +3,8 @@
 use super::secrets::{random_token, sha256_hex};
 use super::{Junction, ServiceError};
 use crate::definition::{CodeLimits, Problem};
-use crate::model::{new_id, Workspace};
+use crate::ids::new_id;
+use crate::model::Workspace;
 use crate::ports::{RunQueue, SecretKey, Store, Vault};
 
 /// A new workspace and its secrets, which are shown once and never again.
