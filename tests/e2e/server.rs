@@ -96,7 +96,10 @@ fn start(
             "https://app.example.com",
         )],
     );
-    let engine = Arc::new(junction_core::engine::Engine::new(junction.http.clone()));
+    let engine = Arc::new(
+        junction_core::engine::Engine::new(junction.http.clone())
+            .with_clock(junction.clock.clone()),
+    );
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let workers = junction.clone();
     let runtime = tokio::runtime::Builder::new_multi_thread()

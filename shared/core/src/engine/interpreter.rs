@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use chrono::Utc;
 use serde_json::{json, Value};
 
 use super::calls::StepCalls;
@@ -156,7 +155,7 @@ impl Engine {
             return;
         };
         let ctx = self.context(inv, state);
-        let started_at = Utc::now();
+        let started_at = self.clock.now();
         let clock = Instant::now();
         let iteration = innermost_loop(state).map(|(i, _)| i);
         let mut log = StepLog {
@@ -229,7 +228,7 @@ impl Engine {
             StepKind::Loop(l) => self.start_loop(state, l, &ctx, list, index),
             StepKind::Wait(w) => match humantime::parse_duration(&w.duration) {
                 Ok(d) => {
-                    let at = Utc::now()
+                    let at = self.clock.now()
                         + chrono::Duration::from_std(d).unwrap_or(chrono::Duration::zero());
                     state.status = RunStatus::Waiting;
                     state.resume_at = Some(at);
@@ -438,7 +437,7 @@ impl Engine {
             index: 0,
             current: BTreeMap::new(),
             results: Vec::new(),
-            started_at: Utc::now(),
+            started_at: self.clock.now(),
         });
         state.stack.push(Frame::Steps {
             list: list.child(index, Body::Loop),
@@ -498,7 +497,7 @@ impl Engine {
                         step: step.id.clone(),
                         kind: "loop".into(),
                         status: StepStatus::Failed,
-                        started_at: Utc::now(),
+                        started_at: self.clock.now(),
                         duration_us: 0,
                         iteration: None,
                         requests: Vec::new(),
@@ -543,7 +542,7 @@ impl Engine {
                 kind: "loop".into(),
                 status: StepStatus::Succeeded,
                 started_at: started,
-                duration_us: (Utc::now() - started)
+                duration_us: (self.clock.now() - started)
                     .num_microseconds()
                     .unwrap_or(0)
                     .max(0) as u64,
@@ -599,7 +598,7 @@ impl Engine {
 
     fn finish(&self, state: &mut RunState, status: RunStatus) {
         state.status = status;
-        state.finished_at = Some(Utc::now());
+        state.finished_at = Some(self.clock.now());
     }
 }
 

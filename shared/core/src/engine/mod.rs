@@ -15,7 +15,6 @@ mod state;
 
 use std::sync::Arc;
 
-use chrono::Utc;
 use serde_json::Value;
 
 pub(crate) use code::sandbox_limits;
@@ -116,6 +115,9 @@ pub struct Engine {
     pub(crate) limits: EngineLimits,
     /// Permits are MiB of `limits.code_memory_budget_mb`.
     pub(crate) code_budget: Arc<tokio::sync::Semaphore>,
+    /// What "now" is for step timings and waits: the service's clock, so a wait step
+    /// resumes at the time the rest of the service agrees on (and tests can move it).
+    pub(crate) clock: Arc<dyn crate::ports::Clock>,
 }
 
 impl Engine {
@@ -127,7 +129,14 @@ impl Engine {
             templates: Templates::new(),
             limits: EngineLimits::default(),
             code_budget: code_budget(&EngineLimits::default()),
+            clock: Arc::new(crate::ports::SystemClock),
         }
+    }
+
+    /// The clock the engine reads (the system's unless given).
+    pub fn with_clock(mut self, clock: Arc<dyn crate::ports::Clock>) -> Self {
+        self.clock = clock;
+        self
     }
 
     pub fn with_limits(mut self, limits: EngineLimits) -> Self {
@@ -163,7 +172,7 @@ impl Engine {
                     .join(", "),
             });
         }
-        Ok(RunState::new(run_id, &flow.id, block, Utc::now()))
+        Ok(RunState::new(run_id, &flow.id, block, self.clock.now()))
     }
 
     /// Continues a waiting run (the host calls this once `resume_at` has passed).

@@ -154,7 +154,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             ws,
             BTreeMap::from([(source.app.clone(), account.clone())]),
         );
-        let engine = Engine::new(self.http.clone());
+        let engine = Engine::new(self.http.clone()).with_clock(self.clock.clone());
         let items = engine
             .query(
                 &apps,

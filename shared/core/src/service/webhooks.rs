@@ -132,7 +132,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         let apps = self.catalog(&ws).await?;
         let credentials =
             VaultCredentials::new(&self.store, &self.vault, &ws, integration.accounts.clone());
-        let engine = Engine::new(self.http.clone());
+        let engine = Engine::new(self.http.clone()).with_clock(self.clock.clone());
         for (app_id, events) in &wanted {
             let Some(state) = integration.webhooks.get(app_id) else {
                 continue;
@@ -213,7 +213,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         let apps = self.catalog(&ws).await?;
         let credentials =
             VaultCredentials::new(&self.store, &self.vault, &ws, integration.accounts.clone());
-        let engine = Engine::new(self.http.clone());
+        let engine = Engine::new(self.http.clone()).with_clock(self.clock.clone());
         let ids: Vec<String> = integration.webhooks.keys().cloned().collect();
         for app_id in ids {
             if integration.webhooks[&app_id].status != SubscriptionStatus::Subscribed {

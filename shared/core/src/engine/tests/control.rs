@@ -152,6 +152,19 @@ async fn wait_hands_back_a_resume_time_and_resumes_after_it() {
     assert_eq!(resumed.abort_reason.as_deref(), Some("resumed"));
 }
 
+/// A wait resumes at the service's time, not the machine's: the engine reads its clock.
+#[tokio::test]
+async fn a_wait_is_timed_by_the_engines_clock() {
+    let apps = catalog([]);
+    let f = flow("id: f\nname: F\napps: []\nblocks:\n  - id: b\n    trigger: {type: manual}\n    steps:\n      - {id: pause, wait: {duration: 10m}}\n");
+    let start: chrono::DateTime<chrono::Utc> = "2030-01-01T00:00:00Z".parse().unwrap();
+    let clock = crate::ports::ManualClock::new(start);
+    let engine = engine().with_clock(std::sync::Arc::new(clock));
+    let state = run(&engine, &f, &apps, &key_credentials(), json!({})).await;
+    assert_eq!(state.resume_at, Some(start + chrono::Duration::minutes(10)));
+    assert_eq!(state.started_at, start);
+}
+
 #[tokio::test]
 async fn a_run_resumed_from_a_checkpoint_never_repeats_a_completed_action() {
     let server = MockServer::start().await;
