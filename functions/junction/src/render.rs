@@ -121,11 +121,16 @@ fn format_duration(us: u64) -> String {
     }
 }
 
-/// "1 flow", "3 flows".
+/// "1 flow", "3 flows", "2 queries".
 pub fn counted(n: usize, noun: &str) -> String {
     if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
+        return format!("1 {noun}");
+    }
+    let consonant_y = noun
+        .strip_suffix('y')
+        .filter(|stem| stem.ends_with(|c: char| !"aeiou".contains(c)));
+    match consonant_y {
+        Some(stem) => format!("{n} {stem}ies"),
+        None => format!("{n} {noun}s"),
     }
 }

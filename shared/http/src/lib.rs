@@ -73,12 +73,13 @@ pub fn api_and_webhooks<S: Store, Q: RunQueue, V: Vault>(
     junction: Shared<S, Q, V>,
     widget_origins: &[axum::http::HeaderValue],
 ) -> Router {
+    // The API's routes have the 405 mapping from `finish`; the receiver gets its own,
+    // so no request passes through it twice.
     let hooks = routes::hooks::<S, Q, V>()
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .with_state(junction.clone());
-    api_with_origins(junction, widget_origins)
-        .merge(hooks)
         .layer(axum::middleware::map_response(error::problem_for_bare_405))
+        .with_state(junction.clone());
+    api_with_origins(junction, widget_origins).merge(hooks)
 }
 
 /// Unknown routes and methods answer a problem, and bodies are limited, on every router.

@@ -120,11 +120,8 @@ async fn apps_in<S: Store, Q: RunQueue, V: Vault>(
             "{:<16} {:<24} auth {:<8} {}, {}{}  (pushed {})",
             d.id,
             d.name,
-            auth_kind(&d.auth),
-            match d.queries.len() {
-                1 => "1 query".to_string(),
-                n => format!("{n} queries"),
-            },
+            d.auth.kind(),
+            counted(d.queries.len(), "query"),
             counted(d.actions.len(), "action"),
             if d.webhook.is_some() {
                 ", webhooks"
@@ -135,14 +132,6 @@ async fn apps_in<S: Store, Q: RunQueue, V: Vault>(
         );
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The scheme's name as written in definitions (`api_key`, `oauth2`).
-fn auth_kind(auth: &junction_core::definition::AuthScheme) -> String {
-    serde_json::to_value(auth)
-        .ok()
-        .and_then(|v| v["type"].as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 /// Which integrations `integrations list` shows.

@@ -1,7 +1,6 @@
 //! One log line per request `junction serve` answers (method, path, status, time),
 //! under the `junction::requests` target that the default log level shows.
 
-use std::borrow::Cow;
 use std::time::Instant;
 
 use axum::extract::Request;
@@ -9,8 +8,12 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 pub async fn log_request(request: Request, next: Next) -> Response {
+    // Under RUST_LOG=warn a request costs nothing here: no clock read, no copies.
+    if !tracing::enabled!(target: "junction::requests", tracing::Level::INFO) {
+        return next.run(request).await;
+    }
     let method = request.method().clone();
-    let path = shown_path(request.uri().path()).into_owned();
+    let path = shown_path(request.uri().path()).to_string();
     let started = Instant::now();
     let response = next.run(request).await;
     let took_ms = started.elapsed().as_secs_f64() * 1000.0;
@@ -32,10 +35,10 @@ pub async fn log_request(request: Request, next: Next) -> Response {
 
 /// The path as it may be logged: a webhook URL's token is a credential (whoever has it
 /// can deliver to that integration), and queries (OAuth codes) are never logged.
-fn shown_path(path: &str) -> Cow<'_, str> {
+fn shown_path(path: &str) -> &str {
     match path.strip_prefix("/hooks/") {
-        Some(rest) if !rest.is_empty() => Cow::Borrowed("/hooks/…"),
-        _ => Cow::Borrowed(path),
+        Some(rest) if !rest.is_empty() => "/hooks/…",
+        _ => path,
     }
 }
 

@@ -42,8 +42,9 @@ async fn list_in<S: Store, Q: RunQueue, V: Vault>(
         })
         .transpose()?;
     let limit = filter.limit.max(1);
-    // Of one integration, of one user's, or of all: each integration's runs are
-    // newest first, so the newest `limit` of all are among each one's newest `limit`.
+    // The whole workspace in one status is one store query; otherwise the runs of one
+    // integration, of a user's or of all, each newest first, so the newest `limit` of
+    // all are among each one's newest `limit` that match.
     let integrations: Vec<String> = match (&filter.integration, &filter.user) {
         (Some(id), _) => {
             if j.store.get_integration(&ws, id).await?.is_none() {
@@ -53,50 +54,36 @@ async fn list_in<S: Store, Q: RunQueue, V: Vault>(
             }
             vec![id.clone()]
         }
-        (None, Some(user)) => j
-            .store
-            .integrations_of_user(&ws, user)
-            .await?
-            .into_iter()
-            .map(|i| i.id)
-            .collect(),
-        (None, None) => Vec::new(),
+        (None, Some(user)) => ids(j.store.integrations_of_user(&ws, user).await?),
+        (None, None) if status.is_some() => Vec::new(),
+        (None, None) => ids(j.store.integrations_of_workspace(&ws).await?),
     };
-    let mut runs = Vec::new();
-    if filter.integration.is_none() && filter.user.is_none() {
-        match status {
-            Some(status) => runs = j.store.runs_with_status(&ws, status, limit, None).await?,
-            None => {
-                for i in j.store.integrations_of_workspace(&ws).await? {
-                    runs.extend(j.store.runs_of_integration(&ws, &i.id, limit, None).await?);
+    let mut runs = match (&filter.integration, &filter.user, status) {
+        (None, None, Some(status)) => j.store.runs_with_status(&ws, status, limit, None).await?,
+        _ => Vec::new(),
+    };
+    for id in &integrations {
+        // With a status, page on until `limit` of them are found or none are left.
+        let mut before: Option<String> = None;
+        let mut matching = 0;
+        loop {
+            let page = j
+                .store
+                .runs_of_integration(&ws, id, limit, before.as_deref())
+                .await?;
+            let full = page.len() == limit;
+            before = page.last().map(|r| r.id.clone());
+            for run in page {
+                if status.is_none_or(|s| run.status == s) {
+                    matching += 1;
+                    runs.push(run);
                 }
             }
-        }
-    } else {
-        for id in &integrations {
-            // With a status, page on until `limit` of them are found or none are left.
-            let mut before: Option<String> = None;
-            let mut matching = 0;
-            loop {
-                let page = j
-                    .store
-                    .runs_of_integration(&ws, id, limit, before.as_deref())
-                    .await?;
-                let full = page.len() == limit;
-                before = page.last().map(|r| r.id.clone());
-                for run in page {
-                    if status.is_none_or(|s| run.status == s) {
-                        matching += 1;
-                        runs.push(run);
-                    }
-                }
-                if !full || matching >= limit {
-                    break;
-                }
+            if !full || matching >= limit {
+                break;
             }
         }
     }
-    runs.retain(|r| status.is_none_or(|s| r.status == s));
     runs.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
     runs.truncate(limit);
     if json {
@@ -124,6 +111,10 @@ async fn list_in<S: Store, Q: RunQueue, V: Vault>(
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn ids(integrations: Vec<junction_core::model::Integration>) -> Vec<String> {
+    integrations.into_iter().map(|i| i.id).collect()
 }
 
 pub async fn show(

@@ -66,10 +66,42 @@ pub enum AuthScheme {
     },
 }
 
+impl AuthScheme {
+    /// Its `type` as definitions write it (`none`, `api_key`, `basic`, `oauth2`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::ApiKey { .. } => "api_key",
+            Self::Basic => "basic",
+            Self::Oauth2 { .. } => "oauth2",
+        }
+    }
+}
+
 fn space() -> String {
     " ".into()
 }
 
 fn yes() -> bool {
     true
+}
+
+#[cfg(test)]
+mod kind_tests {
+    use super::AuthScheme;
+
+    /// `kind()` names each scheme as its serialized `type` does.
+    #[test]
+    fn kind_is_the_serialized_type() {
+        for text in [
+            r#"{"type": "none"}"#,
+            r#"{"type": "api_key", "in": "header", "name": "X-Key"}"#,
+            r#"{"type": "basic"}"#,
+            r#"{"type": "oauth2", "authorize_url": "https://a.example/auth", "token_url": "https://a.example/token"}"#,
+        ] {
+            let scheme: AuthScheme = serde_json::from_str(text).unwrap();
+            let written = serde_json::to_value(&scheme).unwrap();
+            assert_eq!(written["type"], scheme.kind(), "{text}");
+        }
+    }
 }
