@@ -515,7 +515,11 @@ async fn code_files_next_to_a_flow_are_checked_run_and_bundled_on_push() {
         .await
         .unwrap()
         .expect("version 1 was pushed");
-    let code = version.definition.blocks[0].steps[0].code.clone().unwrap();
+    let junction_core::definition::StepKind::Code(code) =
+        &version.definition.blocks[0].steps[0].kind
+    else {
+        panic!("step 0 of greet is a code step");
+    };
     assert_eq!(code.source, good);
     assert_eq!(code.file.as_deref(), Some("code/greet.js"));
 

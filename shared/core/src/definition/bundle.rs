@@ -1,7 +1,7 @@
 //! Code files next to a flow: read into their steps' `source` before validation and
 //! push, so a stored flow version holds all of its code and never a path.
 
-use super::{FieldPath, FlowDefinition, Step};
+use super::{FieldPath, FlowDefinition, Step, StepKind};
 
 /// Reads a step's code file, named relative to the flow; the caller decides where
 /// that is (the CLI reads the flow file's folder). An error is a sentence saying why
@@ -35,7 +35,7 @@ fn bundle_steps(
 ) {
     for (i, step) in steps.iter_mut().enumerate() {
         let path = path.index(i);
-        if let Some(code) = &mut step.code {
+        if let StepKind::Code(code) = &mut step.kind {
             if let Some(file) = &code.file {
                 let at = path.key("code").key("file");
                 if !code.source.is_empty() {
@@ -53,21 +53,8 @@ fn bundle_steps(
                 }
             }
         }
-        if let Some(condition) = &mut step.condition {
-            for (b, branch) in condition.branches.iter_mut().enumerate() {
-                let bpath = path.key("condition").key("branches").index(b).key("steps");
-                bundle_steps(&bpath, &mut branch.steps, files, problems);
-            }
-            let epath = path.key("condition").key("else");
-            bundle_steps(&epath, &mut condition.otherwise, files, problems);
-        }
-        if let Some(l) = &mut step.loop_ {
-            bundle_steps(
-                &path.key("loop").key("steps"),
-                &mut l.steps,
-                files,
-                problems,
-            );
+        for (body, steps) in step.children_mut() {
+            bundle_steps(&body.path(&path), steps, files, problems);
         }
     }
 }
@@ -90,6 +77,7 @@ fn check_relative(file: &str) -> Result<(), String> {
 mod tests {
     use super::*;
     use crate::definition::parse_flow;
+    use crate::definition::Body;
 
     const FLOW: &str = r#"
 id: f
@@ -128,21 +116,25 @@ blocks:
         assert!(bundle_code_files(&mut flow, &mut files).is_empty());
         assert_eq!(asked, ["top.js", "lib/inner.js"]);
         let steps = &flow.blocks[0].steps;
-        assert_eq!(steps[0].code.as_ref().unwrap().source, "return 'top.js';");
-        let inner = &steps[1].condition.as_ref().unwrap().branches[0].steps[0]
-            .loop_
-            .as_ref()
-            .unwrap()
-            .steps[0];
-        let code = inner.code.as_ref().unwrap();
+        assert_eq!(code_of(&steps[0]).source, "return 'top.js';");
+        let branch = steps[1].body(Body::Branch(0)).unwrap();
+        let inner = &branch[0].body(Body::Loop).unwrap()[0];
+        let code = code_of(inner);
         assert_eq!(code.source, "return 'lib/inner.js';");
         assert_eq!(
             code.file.as_deref(),
             Some("lib/inner.js"),
             "kept, to name it in errors"
         );
-        let other = &steps[1].condition.as_ref().unwrap().otherwise[0];
-        assert_eq!(other.code.as_ref().unwrap().source, "return 1;");
+        let other = &steps[1].body(Body::Else).unwrap()[0];
+        assert_eq!(code_of(other).source, "return 1;");
+    }
+
+    fn code_of(step: &Step) -> &crate::definition::CodeStep {
+        match &step.kind {
+            StepKind::Code(code) => code,
+            other => panic!("step '{}' is a {} step", step.id, other.name()),
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::form::SetupForm;
-use super::step::Step;
+use super::step::{Step, StepKind};
 use super::trigger::Trigger;
 
 /// A flow a user can set up as an integration.
@@ -36,11 +36,8 @@ impl FlowDefinition {
     pub fn has_code_steps(&self) -> bool {
         fn any_code(steps: &[Step]) -> bool {
             steps.iter().any(|s| {
-                s.code.is_some()
-                    || s.condition.as_ref().is_some_and(|c| {
-                        c.branches.iter().any(|b| any_code(&b.steps)) || any_code(&c.otherwise)
-                    })
-                    || s.loop_.as_ref().is_some_and(|l| any_code(&l.steps))
+                matches!(s.kind, StepKind::Code(_))
+                    || s.children().into_iter().any(|(_, body)| any_code(body))
             })
         }
         self.blocks.iter().any(|b| any_code(&b.steps))

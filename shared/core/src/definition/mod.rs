@@ -31,7 +31,7 @@ pub use path::{FieldPath, Segment};
 pub use request::{BodyFormat, HttpMethod, InputSpec, RequestTemplate};
 pub use source::{parse_document, Location, SourceDocument, SourceMap, SyntaxError};
 pub use step::{
-    AbortStep, ActionStep, Branch, CodeStep, Comparison, ConditionStep, HttpStep, LoopStep,
+    AbortStep, ActionStep, Body, Branch, CodeStep, Comparison, ConditionStep, HttpStep, LoopStep,
     MatchMode, Operator, QueryStep, Step, StepKind, WaitStep, MAX_CODE_SOURCE_BYTES, STEP_KINDS,
 };
 pub use trigger::Trigger;

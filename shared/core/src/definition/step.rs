@@ -7,53 +7,41 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::path::FieldPath;
 use super::request::{BodyFormat, HttpMethod};
 
-/// One step as written in a flow document.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+/// One step of a block: its id, optional name and kept output, and what it does.
+/// In a document the kind is one key beside `id` (`query:`, `loop:`, ...); a step
+/// with none or several is refused when the document is read, at the step's path.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Step {
     /// Unique in the block; later steps read its output as `steps.<id>.output`.
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// What a query, action, http or code step keeps of its answer, as templates over
     /// `output` (the whole answer): `{id: "{{ output.id }}"}`. Later steps and the run
     /// record see only this, so a large answer need not fill the run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub query: Option<QueryStep>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<ActionStep>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http: Option<HttpStep>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub condition: Option<ConditionStep>,
-    #[serde(default, rename = "loop", skip_serializing_if = "Option::is_none")]
-    pub loop_: Option<LoopStep>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub wait: Option<WaitStep>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub abort: Option<AbortStep>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<CodeStep>,
+    pub kind: StepKind,
 }
 
-/// The kind of a step, borrowed from its one kind key.
-#[derive(Debug, Clone, Copy)]
-pub enum StepKind<'a> {
-    Query(&'a QueryStep),
-    Action(&'a ActionStep),
-    Http(&'a HttpStep),
-    Condition(&'a ConditionStep),
-    Loop(&'a LoopStep),
-    Wait(&'a WaitStep),
-    Abort(&'a AbortStep),
-    Code(&'a CodeStep),
+/// What a step does. A new kind is a variant here, a field of [`StepDocument`], an
+/// arm in `validate/steps.rs` and a file in `engine/steps/`; the compiler points at
+/// each match that needs it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepKind {
+    Query(QueryStep),
+    Action(ActionStep),
+    Http(HttpStep),
+    Condition(ConditionStep),
+    Loop(LoopStep),
+    Wait(WaitStep),
+    Abort(AbortStep),
+    Code(CodeStep),
 }
 
-impl StepKind<'_> {
+impl StepKind {
     /// Whether the step has an answer of its own (from an app or its code), which
     /// `output:` may select from.
     pub fn has_answer(&self) -> bool {
@@ -63,6 +51,7 @@ impl StepKind<'_> {
         )
     }
 
+    /// The kind's key in a document.
     pub fn name(&self) -> &'static str {
         match self {
             Self::Query(_) => "query",
@@ -80,41 +69,196 @@ impl StepKind<'_> {
 /// The names of the kind keys, for error messages.
 pub const STEP_KINDS: &str = "query, action, http, condition, loop, wait, abort, code";
 
+/// Where a list of steps nested in a step sits: a condition's branch or its `else`,
+/// or a loop's body. A run's saved position names lists this way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Body {
+    Branch(usize),
+    Else,
+    Loop,
+}
+
+impl Body {
+    /// The path of this body's list under the step at `step`.
+    pub fn path(self, step: &FieldPath) -> FieldPath {
+        match self {
+            Self::Branch(b) => step.key("condition").key("branches").index(b).key("steps"),
+            Self::Else => step.key("condition").key("else"),
+            Self::Loop => step.key("loop").key("steps"),
+        }
+    }
+}
+
 impl Step {
-    /// Every kind key present on the step; a valid step has exactly one.
-    pub fn kinds(&self) -> Vec<StepKind<'_>> {
-        let mut kinds = Vec::with_capacity(1);
-        if let Some(s) = &self.query {
-            kinds.push(StepKind::Query(s));
+    /// The steps of one of this step's bodies, if it has that body.
+    pub fn body(&self, body: Body) -> Option<&[Step]> {
+        match (&self.kind, body) {
+            (StepKind::Condition(c), Body::Branch(b)) => Some(&c.branches.get(b)?.steps),
+            (StepKind::Condition(c), Body::Else) => Some(&c.otherwise),
+            (StepKind::Loop(l), Body::Loop) => Some(&l.steps),
+            _ => None,
         }
-        if let Some(s) = &self.action {
-            kinds.push(StepKind::Action(s));
-        }
-        if let Some(s) = &self.http {
-            kinds.push(StepKind::Http(s));
-        }
-        if let Some(s) = &self.condition {
-            kinds.push(StepKind::Condition(s));
-        }
-        if let Some(s) = &self.loop_ {
-            kinds.push(StepKind::Loop(s));
-        }
-        if let Some(s) = &self.wait {
-            kinds.push(StepKind::Wait(s));
-        }
-        if let Some(s) = &self.abort {
-            kinds.push(StepKind::Abort(s));
-        }
-        if let Some(s) = &self.code {
-            kinds.push(StepKind::Code(s));
-        }
-        kinds
     }
 
-    /// The step's kind; `None` only for a step that failed validation.
-    pub fn kind(&self) -> Option<StepKind<'_>> {
-        let kinds = self.kinds();
-        (kinds.len() == 1).then(|| kinds[0])
+    /// Every list of steps nested in this step, for walks over a whole block.
+    pub fn children(&self) -> Vec<(Body, &[Step])> {
+        match &self.kind {
+            StepKind::Condition(c) => c
+                .branches
+                .iter()
+                .enumerate()
+                .map(|(b, branch)| (Body::Branch(b), branch.steps.as_slice()))
+                .chain([(Body::Else, c.otherwise.as_slice())])
+                .collect(),
+            StepKind::Loop(l) => vec![(Body::Loop, l.steps.as_slice())],
+            _ => Vec::new(),
+        }
+    }
+
+    /// [`Step::children`], to change them in place.
+    pub fn children_mut(&mut self) -> Vec<(Body, &mut Vec<Step>)> {
+        match &mut self.kind {
+            StepKind::Condition(c) => c
+                .branches
+                .iter_mut()
+                .enumerate()
+                .map(|(b, branch)| (Body::Branch(b), &mut branch.steps))
+                .chain([(Body::Else, &mut c.otherwise)])
+                .collect(),
+            StepKind::Loop(l) => vec![(Body::Loop, &mut l.steps)],
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// A step as written in a document: each kind is an optional key, so that a typo
+/// gets serde's "unknown field, expected one of" message at its path, and the rule
+/// of exactly one kind is checked when it becomes a [`Step`].
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(
+    rename = "Step",
+    description = "One step as written in a flow document."
+)]
+pub struct StepDocument {
+    /// Unique in the block; later steps read its output as `steps.<id>.output`.
+    id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    /// What a query, action, http or code step keeps of its answer, as templates over
+    /// `output` (the whole answer): `{id: "{{ output.id }}"}`. Later steps and the run
+    /// record see only this, so a large answer need not fill the run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    output: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    query: Option<QueryStep>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    action: Option<ActionStep>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    http: Option<HttpStep>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    condition: Option<ConditionStep>,
+    #[serde(default, rename = "loop", skip_serializing_if = "Option::is_none")]
+    loop_: Option<LoopStep>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    wait: Option<WaitStep>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    abort: Option<AbortStep>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    code: Option<CodeStep>,
+}
+
+impl TryFrom<StepDocument> for Step {
+    type Error = String;
+
+    fn try_from(doc: StepDocument) -> Result<Self, String> {
+        // Destructured without `..`, so a new kind key cannot be forgotten here.
+        let StepDocument {
+            id,
+            name,
+            output,
+            query,
+            action,
+            http,
+            condition,
+            loop_,
+            wait,
+            abort,
+            code,
+        } = doc;
+        let mut kinds: Vec<StepKind> = [
+            query.map(StepKind::Query),
+            action.map(StepKind::Action),
+            http.map(StepKind::Http),
+            condition.map(StepKind::Condition),
+            loop_.map(StepKind::Loop),
+            wait.map(StepKind::Wait),
+            abort.map(StepKind::Abort),
+            code.map(StepKind::Code),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        match kinds.len() {
+            1 => Ok(Step {
+                id,
+                name,
+                output,
+                kind: kinds.remove(0),
+            }),
+            0 => Err(format!("a step needs one of: {STEP_KINDS}")),
+            _ => {
+                let names: Vec<_> = kinds.iter().map(StepKind::name).collect();
+                Err(format!(
+                    "a step has exactly one kind, found {}",
+                    names.join(" and ")
+                ))
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Step {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        Step::try_from(StepDocument::deserialize(de)?).map_err(serde::de::Error::custom)
+    }
+}
+
+impl Serialize for Step {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        /// The document shape: the kind as one key beside the others.
+        #[derive(Serialize)]
+        struct Written<'a> {
+            id: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            name: &'a Option<String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            output: &'a Option<Value>,
+            #[serde(flatten)]
+            kind: &'a StepKind,
+        }
+        Written {
+            id: &self.id,
+            name: &self.name,
+            output: &self.output,
+            kind: &self.kind,
+        }
+        .serialize(ser)
+    }
+}
+
+impl JsonSchema for Step {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        StepDocument::schema_name()
+    }
+
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        StepDocument::schema_id()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        StepDocument::json_schema(generator)
     }
 }
 
@@ -290,3 +434,72 @@ pub struct CodeStep {
 /// The most code one step may hold: code steps glue, they are not libraries, and a
 /// flow version must fit in one stored record.
 pub const MAX_CODE_SOURCE_BYTES: usize = 100_000;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One step of every kind, as a document writes them.
+    const EVERY_KIND: &str = r#"[
+        {"id": "q", "query": {"app": "a", "query": "list"}, "output": {"n": "{{ output }}"}},
+        {"id": "a", "name": "Write", "action": {"app": "a", "action": "add"}},
+        {"id": "h", "http": {"url": "https://example.test/"}},
+        {"id": "c", "condition": {"branches": [{"when": [{"left": 1, "op": "exists"}], "steps": [
+            {"id": "l", "loop": {"for_each": "{{ trigger.items }}", "steps": [
+                {"id": "w", "wait": {"duration": "1s"}}]}}]}],
+            "else": [{"id": "x", "abort": {"reason": "no"}}]}},
+        {"id": "js", "code": {"source": "return 1;"}}
+    ]"#;
+
+    fn every_kind() -> Vec<Step> {
+        serde_json::from_str(EVERY_KIND).unwrap()
+    }
+
+    /// Reading and writing are two matches over the kinds; a kind missing from either
+    /// would not survive the trip, and the names in messages would not list it.
+    #[test]
+    fn every_kind_survives_a_round_trip_and_is_named_in_messages() {
+        let steps = every_kind();
+        let written = serde_json::to_value(&steps).unwrap();
+        let read: Vec<Step> = serde_json::from_value(written.clone()).unwrap();
+        assert_eq!(read, steps);
+        assert_eq!(written[1]["name"], "Write");
+        assert!(
+            written[2].get("name").is_none(),
+            "no null for an absent name"
+        );
+        let mut names = Vec::new();
+        fn walk<'a>(steps: &'a [Step], names: &mut Vec<&'static str>) {
+            for step in steps {
+                names.push(step.kind.name());
+                for (_, body) in step.children() {
+                    walk(body, names);
+                }
+            }
+        }
+        walk(&steps, &mut names);
+        let mut listed: Vec<_> = STEP_KINDS.split(", ").collect();
+        listed.sort_unstable();
+        names.sort_unstable();
+        assert_eq!(names, listed);
+    }
+
+    #[test]
+    fn bodies_are_found_by_their_address() {
+        let steps = every_kind();
+        let condition = &steps[3];
+        assert_eq!(condition.body(Body::Branch(0)).unwrap()[0].id, "l");
+        assert_eq!(condition.body(Body::Else).unwrap()[0].id, "x");
+        assert!(condition.body(Body::Branch(1)).is_none());
+        assert!(condition.body(Body::Loop).is_none());
+        let inner = &condition.body(Body::Branch(0)).unwrap()[0];
+        assert_eq!(inner.body(Body::Loop).unwrap()[0].id, "w");
+        assert!(steps[0].children().is_empty());
+        assert_eq!(
+            Body::Branch(0)
+                .path(&FieldPath::root().key("s"))
+                .to_string(),
+            "s.condition.branches[0].steps"
+        );
+    }
+}

@@ -3,7 +3,6 @@
 //! between steps and resume a run after a crash or a wait without repeating work.
 
 mod calls;
-mod code;
 mod compare;
 mod error;
 mod hold;
@@ -12,18 +11,19 @@ mod jsonpath;
 mod kept;
 pub(crate) mod request;
 mod state;
+mod steps;
 
 use std::sync::Arc;
 
 use serde_json::Value;
 
-pub(crate) use code::sandbox_limits;
 pub use compare::compare;
 pub use error::StepError;
 pub use jsonpath::get_path;
 pub use state::{
     Body, Frame, HttpLog, ListAddr, RetryNote, RunError, RunState, RunStatus, StepLog, StepStatus,
 };
+pub(crate) use steps::sandbox_limits;
 
 use crate::catalog::AppCatalog;
 use crate::credentials::CredentialStore;

@@ -54,14 +54,7 @@ impl RunStatus {
     }
 }
 
-/// Which nested step list of a step a frame walks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Body {
-    Branch(usize),
-    Else,
-    Loop,
-}
+pub use crate::definition::Body;
 
 /// The address of a step list: the block's steps, or a body nested in steps of it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -140,6 +133,24 @@ pub struct StepLog {
     /// What a code step printed with `console.log`/`warn`/`error` (bounded).
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub console: Vec<String>,
+}
+
+impl StepLog {
+    /// A succeeded entry with nothing in it yet, for a step of `kind` started at `at`.
+    pub fn new(step: &str, kind: &str, at: DateTime<Utc>, iteration: Option<usize>) -> Self {
+        Self {
+            step: step.to_string(),
+            kind: kind.to_string(),
+            status: StepStatus::Succeeded,
+            started_at: at,
+            duration_us: 0,
+            iteration,
+            requests: Vec::new(),
+            message: None,
+            error: None,
+            console: Vec::new(),
+        }
+    }
 }
 
 /// Why a run failed.

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::flow::FlowContext;
+use super::context::FlowContext;
 use super::scope::Scope;
 use super::{check_id, Report};
 use crate::definition::{FieldKind, FieldPath, FormField};

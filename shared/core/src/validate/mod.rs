@@ -2,6 +2,7 @@
 //! path: unknown references, bad templates, unbounded loops, invalid schedules.
 
 mod app;
+mod context;
 mod cron;
 mod flow;
 mod form;

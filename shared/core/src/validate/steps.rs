@@ -1,16 +1,14 @@
-//! Validation of a block's steps: one kind each, known apps and endpoints, declared
+//! Validation of a block's steps (one arm per kind): known apps and endpoints, declared
 //! inputs, bounded loops, and templates that only name what exists at that point.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::flow::{list, FlowContext};
+use super::context::{list, FlowContext};
 use super::scope::Scope;
 use super::{check_id, Report};
-use crate::definition::{
-    CodeStep, Comparison, FieldPath, InputSpec, Operator, Step, StepKind, STEP_KINDS,
-};
+use crate::definition::{CodeStep, Comparison, FieldPath, InputSpec, Operator, Step, StepKind};
 use crate::template::{contains_template, Templates};
 
 /// Longest wait a step may ask for; longer pauses belong in a schedule.
@@ -80,30 +78,15 @@ impl Walker<'_, '_> {
                 ),
             );
         }
-        let kinds = step.kinds();
         let scope = self.scope(in_loop);
-        match kinds.as_slice() {
-            [] => self
-                .report
-                .push(path, format!("a step needs one of: {STEP_KINDS}")),
-            [kind] => {
-                self.kind(path, *kind, &scope, in_loop);
-                if let Some(output) = &step.output {
-                    self.kept_output(&path.key("output"), *kind, output, &scope);
-                }
-            }
-            many => {
-                let names: Vec<_> = many.iter().map(|k| k.name()).collect();
-                self.report.push(
-                    path,
-                    format!("a step has exactly one kind, found {}", names.join(" and ")),
-                );
-            }
+        self.kind(path, &step.kind, &scope, in_loop);
+        if let Some(output) = &step.output {
+            self.kept_output(&path.key("output"), &step.kind, output, &scope);
         }
         self.earlier.insert(step.id.clone());
     }
 
-    fn kind(&mut self, path: &FieldPath, kind: StepKind<'_>, scope: &Scope, in_loop: bool) {
+    fn kind(&mut self, path: &FieldPath, kind: &StepKind, scope: &Scope, in_loop: bool) {
         let path = path.key(kind.name());
         match kind {
             StepKind::Query(q) => {
@@ -247,7 +230,7 @@ impl Walker<'_, '_> {
 
     /// `output:` selects from an answer, so only steps with one may have it; its
     /// templates see `output` besides the step's usual names.
-    fn kept_output(&mut self, path: &FieldPath, kind: StepKind<'_>, output: &Value, scope: &Scope) {
+    fn kept_output(&mut self, path: &FieldPath, kind: &StepKind, output: &Value, scope: &Scope) {
         if !kind.has_answer() {
             self.report.push(
                 path,

@@ -117,14 +117,37 @@ fn unknown_app_query_action_and_field() {
 }
 
 #[test]
-fn duplicate_ids_and_kinds() {
+fn duplicate_ids() {
     let text = format!(
-        "{FLOW_HEAD}blocks:\n  - id: b\n    trigger: {{type: manual}}\n    steps:\n      - id: a\n        abort: {{reason: x}}\n      - id: a\n        abort: {{reason: y}}\n      - id: c\n      - id: d\n        abort: {{reason: x}}\n        wait: {{duration: 1s}}\n"
+        "{FLOW_HEAD}blocks:\n  - id: b\n    trigger: {{type: manual}}\n    steps:\n      - id: a\n        abort: {{reason: x}}\n      - id: a\n        abort: {{reason: y}}\n"
     );
     let problems = flow_problems(&text);
     assert_problem(&problems, "blocks[0].steps[1].id", "duplicate step id 'a'");
-    assert_problem(&problems, "blocks[0].steps[2]", "a step needs one of");
-    assert_problem(&problems, "blocks[0].steps[3]", "found wait and abort");
+}
+
+/// Exactly one kind per step is part of the format: a step with none or two is
+/// refused as the document is read, at the step's path and line.
+#[test]
+fn a_step_without_one_kind_is_refused_where_it_is() {
+    let steps = [
+        (
+            "      - id: c\n        name: no kind\n",
+            "a step needs one of: query, action",
+        ),
+        (
+            "      - id: d\n        abort: {reason: x}\n        wait: {duration: 1s}\n",
+            "a step has exactly one kind, found wait and abort",
+        ),
+    ];
+    for (step, message) in steps {
+        let text = format!(
+            "{FLOW_HEAD}blocks:\n  - id: b\n    trigger: {{type: manual}}\n    steps:\n      - id: a\n        abort: {{reason: x}}\n{step}"
+        );
+        let problems = flow_problems(&text);
+        assert_problem(&problems, "blocks[0].steps[1]", message);
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        assert_eq!(problems[0].line, Some(10), "{problems:#?}");
+    }
 }
 
 #[test]

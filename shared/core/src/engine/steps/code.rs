@@ -2,10 +2,51 @@
 //! may use its whole time limit), within the workspace's limits and the process's
 //! memory budget, with its failures as step errors.
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
-use super::{budget_permits, Engine, StepError};
+use super::{Done, Next, StepRun};
 use crate::definition::{CodeLimits, CodeStep};
+use crate::engine::interpreter::innermost_loop;
+use crate::engine::state::RunState;
+use crate::engine::{budget_permits, Engine, Invocation, StepError};
+
+pub(super) async fn run(step: &CodeStep, at: &mut StepRun<'_, '_>) -> Result<Next, StepError> {
+    let input = code_input(at.inv, at.state);
+    let (output, console) = run_code_step(at.engine, step, &at.inv.code_limits, input).await;
+    // Every executed code step is one task, in each loop iteration too.
+    at.state.tasks += 1;
+    at.log.console = console;
+    output.map(|output| {
+        Next::Following(Done {
+            output,
+            message: None,
+        })
+    })
+}
+
+/// The run context as plain JSON, for code steps (never credentials: the run's input
+/// and the steps' outputs only).
+fn code_input(inv: &Invocation<'_>, state: &RunState) -> Value {
+    let steps: serde_json::Map<String, Value> = state
+        .outputs
+        .iter()
+        .map(|(id, output)| (id.clone(), json!({ "output": output })))
+        .collect();
+    let mut input = json!({
+        "trigger": inv.input.trigger,
+        "setup": inv.input.setup,
+        "user": inv.input.user,
+        "run": { "id": state.run_id },
+        "steps": steps,
+    });
+    if let Some((index, item)) = innermost_loop(state) {
+        input["index"] = json!(index);
+        if let Some(item) = item {
+            input["item"] = item.clone();
+        }
+    }
+    input
+}
 
 /// What the step's code may use in the sandbox, when it runs and when it is compiled.
 pub(crate) fn sandbox_limits(step: &CodeStep, max: &CodeLimits) -> junction_sandbox::Limits {
@@ -17,7 +58,7 @@ pub(crate) fn sandbox_limits(step: &CodeStep, max: &CodeLimits) -> junction_sand
 }
 
 /// The step's output (or why it failed) and its console lines.
-pub(crate) async fn run_code_step(
+async fn run_code_step(
     engine: &Engine,
     step: &CodeStep,
     max: &CodeLimits,
