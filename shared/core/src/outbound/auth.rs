@@ -1,10 +1,11 @@
 //! Calls an app as the user's account: injects the credentials, refreshes OAuth tokens
 //! before they expire or once after a 401, and reports the secrets it used.
 
-use base64::Engine as _;
 use chrono::Utc;
 
-use super::client::{OutboundClient, OutboundError, OutboundRequest, OutboundResponse, Throttle};
+use super::client::{OutboundClient, Throttle};
+use super::headers::basic_header;
+use super::message::{OutboundError, OutboundRequest, OutboundResponse};
 use super::oauth::{RefreshError, TokenRefresher};
 use crate::credentials::{CredentialError, CredentialStore, Credentials};
 use crate::definition::{AppDefinition, AuthScheme, KeyLocation};
@@ -37,11 +38,6 @@ pub enum CallError {
 pub struct Called {
     pub response: OutboundResponse,
     pub secrets: Vec<String>,
-}
-
-pub fn basic_header(user: &str, password: &str) -> String {
-    let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
-    format!("Basic {encoded}")
 }
 
 /// Sends `request` authenticated as the integration's account for `app`.

@@ -5,19 +5,19 @@ mod auth;
 mod backoff;
 mod client;
 mod guard;
+mod headers;
+mod message;
 mod oauth;
 mod redact;
 mod redirect;
 mod retry;
 
-pub use auth::{basic_header, call_app, CallError, Called};
+pub use auth::{call_app, CallError, Called};
 pub use backoff::{AccountBackoff, DEFAULT_BACKOFF, SHARED_HOLD_CACHE};
-pub use client::{
-    HttpConfig, OutboundClient, OutboundError, OutboundRequest, OutboundResponse, RequestBody,
-    Throttle,
-};
+pub use client::{HttpConfig, OutboundClient, Throttle};
 pub use guard::{AddressPolicy, RefusedAddress};
+pub use headers::basic_header;
+pub use message::{Confidential, OutboundError, OutboundRequest, OutboundResponse, RequestBody};
 pub use oauth::{token_request, RefreshError, TokenRefresher};
 pub use redact::Redactor;
-pub use redirect::Confidential;
 pub use retry::{is_transient_status, parse_retry_after, RetryPolicy};

@@ -8,7 +8,9 @@ use std::time::Duration;
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::client::{OutboundClient, OutboundError, OutboundRequest, RequestBody};
+use super::client::OutboundClient;
+use super::headers::basic_header;
+use super::message::{OutboundError, OutboundRequest, RequestBody};
 use crate::credentials::{
     CredentialError, CredentialStore, Credentials, OAuthClient, OAuthTokens, Secret,
 };
@@ -283,7 +285,7 @@ pub fn token_request(
         ClientAuth::Basic => {
             headers.push((
                 "authorization".into(),
-                super::auth::basic_header(&client.client_id, client.client_secret.expose()),
+                basic_header(&client.client_id, client.client_secret.expose()),
             ));
             confidential.headers.push("authorization".into());
         }

@@ -3,7 +3,7 @@
 //! the origin, as browsers do for `Authorization` but for every header and query
 //! parameter the app's scheme uses.
 
-use super::client::{OutboundError, OutboundRequest};
+use super::message::{OutboundError, OutboundRequest};
 use crate::definition::HttpMethod;
 
 /// Hops a request may take before it is refused.
@@ -11,23 +11,6 @@ pub(crate) const MAX_REDIRECTS: usize = 5;
 
 /// Headers that always hold credentials, whatever added them.
 const ALWAYS_CONFIDENTIAL: [&str; 3] = ["authorization", "proxy-authorization", "cookie"];
-
-/// What a request carries that must stay at its origin.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Confidential {
-    /// Header names the app's authentication added.
-    pub headers: Vec<String>,
-    /// Query parameter names the app's authentication added.
-    pub query: Vec<String>,
-    /// The body holds secrets (an OAuth token request): it is never sent elsewhere.
-    pub body: bool,
-}
-
-impl Confidential {
-    pub fn is_empty(&self) -> bool {
-        self.headers.is_empty() && self.query.is_empty() && !self.body
-    }
-}
 
 /// The request to send after an answer of `status` with `location`, or `None` when the
 /// answer is final: not a redirect, no `Location`, or a redirect that would carry a
@@ -106,7 +89,7 @@ fn strip_credentials(request: &mut OutboundRequest) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::outbound::RequestBody;
+    use crate::outbound::{Confidential, RequestBody};
 
     fn keyed(url: &str) -> OutboundRequest {
         OutboundRequest {
