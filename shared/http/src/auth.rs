@@ -8,7 +8,6 @@ use junction_core::ports::{RunQueue, Store, Vault};
 use junction_core::service::identity::refused;
 
 use crate::error::ApiError;
-use crate::Shared;
 
 /// Your app's backend, identified by the workspace's API secret.
 pub struct Backend(pub Workspace);
@@ -23,12 +22,12 @@ fn header<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
     parts.headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-impl<S: Store, Q: RunQueue, V: Vault> FromRequestParts<Shared<S, Q, V>> for Backend {
+impl<S: Store, Q: RunQueue, V: Vault> FromRequestParts<crate::Service<S, Q, V>> for Backend {
     type Rejection = ApiError;
 
     async fn from_request_parts(
         parts: &mut Parts,
-        junction: &Shared<S, Q, V>,
+        junction: &crate::Service<S, Q, V>,
     ) -> Result<Self, Self::Rejection> {
         let Some(token) = header(parts, "authorization").and_then(|h| h.strip_prefix("Bearer "))
         else {
@@ -39,12 +38,12 @@ impl<S: Store, Q: RunQueue, V: Vault> FromRequestParts<Shared<S, Q, V>> for Back
     }
 }
 
-impl<S: Store, Q: RunQueue, V: Vault> FromRequestParts<Shared<S, Q, V>> for EndUser {
+impl<S: Store, Q: RunQueue, V: Vault> FromRequestParts<crate::Service<S, Q, V>> for EndUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(
         parts: &mut Parts,
-        junction: &Shared<S, Q, V>,
+        junction: &crate::Service<S, Q, V>,
     ) -> Result<Self, Self::Rejection> {
         let (Some(key), Some(user), Some(hash)) = (
             header(parts, "app-key"),

@@ -9,15 +9,24 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use junction_core::ports::{RunQueue, Store, Vault};
+use junction_core::ports::Store;
 
-use crate::Shared;
+use crate::{Ports, Shared};
 
-#[derive(Clone)]
-pub(crate) struct CorsState<S, Q, V> {
-    pub junction: Shared<S, Q, V>,
+pub(crate) struct CorsState<P: Ports> {
+    pub junction: Shared<P>,
     /// Origins allowed for every workspace (set by the operator).
     pub global: Arc<Vec<HeaderValue>>,
+}
+
+// By hand: a derive would ask `P: Clone` of the marker, not of what is held.
+impl<P: Ports> Clone for CorsState<P> {
+    fn clone(&self) -> Self {
+        Self {
+            junction: self.junction.clone(),
+            global: self.global.clone(),
+        }
+    }
 }
 
 /// The origins allowed for every workspace, for routes that answer to the widget's
@@ -25,8 +34,8 @@ pub(crate) struct CorsState<S, Q, V> {
 #[derive(Clone)]
 pub(crate) struct GlobalOrigins(pub Arc<Vec<HeaderValue>>);
 
-pub(crate) async fn widget_cors<S: Store, Q: RunQueue, V: Vault>(
-    State(state): State<CorsState<S, Q, V>>,
+pub(crate) async fn widget_cors<P: Ports>(
+    State(state): State<CorsState<P>>,
     request: Request,
     next: Next,
 ) -> Response {

@@ -1,8 +1,8 @@
 //! The OpenAPI 3.1 document of the API, generated from the code: every route module
 //! describes its operations next to its handlers, with schemas derived from the very
-//! types the handlers read and write (schemars). Served at `/v1/openapi.json`.
-
-use std::sync::OnceLock;
+//! types the handlers read and write (schemars). This module is the builder; the
+//! routes' `describe` functions fill it, and `routes::document` serves the result
+//! at `/v1/openapi.json`.
 
 use schemars::generate::{Contract, SchemaSettings};
 use schemars::{JsonSchema, SchemaGenerator};
@@ -51,7 +51,7 @@ pub(crate) struct ApiDoc {
 const INPUTS_PATH: &str = "/components/inputs";
 
 impl ApiDoc {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let mut settings = SchemaSettings::draft2020_12();
         settings.definitions_path = "/components/schemas".into();
         settings.meta_schema = None;
@@ -218,7 +218,7 @@ impl ApiDoc {
         path[op.method] = operation;
     }
 
-    fn finish(mut self) -> Value {
+    pub(crate) fn finish(mut self) -> Value {
         let mut schemas = self.generator.take_definitions(true);
         // A request type whose schema is the same as the answers' keeps its name;
         // one that differs (fields with defaults are optional) becomes `<Name>Input`.
@@ -393,14 +393,4 @@ impl OpBuilder<'_> {
     pub(crate) fn add(self) {
         self.doc.add(self.op);
     }
-}
-
-/// The document, built once.
-pub fn document() -> &'static Value {
-    static DOC: OnceLock<Value> = OnceLock::new();
-    DOC.get_or_init(|| {
-        let mut doc = ApiDoc::new();
-        crate::routes::describe(&mut doc);
-        doc.finish()
-    })
 }

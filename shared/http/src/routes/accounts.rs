@@ -4,7 +4,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{delete, get};
 use axum::{Json, Router};
-use junction_core::ports::{RunQueue, Store, Vault};
 use junction_core::service::ConnectedAccount;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -12,15 +11,12 @@ use serde_json::Value;
 use crate::auth::EndUser;
 use crate::body::JsonBody;
 use crate::error::ApiError;
-use crate::Shared;
+use crate::{Ports, Shared};
 
-pub fn accounts<S: Store, Q: RunQueue, V: Vault>() -> Router<Shared<S, Q, V>> {
+pub fn accounts<P: Ports>() -> Router<Shared<P>> {
     Router::new()
-        .route(
-            "/apps/{app}/accounts",
-            get(list::<S, Q, V>).post(connect::<S, Q, V>),
-        )
-        .route("/accounts/{account}", delete(remove::<S, Q, V>))
+        .route("/apps/{app}/accounts", get(list::<P>).post(connect::<P>))
+        .route("/accounts/{account}", delete(remove::<P>))
 }
 
 #[derive(Serialize, schemars::JsonSchema)]
@@ -28,8 +24,8 @@ struct AccountList {
     accounts: Vec<ConnectedAccount>,
 }
 
-async fn list<S: Store, Q: RunQueue, V: Vault>(
-    State(j): State<Shared<S, Q, V>>,
+async fn list<P: Ports>(
+    State(j): State<Shared<P>>,
     me: EndUser,
     Path(app): Path<String>,
 ) -> Result<Json<AccountList>, ApiError> {
@@ -48,8 +44,8 @@ struct Connect {
     credentials: Value,
 }
 
-async fn connect<S: Store, Q: RunQueue, V: Vault>(
-    State(j): State<Shared<S, Q, V>>,
+async fn connect<P: Ports>(
+    State(j): State<Shared<P>>,
     me: EndUser,
     Path(app): Path<String>,
     JsonBody(body): JsonBody<Connect>,
@@ -60,8 +56,8 @@ async fn connect<S: Store, Q: RunQueue, V: Vault>(
     Ok((StatusCode::CREATED, Json(account)))
 }
 
-async fn remove<S: Store, Q: RunQueue, V: Vault>(
-    State(j): State<Shared<S, Q, V>>,
+async fn remove<P: Ports>(
+    State(j): State<Shared<P>>,
     me: EndUser,
     Path(account): Path<String>,
 ) -> Result<StatusCode, ApiError> {
@@ -100,15 +96,15 @@ pub(crate) fn describe(doc: &mut crate::openapi::ApiDoc) {
 }
 
 /// Your backend sets a user's account for an app (your app's key for that user).
-pub fn backend_accounts<S: Store, Q: RunQueue, V: Vault>() -> Router<Shared<S, Q, V>> {
+pub fn backend_accounts<P: Ports>() -> Router<Shared<P>> {
     Router::new().route(
         "/admin/users/{user}/apps/{app}/account",
-        axum::routing::put(set_for_user::<S, Q, V>),
+        axum::routing::put(set_for_user::<P>),
     )
 }
 
-async fn set_for_user<S: Store, Q: RunQueue, V: Vault>(
-    State(j): State<Shared<S, Q, V>>,
+async fn set_for_user<P: Ports>(
+    State(j): State<Shared<P>>,
     crate::auth::Backend(ws): crate::auth::Backend,
     Path((user, app)): Path<(String, String)>,
     JsonBody(body): JsonBody<Connect>,

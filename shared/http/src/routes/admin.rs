@@ -5,31 +5,31 @@ use axum::extract::{Path, State};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use junction_core::model::{AppRecord, Usage};
-use junction_core::ports::{RunQueue, Store, Vault};
+use junction_core::ports::Store;
 use junction_core::service::{PushedFlow, WorkspaceLimits};
 use serde::Deserialize;
 
 use crate::auth::Backend;
 use crate::body::{DocumentBody, JsonBody, QueryArgs};
 use crate::error::ApiError;
-use crate::Shared;
+use crate::{Ports, Shared};
 
-pub fn admin<S: Store, Q: RunQueue, V: Vault>() -> Router<Shared<S, Q, V>> {
+pub fn admin<P: Ports>() -> Router<Shared<P>> {
     Router::new()
-        .route("/admin/apps", get(list_apps::<S, Q, V>))
-        .route("/admin/apps/{app}", put(put_app::<S, Q, V>))
-        .route("/admin/flows/{flow}", put(put_flow::<S, Q, V>))
-        .route("/admin/flows/{flow}/publish", post(publish::<S, Q, V>))
-        .route("/admin/usage", get(usage::<S, Q, V>))
+        .route("/admin/apps", get(list_apps::<P>))
+        .route("/admin/apps/{app}", put(put_app::<P>))
+        .route("/admin/flows/{flow}", put(put_flow::<P>))
+        .route("/admin/flows/{flow}/publish", post(publish::<P>))
+        .route("/admin/usage", get(usage::<P>))
         .route("/admin/limits", get(limits))
-        .route("/admin/integrations", get(integrations::<S, Q, V>))
-        .route("/admin/runs", get(runs::<S, Q, V>))
-        .route("/admin/runs/{run}/replay", post(replay::<S, Q, V>))
-        .route("/admin/widget-origins", put(widget_origins::<S, Q, V>))
+        .route("/admin/integrations", get(integrations::<P>))
+        .route("/admin/runs", get(runs::<P>))
+        .route("/admin/runs/{run}/replay", post(replay::<P>))
+        .route("/admin/widget-origins", put(widget_origins::<P>))
 }
 
-async fn list_apps<S: Store, Q: RunQueue, V: Vault>(
-    State(j): State<Shared<S, Q, V>>,
+async fn list_apps<P: Ports>(
+    State(j): State<Shared<P>>,
     Backend(ws): Backend,
 ) -> Result<Json<Vec<AppRecord>>, ApiError> {
     Ok(Json(
@@ -40,8 +40,8 @@ async fn list_apps<S: Store, Q: RunQueue, V: Vault>(
     ))
 }
 
-async fn put_app<S: Store, Q: RunQueue, V: Vault>(
-    State(j): State<Shared<S, Q, V>>,
+async fn put_app<P: Ports>(
+    State(j): State<Shared<P>>,
     Backend(ws): Backend,
     Path(app): Path<String>,
     DocumentBody(text): DocumentBody,
@@ -56,8 +56,8 @@ struct PushOptions {
     publish: bool,
 }
 
-async fn put_flow<S: Store, Q: RunQueue, V: Vault>(
-    State(j): State<Shared<S, Q, V>>,
+async fn put_flow<P: Ports>(
+    State(j): State<Shared<P>>,
     Backend(ws): Backend,
     Path(flow): Path<String>,
     QueryArgs(options): QueryArgs<PushOptions>,
@@ -76,8 +76,8 @@ struct PublishBody {
     version: Option<u32>,
 }
 
-async fn publish<S: Store, Q: RunQueue, V: Vault>(
-    State(j): State<Shared<S, Q, V>>,
+async fn publish<P: Ports>(
+    State(j): State<Shared<P>>,
     Backend(ws): Backend,
     Path(flow): Path<String>,
     JsonBody(body): JsonBody<PublishBody>,
@@ -91,8 +91,8 @@ struct UsageQuery {
     month: Option<String>,
 }
 
-async fn usage<S: Store, Q: RunQueue, V: Vault>(
-    State(j): State<Shared<S, Q, V>>,
+async fn usage<P: Ports>(
+    State(j): State<Shared<P>>,
     Backend(ws): Backend,
     QueryArgs(q): QueryArgs<UsageQuery>,
 ) -> Result<Json<Usage>, ApiError> {
@@ -110,8 +110,8 @@ struct IntegrationList {
     integrations: Vec<junction_core::model::Integration>,
 }
 
-async fn integrations<S: Store, Q: RunQueue, V: Vault>(
-    State(j): State<Shared<S, Q, V>>,
+async fn integrations<P: Ports>(
+    State(j): State<Shared<P>>,
     Backend(ws): Backend,
 ) -> Result<Json<IntegrationList>, ApiError> {
     let integrations = j
@@ -137,8 +137,8 @@ struct RunList {
     next: Option<String>,
 }
 
-async fn runs<S: Store, Q: RunQueue, V: Vault>(
-    State(j): State<Shared<S, Q, V>>,
+async fn runs<P: Ports>(
+    State(j): State<Shared<P>>,
     Backend(ws): Backend,
     QueryArgs(q): QueryArgs<RunsQuery>,
 ) -> Result<Json<RunList>, ApiError> {
@@ -154,8 +154,8 @@ async fn runs<S: Store, Q: RunQueue, V: Vault>(
     Ok(Json(RunList { runs, next }))
 }
 
-async fn replay<S: Store, Q: RunQueue, V: Vault>(
-    State(j): State<Shared<S, Q, V>>,
+async fn replay<P: Ports>(
+    State(j): State<Shared<P>>,
     Backend(ws): Backend,
     Path(run): Path<String>,
 ) -> Result<
@@ -178,8 +178,8 @@ struct Origins {
     origins: Vec<String>,
 }
 
-async fn widget_origins<S: Store, Q: RunQueue, V: Vault>(
-    State(j): State<Shared<S, Q, V>>,
+async fn widget_origins<P: Ports>(
+    State(j): State<Shared<P>>,
     Backend(ws): Backend,
     JsonBody(body): JsonBody<Origins>,
 ) -> Result<Json<Origins>, ApiError> {

@@ -9,10 +9,9 @@ use axum::http::{header, HeaderMap};
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 use axum::Router;
-use junction_core::ports::{RunQueue, Store, Vault};
 
 use super::widget::{asset, serve, Asset};
-use crate::Shared;
+use crate::{Ports, Shared};
 
 const REDOC_JS: &str = include_str!("../../../../widget/dist/redoc.standalone.js");
 
@@ -40,7 +39,7 @@ const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'u
      script-src 'self'; worker-src 'self' blob:; connect-src 'self'; font-src 'self' data:; \
      frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-pub fn docs<S: Store, Q: RunQueue, V: Vault>() -> Router<Shared<S, Q, V>> {
+pub fn docs<P: Ports>() -> Router<Shared<P>> {
     Router::new()
         .route(
             "/docs",

@@ -4,7 +4,6 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::{Json, Router};
-use junction_core::ports::{RunQueue, Store, Vault};
 use junction_core::service::QueuedRuns;
 use serde::Deserialize;
 use serde_json::Value;
@@ -12,10 +11,10 @@ use serde_json::Value;
 use crate::auth::Backend;
 use crate::body::JsonBody;
 use crate::error::ApiError;
-use crate::Shared;
+use crate::{Ports, Shared};
 
-pub fn events<S: Store, Q: RunQueue, V: Vault>() -> Router<Shared<S, Q, V>> {
-    Router::new().route("/events/{name}", post(app_event::<S, Q, V>))
+pub fn events<P: Ports>() -> Router<Shared<P>> {
+    Router::new().route("/events/{name}", post(app_event::<P>))
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
@@ -30,8 +29,8 @@ struct Event {
 
 /// Answers 202 only once every run is recorded and queued. An `Idempotency-Key`
 /// header makes a resent event (same name and key, within a week) queue nothing new.
-async fn app_event<S: Store, Q: RunQueue, V: Vault>(
-    State(j): State<Shared<S, Q, V>>,
+async fn app_event<P: Ports>(
+    State(j): State<Shared<P>>,
     Backend(ws): Backend,
     Path(name): Path<String>,
     headers: HeaderMap,

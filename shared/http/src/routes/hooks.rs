@@ -7,15 +7,14 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use axum::{Json, Router};
-use junction_core::ports::{RunQueue, Store, Vault};
 use junction_core::service::{Delivery, WebhookReply};
 use serde::Serialize;
 
 use crate::error::ApiError;
-use crate::Shared;
+use crate::{Ports, Shared};
 
-pub fn hooks<S: Store, Q: RunQueue, V: Vault>() -> Router<Shared<S, Q, V>> {
-    Router::new().route("/hooks/{token}", any(receive::<S, Q, V>))
+pub fn hooks<P: Ports>() -> Router<Shared<P>> {
+    Router::new().route("/hooks/{token}", any(receive::<P>))
 }
 
 #[derive(Serialize, schemars::JsonSchema)]
@@ -27,8 +26,8 @@ struct Received {
 }
 
 /// Answers only after every run is recorded and queued.
-async fn receive<S: Store, Q: RunQueue, V: Vault>(
-    State(j): State<Shared<S, Q, V>>,
+async fn receive<P: Ports>(
+    State(j): State<Shared<P>>,
     Path(token): Path<String>,
     Query(query): Query<Vec<(String, String)>>,
     request: Request,

@@ -5,7 +5,6 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use junction_core::model::{Integration, RunRecord};
-use junction_core::ports::{RunQueue, Store, Vault};
 use junction_core::service::{
     IntegrationChanges, IntegrationDetail, ListedIntegration, NewIntegration, WebhookEndpoint,
 };
@@ -15,27 +14,22 @@ use serde_json::Value;
 use crate::auth::EndUser;
 use crate::body::{JsonBody, QueryArgs};
 use crate::error::ApiError;
-use crate::Shared;
+use crate::{Ports, Shared};
 
-pub fn integrations<S: Store, Q: RunQueue, V: Vault>() -> Router<Shared<S, Q, V>> {
+pub fn integrations<P: Ports>() -> Router<Shared<P>> {
     Router::new()
-        .route(
-            "/integrations",
-            get(list::<S, Q, V>).post(create::<S, Q, V>),
-        )
+        .route("/integrations", get(list::<P>).post(create::<P>))
         .route(
             "/integrations/{id}",
-            get(one::<S, Q, V>)
-                .patch(update::<S, Q, V>)
-                .delete(remove::<S, Q, V>),
+            get(one::<P>).patch(update::<P>).delete(remove::<P>),
         )
         .route(
             "/integrations/{id}/blocks/{block}/run",
-            post(run_block::<S, Q, V>),
+            post(run_block::<P>),
         )
-        .route("/integrations/{id}/runs", get(runs::<S, Q, V>))
-        .route("/integrations/{id}/webhooks", get(webhooks::<S, Q, V>))
-        .route("/runs/{run}", get(run::<S, Q, V>))
+        .route("/integrations/{id}/runs", get(runs::<P>))
+        .route("/integrations/{id}/webhooks", get(webhooks::<P>))
+        .route("/runs/{run}", get(run::<P>))
 }
 
 #[derive(Serialize, schemars::JsonSchema)]
@@ -45,8 +39,8 @@ struct Created {
     run_ids: Vec<String>,
 }
 
-async fn create<S: Store, Q: RunQueue, V: Vault>(
-    State(j): State<Shared<S, Q, V>>,
+async fn create<P: Ports>(
+    State(j): State<Shared<P>>,
     me: EndUser,
     JsonBody(new): JsonBody<NewIntegration>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
@@ -67,8 +61,8 @@ struct IntegrationList {
     integrations: Vec<ListedIntegration>,
 }
 
-async fn list<S: Store, Q: RunQueue, V: Vault>(
-    State(j): State<Shared<S, Q, V>>,
+async fn list<P: Ports>(
+    State(j): State<Shared<P>>,
     me: EndUser,
 ) -> Result<Json<IntegrationList>, ApiError> {
     Ok(Json(IntegrationList {
@@ -76,8 +70,8 @@ async fn list<S: Store, Q: RunQueue, V: Vault>(
     }))
 }
 
-async fn one<S: Store, Q: RunQueue, V: Vault>(
-    State(j): State<Shared<S, Q, V>>,
+async fn one<P: Ports>(
+    State(j): State<Shared<P>>,
     me: EndUser,
     Path(id): Path<String>,
 ) -> Result<Json<IntegrationDetail>, ApiError> {
@@ -87,8 +81,8 @@ async fn one<S: Store, Q: RunQueue, V: Vault>(
     ))
 }
 
-async fn update<S: Store, Q: RunQueue, V: Vault>(
-    State(j): State<Shared<S, Q, V>>,
+async fn update<P: Ports>(
+    State(j): State<Shared<P>>,
     me: EndUser,
     Path(id): Path<String>,
     JsonBody(changes): JsonBody<IntegrationChanges>,
@@ -99,8 +93,8 @@ async fn update<S: Store, Q: RunQueue, V: Vault>(
     ))
 }
 
-async fn remove<S: Store, Q: RunQueue, V: Vault>(
-    State(j): State<Shared<S, Q, V>>,
+async fn remove<P: Ports>(
+    State(j): State<Shared<P>>,
     me: EndUser,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
@@ -121,8 +115,8 @@ struct Queued {
     run_id: String,
 }
 
-async fn run_block<S: Store, Q: RunQueue, V: Vault>(
-    State(j): State<Shared<S, Q, V>>,
+async fn run_block<P: Ports>(
+    State(j): State<Shared<P>>,
     me: EndUser,
     Path((id, block)): Path<(String, String)>,
     JsonBody(body): JsonBody<RunRequest>,
@@ -154,8 +148,8 @@ struct RunList {
     next: Option<String>,
 }
 
-async fn runs<S: Store, Q: RunQueue, V: Vault>(
-    State(j): State<Shared<S, Q, V>>,
+async fn runs<P: Ports>(
+    State(j): State<Shared<P>>,
     me: EndUser,
     Path(id): Path<String>,
     QueryArgs(page): QueryArgs<Page>,
@@ -182,8 +176,8 @@ struct WebhookList {
 }
 
 /// The integration's webhook URLs, for apps where the user registers them by hand.
-async fn webhooks<S: Store, Q: RunQueue, V: Vault>(
-    State(j): State<Shared<S, Q, V>>,
+async fn webhooks<P: Ports>(
+    State(j): State<Shared<P>>,
     me: EndUser,
     Path(id): Path<String>,
 ) -> Result<Json<WebhookList>, ApiError> {
@@ -193,8 +187,8 @@ async fn webhooks<S: Store, Q: RunQueue, V: Vault>(
     Ok(Json(WebhookList { webhooks }))
 }
 
-async fn run<S: Store, Q: RunQueue, V: Vault>(
-    State(j): State<Shared<S, Q, V>>,
+async fn run<P: Ports>(
+    State(j): State<Shared<P>>,
     me: EndUser,
     Path(run): Path<String>,
 ) -> Result<Json<RunRecord>, ApiError> {

@@ -3,25 +3,24 @@
 use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};
-use junction_core::ports::{RunQueue, Store, Vault};
 use junction_core::service::{FlowForm, FlowSummary, MarketplaceApp};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::EndUser;
 use crate::body::QueryArgs;
 use crate::error::ApiError;
-use crate::Shared;
+use crate::{Ports, Shared};
 
-pub fn marketplace<S: Store, Q: RunQueue, V: Vault>() -> Router<Shared<S, Q, V>> {
+pub fn marketplace<P: Ports>() -> Router<Shared<P>> {
     Router::new()
-        .route("/flows", get(list_flows::<S, Q, V>))
-        .route("/apps", get(list_apps::<S, Q, V>))
-        .route("/flows/{flow}", get(get_flow::<S, Q, V>))
+        .route("/flows", get(list_flows::<P>))
+        .route("/apps", get(list_apps::<P>))
+        .route("/flows/{flow}", get(get_flow::<P>))
         .route(
             "/flows/{flow}/fields/{field}/options",
-            axum::routing::post(options::<S, Q, V>),
+            axum::routing::post(options::<P>),
         )
-        .route("/usage", get(usage::<S, Q, V>))
+        .route("/usage", get(usage::<P>))
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
@@ -37,8 +36,8 @@ struct FlowList {
     flows: Vec<FlowSummary>,
 }
 
-async fn list_flows<S: Store, Q: RunQueue, V: Vault>(
-    State(j): State<Shared<S, Q, V>>,
+async fn list_flows<P: Ports>(
+    State(j): State<Shared<P>>,
     me: EndUser,
     QueryArgs(q): QueryArgs<FlowsQuery>,
 ) -> Result<Json<FlowList>, ApiError> {
@@ -67,8 +66,8 @@ struct AppList {
     apps: Vec<MarketplaceApp>,
 }
 
-async fn list_apps<S: Store, Q: RunQueue, V: Vault>(
-    State(j): State<Shared<S, Q, V>>,
+async fn list_apps<P: Ports>(
+    State(j): State<Shared<P>>,
     me: EndUser,
     QueryArgs(q): QueryArgs<FlowsQuery>,
 ) -> Result<Json<AppList>, ApiError> {
@@ -85,8 +84,8 @@ struct FlowDetail {
     flow: FlowForm,
 }
 
-async fn get_flow<S: Store, Q: RunQueue, V: Vault>(
-    State(j): State<Shared<S, Q, V>>,
+async fn get_flow<P: Ports>(
+    State(j): State<Shared<P>>,
     me: EndUser,
     Path(flow): Path<String>,
 ) -> Result<Json<FlowDetail>, ApiError> {
@@ -103,8 +102,8 @@ struct MyUsage {
     tasks: u64,
 }
 
-async fn usage<S: Store, Q: RunQueue, V: Vault>(
-    State(j): State<Shared<S, Q, V>>,
+async fn usage<P: Ports>(
+    State(j): State<Shared<P>>,
     me: EndUser,
 ) -> Result<Json<MyUsage>, ApiError> {
     let usage = j.usage(&me.workspace.id, None).await?;
@@ -115,8 +114,8 @@ async fn usage<S: Store, Q: RunQueue, V: Vault>(
     }))
 }
 
-async fn options<S: Store, Q: RunQueue, V: Vault>(
-    State(j): State<Shared<S, Q, V>>,
+async fn options<P: Ports>(
+    State(j): State<Shared<P>>,
     me: EndUser,
     Path((flow, field)): Path<(String, String)>,
     crate::body::JsonBody(request): crate::body::JsonBody<junction_core::service::OptionsRequest>,

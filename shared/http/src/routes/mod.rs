@@ -13,9 +13,8 @@ mod widget;
 
 use axum::routing::get;
 use axum::{Json, Router};
-use junction_core::ports::{RunQueue, Store, Vault};
 
-use crate::Shared;
+use crate::{Ports, Shared};
 
 pub use accounts::{accounts, backend_accounts};
 pub use admin::admin;
@@ -28,7 +27,7 @@ pub use marketplace::marketplace;
 pub use oauth::{oauth_backend, oauth_user};
 pub use widget::{widget, WIDGET_DTS, WIDGET_JS};
 
-pub fn health<S: Store, Q: RunQueue, V: Vault>() -> Router<Shared<S, Q, V>> {
+pub fn health<P: Ports>() -> Router<Shared<P>> {
     Router::new()
         .route(
             "/health",
@@ -36,7 +35,7 @@ pub fn health<S: Store, Q: RunQueue, V: Vault>() -> Router<Shared<S, Q, V>> {
         )
         .route(
             "/v1/openapi.json",
-            get(|| async { Json(crate::openapi::document().clone()) }),
+            get(|| async { Json(document().clone()) }),
         )
         .route("/v1", get(index))
         .route("/v1/", get(index))
@@ -60,8 +59,18 @@ async fn index() -> Json<serde_json::Value> {
     }))
 }
 
+/// The OpenAPI document of every route, built once.
+pub fn document() -> &'static serde_json::Value {
+    static DOC: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    DOC.get_or_init(|| {
+        let mut doc = crate::openapi::ApiDoc::new();
+        describe(&mut doc);
+        doc.finish()
+    })
+}
+
 /// Describes every operation for the OpenAPI document.
-pub(crate) fn describe(doc: &mut crate::openapi::ApiDoc) {
+fn describe(doc: &mut crate::openapi::ApiDoc) {
     doc.op("get", "/health", "Liveness", crate::openapi::Auth::Open)
         .ok::<serde_json::Value>(200, "Up")
         .add();

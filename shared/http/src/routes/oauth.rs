@@ -7,7 +7,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use junction_core::ports::{RunQueue, Store, Vault};
+use junction_core::ports::Store;
 use junction_core::service::ServiceError;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -15,18 +15,18 @@ use serde_json::json;
 use crate::auth::{Backend, EndUser};
 use crate::body::{JsonBody, QueryArgs};
 use crate::error::ApiError;
-use crate::Shared;
+use crate::{Ports, Shared};
 
 /// The routes a browser calls: starting a connection, and the provider's redirect back.
-pub fn oauth_user<S: Store, Q: RunQueue, V: Vault>() -> Router<Shared<S, Q, V>> {
+pub fn oauth_user<P: Ports>() -> Router<Shared<P>> {
     Router::new()
-        .route("/apps/{app}/oauth/start", post(start::<S, Q, V>))
-        .route("/oauth/callback", get(callback::<S, Q, V>))
+        .route("/apps/{app}/oauth/start", post(start::<P>))
+        .route("/oauth/callback", get(callback::<P>))
 }
 
 /// The admin's route: the OAuth client credentials.
-pub fn oauth_backend<S: Store, Q: RunQueue, V: Vault>() -> Router<Shared<S, Q, V>> {
-    Router::new().route("/admin/apps/{app}/oauth-client", put(set_client::<S, Q, V>))
+pub fn oauth_backend<P: Ports>() -> Router<Shared<P>> {
+    Router::new().route("/admin/apps/{app}/oauth-client", put(set_client::<P>))
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
@@ -36,8 +36,8 @@ struct ClientBody {
     client_secret: String,
 }
 
-async fn set_client<S: Store, Q: RunQueue, V: Vault>(
-    State(j): State<Shared<S, Q, V>>,
+async fn set_client<P: Ports>(
+    State(j): State<Shared<P>>,
     Backend(ws): Backend,
     Path(app): Path<String>,
     JsonBody(body): JsonBody<ClientBody>,
@@ -63,8 +63,8 @@ struct Started {
     authorization_url: String,
 }
 
-async fn start<S: Store, Q: RunQueue, V: Vault>(
-    State(j): State<Shared<S, Q, V>>,
+async fn start<P: Ports>(
+    State(j): State<Shared<P>>,
     me: EndUser,
     Path(app): Path<String>,
     JsonBody(body): JsonBody<StartBody>,
@@ -89,8 +89,8 @@ struct CallbackQuery {
     error_description: Option<String>,
 }
 
-async fn callback<S: Store, Q: RunQueue, V: Vault>(
-    State(j): State<Shared<S, Q, V>>,
+async fn callback<P: Ports>(
+    State(j): State<Shared<P>>,
     global: Option<axum::Extension<crate::cors::GlobalOrigins>>,
     QueryArgs(q): QueryArgs<CallbackQuery>,
 ) -> Response {

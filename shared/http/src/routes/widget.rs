@@ -8,10 +8,9 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use junction_core::ports::{RunQueue, Store, Vault};
 use sha2::Digest as _;
 
-use crate::Shared;
+use crate::{Ports, Shared};
 
 /// The built module (`npm run build` in `widget/` writes it; the test command checks the
 /// committed file is what the source builds to).
@@ -39,7 +38,7 @@ static JS: LazyLock<Asset> = LazyLock::new(|| asset(WIDGET_JS, "text/javascript;
 static DTS: LazyLock<Asset> =
     LazyLock::new(|| asset(WIDGET_DTS, "application/typescript; charset=utf-8"));
 
-pub fn widget<S: Store, Q: RunQueue, V: Vault>() -> Router<Shared<S, Q, V>> {
+pub fn widget<P: Ports>() -> Router<Shared<P>> {
     Router::new()
         .route(
             "/widget/junction.js",
