@@ -6,13 +6,10 @@
 //! them to the dead-letter queue.
 
 use aws_lambda_events::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
-use junction_core::ports::{QueueMessage, RunQueue};
-use junction_core::service::Outcome;
+use junction_core::ports::QueueMessage;
+use junction_core::service::{settle, Finished};
 
 use crate::Backend;
-
-/// The longest a message may be hidden (SQS allows 12 hours).
-const MAX_VISIBILITY: std::time::Duration = std::time::Duration::from_secs(12 * 3600);
 
 /// Executes a batch, its messages side by side (runs mostly wait on the apps they
 /// call, and Lambda bills the wait); the ids of the messages Lambda must not delete.
@@ -45,23 +42,13 @@ async fn handle(backend: &Backend, record: SqsMessage) -> Option<String> {
             .unwrap_or(1),
         receipt: record.receipt_handle.clone().unwrap_or_default(),
     };
-    let keep = match backend.junction.execute(&backend.engine, &message).await {
-        Outcome::Done => false,
-        Outcome::RetryAfter(after) => {
-            if let Err(e) = backend
-                .junction
-                .queue
-                .change_visibility(&message.receipt, after.min(MAX_VISIBILITY))
-                .await
-            {
-                tracing::warn!(message = %id, error = %e, "could not reschedule a run message; it comes back after the visibility timeout");
-            }
-            true
-        }
-        Outcome::Poisoned(reason) => {
-            tracing::error!(message = %id, %reason, "unprocessable run message; it will be dead-lettered");
-            true
-        }
-    };
+    let outcome = backend.junction.execute(&backend.engine, &message).await;
+    let keep = settle(
+        &backend.junction.queue,
+        &message,
+        &outcome,
+        Finished::LeftToHost,
+    )
+    .await;
     keep.then_some(id)
 }

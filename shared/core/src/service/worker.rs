@@ -9,15 +9,13 @@ use std::time::Duration;
 use tokio::sync::{watch, Semaphore};
 use tokio::task::JoinSet;
 
-use super::messages::Outcome;
+use super::settle::Finished;
 use super::Junction;
 use crate::engine::Engine;
 use crate::ports::{QueueMessage, RunQueue, Store, Vault};
 
 /// How long a received message stays hidden while a worker runs it.
 pub const VISIBILITY: Duration = Duration::from_secs(300);
-/// The longest a message may be hidden (SQS allows 12 hours).
-const MAX_VISIBILITY: Duration = Duration::from_secs(12 * 3600);
 
 /// Executes up to `workers` runs at a time until `stop` turns true.
 pub async fn run_workers<S: Store, Q: RunQueue, V: Vault>(
@@ -118,20 +116,5 @@ async fn execute_one<S: Store, Q: RunQueue, V: Vault>(
             }
         }
     };
-    let result = match &outcome {
-        Outcome::Done => junction.queue.ack(&message.receipt).await,
-        Outcome::RetryAfter(after) => {
-            junction
-                .queue
-                .defer(&message.receipt, (*after).min(MAX_VISIBILITY))
-                .await
-        }
-        Outcome::Poisoned(reason) => {
-            tracing::error!(message = %message.id, %reason, "unprocessable run message; it will be dead-lettered");
-            Ok(())
-        }
-    };
-    if let Err(e) = result {
-        tracing::warn!(message = %message.id, error = %e, "could not settle a run message; it will be delivered again");
-    }
+    super::settle::settle(&junction.queue, message, &outcome, Finished::Acknowledge).await;
 }
