@@ -469,7 +469,7 @@ mod tests {
             "no null for an absent name"
         );
         let mut names = Vec::new();
-        fn walk<'a>(steps: &'a [Step], names: &mut Vec<&'static str>) {
+        fn walk(steps: &[Step], names: &mut Vec<&'static str>) {
             for step in steps {
                 names.push(step.kind.name());
                 for (_, body) in step.children() {
