@@ -22,6 +22,7 @@ mod settle;
 mod setup;
 mod vault_credentials;
 mod webhook_receiver;
+mod webhook_token;
 mod webhooks;
 pub mod worker;
 mod workspaces;
@@ -41,6 +42,7 @@ pub use runs::{event_once, run_once_claim, QueuedRuns, ONCE_WINDOW};
 pub use settle::{settle, Finished, MAX_VISIBILITY};
 pub use vault_credentials::VaultCredentials;
 pub use webhook_receiver::{Delivery, WebhookReply};
+pub use webhook_token::WebhookToken;
 pub use webhooks::WebhookEndpoint;
 pub use workspaces::{LimitsChange, NewWorkspace, WorkspaceLimits};
 

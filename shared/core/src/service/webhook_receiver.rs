@@ -7,7 +7,7 @@ use reqwest::header::HeaderMap;
 use serde_json::{json, Map, Value};
 use subtle::ConstantTimeEq;
 
-use super::secrets::sha256_hex;
+use super::webhook_token::WebhookToken;
 use super::webhooks::subscription_key;
 use super::{Junction, ServiceError};
 use crate::definition::{Handshake, Trigger, ValueAt};
@@ -134,10 +134,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         delivery: Delivery,
     ) -> Result<WebhookReply, ServiceError> {
         let not_found = || ServiceError::NotFound("webhook URL".into());
-        if !token.starts_with("wh_") || token.len() > 128 {
-            return Err(not_found());
-        }
-        let hash = sha256_hex(token);
+        let hash = WebhookToken::parse(token).ok_or_else(not_found)?.hash();
         let integration = self
             .store
             .integration_by_webhook_token(&hash)

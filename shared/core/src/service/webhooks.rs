@@ -5,13 +5,11 @@
 
 use std::collections::BTreeMap;
 
-use hmac::{Hmac, KeyInit, Mac};
 use serde::Serialize;
 use serde_json::{json, Value};
-use sha2::Sha256;
 
-use super::secrets::sha256_hex;
 use super::vault_credentials::VaultCredentials;
+use super::webhook_token::WebhookToken;
 use super::workspaces::app_secret_key;
 use super::{Junction, ServiceError};
 use crate::definition::{FlowDefinition, Trigger};
@@ -27,18 +25,6 @@ pub struct WebhookEndpoint {
     pub url: String,
     #[serde(flatten)]
     pub subscription: WebhookSubscription,
-}
-
-/// The token in an integration's URL for an app: derived from the workspace's app
-/// secret, so only its hash is stored and the URL can still be shown again later.
-fn derive_token(app_secret: &[u8], integration_id: &str, app_id: &str) -> String {
-    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(app_secret)
-        .expect("HMAC takes keys of any length");
-    mac.update(b"junction webhook url\0");
-    mac.update(integration_id.as_bytes());
-    mac.update(b"\0");
-    mac.update(app_id.as_bytes());
-    format!("wh_{}", hex::encode(mac.finalize().into_bytes()))
 }
 
 /// Where the subscribe action's answer (which may hold a signing secret) is kept.
@@ -78,9 +64,9 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         })
     }
 
-    fn webhook_url(&self, token: &str) -> String {
+    fn webhook_url(&self, token: &WebhookToken) -> String {
         let base = self.webhook_base_url.as_deref().unwrap_or(&self.public_url);
-        format!("{}/hooks/{token}", base.trim_end_matches('/'))
+        format!("{}/hooks/{}", base.trim_end_matches('/'), token.expose())
     }
 
     /// Gives a new integration a URL per webhook app, each pending its subscription
@@ -98,7 +84,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         let now = self.clock.now();
         for app_id in apps.keys() {
             let app = self.app(&integration.workspace_id, app_id).await?;
-            let token_hash = sha256_hex(&derive_token(&secret, &integration.id, app_id));
+            let token_hash = WebhookToken::derive(&secret, &integration.id, app_id).hash();
             let subscribes = app.webhook.as_ref().is_some_and(|w| w.subscribe.is_some());
             integration.webhook_token_hashes.push(token_hash.clone());
             integration.webhooks.insert(
@@ -150,7 +136,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             else {
                 continue;
             };
-            let url = self.webhook_url(&derive_token(&secret, &integration.id, app_id));
+            let url = self.webhook_url(&WebhookToken::derive(&secret, &integration.id, app_id));
             let ctx = Context::from_json(&json!({
                 "webhook": {"url": url, "events": events},
                 "setup": integration.setup,
@@ -292,30 +278,10 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             .webhooks
             .into_iter()
             .map(|(app, subscription)| WebhookEndpoint {
-                url: self.webhook_url(&derive_token(&secret, integration_id, &app)),
+                url: self.webhook_url(&WebhookToken::derive(&secret, integration_id, &app)),
                 app,
                 subscription,
             })
             .collect())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tokens_differ_per_integration_app_and_secret() {
-        let a = derive_token(b"secret", "int_1", "mailbird");
-        assert_eq!(a, derive_token(b"secret", "int_1", "mailbird"));
-        assert!(a.starts_with("wh_") && a.len() == 3 + 64);
-        assert_ne!(a, derive_token(b"secret", "int_2", "mailbird"));
-        assert_ne!(a, derive_token(b"secret", "int_1", "chatter"));
-        assert_ne!(a, derive_token(b"other", "int_1", "mailbird"));
-        // The separator keeps ("int_1", "2x") and ("int_12", "x") apart.
-        assert_ne!(
-            derive_token(b"s", "int_1", "2x"),
-            derive_token(b"s", "int_12", "x")
-        );
     }
 }

@@ -5,7 +5,7 @@
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::any;
+use axum::routing::get;
 use axum::{Json, Router};
 use junction_core::service::{Delivery, WebhookReply};
 use serde::Serialize;
@@ -13,8 +13,11 @@ use serde::Serialize;
 use crate::error::ApiError;
 use crate::{Ports, Shared};
 
+/// POST for deliveries; GET (and so HEAD) for the handshakes that echo a query
+/// parameter (`hub.challenge`) and for apps that deliver by GET. Any other method is
+/// a 405 naming these, as the OpenAPI document says.
 pub fn hooks<P: Ports>() -> Router<Shared<P>> {
-    Router::new().route("/hooks/{token}", any(receive::<P>))
+    Router::new().route("/hooks/{token}", get(receive::<P>).post(receive::<P>))
 }
 
 #[derive(Serialize, schemars::JsonSchema)]
@@ -50,6 +53,17 @@ async fn receive<P: Ports>(
 }
 
 pub(crate) fn describe(doc: &mut crate::openapi::ApiDoc) {
+    doc.op(
+        "get",
+        "/hooks/{token}",
+        "A third-party app's handshake (a query parameter echoed back) or delivery by GET",
+        crate::openapi::Auth::Signed,
+    )
+    .ok::<Received>(
+        200,
+        "The challenge as text/plain, or recorded and queued (or a duplicate)",
+    )
+    .add();
     doc.op(
         "post",
         "/hooks/{token}",
