@@ -567,6 +567,19 @@ async fn the_openapi_document_names_every_route_and_each_exists() {
     let paths = doc["paths"].as_object().unwrap();
     let mut operations = 0;
     for (path, methods) in paths {
+        let concrete: String = path
+            .split('/')
+            .map(|s| if s.starts_with('{') { "x" } else { s })
+            .collect::<Vec<_>>()
+            .join("/");
+        let call = |method: &str| {
+            app.http
+                .request(
+                    method.to_uppercase().parse().unwrap(),
+                    format!("{}{concrete}", app.url),
+                )
+                .send()
+        };
         for (method, op) in methods.as_object().unwrap() {
             operations += 1;
             assert!(
@@ -577,20 +590,7 @@ async fn the_openapi_document_names_every_route_and_each_exists() {
                     .any(|k| k.starts_with('2')),
                 "{method} {path}"
             );
-            let concrete: String = path
-                .split('/')
-                .map(|s| if s.starts_with('{') { "x" } else { s })
-                .collect::<Vec<_>>()
-                .join("/");
-            let r = app
-                .http
-                .request(
-                    method.to_uppercase().parse().unwrap(),
-                    format!("{}{concrete}", app.url),
-                )
-                .send()
-                .await
-                .unwrap();
+            let r = call(method).await.unwrap();
             assert_ne!(
                 r.status(),
                 405,
@@ -603,29 +603,11 @@ async fn the_openapi_document_names_every_route_and_each_exists() {
             );
         }
         // And the other way round: what the document leaves out is not routed.
-        let concrete: String = path
-            .split('/')
-            .map(|s| if s.starts_with('{') { "x" } else { s })
-            .collect::<Vec<_>>()
-            .join("/");
         for method in ["get", "post", "put", "patch", "delete"] {
-            if methods.get(method).is_some() {
-                continue;
+            if methods.get(method).is_none() {
+                let status = call(method).await.unwrap().status();
+                assert_eq!(status, 405, "{method} {path} is routed but not documented");
             }
-            let r = app
-                .http
-                .request(
-                    method.to_uppercase().parse().unwrap(),
-                    format!("{}{concrete}", app.url),
-                )
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(
-                r.status(),
-                405,
-                "{method} {path} is routed but not documented"
-            );
         }
     }
     assert!(operations >= 28, "{operations} operations documented");
