@@ -3,13 +3,10 @@
 
 use std::sync::Arc;
 
-use junction_core::outbound::{AddressPolicy, HttpConfig, OutboundClient};
 use junction_core::ports::SystemClock;
 use junction_core::service::secrets::user_hash;
 use junction_core::service::{Junction, NewWorkspace};
-use junction_local::{
-    Database, Durability, MasterKey, QueueConfig, ServeLock, SqliteQueue, SqliteStore, SqliteVault,
-};
+use junction_local::{LocalBuilder, MasterKey, ServeLock, SqliteQueue, SqliteStore, SqliteVault};
 
 pub struct TestServer {
     pub url: String,
@@ -69,27 +66,18 @@ fn start(
     visibility: std::time::Duration,
 ) -> (String, ServerRuntime, Arc<TestJunction>) {
     let lock = ServeLock::acquire(dir).unwrap();
-    let db = Database::open(&dir.join("junction.db"), Durability::Process).unwrap();
-    let vault = SqliteVault::open(
-        db.clone(),
-        MasterKey::parse(&"42".repeat(32), "test").unwrap(),
-    )
-    .unwrap();
-    let queue = SqliteQueue::new(db.clone(), clock.clone(), QueueConfig::default());
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.set_nonblocking(true).unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    let policy = AddressPolicy::parse_allowlist(&["127.0.0.1".into()]).unwrap();
-    let http = OutboundClient::new(HttpConfig {
-        policy,
+    let junction = LocalBuilder::new(dir)
+        .key(MasterKey::parse(&"42".repeat(32), "test").unwrap())
+        .allow_networks(&["127.0.0.1".into()])
         // Short, so tests of timed-out calls stay quick; the mock apps answer in ms.
-        timeout: std::time::Duration::from_secs(3),
-        ..HttpConfig::default()
-    })
-    .unwrap();
-    let junction = Arc::new(
-        Junction::new(SqliteStore::new(db), queue, vault, clock, http).with_public_url(url.clone()),
-    );
+        .outbound_timeout(std::time::Duration::from_secs(3))
+        .clock(clock)
+        .open()
+        .unwrap();
+    let junction = Arc::new(junction.with_public_url(url.clone()));
     let app = junction_http::api_and_webhooks(
         junction.clone(),
         &[axum::http::HeaderValue::from_static(

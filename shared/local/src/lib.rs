@@ -3,12 +3,14 @@
 //! ingress can record and enqueue in one transaction.
 
 mod db;
+mod junction;
 mod lock;
 mod queue;
 mod store;
 mod vault;
 
 pub use db::{Database, Durability};
+pub use junction::{LocalBuilder, LocalJunction};
 pub use lock::ServeLock;
 pub use queue::{QueueConfig, SqliteQueue};
 pub use store::SqliteStore;
