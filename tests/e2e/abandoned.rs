@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::integrations::{deals_to_chatter, setup};
 use crate::runs::{event_run, finished};
-use crate::server::TestServer;
+use crate::server::{Answer, TestServer};
 
 const DEAL: &str = r#"{"user_id": "alice", "payload": {"deal": {"name": "Small", "amount": 10, "owner": "Dana", "contact_id": "c_1"}}}"#;
 
@@ -56,7 +56,7 @@ async fn send_with_key(app: &TestServer, ws: &NewWorkspace, key: &str) -> String
         .admin(ws, Method::POST, "/v1/events/deal.won")
         .header("Idempotency-Key", key)
         .json(&serde_json::from_str::<Value>(DEAL).unwrap());
-    let answer = crate::server::json_answer(event).await;
+    let answer: serde_json::Value = event.answer_json().await;
     answer["run_ids"][0].as_str().unwrap().to_string()
 }
 

@@ -4,7 +4,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::server::spawn_app;
+use crate::server::{spawn_app, Answer};
 
 async fn problem(r: reqwest::Response) -> (u16, Value) {
     let status = r.status().as_u16();
@@ -146,12 +146,8 @@ async fn pushed_and_published_flows_reach_the_marketplace() {
     app.push_examples(&ws).await;
     let all: Value = app
         .user(&ws, "alice", Method::GET, "/v1/flows")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .answer_json()
+        .await;
     let ids: Vec<_> = all["flows"]
         .as_array()
         .unwrap()
@@ -176,12 +172,8 @@ async fn pushed_and_published_flows_reach_the_marketplace() {
             Method::GET,
             "/v1/flows?tags=email,notifications",
         )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .answer_json()
+        .await;
     let ids: Vec<_> = tagged["flows"]
         .as_array()
         .unwrap()
@@ -195,12 +187,8 @@ async fn pushed_and_published_flows_reach_the_marketplace() {
 
     let detail: Value = app
         .user(&ws, "alice", Method::GET, "/v1/flows/contacts-to-mailbird")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .answer_json()
+        .await;
     assert_eq!(detail["version"], 1);
     assert_eq!(
         detail["flow"]["setup"]["pages"][0]["fields"][0]["id"],
@@ -221,24 +209,16 @@ async fn pushed_and_published_flows_reach_the_marketplace() {
     let pushed: Value = app
         .admin(&ws, Method::PUT, "/v1/admin/flows/daily-digest")
         .body(text)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .answer_json()
+        .await;
     assert_eq!(
         pushed,
         json!({"flow_id": "daily-digest", "version": 2, "published": 1})
     );
     let published: Value = app
         .admin(&ws, Method::POST, "/v1/admin/flows/daily-digest/publish")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .answer_json()
+        .await;
     assert_eq!(published["published"], 2);
     let r = app
         .admin(&ws, Method::POST, "/v1/admin/flows/daily-digest/publish")
@@ -259,12 +239,8 @@ async fn workspaces_and_users_see_only_their_own() {
     app.push_examples(&a).await;
     let theirs: Value = app
         .user(&b, "alice", Method::GET, "/v1/flows")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .answer_json()
+        .await;
     assert_eq!(theirs, json!({"flows": []}));
     let r = app
         .user(&b, "alice", Method::GET, "/v1/flows/contacts-to-mailbird")
@@ -284,12 +260,8 @@ async fn workspaces_and_users_see_only_their_own() {
     assert_eq!(problem(r).await.0, 404);
     let apps: Value = app
         .admin(&b, Method::GET, "/v1/admin/apps")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .answer_json()
+        .await;
     assert_eq!(apps, json!([]));
 }
 
@@ -449,21 +421,13 @@ async fn usage_reads_the_month_counters() {
         .unwrap();
     let mine: Value = app
         .user(&ws, "alice", Method::GET, "/v1/usage")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .answer_json()
+        .await;
     assert_eq!(mine, json!({"month": month, "tasks": 5}));
     let all: Value = app
         .admin(&ws, Method::GET, "/v1/admin/usage")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .answer_json()
+        .await;
     assert_eq!(all["total"], 7);
 }
 
@@ -484,12 +448,8 @@ async fn each_workspace_names_its_widget_origins_for_cors() {
     let set: Value = app
         .admin(&ws, Method::PUT, "/v1/admin/widget-origins")
         .json(&json!({"origins": ["https://shop.example.com/"]}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .answer_json()
+        .await;
     assert_eq!(set, json!({"origins": ["https://shop.example.com"]}));
 
     let read = |ws: &junction_core::service::NewWorkspace, origin: &str| {
@@ -557,12 +517,8 @@ async fn the_openapi_document_names_every_route_and_each_exists() {
     let doc: Value = app
         .http
         .get(format!("{}/v1/openapi.json", app.url))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .answer_json()
+        .await;
     assert_eq!(doc["openapi"], "3.1.0");
     let paths = doc["paths"].as_object().unwrap();
     let mut operations = 0;
@@ -671,8 +627,11 @@ fn minimal(schema: &Value, doc: &Value) -> Value {
 async fn the_minimal_body_of_each_operation_is_accepted() {
     let app = spawn_app().await;
     let ws = app.workspace("Minimal").await;
-    let doc =
-        crate::server::json_answer(app.http.get(format!("{}/v1/openapi.json", app.url))).await;
+    let doc: Value = app
+        .http
+        .get(format!("{}/v1/openapi.json", app.url))
+        .answer_json()
+        .await;
     // A JSON body is refused as a 400; a definition document as a 422 naming the field.
     let body_refused = |status: u16, problem: &Value| {
         let missing = problem["errors"].as_array().into_iter().flatten().any(|e| {

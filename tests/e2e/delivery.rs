@@ -11,8 +11,9 @@ use junction_core::service::NewWorkspace;
 use reqwest::Method;
 use serde_json::{json, Value};
 
+use crate::helpers::eventually;
 use crate::integrations::{connect_acme, create, oauth_account, setup};
-use crate::server::TestServer;
+use crate::server::{Answer, TestServer};
 use junction_tests::mock_apps::MockApps;
 
 /// The run as stored now.
@@ -25,23 +26,12 @@ async fn stored_run(app: &TestServer, ws: &NewWorkspace, run_id: &str) -> RunRec
         .expect("the run is recorded")
 }
 
-/// A run once it finished (20 s at most).
+/// A run once it finished.
 async fn finished(app: &TestServer, ws: &NewWorkspace, run_id: &str) -> RunRecord {
-    for _ in 0..400 {
-        if let Some(run) = app
-            .junction
-            .store
-            .get_run(&ws.workspace.id, run_id)
-            .await
-            .unwrap()
-        {
-            if run.status.is_finished() {
-                return run;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("run {run_id} did not finish");
+    eventually(&format!("run {run_id} to finish"), || async {
+        Some(stored_run(app, ws, run_id).await).filter(|run| run.status.is_finished())
+    })
+    .await
 }
 
 /// Alice's contacts-to-Mailbird integration, its initial sync done; then one new
@@ -58,12 +48,8 @@ async fn integration_and_event(app: &TestServer, ws: &NewWorkspace, arm: impl Fn
     let queued: Value = app
         .admin(ws, Method::POST, "/v1/events/contact.created")
         .json(&event)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .answer_json()
+        .await;
     queued["run_ids"][0].as_str().unwrap().to_string()
 }
 
@@ -99,20 +85,16 @@ async fn server_errors_then_success_give_one_run_and_one_member() {
     })
     .await;
     // Between the attempts the run says it is retrying, why, and when: never failed.
-    let mut retrying = None;
-    for _ in 0..400 {
+    let retrying = eventually("the run to be seen retrying", || async {
         let run = stored_run(&app, &ws, &run_id).await;
         assert_ne!(run.status.as_str(), "failed", "{:?}", run.state.error);
-        if run.status.as_str() == "retrying" {
-            retrying = Some(run);
-            break;
-        }
-        if run.status.is_finished() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    let retrying = retrying.expect("the run was seen retrying");
+        assert!(
+            !run.status.is_finished(),
+            "finished before it was seen retrying"
+        );
+        (run.status.as_str() == "retrying").then_some(run)
+    })
+    .await;
     assert_eq!(retrying.state.status.as_str(), "retrying");
     let note = retrying
         .state
@@ -172,12 +154,10 @@ async fn stalled_mid_action(app: &TestServer, ws: &NewWorkspace, mock: &MockApps
             .store(60_000, Ordering::SeqCst);
     })
     .await;
-    for _ in 0..200 {
-        if mock.state.stats().members_created > before.get() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    eventually("the stalled action to reach the app", || async {
+        (mock.state.stats().members_created > before.get()).then_some(())
+    })
+    .await;
     assert_eq!(mock.state.stats().members_created, before.get() + 1);
     let mid = stored_run(app, ws, &run_id).await;
     assert_eq!(
@@ -235,7 +215,7 @@ async fn a_run_longer_than_the_visibility_timeout_stays_with_one_worker() {
     })
     .await;
     succeeded_once(&app, &ws, &mock, &run_id, before.get()).await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    app.queue_drained().await;
     assert_eq!(
         mock.state.stats().idempotent_replays,
         0,

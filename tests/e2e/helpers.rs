@@ -118,3 +118,23 @@ impl TestApps {
         state
     }
 }
+
+/// Asks `probe` every 10 ms until it gives a value, for at most 20 s, then fails
+/// naming `what`: a test waits for what it expects, never for a fixed time.
+pub async fn eventually<T, F, Fut>(what: &str, mut probe: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        if let Some(value) = probe().await {
+            return value;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "gave up after 20 s waiting for {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}

@@ -253,8 +253,9 @@ async fn an_answer_too_big_to_keep_fails_the_run_once_and_is_never_sent_again() 
         message.starts_with("the answer of step 'get' is 501 KB; a step may keep at most 128 KB"),
         "{message}"
     );
-    // Past the visibility timeout (2 s here) an unacknowledged message would be back.
-    tokio::time::sleep(Duration::from_millis(2500)).await;
+    // An unacknowledged message would still be on the queue, to come back after its
+    // visibility timeout.
+    app.queue_drained().await;
     assert_eq!(home.seen_at("/api/big").len(), 1);
 
     // A code step returning 9 MB fails the same way.

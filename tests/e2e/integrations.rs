@@ -9,7 +9,8 @@ use junction_tests::mock_apps::{MockApps, ACME_KEY};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::server::{spawn_app, TestServer};
+use crate::helpers::eventually;
+use crate::server::{spawn_app, Answer, TestServer};
 
 pub async fn setup() -> (TestServer, MockApps, NewWorkspace) {
     let app = spawn_app().await;
@@ -110,13 +111,10 @@ pub async fn deals_to_chatter(app: &TestServer, ws: &NewWorkspace) {
 }
 
 pub async fn create(app: &TestServer, ws: &NewWorkspace, user: &str, body: Value) -> (u16, Value) {
-    let r = app
-        .user(ws, user, Method::POST, "/v1/integrations")
+    app.user(ws, user, Method::POST, "/v1/integrations")
         .json(&body)
-        .send()
+        .status_json()
         .await
-        .unwrap();
-    (r.status().as_u16(), r.json().await.unwrap())
 }
 
 #[tokio::test]
@@ -159,21 +157,13 @@ async fn api_key_accounts_are_checked_labelled_and_kept_secret() {
     assert_eq!(account["label"], "Acme Demo Co (owner@acme.test)");
     let listed: Value = app
         .user(&ws, "alice", Method::GET, "/v1/apps/acme/accounts")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .answer_json()
+        .await;
     assert_eq!(listed["accounts"].as_array().unwrap().len(), 1);
     let theirs: Value = app
         .user(&ws, "bob", Method::GET, "/v1/apps/acme/accounts")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .answer_json()
+        .await;
     assert_eq!(theirs["accounts"], json!([]));
     assert_eq!(mock.state.stats().unauthorized, 1);
 
@@ -245,35 +235,28 @@ async fn integrations_check_accounts_and_setup_and_queue_their_created_blocks() 
     let run_id = body["run_ids"][0].as_str().unwrap().to_string();
     let run: Value = app
         .user(&ws, "alice", Method::GET, &format!("/v1/runs/{run_id}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .answer_json()
+        .await;
     assert_eq!(run["state"]["block_id"], "initial_sync");
     // Recorded and queued before the answer; the server's workers then run it.
-    let mut status = run["status"].as_str().unwrap().to_string();
-    for _ in 0..200 {
-        if status == "succeeded" {
-            break;
-        }
-        assert!(
-            matches!(status.as_str(), "queued" | "running" | "retrying"),
-            "{status}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let status = run["status"].as_str().unwrap().to_string();
+    assert!(
+        matches!(status.as_str(), "queued" | "running" | "succeeded"),
+        "{status}"
+    );
+    eventually("the initial sync to succeed", || async {
         let run: Value = app
             .user(&ws, "alice", Method::GET, &format!("/v1/runs/{run_id}"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        status = run["status"].as_str().unwrap().to_string();
-    }
-    assert_eq!(status, "succeeded");
+            .answer_json()
+            .await;
+        let status = run["status"].as_str().unwrap();
+        assert!(
+            matches!(status, "queued" | "running" | "retrying" | "succeeded"),
+            "{status}"
+        );
+        (status == "succeeded").then_some(())
+    })
+    .await;
     // The list carries each integration's latest run, so the widget needs no request per row.
     let listed = app.user_json(&ws, "alice", "/v1/integrations").await;
     let last = &listed["integrations"][0]["last_run"];
@@ -286,19 +269,18 @@ async fn integrations_check_accounts_and_setup_and_queue_their_created_blocks() 
     let bobs = app.user_json(&ws, "bob", "/v1/integrations").await;
     assert_eq!(bobs["integrations"], json!([]));
 
-    let r = app
-        .user(&ws, "bob", Method::GET, &format!("/v1/runs/{run_id}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 404, "another user's run");
+    assert_eq!(
+        app.user(&ws, "bob", Method::GET, &format!("/v1/runs/{run_id}"))
+            .status_of()
+            .await,
+        404,
+        "another user's run"
+    );
     let id = body["integration"]["id"].as_str().unwrap();
     assert_eq!(
         app.user(&ws, "bob", Method::GET, &format!("/v1/integrations/{id}"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
+            .status_of()
+            .await,
         404
     );
 }
@@ -348,18 +330,18 @@ async fn app_events_queue_runs_for_subscribed_enabled_integrations() {
         .unwrap();
     assert_eq!(all["run_ids"].as_array().unwrap().len(), 2);
 
-    let r = app
-        .user(
+    assert_eq!(
+        app.user(
             &ws,
             "bob",
             Method::PATCH,
             &format!("/v1/integrations/{}", ids[1]),
         )
         .json(&json!({"enabled": false}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+        .status_of()
+        .await,
+        200
+    );
     let after: Value = event(json!({})).await.unwrap().json().await.unwrap();
     assert_eq!(
         after["run_ids"].as_array().unwrap().len(),
@@ -369,23 +351,15 @@ async fn app_events_queue_runs_for_subscribed_enabled_integrations() {
     let none: Value = app
         .admin(&ws, Method::POST, "/v1/events/deal.won")
         .json(&json!({}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .answer_json()
+        .await;
     assert_eq!(none["run_ids"], json!([]));
 
     let run_id = one["run_ids"][0].as_str().unwrap();
     let run: Value = app
         .user(&ws, "alice", Method::GET, &format!("/v1/runs/{run_id}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .answer_json()
+        .await;
     assert_eq!(
         run["input"]["trigger"],
         json!({"contact": {"email": "x@y.z"}})
@@ -398,12 +372,8 @@ async fn app_events_queue_runs_for_subscribed_enabled_integrations() {
             Method::GET,
             &format!("/v1/integrations/{}/runs?limit=2", ids[0]),
         )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .answer_json()
+        .await;
     assert_eq!(page["runs"].as_array().unwrap().len(), 2);
     let next = page["next"].as_str().unwrap();
     let rest: Value = app
@@ -413,12 +383,8 @@ async fn app_events_queue_runs_for_subscribed_enabled_integrations() {
             Method::GET,
             &format!("/v1/integrations/{}/runs?limit=2&before={next}", ids[0]),
         )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .answer_json()
+        .await;
     assert_eq!(
         rest["runs"].as_array().unwrap().len(),
         2,
@@ -435,55 +401,52 @@ async fn manual_runs_only_for_manual_blocks_and_removed_accounts_disable_integra
     let (_, body) = create(&app, &ws, "alice", json!({"flow": "contacts-to-mailbird", "accounts": {"acme": acme, "mailbird": mailbird}, "setup": {"list_id": "list_news"}})).await;
     let id = body["integration"]["id"].as_str().unwrap();
 
-    let r = app
-        .user(
+    assert_eq!(
+        app.user(
             &ws,
             "alice",
             Method::POST,
             &format!("/v1/integrations/{id}/blocks/resync_one/run"),
         )
         .json(&json!({"payload": {"email": "a@b.c"}}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 202);
-    let r = app
-        .user(
+        .status_of()
+        .await,
+        202
+    );
+    assert_eq!(
+        app.user(
             &ws,
             "alice",
             Method::POST,
             &format!("/v1/integrations/{id}/blocks/new_contact/run"),
         )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 422);
+        .status_of()
+        .await,
+        422
+    );
 
-    let r = app
-        .user(&ws, "bob", Method::DELETE, &format!("/v1/accounts/{acme}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 404, "only the owner removes an account");
-    let r = app
-        .user(
+    assert_eq!(
+        app.user(&ws, "bob", Method::DELETE, &format!("/v1/accounts/{acme}"))
+            .status_of()
+            .await,
+        404,
+        "only the owner removes an account"
+    );
+    assert_eq!(
+        app.user(
             &ws,
             "alice",
             Method::DELETE,
             &format!("/v1/accounts/{acme}"),
         )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 204);
+        .status_of()
+        .await,
+        204
+    );
     let integration: Value = app
         .user(&ws, "alice", Method::GET, &format!("/v1/integrations/{id}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .answer_json()
+        .await;
     assert_eq!(integration["enabled"], false);
     assert!(integration["disabled_reason"]
         .as_str()
@@ -498,47 +461,46 @@ async fn manual_runs_only_for_manual_blocks_and_removed_accounts_disable_integra
             .is_none(),
         "secret deleted"
     );
-    let r = app
-        .user(
+    assert_eq!(
+        app.user(
             &ws,
             "alice",
             Method::POST,
             &format!("/v1/integrations/{id}/blocks/resync_one/run"),
         )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 409);
-    let r = app
-        .user(
+        .status_of()
+        .await,
+        409
+    );
+    assert_eq!(
+        app.user(
             &ws,
             "alice",
             Method::PATCH,
             &format!("/v1/integrations/{id}"),
         )
         .json(&json!({"enabled": true}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 422, "cannot enable without an account");
+        .status_of()
+        .await,
+        422,
+        "cannot enable without an account"
+    );
 
-    let r = app
-        .user(
+    assert_eq!(
+        app.user(
             &ws,
             "alice",
             Method::DELETE,
             &format!("/v1/integrations/{id}"),
         )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 204);
+        .status_of()
+        .await,
+        204
+    );
     assert_eq!(
         app.user(&ws, "alice", Method::GET, &format!("/v1/integrations/{id}"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
+            .status_of()
+            .await,
         404
     );
 }
@@ -546,12 +508,13 @@ async fn manual_runs_only_for_manual_blocks_and_removed_accounts_disable_integra
 #[tokio::test]
 async fn oauth_connects_an_account_with_pkce_and_single_use_state() {
     let (app, mock, ws) = setup().await;
-    let r = app
-        .user(&ws, "alice", Method::POST, "/v1/apps/mailbird/oauth/start")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 409, "no OAuth client yet");
+    assert_eq!(
+        app.user(&ws, "alice", Method::POST, "/v1/apps/mailbird/oauth/start")
+            .status_of()
+            .await,
+        409,
+        "no OAuth client yet"
+    );
     let r = app
         .admin(&ws, Method::PUT, "/v1/admin/apps/mailbird/oauth-client")
         .json(&json!({"client_id": junction_tests::mock_apps::MAILBIRD_CLIENT_ID, "client_secret": junction_tests::mock_apps::MAILBIRD_CLIENT_SECRET}))
@@ -566,12 +529,8 @@ async fn oauth_connects_an_account_with_pkce_and_single_use_state() {
 
     let started: Value = app
         .user(&ws, "alice", Method::POST, "/v1/apps/mailbird/oauth/start")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .answer_json()
+        .await;
     let url = url::Url::parse(started["authorization_url"].as_str().unwrap()).unwrap();
     let q: std::collections::HashMap<_, _> = url.query_pairs().into_owned().collect();
     assert_eq!(q["code_challenge_method"], "S256");
@@ -603,12 +562,8 @@ async fn oauth_connects_an_account_with_pkce_and_single_use_state() {
 
     let accounts: Value = app
         .user(&ws, "alice", Method::GET, "/v1/apps/mailbird/accounts")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .answer_json()
+        .await;
     assert_eq!(accounts["accounts"][0]["label"], "Demo Newsletter Co");
     assert_eq!(mock.state.stats().token_refreshes, 1, "one code exchange");
 
@@ -644,23 +599,16 @@ async fn oauth_connects_an_account_with_pkce_and_single_use_state() {
     let (status, created) = create(&app, &ws, "alice", json!({"flow": "contacts-to-mailbird", "accounts": {"acme": acme, "mailbird": mailbird}, "setup": {"list_id": "list_events"}})).await;
     assert_eq!(status, 201);
     let run_id = created["run_ids"][0].as_str().unwrap();
-    for _ in 0..200 {
+    eventually("the run to succeed", || async {
         let run: Value = app
             .user(&ws, "alice", Method::GET, &format!("/v1/runs/{run_id}"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        if run["status"] == "succeeded" {
-            assert_eq!(mock.state.stats().members_created, 80);
-            return;
-        }
+            .answer_json()
+            .await;
         assert_ne!(run["status"], "failed", "{run}");
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("the run did not finish");
+        (run["status"] == "succeeded").then_some(())
+    })
+    .await;
+    assert_eq!(mock.state.stats().members_created, 80);
 }
 
 #[tokio::test]
@@ -745,43 +693,32 @@ async fn dynamic_options_come_from_the_query_with_the_users_account() {
 async fn your_backend_sets_a_users_account_for_your_app() {
     let (app, _mock, ws) = setup().await;
     let path = "/v1/admin/users/carol/apps/acme/account";
-    let r = app
-        .admin(&ws, Method::PUT, path)
-        .json(&json!({"credentials": {"type": "api_key", "key": "nope"}}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 422, "checked like any key");
+    assert_eq!(
+        app.admin(&ws, Method::PUT, path)
+            .json(&json!({"credentials": {"type": "api_key", "key": "nope"}}))
+            .status_of()
+            .await,
+        422,
+        "checked like any key"
+    );
     let first: Value = app
         .admin(&ws, Method::PUT, path)
         .json(&json!({"credentials": {"type": "api_key", "key": ACME_KEY}}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .answer_json()
+        .await;
     let again: Value = app
         .admin(&ws, Method::PUT, path)
         .json(&json!({"credentials": {"type": "api_key", "key": ACME_KEY}}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .answer_json()
+        .await;
     assert_eq!(
         first["id"], again["id"],
         "the same account, its key replaced"
     );
     let mine: Value = app
         .user(&ws, "carol", Method::GET, "/v1/apps/acme/accounts")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .answer_json()
+        .await;
     assert_eq!(mine["accounts"].as_array().unwrap().len(), 1);
     assert_eq!(
         mine["accounts"][0]["label"],
@@ -808,18 +745,19 @@ async fn a_dynamic_select_value_must_be_one_the_users_account_offers() {
     let (status, made) = create(&app, &ws, "alice", with_list("list_news")).await;
     assert_eq!(status, 201, "{made}");
     let id = made["integration"]["id"].as_str().unwrap();
-    let r = app
-        .user(
+    assert_eq!(
+        app.user(
             &ws,
             "alice",
             Method::PATCH,
             &format!("/v1/integrations/{id}"),
         )
         .json(&json!({"setup": {"list_id": "list_gone"}}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 422, "an edit is checked too");
+        .status_of()
+        .await,
+        422,
+        "an edit is checked too"
+    );
 
     // The app asks for a minute of quiet: the check cannot be made now, so the answer
     // is a retryable 503, never a silent accept. (The integration's first sync must be

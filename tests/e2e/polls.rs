@@ -2,7 +2,6 @@
 //! boundary items of an inclusive `since` run once, the integration shows each poll's
 //! health, and usage counts poll requests apart from tasks.
 
-use std::time::Duration;
 
 use chrono::Utc;
 use junction_core::ports::Store;
@@ -10,8 +9,9 @@ use junction_core::service::NewWorkspace;
 use reqwest::Method;
 use serde_json::{json, Value};
 
+use crate::helpers::eventually;
 use crate::integrations::{connect_acme, create, setup};
-use crate::server::TestServer;
+use crate::server::{Answer, TestServer};
 use crate::triggers::finished_runs;
 
 /// New Acme contacts, fetched incrementally: only those created since the newest seen.
@@ -45,14 +45,11 @@ async fn poll_at(app: &TestServer, integration: &str, at: chrono::DateTime<Utc>)
         app.junction.poll_due(at).await.unwrap() >= 1,
         "a poll is due"
     );
-    for _ in 0..200 {
+    eventually(&format!("the poll of {integration} to run"), || async {
         let now = state(app.junction.store.due_before(far, 100).await.unwrap());
-        if let Some(state) = now.filter(|n| Some(n) != before.as_ref()) {
-            return state;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the poll of {integration} did not run");
+        now.filter(|n| Some(n) != before.as_ref())
+    })
+    .await
 }
 
 async fn poll_requests(app: &TestServer, ws: &NewWorkspace) -> u64 {
@@ -123,7 +120,7 @@ async fn an_incremental_poll_asks_only_since_the_newest_item_and_runs_boundary_i
         (state["items"].as_u64(), state["new_items"].as_u64()),
         (Some(1), Some(0))
     );
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    app.queue_drained().await;
     assert_eq!(finished_runs(&app, &ws, &id, 1).await.len(), 1);
 
     // Polls made requests but no task: usage keeps them apart.
@@ -160,18 +157,18 @@ async fn a_poll_that_keeps_failing_says_so_on_its_integration() {
     );
 
     // Disabled, it is paused, with no next poll.
-    let r = app
-        .user(
+    assert_eq!(
+        app.user(
             &ws,
             "erin",
             Method::PATCH,
             &format!("/v1/integrations/{id}"),
         )
         .json(&json!({"enabled": false}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+        .status_of()
+        .await,
+        200
+    );
     let health = app
         .user_json(&ws, "erin", &format!("/v1/integrations/{id}"))
         .await;

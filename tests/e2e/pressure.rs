@@ -14,6 +14,7 @@ use junction_tests::mock_apps::MockApps;
 use junction_tests::refresh::run_block;
 use serde_json::json;
 
+use crate::helpers::eventually;
 use crate::integrations::{connect_chatter, create, setup};
 use crate::server::TestServer;
 
@@ -56,15 +57,15 @@ async fn throttled_run(
 ) -> (String, SystemTime) {
     mock.state.throttle_next_s.store(3, Ordering::SeqCst);
     let run = start_run(app, ws, integration).await;
-    for _ in 0..200 {
-        let calls = mock.state.authorized_calls.lock().unwrap().clone();
-        if let Some((at, _)) = calls.iter().find(|(_, status)| *status == 429) {
-            return (run, *at);
-        }
-        drop(calls);
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!("the app never throttled a call");
+    let at = eventually("the app to throttle a call", || async {
+        let calls = mock.state.authorized_calls.lock().unwrap();
+        calls
+            .iter()
+            .find(|(_, status)| *status == 429)
+            .map(|(at, _)| *at)
+    })
+    .await;
+    (run, at)
 }
 
 #[tokio::test]

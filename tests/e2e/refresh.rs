@@ -12,6 +12,7 @@ use junction_core::service::VaultCredentials;
 
 use junction_tests::refresh::{expired_mailbird_tokens, lists_flow, run_block};
 
+use crate::helpers::eventually;
 use crate::integrations::{oauth_account, setup};
 
 #[tokio::test]
@@ -225,19 +226,18 @@ async fn subscribe_and_poll_write_rotated_tokens_back_before_the_next_refresh() 
     for later in [0, 6, 12] {
         let at = chrono::Utc::now() + chrono::Duration::minutes(later);
         assert!(app.junction.poll_due(at).await.unwrap() >= 1);
-        let mut polled = false;
-        for _ in 0..200 {
+        let what = format!("the poll due {later} minutes on to run");
+        let previous = last.clone();
+        last = eventually(&what, || async {
             let detail = app.user_json(&ws, "alice", &path).await;
             let poll = detail["polls"][0].clone();
-            if poll["last_polled_at"].is_string() && poll["last_polled_at"] != last {
+            let moved = poll["last_polled_at"].is_string() && poll["last_polled_at"] != previous;
+            moved.then(|| {
                 assert_eq!(poll["status"], "ok", "{detail}");
-                last = poll["last_polled_at"].clone();
-                polled = true;
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
-        assert!(polled, "the poll due {later} minutes on ran");
+                poll["last_polled_at"].clone()
+            })
+        })
+        .await;
     }
     let stats = mock.state.stats();
     assert!(

@@ -2,40 +2,33 @@
 //! actions reach the mock apps once, with a step log, metered tasks, and failures
 //! shown on the run.
 
-use std::time::Duration;
 
 use reqwest::Method;
 use serde_json::{json, Value};
 
+use crate::helpers::eventually;
 use crate::integrations::{connect_acme, create, deals_to_chatter, oauth_account, setup};
-use crate::server::TestServer;
+use crate::server::{Answer, TestServer};
 
-/// Polls a run until it is over or stopped (10 s at most): not queued, running,
-/// retrying or waiting.
+/// Polls a run until it is over or stopped: not queued, running, retrying or waiting.
 pub(crate) async fn finished(
     app: &TestServer,
     ws: &junction_core::service::NewWorkspace,
     user: &str,
     run_id: &str,
 ) -> Value {
-    for _ in 0..200 {
+    eventually(&format!("run {run_id} to finish"), || async {
         let run: Value = app
             .user(ws, user, Method::GET, &format!("/v1/runs/{run_id}"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        if !matches!(
+            .answer_json()
+            .await;
+        let going = matches!(
             run["status"].as_str(),
             Some("queued" | "running" | "retrying" | "waiting")
-        ) {
-            return run;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("run {run_id} did not finish");
+        );
+        (!going).then_some(run)
+    })
+    .await
 }
 
 /// Sends an app event for alice and waits for the first run it started.
@@ -48,12 +41,8 @@ pub(crate) async fn event_run(
     let queued: Value = app
         .admin(ws, Method::POST, &format!("/v1/events/{name}"))
         .json(event)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .answer_json()
+        .await;
     finished(app, ws, "alice", queued["run_ids"][0].as_str().unwrap()).await
 }
 
@@ -88,12 +77,8 @@ async fn an_app_event_runs_the_flow_against_the_apps_once() {
 
     let usage: Value = app
         .user(&ws, "alice", Method::GET, "/v1/usage")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .answer_json()
+        .await;
     assert_eq!(
         usage["tasks"],
         3 + 80 + 2,
@@ -156,12 +141,8 @@ async fn failed_runs_are_listed_for_the_admin_and_replay_from_the_failed_step() 
     let queued: Value = app
         .admin(&ws, Method::POST, "/v1/events/contact.created")
         .json(&event)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .answer_json()
+        .await;
     let run_id = queued["run_ids"][0].as_str().unwrap().to_string();
     assert_eq!(
         finished(&app, &ws, "alice", &run_id).await["status"],
@@ -170,12 +151,8 @@ async fn failed_runs_are_listed_for_the_admin_and_replay_from_the_failed_step() 
 
     let failed: Value = app
         .admin(&ws, Method::GET, "/v1/admin/runs?status=failed")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .answer_json()
+        .await;
     assert_eq!(
         failed["runs"]
             .as_array()
@@ -187,25 +164,21 @@ async fn failed_runs_are_listed_for_the_admin_and_replay_from_the_failed_step() 
     );
     let all: Value = app
         .admin(&ws, Method::GET, "/v1/admin/integrations")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .answer_json()
+        .await;
     assert_eq!(all["integrations"].as_array().unwrap().len(), 1);
 
     let requests_before = mock.state.stats().requests;
-    let r = app
-        .admin(
+    assert_eq!(
+        app.admin(
             &ws,
             Method::POST,
             &format!("/v1/admin/runs/{run_id}/replay"),
         )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 202);
+        .status_of()
+        .await,
+        202
+    );
     let again = finished(&app, &ws, "alice", &run_id).await;
     assert_eq!(again["status"], "failed", "the same bad input fails again");
     let steps: Vec<_> = again["state"]["log"]
@@ -224,12 +197,12 @@ async fn failed_runs_are_listed_for_the_admin_and_replay_from_the_failed_step() 
         1,
         "one more call to the app"
     );
-    let r = app
-        .admin(&ws, Method::GET, "/v1/admin/runs?status=sideways")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 400);
+    assert_eq!(
+        app.admin(&ws, Method::GET, "/v1/admin/runs?status=sideways")
+            .status_of()
+            .await,
+        400
+    );
 }
 
 #[tokio::test]

@@ -1,6 +1,7 @@
 //! `spawn_app()`: the HTTP API on port 0 over its own data directory, plus a client
 //! that signs requests the way a SaaS backend and its marketplace widget do.
 
+use std::future::Future;
 use std::sync::Arc;
 
 use junction_core::ports::SystemClock;
@@ -119,9 +120,34 @@ fn start(
 
 type TestJunction = Junction<SqliteStore, SqliteQueue, SqliteVault>;
 
-/// Sends the request and reads its answer as JSON (panics otherwise: a test's precondition).
-pub async fn json_answer(request: reqwest::RequestBuilder) -> serde_json::Value {
-    request.send().await.unwrap().json().await.unwrap()
+/// What a test reads of an answer, in one call; a request that cannot be sent or an
+/// answer that is not JSON fails the test there (a precondition, not the subject).
+pub trait Answer {
+    /// Sends the request and reads its answer as JSON, whatever its status.
+    fn answer_json<T: serde::de::DeserializeOwned>(self) -> impl Future<Output = T>;
+    /// Sends the request; the status it answered.
+    fn status_of(self) -> impl Future<Output = u16>;
+    /// Sends the request; its status and its answer as JSON (null when not JSON).
+    fn status_json(self) -> impl Future<Output = (u16, serde_json::Value)>;
+}
+
+impl Answer for reqwest::RequestBuilder {
+    async fn answer_json<T: serde::de::DeserializeOwned>(self) -> T {
+        let answer = self.send().await.unwrap();
+        answer.json().await.unwrap()
+    }
+
+    async fn status_of(self) -> u16 {
+        let answer = self.send().await.unwrap();
+        answer.status().as_u16()
+    }
+
+    async fn status_json(self) -> (u16, serde_json::Value) {
+        let r = self.send().await.unwrap();
+        let status = r.status().as_u16();
+        let body = r.bytes().await.unwrap();
+        (status, serde_json::from_slice(&body).unwrap_or_default())
+    }
 }
 
 impl TestServer {
@@ -137,6 +163,16 @@ impl TestServer {
         self.url = url;
         self.server = server;
         self.junction = junction;
+    }
+
+    /// Waits until the queue holds nothing (queued, in flight or delayed): every run
+    /// that was coming has finished and been acknowledged, so an assertion that
+    /// nothing more happened sees the final state.
+    pub async fn queue_drained(&self) {
+        crate::helpers::eventually("the queue to drain", || async {
+            (self.junction.queue.figures().unwrap().messages == 0).then_some(())
+        })
+        .await
     }
 
     /// The server's data directory (its SQLite file is `junction.db`).
@@ -184,12 +220,16 @@ impl TestServer {
 
     /// `GET path` as `user`, answered with JSON (panics otherwise: a test's precondition).
     pub async fn user_json(&self, ws: &NewWorkspace, user: &str, path: &str) -> serde_json::Value {
-        json_answer(self.user(ws, user, reqwest::Method::GET, path)).await
+        self.user(ws, user, reqwest::Method::GET, path)
+            .answer_json()
+            .await
     }
 
     /// `GET path` from your backend, answered with JSON.
     pub async fn admin_json(&self, ws: &NewWorkspace, path: &str) -> serde_json::Value {
-        json_answer(self.admin(ws, reqwest::Method::GET, path)).await
+        self.admin(ws, reqwest::Method::GET, path)
+            .answer_json()
+            .await
     }
 
     /// Pushes and publishes a flow from its YAML (panics if refused).
@@ -253,7 +293,10 @@ impl TestServer {
         path: &str,
         body: serde_json::Value,
     ) -> serde_json::Value {
-        json_answer(self.user(ws, user, reqwest::Method::POST, path).json(&body)).await
+        self.user(ws, user, reqwest::Method::POST, path)
+            .json(&body)
+            .answer_json()
+            .await
     }
 
     /// Consents at the mock provider (it approves a client that does not ask for HTML),

@@ -3,7 +3,6 @@
 //! the new items across pages), schedules (once per tick, once for missed ticks) and
 //! app events with an idempotency key.
 
-use std::time::Duration;
 
 use junction_core::model::RunRecord;
 use junction_core::ports::Store;
@@ -13,8 +12,9 @@ use junction_tests::mock_apps::MockApps;
 use reqwest::Method;
 use serde_json::{json, Value};
 
+use crate::helpers::eventually;
 use crate::integrations::{connect_acme, connect_chatter, create, oauth_account, setup};
-use crate::server::TestServer;
+use crate::server::{Answer, TestServer};
 
 /// An integration of the unsubscribes flow (a poll and a Mailbird webhook) for alice.
 async fn unsubscribes(app: &TestServer, ws: &NewWorkspace) -> Value {
@@ -32,19 +32,16 @@ pub(crate) async fn finished_runs(
     integration: &str,
     n: usize,
 ) -> Vec<RunRecord> {
-    for _ in 0..200 {
+    eventually(&format!("{n} runs of {integration} to finish"), || async {
         let runs = app
             .junction
             .store
             .runs_of_integration(&ws.workspace.id, integration, 100, None)
             .await
             .unwrap();
-        if runs.iter().filter(|r| r.status.is_finished()).count() >= n {
-            return runs;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("{n} runs of {integration} did not finish");
+        (runs.iter().filter(|r| r.status.is_finished()).count() >= n).then_some(runs)
+    })
+    .await
 }
 
 /// Changes alice's integration; its new state.
@@ -56,12 +53,8 @@ async fn patch(app: &TestServer, ws: &NewWorkspace, id: &str, changes: Value) ->
         &format!("/v1/integrations/{id}"),
     )
     .json(&changes)
-    .send()
+    .answer_json()
     .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap()
 }
 
 /// An integration's webhook URLs, as its user sees them.
@@ -72,12 +65,8 @@ async fn webhooks_of(app: &TestServer, ws: &NewWorkspace, user: &str, integratio
         Method::GET,
         &format!("/v1/integrations/{integration}/webhooks"),
     )
-    .send()
+    .answer_json()
     .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap()
 }
 
 async fn webhook_url(app: &TestServer, ws: &NewWorkspace, integration: &str) -> String {
@@ -115,12 +104,8 @@ async fn a_signed_webhook_runs_once_and_forgeries_start_nothing() {
             "{}/mailbird/api/lists/list_news/members/m_seed1/unsubscribe",
             mock.url()
         ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .answer_json()
+        .await;
     assert_eq!(answer["answers"], json!([200]), "{answer}");
     let runs = finished_runs(&app, &ws, id, 1).await;
     assert_eq!(runs.len(), 1);
@@ -137,7 +122,7 @@ async fn a_signed_webhook_runs_once_and_forgeries_start_nothing() {
     let event =
         json!({"type": "member.unsubscribed", "list_id": "list_news", "member_id": "m_seed1"});
     assert_eq!(deliver(&mock.state, "msg_1", &event).await, vec![200]);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.queue_drained().await;
     assert_eq!(
         finished_runs(&app, &ws, id, 1).await.len(),
         1,
@@ -192,19 +177,24 @@ async fn a_signed_webhook_runs_once_and_forgeries_start_nothing() {
             "the reason is not told: {text}"
         );
     }
-    let r = client.post(&url).body(body.clone()).send().await.unwrap();
-    assert_eq!(r.status(), 401, "unsigned");
-    let r = client
-        .post(url.replace("/hooks/wh_", "/hooks/wh_0"))
-        .body(body.clone())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 404, "unknown token");
+    assert_eq!(
+        client.post(&url).body(body.clone()).status_of().await,
+        401,
+        "unsigned"
+    );
+    assert_eq!(
+        client
+            .post(url.replace("/hooks/wh_", "/hooks/wh_0"))
+            .body(body.clone())
+            .status_of()
+            .await,
+        404,
+        "unknown token"
+    );
     let path = url.trim_start_matches(&app.url).to_string();
     let answer = app.announce_body("POST", &path, &[], 1024 * 1024 + 1).await;
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    app.queue_drained().await;
     assert_eq!(
         finished_runs(&app, &ws, id, 1).await.len(),
         1,
@@ -225,21 +215,24 @@ async fn a_signed_webhook_runs_once_and_forgeries_start_nothing() {
         "{patched}"
     );
     assert_eq!(mock.state.stats().webhooks_created, 2);
-    let r = app
-        .user(
+    assert_eq!(
+        app.user(
             &ws,
             "alice",
             Method::DELETE,
             &format!("/v1/integrations/{id}"),
         )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 204);
+        .status_of()
+        .await,
+        204
+    );
     assert_eq!(mock.state.stats().webhooks_deleted, 2);
     assert!(mock.state.webhooks.lock().unwrap().is_empty());
-    let r = client.post(&url).body(body).send().await.unwrap();
-    assert_eq!(r.status(), 404, "a deleted integration's URL is gone");
+    assert_eq!(
+        client.post(&url).body(body).status_of().await,
+        404,
+        "a deleted integration's URL is gone"
+    );
 }
 
 #[tokio::test]
@@ -266,17 +259,13 @@ async fn a_failed_subscription_shows_on_the_integration_and_enabling_retries() {
 /// on with the ids it saw).
 async fn polled(app: &TestServer, integration: &str, times: usize) -> Value {
     let far = chrono::Utc::now() + chrono::Duration::days(1);
-    for _ in 0..200 {
+    eventually(&format!("the poll of {integration} to run"), || async {
         let due = app.junction.store.due_before(far, 100).await.unwrap();
-        if let Some(item) = due.iter().find(|d| d.key.contains(integration)) {
-            let seen = item.payload["seen"].as_array().map_or(0, Vec::len);
-            if seen >= times {
-                return item.payload.clone();
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the poll of {integration} did not run");
+        let item = due.into_iter().find(|d| d.key.contains(integration))?;
+        let seen = item.payload["seen"].as_array().map_or(0, Vec::len);
+        (seen >= times).then_some(item.payload)
+    })
+    .await
 }
 
 #[tokio::test]
@@ -360,7 +349,7 @@ async fn a_schedule_fires_once_per_tick_and_once_for_missed_ticks() {
         .await
         .unwrap();
     let runs = finished_runs(&app, &ws, id, 1).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.queue_drained().await;
     let runs_after = finished_runs(&app, &ws, id, 1).await;
     assert_eq!(runs.len(), 1);
     assert_eq!(runs_after.len(), 1, "one run, not one per missed tick");
@@ -420,12 +409,8 @@ async fn an_app_event_sent_twice_with_one_idempotency_key_runs_once() {
             .admin(&ws, Method::POST, "/v1/events/contact.created")
             .header("Idempotency-Key", "evt-42")
             .json(&event)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .answer_json()
+            .await;
         ids.push(r["run_ids"].clone());
     }
     assert_eq!(ids[0], ids[1], "the second send answers the first run");
@@ -513,16 +498,17 @@ async fn handshakes_are_answered_without_starting_runs() {
     let event =
         r#"{"type":"event_callback","event_id":"Ev123","event":{"type":"message","text":"hi"}}"#;
     for _ in 0..2 {
-        let r = client
-            .post(url_of("slackish"))
-            .header("content-type", "application/json")
-            .header("x-slack-request-timestamp", ts.to_string())
-            .header("x-slack-signature", slack_sig(event, ts))
-            .body(event)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 200);
+        assert_eq!(
+            client
+                .post(url_of("slackish"))
+                .header("content-type", "application/json")
+                .header("x-slack-request-timestamp", ts.to_string())
+                .header("x-slack-signature", slack_sig(event, ts))
+                .body(event)
+                .status_of()
+                .await,
+            200
+        );
     }
     let runs = finished_runs(&app, &ws, id, 1).await;
     assert_eq!(runs.len(), 1, "{runs:?}");
@@ -647,17 +633,18 @@ blocks:
     let url = list["webhooks"][0]["url"].as_str().unwrap();
     let body = json!({"type": "people.changed", "people": [{"name": "ada", "active": true}, {"name": "bob", "active": false}, {"name": "cy", "active": true}]}).to_string();
     let now = chrono::Utc::now().timestamp();
-    let r = reqwest::Client::new()
-        .post(url)
-        .header("content-type", "application/json")
-        .header("webhook-id", "msg_code_1")
-        .header("webhook-timestamp", now.to_string())
-        .header("webhook-signature", sign(secret, "msg_code_1", now, &body))
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    assert_eq!(
+        reqwest::Client::new()
+            .post(url)
+            .header("content-type", "application/json")
+            .header("webhook-id", "msg_code_1")
+            .header("webhook-timestamp", now.to_string())
+            .header("webhook-signature", sign(secret, "msg_code_1", now, &body))
+            .body(body)
+            .status_of()
+            .await,
+        200
+    );
     let runs = finished_runs(&app, &ws, id, 1).await;
     assert_eq!(
         runs[0].status.as_str(),

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use junction_tests::mock_apps::MockApps;
 
-use crate::server::spawn_app;
+use crate::server::{spawn_app, Answer};
 
 #[tokio::test]
 async fn the_widget_module_is_served_with_a_long_cache_and_an_etag() {
@@ -76,12 +76,8 @@ async fn flows_and_apps_carry_what_the_widget_draws() {
     app.push_examples_at(&ws, &mock.url()).await;
     let flows: Value = app
         .user(&ws, "alice", Method::GET, "/v1/flows?tags=marketing")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .answer_json()
+        .await;
     let flow = flows["flows"]
         .as_array()
         .unwrap()
@@ -116,12 +112,8 @@ async fn flows_and_apps_carry_what_the_widget_draws() {
     .await;
     let listed: Value = app
         .user(&ws, "alice", Method::GET, "/v1/apps")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .answer_json()
+        .await;
     let names: Vec<&str> = listed["apps"]
         .as_array()
         .unwrap()
@@ -142,12 +134,8 @@ async fn flows_and_apps_carry_what_the_widget_draws() {
     assert_eq!(listed["apps"][2]["accounts"], 0);
     let chatter_only: Value = app
         .user(&ws, "alice", Method::GET, "/v1/apps?tags=notifications")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .answer_json()
+        .await;
     let names: Vec<&str> = chatter_only["apps"]
         .as_array()
         .unwrap()

@@ -7,7 +7,9 @@ use junction_tests::slow_app::SlowApp;
 use reqwest::Method;
 use serde_json::{json, Value};
 
+use crate::helpers::eventually;
 use crate::integrations::{create, setup};
+use crate::server::Answer;
 
 #[tokio::test]
 async fn runs_waiting_on_a_slow_app_run_side_by_side_up_to_the_slots() {
@@ -35,20 +37,14 @@ async fn runs_waiting_on_a_slow_app_run_side_by_side_up_to_the_slots() {
         let queued: Value = app
             .admin(&ws, Method::POST, "/v1/events/work.requested")
             .json(&json!({"user_id": "alice", "payload": {}}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .answer_json()
+            .await;
         assert_eq!(queued["run_ids"].as_array().unwrap().len(), 1);
     }
-    for _ in 0..200 {
-        if slow.answered() == 12 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    eventually("every run to call the app", || async {
+        (slow.answered() >= 12).then_some(())
+    })
+    .await;
     assert_eq!(slow.answered(), 12, "every run called the app");
     // The test server has 4 slots: they were all used, and never exceeded.
     assert_eq!(slow.most_at_once(), 4, "calls in flight at most");
