@@ -8,7 +8,7 @@ use std::sync::atomic::Ordering;
 use junction_core::credentials::{CredentialStore, Credentials};
 use junction_core::engine::{Invocation, RunInput, RunStatus};
 use junction_core::model::{Account, AccountStatus};
-use junction_core::ports::{SecretKey, Store, Vault};
+use junction_core::ports::{SecretKey, Vault};
 use junction_core::service::VaultCredentials;
 use junction_lambdas::Backend;
 use junction_tests::mock_apps::{self, MockApps};
@@ -16,6 +16,7 @@ use junction_tests::mock_apps::{self, MockApps};
 use junction_tests::refresh::{expired_mailbird_tokens, lists_flow, run_block};
 
 use crate::stack::stack;
+use junction_core::ports::AccountStore;
 
 const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples");
 

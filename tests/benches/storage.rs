@@ -9,7 +9,8 @@ use chrono::Utc;
 use junction_core::engine::{RunInput, RunState, RunStatus};
 use junction_core::ids::new_id;
 use junction_core::model::RunRecord;
-use junction_core::ports::{RunQueue, Store, SystemClock};
+use junction_core::ports::{BookkeepingStore, RunStore};
+use junction_core::ports::{RunQueue, SystemClock};
 use junction_local::{Database, Durability, QueueConfig, SqliteQueue, SqliteStore};
 use serde_json::json;
 

@@ -5,7 +5,6 @@
 use chrono::Utc;
 use junction_core::engine::{RunState, RunStatus};
 use junction_core::model::RunRecord;
-use junction_core::ports::Store;
 use junction_core::service::{event_once, run_once_claim, NewWorkspace, ABANDON_AFTER};
 use reqwest::Method;
 use serde_json::Value;
@@ -13,6 +12,7 @@ use serde_json::Value;
 use crate::integrations::{deals_to_chatter, setup};
 use crate::runs::{event_run, finished};
 use crate::server::{Answer, TestServer};
+use junction_core::ports::{BookkeepingStore, DueStore, RunStore};
 
 const DEAL: &str = r#"{"user_id": "alice", "payload": {"deal": {"name": "Small", "amount": 10, "owner": "Dana", "contact_id": "c_1"}}}"#;
 

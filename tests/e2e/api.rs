@@ -5,6 +5,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::server::{spawn_app, Answer};
+use junction_core::ports::BookkeepingStore;
 
 async fn problem(r: reqwest::Response) -> (u16, Value) {
     let status = r.status().as_u16();
@@ -407,7 +408,6 @@ async fn malformed_bodies_queries_and_routes_get_problem_answers() {
 async fn usage_reads_the_month_counters() {
     let app = spawn_app().await;
     let ws = app.workspace("A").await;
-    use junction_core::ports::Store;
     let month = junction_core::model::month_of(chrono::Utc::now());
     app.junction
         .store

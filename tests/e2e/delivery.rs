@@ -6,7 +6,6 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use junction_core::model::RunRecord;
-use junction_core::ports::Store;
 use junction_core::service::NewWorkspace;
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -14,6 +13,7 @@ use serde_json::{json, Value};
 use crate::helpers::eventually;
 use crate::integrations::{connect_acme, create, oauth_account, setup};
 use crate::server::{Answer, TestServer};
+use junction_core::ports::RunStore;
 use junction_tests::mock_apps::MockApps;
 
 /// The run as stored now.

@@ -13,6 +13,7 @@ use serde_json::{json, Value};
 use crate::integrations::{connect_api_key, create};
 use crate::runs::event_run;
 use crate::server::{spawn_app, TestServer};
+use junction_core::ports::RunStore;
 
 const KEY: &str = "sk_live_do_not_leak";
 
@@ -284,7 +285,7 @@ async fn an_answer_too_big_to_keep_fails_the_run_once_and_is_never_sent_again() 
 #[tokio::test]
 async fn a_run_whose_last_delivery_fails_shows_failed_with_the_reason() {
     use junction_core::engine::{Engine, RunInput, RunStatus};
-    use junction_core::ports::{QueueMessage, Store};
+    use junction_core::ports::QueueMessage;
     use junction_core::service::Outcome;
 
     let app = spawn_app().await;

@@ -3,7 +3,7 @@
 
 use junction_core::credentials::{Credentials, OAuthTokens, Secret};
 use junction_core::model::{Account, AccountStatus};
-use junction_core::ports::{SecretKey, Store, Vault};
+use junction_core::ports::{SecretKey, Vault};
 use junction_core::service::NewWorkspace;
 use junction_tests::mock_apps::{MockApps, ACME_KEY};
 use reqwest::Method;
@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 
 use crate::helpers::eventually;
 use crate::server::{spawn_app, Answer, TestServer};
+use junction_core::ports::AccountStore;
 
 pub async fn setup() -> (TestServer, MockApps, NewWorkspace) {
     let app = spawn_app().await;

@@ -2,9 +2,7 @@
 //! boundary items of an inclusive `since` run once, the integration shows each poll's
 //! health, and usage counts poll requests apart from tasks.
 
-
 use chrono::Utc;
-use junction_core::ports::Store;
 use junction_core::service::NewWorkspace;
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -13,6 +11,7 @@ use crate::helpers::eventually;
 use crate::integrations::{connect_acme, create, setup};
 use crate::server::{Answer, TestServer};
 use crate::triggers::finished_runs;
+use junction_core::ports::DueStore;
 
 /// New Acme contacts, fetched incrementally: only those created since the newest seen.
 const NEW_CONTACTS: &str = r#"id: new-contacts

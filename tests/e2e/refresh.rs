@@ -7,13 +7,14 @@ use std::sync::atomic::Ordering;
 
 use junction_core::engine::{Engine, Invocation, RunInput, RunStatus};
 use junction_core::model::AccountStatus;
-use junction_core::ports::{SecretKey, Store, Vault};
+use junction_core::ports::{SecretKey, Vault};
 use junction_core::service::VaultCredentials;
 
 use junction_tests::refresh::{expired_mailbird_tokens, lists_flow, run_block};
 
 use crate::helpers::eventually;
 use crate::integrations::{oauth_account, setup};
+use junction_core::ports::AccountStore;
 
 #[tokio::test]
 async fn two_processes_refresh_a_rotating_token_once_between_them() {

@@ -2,7 +2,6 @@
 //! actions reach the mock apps once, with a step log, metered tasks, and failures
 //! shown on the run.
 
-
 use reqwest::Method;
 use serde_json::{json, Value};
 

@@ -3,9 +3,7 @@
 //! the new items across pages), schedules (once per tick, once for missed ticks) and
 //! app events with an idempotency key.
 
-
 use junction_core::model::RunRecord;
-use junction_core::ports::Store;
 use junction_core::service::NewWorkspace;
 use junction_tests::mock_apps::mailbird_hooks::{deliver, sign};
 use junction_tests::mock_apps::MockApps;
@@ -15,6 +13,7 @@ use serde_json::{json, Value};
 use crate::helpers::eventually;
 use crate::integrations::{connect_acme, connect_chatter, create, oauth_account, setup};
 use crate::server::{Answer, TestServer};
+use junction_core::ports::{DueStore, RunStore};
 
 /// An integration of the unsubscribes flow (a poll and a Mailbird webhook) for alice.
 async fn unsubscribes(app: &TestServer, ws: &NewWorkspace) -> Value {

@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use junction_tests::mock_apps::MockApps;
 
 use crate::server::{spawn_app, Answer};
+use junction_core::ports::AccountStore;
 
 #[tokio::test]
 async fn the_widget_module_is_served_with_a_long_cache_and_an_etag() {
@@ -212,7 +213,7 @@ async fn the_oauth_page_answers_with_the_state_it_was_given() {
 
 #[tokio::test]
 async fn reconnecting_renews_the_same_account_so_its_integrations_keep_it() {
-    use junction_core::ports::{SecretKey, Store, Vault};
+    use junction_core::ports::{SecretKey, Vault};
     let app = spawn_app().await;
     let ws = app.workspace("Acme").await;
     let mock = MockApps::start("127.0.0.1:0".parse().unwrap())

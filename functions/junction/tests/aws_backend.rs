@@ -2,6 +2,7 @@
 //! starts): `--backend aws` with the stack's names in the environment creates a
 //! workspace and pushes apps and flows exactly as it does locally.
 
+use junction_core::ports::WorkspaceStore;
 use std::process::Output;
 
 const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples");
@@ -71,7 +72,6 @@ async fn workspaces_apps_and_flows_on_the_aws_backend() {
 
     // What the CLI wrote is what the functions read.
     let store = junction_aws::DynamoStore::new(&config, table);
-    use junction_core::ports::Store;
     assert_eq!(store.list_apps(&ws).await.unwrap().len(), 3);
     assert!(store
         .get_flow_head(&ws, "deals-to-chatter")

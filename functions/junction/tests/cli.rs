@@ -8,6 +8,7 @@ use junction_tests::mock_apps::MockApps;
 
 mod common;
 use common::{api_url, next_line, spawn_serve, url_in};
+use junction_core::ports::WorkspaceStore;
 
 const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples");
 
@@ -509,7 +510,6 @@ async fn code_files_next_to_a_flow_are_checked_run_and_bundled_on_push() {
         junction_local::Durability::Process,
     )
     .unwrap();
-    use junction_core::ports::Store;
     let version = junction_local::SqliteStore::new(db)
         .get_flow_version(ws, "greet", 1)
         .await

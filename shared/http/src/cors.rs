@@ -9,9 +9,9 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use junction_core::ports::Store;
 
 use crate::{Ports, Shared};
+use junction_core::ports::WorkspaceStore;
 
 pub(crate) struct CorsState<P: Ports> {
     pub junction: Shared<P>,

@@ -1,4 +1,5 @@
-//! Dedupe keys, task counters, leases, holds and due items. Expiry is checked against `now`
+//! `BookkeepingStore` and `DueStore` on DynamoDB: dedupe keys, task counters, leases,
+//! holds and due items. Expiry is checked against `now`
 //! in every condition, because DynamoDB's TTL deletes items late (hours, and never
 //! on emulators): TTL only keeps the table small.
 
@@ -8,7 +9,7 @@ use std::time::Duration;
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, ReturnValue, TransactWriteItem};
 use chrono::{DateTime, Utc};
 use junction_core::model::{DueItem, Usage};
-use junction_core::ports::StoreError;
+use junction_core::ports::{BookkeepingStore, DueStore, StoreError};
 
 use super::item::{item, n, s, ItemExt};
 use super::keys;
@@ -54,12 +55,26 @@ impl DynamoStore {
         }
     }
 
-    pub(crate) async fn dedupe_insert(
-        &self,
-        key: &str,
-        now: DateTime<Utc>,
-        ttl: Duration,
-    ) -> R<bool> {
+    async fn add_counter(&self, pk: String, sk: String, tasks: u64) -> R<u64> {
+        let out = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(pk))
+            .key("sk", s(sk))
+            .update_expression("ADD tasks :n")
+            .expression_attribute_values(":n", n(tasks as i64))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await
+            .map_err(|e| unknown("counting tasks", e))?;
+        let attributes = out.attributes.unwrap_or_default();
+        Ok(attributes.num("tasks")? as u64)
+    }
+}
+
+impl BookkeepingStore for DynamoStore {
+    async fn insert_dedupe(&self, key: &str, now: DateTime<Utc>, ttl: Duration) -> R<bool> {
         let expires = expiry(now, ttl);
         let item = item(keys::dedupe(key), keys::ITEM_SK)
             .with("expires_at", n(expires.timestamp_millis()))
@@ -74,7 +89,7 @@ impl DynamoStore {
         .await
     }
 
-    pub(crate) async fn key_claim(
+    async fn claim_key(
         &self,
         key: &str,
         value: &str,
@@ -109,30 +124,16 @@ impl DynamoStore {
         ))
     }
 
-    async fn add_counter(&self, pk: String, sk: String, tasks: u64) -> R<u64> {
-        let out = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key("pk", s(pk))
-            .key("sk", s(sk))
-            .update_expression("ADD tasks :n")
-            .expression_attribute_values(":n", n(tasks as i64))
-            .return_values(ReturnValue::UpdatedNew)
-            .send()
-            .await
-            .map_err(|e| unknown("counting tasks", e))?;
-        let attributes = out.attributes.unwrap_or_default();
-        Ok(attributes.num("tasks")? as u64)
+    async fn add_poll_requests(&self, ws: &str, month: &str, requests: u64) -> R<u64> {
+        self.add_counter(
+            keys::usage(ws, month),
+            keys::POLL_REQUESTS_SK.into(),
+            requests,
+        )
+        .await
     }
 
-    pub(crate) async fn tasks_add(
-        &self,
-        ws: &str,
-        user: &str,
-        month: &str,
-        tasks: u64,
-    ) -> R<(u64, u64)> {
+    async fn add_tasks(&self, ws: &str, user: &str, month: &str, tasks: u64) -> R<(u64, u64)> {
         let total = self
             .add_counter(keys::usage(ws, month), keys::TOTAL_SK.into(), tasks)
             .await?;
@@ -142,16 +143,7 @@ impl DynamoStore {
         Ok((total, mine))
     }
 
-    pub(crate) async fn poll_requests_add(&self, ws: &str, month: &str, requests: u64) -> R<u64> {
-        self.add_counter(
-            keys::usage(ws, month),
-            keys::POLL_REQUESTS_SK.into(),
-            requests,
-        )
-        .await
-    }
-
-    pub(crate) async fn usage_of(&self, ws: &str, month: &str) -> R<Usage> {
+    async fn usage(&self, ws: &str, month: &str) -> R<Usage> {
         let items = self
             .query(None, "pk", keys::usage(ws, month), None, true, None)
             .await?;
@@ -176,7 +168,7 @@ impl DynamoStore {
         Ok(usage)
     }
 
-    pub(crate) async fn lease_acquire(
+    async fn acquire_lease(
         &self,
         name: &str,
         holder: &str,
@@ -201,7 +193,7 @@ impl DynamoStore {
         .await
     }
 
-    pub(crate) async fn lease_renew(
+    async fn renew_lease(
         &self,
         name: &str,
         holder: &str,
@@ -231,8 +223,25 @@ impl DynamoStore {
         }
     }
 
-    /// One conditional write: the hold moves only later, never earlier.
-    pub(crate) async fn hold_set(&self, name: &str, until: DateTime<Utc>) -> R<()> {
+    async fn release_lease(&self, name: &str, holder: &str) -> R<()> {
+        let result = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .key("pk", s(keys::lease(name)))
+            .key("sk", s(keys::ITEM_SK))
+            .condition_expression("holder = :holder")
+            .expression_attribute_values(":holder", s(holder))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if is_condition_failure(&e) => Ok(()),
+            Err(e) => Err(unknown("releasing a lease", e)),
+        }
+    }
+
+    async fn hold(&self, name: &str, until: DateTime<Utc>) -> R<()> {
         let result = self
             .client
             .update_item()
@@ -253,13 +262,7 @@ impl DynamoStore {
         }
     }
 
-    /// One item per window, counted with ADD; DynamoDB's TTL removes spent windows.
-    pub(crate) async fn window_count(
-        &self,
-        name: &str,
-        window: i64,
-        expires_at: DateTime<Utc>,
-    ) -> R<u64> {
+    async fn count_in_window(&self, name: &str, window: i64, expires_at: DateTime<Utc>) -> R<u64> {
         let out = self
             .client
             .update_item()
@@ -286,37 +289,42 @@ impl DynamoStore {
         Ok(count)
     }
 
-    pub(crate) async fn hold_get(
-        &self,
-        name: &str,
-        now: DateTime<Utc>,
-    ) -> R<Option<DateTime<Utc>>> {
+    async fn held_until(&self, name: &str, now: DateTime<Utc>) -> R<Option<DateTime<Utc>>> {
         let Some(item) = self.get(keys::hold(name), keys::ITEM_SK).await? else {
             return Ok(None);
         };
         let until = item.num("until_at")?;
         Ok(DateTime::from_timestamp_millis(until).filter(|t| *t > now))
     }
+}
 
-    pub(crate) async fn lease_release(&self, name: &str, holder: &str) -> R<()> {
-        let result = self
-            .client
-            .delete_item()
-            .table_name(&self.table)
-            .key("pk", s(keys::lease(name)))
-            .key("sk", s(keys::ITEM_SK))
-            .condition_expression("holder = :holder")
-            .expression_attribute_values(":holder", s(holder))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) if is_condition_failure(&e) => Ok(()),
-            Err(e) => Err(unknown("releasing a lease", e)),
-        }
+impl DueStore for DynamoStore {
+    async fn add_due_if_absent(&self, due: &DueItem) -> R<bool> {
+        let position = keys::due_position(due.due_at.timestamp_millis(), &due.key);
+        let pointer = item(keys::due_pointer(&due.key), keys::ITEM_SK)
+            .with("due_ms", n(due.due_at.timestamp_millis()));
+        let steps = vec![
+            // The pointer's absence is the condition; the shard item follows it.
+            self.put_step(pointer, true)?,
+            self.put_step(
+                item(keys::due_shard(shard_of(&due.key)), position).with_body(due, "due item")?,
+                false,
+            )?,
+        ];
+        self.transact_if(steps, &format!("due item '{}'", due.key))
+            .await
     }
 
-    pub(crate) async fn due_put(&self, due: &DueItem) -> R<()> {
+    async fn get_due(&self, key: &str) -> R<Option<DueItem>> {
+        let Some(pointer) = self.get(keys::due_pointer(key), keys::ITEM_SK).await? else {
+            return Ok(None);
+        };
+        let position = keys::due_position(pointer.num("due_ms")?, key);
+        let found = self.get(keys::due_shard(shard_of(key)), &position).await?;
+        found.map(|item| item.body::<DueItem>()).transpose()
+    }
+
+    async fn put_due(&self, due: &DueItem) -> R<()> {
         let shard = shard_of(&due.key);
         let due_ms = due.due_at.timestamp_millis();
         let position = keys::due_position(due_ms, &due.key);
@@ -338,7 +346,7 @@ impl DynamoStore {
             .await
     }
 
-    pub(crate) async fn due_until(&self, now: DateTime<Utc>, limit: usize) -> R<Vec<DueItem>> {
+    async fn due_before(&self, now: DateTime<Utc>, limit: usize) -> R<Vec<DueItem>> {
         // Positions start with the zero-padded due time, so everything due by `now`
         // sorts below the next millisecond.
         let upper = format!("{:016}", now.timestamp_millis().max(0) + 1);
@@ -364,32 +372,7 @@ impl DynamoStore {
         Ok(due)
     }
 
-    pub(crate) async fn due_add_if_absent(&self, due: &DueItem) -> R<bool> {
-        let position = keys::due_position(due.due_at.timestamp_millis(), &due.key);
-        let pointer = item(keys::due_pointer(&due.key), keys::ITEM_SK)
-            .with("due_ms", n(due.due_at.timestamp_millis()));
-        let steps = vec![
-            // The pointer's absence is the condition; the shard item follows it.
-            self.put_step(pointer, true)?,
-            self.put_step(
-                item(keys::due_shard(shard_of(&due.key)), position).with_body(due, "due item")?,
-                false,
-            )?,
-        ];
-        self.transact_if(steps, &format!("due item '{}'", due.key))
-            .await
-    }
-
-    pub(crate) async fn due_get(&self, key: &str) -> R<Option<DueItem>> {
-        let Some(pointer) = self.get(keys::due_pointer(key), keys::ITEM_SK).await? else {
-            return Ok(None);
-        };
-        let position = keys::due_position(pointer.num("due_ms")?, key);
-        let found = self.get(keys::due_shard(shard_of(key)), &position).await?;
-        found.map(|item| item.body::<DueItem>()).transpose()
-    }
-
-    pub(crate) async fn due_move(&self, due: &DueItem, from: DateTime<Utc>) -> R<bool> {
+    async fn move_due(&self, due: &DueItem, from: DateTime<Utc>) -> R<bool> {
         let shard = shard_of(&due.key);
         let from_ms = from.timestamp_millis();
         let due_ms = due.due_at.timestamp_millis();
@@ -418,7 +401,7 @@ impl DynamoStore {
             .await
     }
 
-    pub(crate) async fn due_remove(&self, key: &str, due_at: DateTime<Utc>) -> R<bool> {
+    async fn remove_due(&self, key: &str, due_at: DateTime<Utc>) -> R<bool> {
         let due_ms = due_at.timestamp_millis();
         let pointer = Delete::builder()
             .table_name(&self.table)

@@ -1,12 +1,12 @@
-//! Workspaces (with their app-key pointer), apps, flow versions and heads (with tag
-//! index items), users and accounts.
+//! `WorkspaceStore` and `AccountStore` on DynamoDB: workspaces (with their app-key
+//! pointer), apps, flow versions and heads (with tag index items), users and accounts.
 
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
 use chrono::{DateTime, Utc};
 use junction_core::model::{Account, AppRecord, FlowHead, FlowVersion, User, Version, Workspace};
-use junction_core::ports::StoreError;
+use junction_core::ports::{AccountStore, StoreError, WorkspaceStore};
 
 use super::item::{item, n, s, version_condition, versioned, Item, ItemExt};
 use super::keys;
@@ -100,7 +100,26 @@ impl DynamoStore {
         Ok(())
     }
 
-    pub(crate) async fn ws_create(&self, ws: &Workspace) -> R<Version> {
+    pub(crate) async fn ws_get(&self, id: &str) -> R<Option<Workspace>> {
+        self.get_versioned(keys::ws(id), keys::WORKSPACE_SK).await
+    }
+
+    pub(crate) async fn flow_head_get(&self, ws: &str, flow: &str) -> R<Option<FlowHead>> {
+        self.get_versioned(keys::ws(ws), &keys::flow_head(flow))
+            .await
+    }
+}
+
+/// A workspace's item: its record, and its place in the list of every workspace.
+fn workspace_item(ws: &Workspace) -> R<Item> {
+    Ok(item(keys::ws(&ws.id), keys::WORKSPACE_SK)
+        .with_body(ws, "workspace")?
+        .with("gsi1pk", s(keys::WORKSPACES))
+        .with("gsi1sk", s(keys::ws(&ws.id))))
+}
+
+impl WorkspaceStore for DynamoStore {
+    async fn create_workspace(&self, ws: &Workspace) -> R<Version> {
         let (put, version) = self.versioned_put_step(workspace_item(ws)?, None)?;
         let pointer = self.put_step(
             item(keys::app_key(&ws.app_key), keys::ITEM_SK).with("ws", s(&ws.id)),
@@ -114,7 +133,7 @@ impl DynamoStore {
         Ok(version)
     }
 
-    pub(crate) async fn ws_update(&self, ws: &Workspace, expected: Version) -> R<Version> {
+    async fn update_workspace(&self, ws: &Workspace, expected: Version) -> R<Version> {
         let current: Option<Workspace> = self
             .get_versioned(keys::ws(&ws.id), keys::WORKSPACE_SK)
             .await?;
@@ -132,25 +151,44 @@ impl DynamoStore {
         Ok(version)
     }
 
-    pub(crate) async fn ws_get(&self, id: &str) -> R<Option<Workspace>> {
-        self.get_versioned(keys::ws(id), keys::WORKSPACE_SK).await
+    async fn get_workspace(&self, id: &str) -> R<Option<Workspace>> {
+        self.ws_get(id).await
     }
 
-    pub(crate) async fn ws_by_app_key(&self, key: &str) -> R<Option<Workspace>> {
+    async fn workspace_by_app_key(&self, key: &str) -> R<Option<Workspace>> {
         match self.get(keys::app_key(key), keys::ITEM_SK).await? {
             Some(pointer) => self.ws_get(pointer.str("ws")?).await,
             None => Ok(None),
         }
     }
 
-    pub(crate) async fn app_put(&self, app: &AppRecord, expected: Option<Version>) -> R<Version> {
+    async fn list_workspaces(&self) -> R<Vec<Workspace>> {
+        let items = self
+            .query(
+                Some("gsi1"),
+                "gsi1pk",
+                keys::WORKSPACES.into(),
+                None,
+                true,
+                None,
+            )
+            .await?;
+        items.iter().map(versioned).collect()
+    }
+
+    async fn put_app(&self, app: &AppRecord, expected: Option<Version>) -> R<Version> {
         let id = &app.definition.id;
         let item = item(keys::ws(&app.workspace_id), keys::app(id)).with_body(app, "app")?;
         self.put_versioned(item, expected, &format!("app '{id}'"))
             .await
     }
 
-    pub(crate) async fn app_list(&self, ws: &str) -> R<Vec<AppRecord>> {
+    async fn get_app(&self, ws: &str, app_id: &str) -> R<Option<AppRecord>> {
+        self.get_versioned(super::keys::ws(ws), &super::keys::app(app_id))
+            .await
+    }
+
+    async fn list_apps(&self, ws: &str) -> R<Vec<AppRecord>> {
         let items = self
             .query(
                 None,
@@ -164,7 +202,7 @@ impl DynamoStore {
         items.iter().map(versioned).collect()
     }
 
-    pub(crate) async fn flow_version_add(&self, v: &FlowVersion) -> R<()> {
+    async fn add_flow_version(&self, v: &FlowVersion) -> R<()> {
         let item = item(
             keys::ws(&v.workspace_id),
             keys::flow_version(&v.flow_id, v.number),
@@ -188,23 +226,14 @@ impl DynamoStore {
         }
     }
 
-    pub(crate) async fn flow_version_get(
-        &self,
-        ws: &str,
-        flow: &str,
-        number: u32,
-    ) -> R<Option<FlowVersion>> {
+    async fn get_flow_version(&self, ws: &str, flow: &str, number: u32) -> R<Option<FlowVersion>> {
         self.get(keys::ws(ws), &keys::flow_version(flow, number))
             .await?
             .map(|i| i.body())
             .transpose()
     }
 
-    pub(crate) async fn flow_head_put(
-        &self,
-        head: &FlowHead,
-        expected: Option<Version>,
-    ) -> R<Version> {
+    async fn put_flow_head(&self, head: &FlowHead, expected: Option<Version>) -> R<Version> {
         let current: Option<FlowHead> = self
             .get_versioned(
                 keys::ws(&head.workspace_id),
@@ -255,13 +284,11 @@ impl DynamoStore {
         Ok(version)
     }
 
-    pub(crate) async fn flow_head_get(&self, ws: &str, flow: &str) -> R<Option<FlowHead>> {
-        self.get_versioned(keys::ws(ws), &keys::flow_head(flow))
-            .await
+    async fn get_flow_head(&self, ws: &str, flow_id: &str) -> R<Option<FlowHead>> {
+        self.flow_head_get(ws, flow_id).await
     }
 
-    /// Every flow head of a workspace (`FLOW#`; versions are `FLOWV#`, apart).
-    pub(crate) async fn flow_heads(&self, ws: &str) -> R<Vec<FlowHead>> {
+    async fn list_flow_heads(&self, ws: &str) -> R<Vec<FlowHead>> {
         let items = self
             .query(
                 None,
@@ -275,22 +302,7 @@ impl DynamoStore {
         items.iter().map(versioned).collect()
     }
 
-    /// Every workspace, from the gsi1 partition each workspace item joins.
-    pub(crate) async fn ws_list(&self) -> R<Vec<Workspace>> {
-        let items = self
-            .query(
-                Some("gsi1"),
-                "gsi1pk",
-                keys::WORKSPACES.into(),
-                None,
-                true,
-                None,
-            )
-            .await?;
-        items.iter().map(versioned).collect()
-    }
-
-    pub(crate) async fn flows_tagged(&self, ws: &str, tag: Option<&str>) -> R<Vec<FlowHead>> {
+    async fn flows_by_tag(&self, ws: &str, tag: Option<&str>) -> R<Vec<FlowHead>> {
         let pk = match tag {
             Some(tag) => keys::tag(ws, tag),
             None => keys::published(ws),
@@ -304,8 +316,10 @@ impl DynamoStore {
         }
         Ok(heads)
     }
+}
 
-    pub(crate) async fn user_ensure(&self, ws: &str, user_id: &str, now: DateTime<Utc>) -> R<User> {
+impl AccountStore for DynamoStore {
+    async fn ensure_user(&self, ws: &str, user_id: &str, now: DateTime<Utc>) -> R<User> {
         let fresh = User {
             workspace_id: ws.into(),
             user_id: user_id.into(),
@@ -334,7 +348,7 @@ impl DynamoStore {
         }
     }
 
-    pub(crate) async fn account_put(&self, a: &Account, expected: Option<Version>) -> R<Version> {
+    async fn put_account(&self, a: &Account, expected: Option<Version>) -> R<Version> {
         let item = item(keys::ws(&a.workspace_id), keys::account(&a.id))
             .with("gsi1pk", s(keys::user_index(&a.workspace_id, &a.user_id)))
             .with("gsi1sk", s(format!("ACCOUNT#{}#{}", a.app_id, a.id)))
@@ -343,12 +357,11 @@ impl DynamoStore {
             .await
     }
 
-    pub(crate) async fn accounts_of(
-        &self,
-        ws: &str,
-        user: &str,
-        app: Option<&str>,
-    ) -> R<Vec<Account>> {
+    async fn get_account(&self, ws: &str, id: &str) -> R<Option<Account>> {
+        self.get_versioned(keys::ws(ws), &keys::account(id)).await
+    }
+
+    async fn accounts_of_user(&self, ws: &str, user: &str, app: Option<&str>) -> R<Vec<Account>> {
         let prefix = match app {
             Some(app) => format!("ACCOUNT#{app}#"),
             None => "ACCOUNT#".into(),
@@ -365,12 +378,8 @@ impl DynamoStore {
             .await?;
         items.iter().map(versioned).collect()
     }
-}
 
-/// A workspace's item: its record, and its place in the list of every workspace.
-fn workspace_item(ws: &Workspace) -> R<Item> {
-    Ok(item(keys::ws(&ws.id), keys::WORKSPACE_SK)
-        .with_body(ws, "workspace")?
-        .with("gsi1pk", s(keys::WORKSPACES))
-        .with("gsi1sk", s(keys::ws(&ws.id))))
+    async fn delete_account(&self, ws: &str, id: &str) -> R<()> {
+        self.delete_item(keys::ws(ws), keys::account(id)).await
+    }
 }

@@ -1,10 +1,12 @@
-//! Integrations with their index items (app events, webhook tokens), and runs.
+//! `IntegrationStore` and `RunStore` on DynamoDB: integrations with their index items
+//! (app events, webhook tokens), and runs.
 
 use std::collections::BTreeSet;
 
 use aws_sdk_dynamodb::types::AttributeValue;
-use junction_core::model::{Account, Integration, RunRecord, Version};
-use junction_core::ports::StoreError;
+use junction_core::engine::RunStatus;
+use junction_core::model::{Integration, RunRecord, Version};
+use junction_core::ports::{IntegrationStore, RunStore, StoreError};
 
 use super::item::{item, s, ttl_of, versioned, ItemExt};
 use super::keys;
@@ -13,19 +15,74 @@ use super::{unknown, DynamoStore};
 type R<T> = Result<T, StoreError>;
 
 impl DynamoStore {
-    pub(crate) async fn account_get(&self, ws: &str, id: &str) -> R<Option<Account>> {
-        self.get_versioned(keys::ws(ws), &keys::account(id)).await
+    pub(crate) async fn integration_get(&self, ws: &str, id: &str) -> R<Option<Integration>> {
+        self.get_versioned(keys::ws(ws), &keys::integration(id))
+            .await
     }
 
-    pub(crate) async fn account_delete(&self, ws: &str, id: &str) -> R<()> {
-        self.delete_item(keys::ws(ws), keys::account(id)).await
-    }
-
-    pub(crate) async fn integration_put(
+    pub(crate) async fn integrations_by_index(
         &self,
-        i: &Integration,
-        expected: Option<Version>,
-    ) -> R<Version> {
+        index: &str,
+        pk: String,
+    ) -> R<Vec<Integration>> {
+        let items = self
+            .query(
+                Some(index),
+                &format!("{index}pk"),
+                pk,
+                Some((&format!("{index}sk"), "INT#".into())),
+                true,
+                None,
+            )
+            .await?;
+        items.iter().map(versioned).collect()
+    }
+
+    /// Runs of an index partition, newest first, below the `before` cursor.
+    async fn runs_page(
+        &self,
+        index: &str,
+        pk: String,
+        limit: usize,
+        before: Option<&str>,
+    ) -> R<Vec<RunRecord>> {
+        let limit = limit.clamp(1, 1000);
+        let upper = match before {
+            Some(id) => keys::run(id),
+            // Above every run id: "RUN#" followed by anything sorts below "RUN$".
+            None => "RUN$".to_string(),
+        };
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(index)
+            .key_condition_expression(format!(
+                "{index}pk = :pk AND {index}sk BETWEEN :low AND :high"
+            ))
+            .expression_attribute_values(":pk", AttributeValue::S(pk))
+            .expression_attribute_values(":low", AttributeValue::S("RUN#".into()))
+            .expression_attribute_values(":high", AttributeValue::S(upper))
+            .scan_index_forward(false)
+            .limit(limit as i32 + 1)
+            .send()
+            .await
+            .map_err(|e| unknown("listing runs", e))?;
+        let mut runs: Vec<RunRecord> = out
+            .items
+            .unwrap_or_default()
+            .iter()
+            .map(versioned)
+            .collect::<Result<_, _>>()?;
+        // BETWEEN is inclusive; the cursor run itself belongs to the previous page.
+        runs.retain(|r| before.is_none_or(|b| r.id.as_str() < b));
+        runs.truncate(limit);
+        Ok(runs)
+    }
+}
+
+impl IntegrationStore for DynamoStore {
+    async fn put_integration(&self, i: &Integration, expected: Option<Version>) -> R<Version> {
         let current: Option<Integration> = self.integration_get(&i.workspace_id, &i.id).await?;
         let main = item(keys::ws(&i.workspace_id), keys::integration(&i.id))
             .with("gsi1pk", s(keys::user_index(&i.workspace_id, &i.user_id)))
@@ -78,30 +135,21 @@ impl DynamoStore {
         Ok(version)
     }
 
-    pub(crate) async fn integration_get(&self, ws: &str, id: &str) -> R<Option<Integration>> {
-        self.get_versioned(keys::ws(ws), &keys::integration(id))
+    async fn get_integration(&self, ws: &str, id: &str) -> R<Option<Integration>> {
+        self.integration_get(ws, id).await
+    }
+
+    async fn integrations_of_user(&self, ws: &str, user_id: &str) -> R<Vec<Integration>> {
+        self.integrations_by_index("gsi1", super::keys::user_index(ws, user_id))
             .await
     }
 
-    pub(crate) async fn integrations_by_index(
-        &self,
-        index: &str,
-        pk: String,
-    ) -> R<Vec<Integration>> {
-        let items = self
-            .query(
-                Some(index),
-                &format!("{index}pk"),
-                pk,
-                Some((&format!("{index}sk"), "INT#".into())),
-                true,
-                None,
-            )
-            .await?;
-        items.iter().map(versioned).collect()
+    async fn integrations_of_flow(&self, ws: &str, flow_id: &str) -> R<Vec<Integration>> {
+        self.integrations_by_index("gsi2", super::keys::flow_index(ws, flow_id))
+            .await
     }
 
-    pub(crate) async fn integrations_event(
+    async fn integrations_for_event(
         &self,
         ws: &str,
         event: &str,
@@ -131,7 +179,7 @@ impl DynamoStore {
         Ok(out)
     }
 
-    pub(crate) async fn integration_by_token(&self, hash: &str) -> R<Option<Integration>> {
+    async fn integration_by_webhook_token(&self, hash: &str) -> R<Option<Integration>> {
         match self.get(keys::token(hash), keys::ITEM_SK).await? {
             Some(p) => {
                 self.integration_get(p.str("ws")?, p.str("integration")?)
@@ -141,7 +189,7 @@ impl DynamoStore {
         }
     }
 
-    pub(crate) async fn integration_delete(&self, ws: &str, id: &str) -> R<()> {
+    async fn delete_integration(&self, ws: &str, id: &str) -> R<()> {
         let Some(current) = self.integration_get(ws, id).await? else {
             return Ok(());
         };
@@ -157,7 +205,39 @@ impl DynamoStore {
         self.transact(steps, &format!("integration '{id}'")).await
     }
 
-    pub(crate) async fn run_put(&self, run: &RunRecord, expected: Option<Version>) -> R<Version> {
+    async fn integrations_of_workspace(&self, ws: &str) -> R<Vec<Integration>> {
+        let items = self
+            .query(
+                None,
+                "pk",
+                keys::ws(ws),
+                Some(("sk", "INT#".into())),
+                true,
+                None,
+            )
+            .await?;
+        items.iter().map(versioned).collect()
+    }
+}
+
+impl RunStore for DynamoStore {
+    async fn runs_with_status(
+        &self,
+        ws: &str,
+        status: RunStatus,
+        limit: usize,
+        before: Option<&str>,
+    ) -> R<Vec<RunRecord>> {
+        self.runs_page(
+            "gsi2",
+            keys::runs_in_status(ws, status.as_str()),
+            limit,
+            before,
+        )
+        .await
+    }
+
+    async fn put_run(&self, run: &RunRecord, expected: Option<Version>) -> R<Version> {
         let item = item(keys::ws(&run.workspace_id), keys::run(&run.id))
             .with(
                 "gsi1pk",
@@ -178,11 +258,11 @@ impl DynamoStore {
             .await
     }
 
-    pub(crate) async fn run_get(&self, ws: &str, id: &str) -> R<Option<RunRecord>> {
+    async fn get_run(&self, ws: &str, id: &str) -> R<Option<RunRecord>> {
         self.get_versioned(keys::ws(ws), &keys::run(id)).await
     }
 
-    pub(crate) async fn runs_of(
+    async fn runs_of_integration(
         &self,
         ws: &str,
         integration: &str,
@@ -196,77 +276,5 @@ impl DynamoStore {
             before,
         )
         .await
-    }
-
-    pub(crate) async fn runs_in_status(
-        &self,
-        ws: &str,
-        status: junction_core::engine::RunStatus,
-        limit: usize,
-        before: Option<&str>,
-    ) -> R<Vec<RunRecord>> {
-        self.runs_page(
-            "gsi2",
-            keys::runs_in_status(ws, status.as_str()),
-            limit,
-            before,
-        )
-        .await
-    }
-
-    pub(crate) async fn integrations_of_ws(&self, ws: &str) -> R<Vec<Integration>> {
-        let items = self
-            .query(
-                None,
-                "pk",
-                keys::ws(ws),
-                Some(("sk", "INT#".into())),
-                true,
-                None,
-            )
-            .await?;
-        items.iter().map(versioned).collect()
-    }
-
-    /// Runs of an index partition, newest first, below the `before` cursor.
-    async fn runs_page(
-        &self,
-        index: &str,
-        pk: String,
-        limit: usize,
-        before: Option<&str>,
-    ) -> R<Vec<RunRecord>> {
-        let limit = limit.clamp(1, 1000);
-        let upper = match before {
-            Some(id) => keys::run(id),
-            // Above every run id: "RUN#" followed by anything sorts below "RUN$".
-            None => "RUN$".to_string(),
-        };
-        let out = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .index_name(index)
-            .key_condition_expression(format!(
-                "{index}pk = :pk AND {index}sk BETWEEN :low AND :high"
-            ))
-            .expression_attribute_values(":pk", AttributeValue::S(pk))
-            .expression_attribute_values(":low", AttributeValue::S("RUN#".into()))
-            .expression_attribute_values(":high", AttributeValue::S(upper))
-            .scan_index_forward(false)
-            .limit(limit as i32 + 1)
-            .send()
-            .await
-            .map_err(|e| unknown("listing runs", e))?;
-        let mut runs: Vec<RunRecord> = out
-            .items
-            .unwrap_or_default()
-            .iter()
-            .map(versioned)
-            .collect::<Result<_, _>>()?;
-        // BETWEEN is inclusive; the cursor run itself belongs to the previous page.
-        runs.retain(|r| before.is_none_or(|b| r.id.as_str() < b));
-        runs.truncate(limit);
-        Ok(runs)
     }
 }

@@ -7,7 +7,6 @@ mod entities;
 mod integrations;
 mod item;
 mod keys;
-mod store_impl;
 mod table;
 
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};

@@ -9,5 +9,8 @@ mod vault;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use queue::{DeadLetter, QueueError, QueueMessage, RunQueue};
-pub use store::{Store, StoreError, MAX_RECORD_BYTES};
+pub use store::{
+    AccountStore, BookkeepingStore, DueStore, IntegrationStore, RunStore, Store, StoreError,
+    WorkspaceStore, MAX_RECORD_BYTES,
+};
 pub use vault::{SecretKey, Vault, VaultError};

@@ -5,7 +5,6 @@ use axum::extract::{Path, State};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use junction_core::model::{AppRecord, Usage};
-use junction_core::ports::Store;
 use junction_core::service::{PushedFlow, WorkspaceLimits};
 use serde::Deserialize;
 
@@ -13,6 +12,7 @@ use crate::auth::Backend;
 use crate::body::{DocumentBody, JsonBody, QueryArgs};
 use crate::error::ApiError;
 use crate::{Ports, Shared};
+use junction_core::ports::{IntegrationStore, RunStore, WorkspaceStore};
 
 pub fn admin<P: Ports>() -> Router<Shared<P>> {
     Router::new()

@@ -7,7 +7,6 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use junction_core::ports::Store;
 use junction_core::service::ServiceError;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -16,6 +15,7 @@ use crate::auth::{Backend, EndUser};
 use crate::body::{JsonBody, QueryArgs};
 use crate::error::ApiError;
 use crate::{Ports, Shared};
+use junction_core::ports::WorkspaceStore;
 
 /// The routes a browser calls: starting a connection, and the provider's redirect back.
 pub fn oauth_user<P: Ports>() -> Router<Shared<P>> {

@@ -1,11 +1,12 @@
-//! Dedupe keys, task counters, leases, holds and due items: small atomic operations whose
+//! `BookkeepingStore` and `DueStore` on SQLite: dedupe keys, task counters, leases,
+//! holds and due items, small atomic operations whose
 //! expiry is checked against `now` on every call.
 
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use junction_core::model::{DueItem, Usage};
-use junction_core::ports::StoreError;
+use junction_core::ports::{BookkeepingStore, DueStore, StoreError};
 use rusqlite::{params, OptionalExtension};
 
 use super::{from_json, sql_err, to_json, SqliteStore};
@@ -17,90 +18,89 @@ fn ms(d: Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 
-impl SqliteStore {
-    pub(crate) fn dedupe_insert(&self, key: &str, now: DateTime<Utc>, ttl: Duration) -> R<bool> {
-        let now = millis(now);
-        self.run(|c| {
-            // Inserts, or takes over a key whose earlier use has expired; one statement,
-            // so concurrent callers cannot both win.
-            let changed = c
-                .exec(
-                    "INSERT INTO dedupe (key, expires_at) VALUES (?1, ?2)
-                     ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at WHERE dedupe.expires_at <= ?3",
-                    params![key, now + ms(ttl), now],
-                )
-                .map_err(sql_err)?;
-            Ok(changed == 1)
+impl BookkeepingStore for SqliteStore {
+    async fn insert_dedupe(&self, key: &str, now: DateTime<Utc>, ttl: Duration) -> R<bool> {
+        self.db.write(|| {
+            let now = millis(now);
+            self.run(|c| {
+                // Inserts, or takes over a key whose earlier use has expired; one statement,
+                // so concurrent callers cannot both win.
+                let changed = c
+                    .exec(
+                        "INSERT INTO dedupe (key, expires_at) VALUES (?1, ?2)
+                         ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at WHERE dedupe.expires_at <= ?3",
+                        params![key, now + ms(ttl), now],
+                    )
+                    .map_err(sql_err)?;
+                Ok(changed == 1)
+            })
+
         })
+        .await
     }
 
-    pub(crate) fn key_claim(
+    async fn claim_key(
         &self,
         key: &str,
         value: &str,
         now: DateTime<Utc>,
         ttl: Duration,
     ) -> R<Option<String>> {
-        let now = millis(now);
-        self.run(|c| {
-            let tx = c.savepoint().map_err(sql_err)?;
-            let changed = tx
-                .exec(
-                    "INSERT INTO dedupe (key, expires_at, value) VALUES (?1, ?2, ?3)
-                     ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at, value = excluded.value
-                     WHERE dedupe.expires_at <= ?4",
-                    params![key, now + ms(ttl), value, now],
-                )
-                .map_err(sql_err)?;
-            let held = if changed == 1 {
-                None
-            } else {
-                Some(
-                    tx.row("SELECT coalesce(value, '') FROM dedupe WHERE key = ?1", params![key], |r| {
-                        r.get::<_, String>(0)
-                    })
-                    .map_err(sql_err)?,
-                )
-            };
-            tx.commit().map_err(sql_err)?;
-            Ok(held)
-        })
-    }
-
-    pub(crate) fn tasks_add(&self, ws: &str, user: &str, month: &str, tasks: u64) -> R<(u64, u64)> {
-        self.run(|c| {
-            let tx = c.savepoint().map_err(sql_err)?;
-            let mut totals = [0u64; 2];
-            // The workspace total is kept under the empty user id.
-            for (slot, who) in [(0, ""), (1, user)] {
-                totals[slot] = tx
-                    .row(
-                        "INSERT INTO counters (ws, month, user_id, tasks) VALUES (?1, ?2, ?3, ?4)
-                         ON CONFLICT (ws, month, user_id) DO UPDATE SET tasks = tasks + excluded.tasks RETURNING tasks",
-                        params![ws, month, who, tasks as i64],
-                        |r| r.get::<_, i64>(0),
+        self.db.write(|| {
+            let now = millis(now);
+            self.run(|c| {
+                let tx = c.savepoint().map_err(sql_err)?;
+                let changed = tx
+                    .exec(
+                        "INSERT INTO dedupe (key, expires_at, value) VALUES (?1, ?2, ?3)
+                         ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at, value = excluded.value
+                         WHERE dedupe.expires_at <= ?4",
+                        params![key, now + ms(ttl), value, now],
                     )
-                    .map_err(sql_err)? as u64;
-            }
-            tx.commit().map_err(sql_err)?;
-            Ok((totals[0], totals[1]))
+                    .map_err(sql_err)?;
+                let held = if changed == 1 {
+                    None
+                } else {
+                    Some(
+                        tx.row("SELECT coalesce(value, '') FROM dedupe WHERE key = ?1", params![key], |r| {
+                            r.get::<_, String>(0)
+                        })
+                        .map_err(sql_err)?,
+                    )
+                };
+                tx.commit().map_err(sql_err)?;
+                Ok(held)
+            })
+
         })
+        .await
     }
 
-    pub(crate) fn poll_requests_add(&self, ws: &str, month: &str, requests: u64) -> R<u64> {
-        self.run(|c| {
-            c.row(
-                "INSERT INTO poll_requests (ws, month, n) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (ws, month) DO UPDATE SET n = n + excluded.n RETURNING n",
-                params![ws, month, requests as i64],
-                |r| r.get::<_, i64>(0),
-            )
-            .map(|n| n as u64)
-            .map_err(sql_err)
+    async fn add_tasks(&self, ws: &str, user: &str, month: &str, tasks: u64) -> R<(u64, u64)> {
+        self.db.write(|| {
+            self.run(|c| {
+                let tx = c.savepoint().map_err(sql_err)?;
+                let mut totals = [0u64; 2];
+                // The workspace total is kept under the empty user id.
+                for (slot, who) in [(0, ""), (1, user)] {
+                    totals[slot] = tx
+                        .row(
+                            "INSERT INTO counters (ws, month, user_id, tasks) VALUES (?1, ?2, ?3, ?4)
+                             ON CONFLICT (ws, month, user_id) DO UPDATE SET tasks = tasks + excluded.tasks RETURNING tasks",
+                            params![ws, month, who, tasks as i64],
+                            |r| r.get::<_, i64>(0),
+                        )
+                        .map_err(sql_err)? as u64;
+                }
+                tx.commit().map_err(sql_err)?;
+                Ok((totals[0], totals[1]))
+            })
+
         })
+        .await
     }
 
-    pub(crate) fn usage_of(&self, ws: &str, month: &str) -> R<Usage> {
+    async fn usage(&self, ws: &str, month: &str) -> R<Usage> {
         self.run(|c| {
             let poll_requests: i64 = c
                 .row(
@@ -137,87 +137,61 @@ impl SqliteStore {
         })
     }
 
-    pub(crate) fn lease_acquire(
-        &self,
-        name: &str,
-        holder: &str,
-        now: DateTime<Utc>,
-        ttl: Duration,
-    ) -> R<bool> {
-        let now = millis(now);
-        self.run(|c| {
-            let changed = c
-                .exec(
-                    "INSERT INTO leases (name, holder, expires_at) VALUES (?1, ?2, ?3)
-                     ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
-                     WHERE leases.expires_at <= ?4 OR leases.holder = excluded.holder",
-                    params![name, holder, now + ms(ttl), now],
+    async fn add_poll_requests(&self, ws: &str, month: &str, requests: u64) -> R<u64> {
+        self.db
+            .write(|| {
+                self.run(|c| {
+                    c.row(
+                        "INSERT INTO poll_requests (ws, month, n) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (ws, month) DO UPDATE SET n = n + excluded.n RETURNING n",
+                        params![ws, month, requests as i64],
+                        |r| r.get::<_, i64>(0),
+                    )
+                    .map(|n| n as u64)
+                    .map_err(sql_err)
+                })
+            })
+            .await
+    }
+
+    async fn hold(&self, name: &str, until: DateTime<Utc>) -> R<()> {
+        self.db.write(|| {
+            self.run(|c| {
+                c.exec(
+                    "INSERT INTO holds (name, until_at) VALUES (?1, ?2)
+                     ON CONFLICT (name) DO UPDATE SET until_at = MAX(holds.until_at, excluded.until_at)",
+                    params![name, millis(until)],
                 )
-                .map_err(sql_err)?;
-            Ok(changed == 1)
+                .map(|_| ())
+                .map_err(sql_err)
+            })
+
         })
+        .await
     }
 
-    pub(crate) fn lease_renew(
-        &self,
-        name: &str,
-        holder: &str,
-        now: DateTime<Utc>,
-        ttl: Duration,
-    ) -> R<bool> {
-        let now = millis(now);
-        self.run(|c| {
-            let changed = c
-                .exec(
-                    "UPDATE leases SET expires_at = ?3 WHERE name = ?1 AND holder = ?2 AND expires_at > ?4",
-                    params![name, holder, now + ms(ttl), now],
-                )
-                .map_err(sql_err)?;
-            Ok(changed == 1)
-        })
+    async fn count_in_window(&self, name: &str, window: i64, _expires_at: DateTime<Utc>) -> R<u64> {
+        self.db
+            .write(|| {
+                self.run(|c| {
+                    let n: i64 = c
+                        .row(
+                            "INSERT INTO rate_windows (name, window, n) VALUES (?1, ?2, 1)
+                             ON CONFLICT (name) DO UPDATE SET
+                               n = CASE WHEN excluded.window > rate_windows.window THEN 1 ELSE rate_windows.n + 1 END,
+                               window = MAX(rate_windows.window, excluded.window)
+                             RETURNING n",
+                            params![name, window],
+                            |r| r.get(0),
+                        )
+                        .map_err(sql_err)?;
+                    Ok(n as u64)
+                })
+            })
+            .await
     }
 
-    pub(crate) fn lease_release(&self, name: &str, holder: &str) -> R<()> {
-        self.run(|c| {
-            c.exec(
-                "DELETE FROM leases WHERE name = ?1 AND holder = ?2",
-                params![name, holder],
-            )
-            .map(|_| ())
-            .map_err(sql_err)
-        })
-    }
-
-    pub(crate) fn hold_set(&self, name: &str, until: DateTime<Utc>) -> R<()> {
-        self.run(|c| {
-            c.exec(
-                "INSERT INTO holds (name, until_at) VALUES (?1, ?2)
-                 ON CONFLICT (name) DO UPDATE SET until_at = MAX(holds.until_at, excluded.until_at)",
-                params![name, millis(until)],
-            )
-            .map(|_| ())
-            .map_err(sql_err)
-        })
-    }
-
-    pub(crate) fn window_count(&self, name: &str, window: i64) -> R<u64> {
-        self.run(|c| {
-            let n: i64 = c
-                .row(
-                    "INSERT INTO rate_windows (name, window, n) VALUES (?1, ?2, 1)
-                     ON CONFLICT (name) DO UPDATE SET
-                       n = CASE WHEN excluded.window > rate_windows.window THEN 1 ELSE rate_windows.n + 1 END,
-                       window = MAX(rate_windows.window, excluded.window)
-                     RETURNING n",
-                    params![name, window],
-                    |r| r.get(0),
-                )
-                .map_err(sql_err)?;
-            Ok(n as u64)
-        })
-    }
-
-    pub(crate) fn hold_get(&self, name: &str, now: DateTime<Utc>) -> R<Option<DateTime<Utc>>> {
+    async fn held_until(&self, name: &str, now: DateTime<Utc>) -> R<Option<DateTime<Utc>>> {
         self.run(|c| {
             let until: Option<i64> = c
                 .row(
@@ -231,20 +205,89 @@ impl SqliteStore {
         })
     }
 
-    pub(crate) fn due_put(&self, item: &DueItem) -> R<()> {
-        let body = to_json(item)?;
-        self.run(|c| {
-            c.exec(
-                "INSERT INTO due (key, ws, due_at, body) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (key) DO UPDATE SET ws = excluded.ws, due_at = excluded.due_at, body = excluded.body",
-                params![item.key, item.workspace_id, millis(item.due_at), body],
-            )
-            .map(|_| ())
-            .map_err(sql_err)
+    async fn acquire_lease(
+        &self,
+        name: &str,
+        holder: &str,
+        now: DateTime<Utc>,
+        ttl: Duration,
+    ) -> R<bool> {
+        self.db.write(|| {
+            let now = millis(now);
+            self.run(|c| {
+                let changed = c
+                    .exec(
+                        "INSERT INTO leases (name, holder, expires_at) VALUES (?1, ?2, ?3)
+                         ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+                         WHERE leases.expires_at <= ?4 OR leases.holder = excluded.holder",
+                        params![name, holder, now + ms(ttl), now],
+                    )
+                    .map_err(sql_err)?;
+                Ok(changed == 1)
+            })
+
         })
+        .await
     }
 
-    pub(crate) fn due_until(&self, now: DateTime<Utc>, limit: usize) -> R<Vec<DueItem>> {
+    async fn renew_lease(
+        &self,
+        name: &str,
+        holder: &str,
+        now: DateTime<Utc>,
+        ttl: Duration,
+    ) -> R<bool> {
+        self.db.write(|| {
+            let now = millis(now);
+            self.run(|c| {
+                let changed = c
+                    .exec(
+                        "UPDATE leases SET expires_at = ?3 WHERE name = ?1 AND holder = ?2 AND expires_at > ?4",
+                        params![name, holder, now + ms(ttl), now],
+                    )
+                    .map_err(sql_err)?;
+                Ok(changed == 1)
+            })
+
+        })
+        .await
+    }
+
+    async fn release_lease(&self, name: &str, holder: &str) -> R<()> {
+        self.db
+            .write(|| {
+                self.run(|c| {
+                    c.exec(
+                        "DELETE FROM leases WHERE name = ?1 AND holder = ?2",
+                        params![name, holder],
+                    )
+                    .map(|_| ())
+                    .map_err(sql_err)
+                })
+            })
+            .await
+    }
+}
+
+impl DueStore for SqliteStore {
+    async fn put_due(&self, item: &DueItem) -> R<()> {
+        self.db.write(|| {
+            let body = to_json(item)?;
+            self.run(|c| {
+                c.exec(
+                    "INSERT INTO due (key, ws, due_at, body) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (key) DO UPDATE SET ws = excluded.ws, due_at = excluded.due_at, body = excluded.body",
+                    params![item.key, item.workspace_id, millis(item.due_at), body],
+                )
+                .map(|_| ())
+                .map_err(sql_err)
+            })
+
+        })
+        .await
+    }
+
+    async fn due_before(&self, now: DateTime<Utc>, limit: usize) -> R<Vec<DueItem>> {
         self.run(|c| {
             let mut stmt = c
                 .prepare_cached(
@@ -260,19 +303,40 @@ impl SqliteStore {
         })
     }
 
-    pub(crate) fn due_add_if_absent(&self, item: &DueItem) -> R<bool> {
-        let body = to_json(item)?;
-        self.run(|c| {
-            c.exec(
-                "INSERT INTO due (key, ws, due_at, body) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (key) DO NOTHING",
-                params![item.key, item.workspace_id, millis(item.due_at), body],
-            )
-            .map(|n| n == 1)
-            .map_err(sql_err)
-        })
+    async fn move_due(&self, item: &DueItem, from: DateTime<Utc>) -> R<bool> {
+        self.db
+            .write(|| {
+                let body = to_json(item)?;
+                self.run(|c| {
+                    let changed = c
+                        .exec(
+                            "UPDATE due SET due_at = ?3, body = ?4 WHERE key = ?1 AND due_at = ?2",
+                            params![item.key, millis(from), millis(item.due_at), body],
+                        )
+                        .map_err(sql_err)?;
+                    Ok(changed == 1)
+                })
+            })
+            .await
     }
 
-    pub(crate) fn due_get(&self, key: &str) -> R<Option<DueItem>> {
+    async fn add_due_if_absent(&self, item: &DueItem) -> R<bool> {
+        self.db.write(|| {
+            let body = to_json(item)?;
+            self.run(|c| {
+                c.exec(
+                    "INSERT INTO due (key, ws, due_at, body) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (key) DO NOTHING",
+                    params![item.key, item.workspace_id, millis(item.due_at), body],
+                )
+                .map(|n| n == 1)
+                .map_err(sql_err)
+            })
+
+        })
+        .await
+    }
+
+    async fn get_due(&self, key: &str) -> R<Option<DueItem>> {
         self.run(|c| {
             let body: Option<String> = c
                 .row("SELECT body FROM due WHERE key = ?1", params![key], |r| {
@@ -284,27 +348,18 @@ impl SqliteStore {
         })
     }
 
-    pub(crate) fn due_move(&self, item: &DueItem, from: DateTime<Utc>) -> R<bool> {
-        let body = to_json(item)?;
-        self.run(|c| {
-            let changed = c
-                .exec(
-                    "UPDATE due SET due_at = ?3, body = ?4 WHERE key = ?1 AND due_at = ?2",
-                    params![item.key, millis(from), millis(item.due_at), body],
-                )
-                .map_err(sql_err)?;
-            Ok(changed == 1)
-        })
-    }
-
-    pub(crate) fn due_remove(&self, key: &str, due_at: DateTime<Utc>) -> R<bool> {
-        self.run(|c| {
-            c.exec(
-                "DELETE FROM due WHERE key = ?1 AND due_at = ?2",
-                params![key, millis(due_at)],
-            )
-            .map(|n| n == 1)
-            .map_err(sql_err)
-        })
+    async fn remove_due(&self, key: &str, due_at: DateTime<Utc>) -> R<bool> {
+        self.db
+            .write(|| {
+                self.run(|c| {
+                    c.exec(
+                        "DELETE FROM due WHERE key = ?1 AND due_at = ?2",
+                        params![key, millis(due_at)],
+                    )
+                    .map(|n| n == 1)
+                    .map_err(sql_err)
+                })
+            })
+            .await
     }
 }

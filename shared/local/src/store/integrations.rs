@@ -1,8 +1,8 @@
-//! Integrations, with their app-event subscriptions and webhook tokens kept in index
+//! `IntegrationStore` on SQLite: integrations, with their app-event subscriptions and webhook tokens kept in index
 //! tables written in the same transaction.
 
 use junction_core::model::{Integration, Version};
-use junction_core::ports::StoreError;
+use junction_core::ports::{IntegrationStore, StoreError};
 use rusqlite::{params, OptionalExtension};
 
 use super::{put_versioned, sql_err, to_json, versioned_row, SqliteStore};
@@ -11,58 +11,6 @@ use crate::db::Cached;
 type R<T> = Result<T, StoreError>;
 
 impl SqliteStore {
-    pub(crate) fn integration_put(&self, i: &Integration, expected: Option<Version>) -> R<Version> {
-        let body = to_json(i)?;
-        self.run(|c| {
-            let tx = c.savepoint().map_err(sql_err)?;
-            let v = put_versioned(
-                &tx,
-                "integrations",
-                &[("ws", &i.workspace_id), ("id", &i.id)],
-                &[("user_id", &i.user_id), ("flow_id", &i.flow_id)],
-                &body,
-                expected,
-                &format!("integration '{}'", i.id),
-            )?;
-            tx.exec("DELETE FROM integration_events WHERE ws = ?1 AND integration_id = ?2", params![i.workspace_id, i.id]).map_err(sql_err)?;
-            for event in &i.events {
-                tx.exec(
-                    "INSERT OR IGNORE INTO integration_events (ws, event, integration_id, user_id) VALUES (?1, ?2, ?3, ?4)",
-                    params![i.workspace_id, event, i.id, i.user_id],
-                )
-                .map_err(sql_err)?;
-            }
-            tx.exec("DELETE FROM webhook_tokens WHERE ws = ?1 AND integration_id = ?2", params![i.workspace_id, i.id]).map_err(sql_err)?;
-            for hash in &i.webhook_token_hashes {
-                match tx.exec("INSERT INTO webhook_tokens (token_hash, ws, integration_id) VALUES (?1, ?2, ?3)", params![hash, i.workspace_id, i.id]) {
-                    Ok(_) => {}
-                    Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation => {
-                        return Err(StoreError::Conflict("a webhook token is already in use".into()))
-                    }
-                    Err(e) => return Err(sql_err(e)),
-                }
-            }
-            tx.commit().map_err(sql_err)?;
-            Ok(v)
-        })
-    }
-
-    pub(crate) fn integration_get(&self, ws: &str, id: &str) -> R<Option<Integration>> {
-        Ok(self
-            .query_versioned::<Integration>(
-                "SELECT body, version FROM integrations WHERE ws = ?1 AND id = ?2",
-                params![ws, id],
-            )?
-            .pop())
-    }
-
-    pub(crate) fn integrations_of_ws(&self, ws: &str) -> R<Vec<Integration>> {
-        self.query_versioned(
-            "SELECT body, version FROM integrations WHERE ws = ?1 ORDER BY id",
-            params![ws],
-        )
-    }
-
     pub(crate) fn integrations_where(
         &self,
         ws: &str,
@@ -74,8 +22,67 @@ impl SqliteStore {
         );
         self.query_versioned(&sql, params![ws, value])
     }
+}
 
-    pub(crate) fn integrations_event(
+impl IntegrationStore for SqliteStore {
+    async fn put_integration(&self, i: &Integration, expected: Option<Version>) -> R<Version> {
+        self.db.write(|| {
+            let body = to_json(i)?;
+            self.run(|c| {
+                let tx = c.savepoint().map_err(sql_err)?;
+                let v = put_versioned(
+                    &tx,
+                    "integrations",
+                    &[("ws", &i.workspace_id), ("id", &i.id)],
+                    &[("user_id", &i.user_id), ("flow_id", &i.flow_id)],
+                    &body,
+                    expected,
+                    &format!("integration '{}'", i.id),
+                )?;
+                tx.exec("DELETE FROM integration_events WHERE ws = ?1 AND integration_id = ?2", params![i.workspace_id, i.id]).map_err(sql_err)?;
+                for event in &i.events {
+                    tx.exec(
+                        "INSERT OR IGNORE INTO integration_events (ws, event, integration_id, user_id) VALUES (?1, ?2, ?3, ?4)",
+                        params![i.workspace_id, event, i.id, i.user_id],
+                    )
+                    .map_err(sql_err)?;
+                }
+                tx.exec("DELETE FROM webhook_tokens WHERE ws = ?1 AND integration_id = ?2", params![i.workspace_id, i.id]).map_err(sql_err)?;
+                for hash in &i.webhook_token_hashes {
+                    match tx.exec("INSERT INTO webhook_tokens (token_hash, ws, integration_id) VALUES (?1, ?2, ?3)", params![hash, i.workspace_id, i.id]) {
+                        Ok(_) => {}
+                        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation => {
+                            return Err(StoreError::Conflict("a webhook token is already in use".into()))
+                        }
+                        Err(e) => return Err(sql_err(e)),
+                    }
+                }
+                tx.commit().map_err(sql_err)?;
+                Ok(v)
+            })
+
+        })
+        .await
+    }
+
+    async fn get_integration(&self, ws: &str, id: &str) -> R<Option<Integration>> {
+        Ok(self
+            .query_versioned::<Integration>(
+                "SELECT body, version FROM integrations WHERE ws = ?1 AND id = ?2",
+                params![ws, id],
+            )?
+            .pop())
+    }
+
+    async fn integrations_of_user(&self, ws: &str, user_id: &str) -> R<Vec<Integration>> {
+        self.integrations_where(ws, "user_id", user_id)
+    }
+
+    async fn integrations_of_flow(&self, ws: &str, flow_id: &str) -> R<Vec<Integration>> {
+        self.integrations_where(ws, "flow_id", flow_id)
+    }
+
+    async fn integrations_for_event(
         &self,
         ws: &str,
         event: &str,
@@ -95,7 +102,7 @@ impl SqliteStore {
         }
     }
 
-    pub(crate) fn integration_by_token(&self, hash: &str) -> R<Option<Integration>> {
+    async fn integration_by_webhook_token(&self, hash: &str) -> R<Option<Integration>> {
         self.run(|c| {
             let row: Option<(String, i64)> = c
                 .row(
@@ -109,22 +116,33 @@ impl SqliteStore {
         })
     }
 
-    pub(crate) fn integration_delete(&self, ws: &str, id: &str) -> R<()> {
-        self.run(|c| {
-            let tx = c.savepoint().map_err(sql_err)?;
-            for table in ["integration_events", "webhook_tokens"] {
-                tx.exec(
-                    &format!("DELETE FROM {table} WHERE ws = ?1 AND integration_id = ?2"),
-                    params![ws, id],
-                )
-                .map_err(sql_err)?;
-            }
-            tx.exec(
-                "DELETE FROM integrations WHERE ws = ?1 AND id = ?2",
-                params![ws, id],
-            )
-            .map_err(sql_err)?;
-            tx.commit().map_err(sql_err)
-        })
+    async fn delete_integration(&self, ws: &str, id: &str) -> R<()> {
+        self.db
+            .write(|| {
+                self.run(|c| {
+                    let tx = c.savepoint().map_err(sql_err)?;
+                    for table in ["integration_events", "webhook_tokens"] {
+                        tx.exec(
+                            &format!("DELETE FROM {table} WHERE ws = ?1 AND integration_id = ?2"),
+                            params![ws, id],
+                        )
+                        .map_err(sql_err)?;
+                    }
+                    tx.exec(
+                        "DELETE FROM integrations WHERE ws = ?1 AND id = ?2",
+                        params![ws, id],
+                    )
+                    .map_err(sql_err)?;
+                    tx.commit().map_err(sql_err)
+                })
+            })
+            .await
+    }
+
+    async fn integrations_of_workspace(&self, ws: &str) -> R<Vec<Integration>> {
+        self.query_versioned(
+            "SELECT body, version FROM integrations WHERE ws = ?1 ORDER BY id",
+            params![ws],
+        )
     }
 }

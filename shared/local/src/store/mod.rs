@@ -5,7 +5,6 @@ mod bookkeeping;
 mod entities;
 mod integrations;
 mod runs;
-mod store_impl;
 
 use junction_core::model::{Version, Versioned};
 use junction_core::ports::StoreError;

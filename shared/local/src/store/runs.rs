@@ -1,9 +1,9 @@
-//! Run records: by id, and per integration newest first (ids are time-ordered).
+//! `RunStore` on SQLite: run records by id, and per integration newest first (ids are time-ordered).
 
 use chrono::{DateTime, Utc};
 use junction_core::engine::RunStatus;
 use junction_core::model::{RunRecord, Version};
-use junction_core::ports::{StoreError, MAX_RECORD_BYTES};
+use junction_core::ports::{RunStore, StoreError, MAX_RECORD_BYTES};
 use rusqlite::params;
 
 use super::{put_versioned, sql_err, to_json, SqliteStore};
@@ -12,35 +12,67 @@ use crate::db::{millis, Cached};
 type R<T> = Result<T, StoreError>;
 
 impl SqliteStore {
-    pub(crate) fn run_put(&self, run: &RunRecord, expected: Option<Version>) -> R<Version> {
-        let body = to_json(run)?;
-        if body.len() > MAX_RECORD_BYTES {
-            return Err(StoreError::TooLarge(format!(
-                "run '{}' is {} bytes (limit {MAX_RECORD_BYTES})",
-                run.id,
-                body.len()
-            )));
-        }
-        let expires = millis(run.expires_at);
-        let status = run.status.as_str();
+    /// Deletes runs past their retention; the embedded server calls this periodically.
+    pub fn purge_expired_runs(&self, now: DateTime<Utc>) -> R<usize> {
         self.run(|c| {
-            put_versioned(
-                c,
-                "runs",
-                &[("ws", &run.workspace_id), ("id", &run.id)],
-                &[
-                    ("integration_id", &run.integration_id),
-                    ("expires_at", &expires),
-                    ("status", &status),
-                ],
-                &body,
-                expected,
-                &format!("run '{}'", run.id),
+            c.exec(
+                "DELETE FROM runs WHERE expires_at < ?1",
+                params![millis(now)],
             )
+            .map_err(sql_err)
         })
     }
+}
 
-    pub(crate) fn run_get(&self, ws: &str, id: &str) -> R<Option<RunRecord>> {
+impl RunStore for SqliteStore {
+    async fn runs_with_status(
+        &self,
+        ws: &str,
+        status: RunStatus,
+        limit: usize,
+        before: Option<&str>,
+    ) -> R<Vec<RunRecord>> {
+        let limit = limit.clamp(1, 1000) as i64;
+        let status = status.as_str();
+        self.query_versioned(
+            "SELECT body, version FROM runs WHERE ws = ?1 AND status = ?2 AND id < ?3 ORDER BY id DESC LIMIT ?4",
+            params![ws, status, before.unwrap_or("~"), limit],
+        )
+    }
+
+    async fn put_run(&self, run: &RunRecord, expected: Option<Version>) -> R<Version> {
+        self.db
+            .write(|| {
+                let body = to_json(run)?;
+                if body.len() > MAX_RECORD_BYTES {
+                    return Err(StoreError::TooLarge(format!(
+                        "run '{}' is {} bytes (limit {MAX_RECORD_BYTES})",
+                        run.id,
+                        body.len()
+                    )));
+                }
+                let expires = millis(run.expires_at);
+                let status = run.status.as_str();
+                self.run(|c| {
+                    put_versioned(
+                        c,
+                        "runs",
+                        &[("ws", &run.workspace_id), ("id", &run.id)],
+                        &[
+                            ("integration_id", &run.integration_id),
+                            ("expires_at", &expires),
+                            ("status", &status),
+                        ],
+                        &body,
+                        expected,
+                        &format!("run '{}'", run.id),
+                    )
+                })
+            })
+            .await
+    }
+
+    async fn get_run(&self, ws: &str, id: &str) -> R<Option<RunRecord>> {
         Ok(self
             .query_versioned::<RunRecord>(
                 "SELECT body, version FROM runs WHERE ws = ?1 AND id = ?2",
@@ -49,7 +81,7 @@ impl SqliteStore {
             .pop())
     }
 
-    pub(crate) fn runs_of(
+    async fn runs_of_integration(
         &self,
         ws: &str,
         integration: &str,
@@ -67,31 +99,5 @@ impl SqliteStore {
                 params![ws, integration, limit],
             ),
         }
-    }
-
-    pub(crate) fn runs_in_status(
-        &self,
-        ws: &str,
-        status: RunStatus,
-        limit: usize,
-        before: Option<&str>,
-    ) -> R<Vec<RunRecord>> {
-        let limit = limit.clamp(1, 1000) as i64;
-        let status = status.as_str();
-        self.query_versioned(
-            "SELECT body, version FROM runs WHERE ws = ?1 AND status = ?2 AND id < ?3 ORDER BY id DESC LIMIT ?4",
-            params![ws, status, before.unwrap_or("~"), limit],
-        )
-    }
-
-    /// Deletes runs past their retention; the embedded server calls this periodically.
-    pub fn purge_expired_runs(&self, now: DateTime<Utc>) -> R<usize> {
-        self.run(|c| {
-            c.exec(
-                "DELETE FROM runs WHERE expires_at < ?1",
-                params![millis(now)],
-            )
-            .map_err(sql_err)
-        })
     }
 }

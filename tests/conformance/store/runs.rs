@@ -1,0 +1,88 @@
+//! Run records: newest first with pages, and by status.
+
+use super::*;
+use junction_core::ports::{IntegrationStore, RunStore};
+
+pub async fn runs_newest_first_with_pages(s: impl RunStore) {
+    let ids: Vec<String> = (0..7).map(|_| junction_core::ids::new_id("run")).collect();
+    for id in &ids {
+        s.put_run(&run("ws_a", id, "int_1"), None).await.unwrap();
+    }
+    s.put_run(
+        &run("ws_a", &junction_core::ids::new_id("run"), "int_other"),
+        None,
+    )
+    .await
+    .unwrap();
+    let first = s
+        .runs_of_integration("ws_a", "int_1", 3, None)
+        .await
+        .unwrap();
+    let got: Vec<_> = first.iter().map(|r| r.id.clone()).collect();
+    assert_eq!(got, [ids[6].clone(), ids[5].clone(), ids[4].clone()]);
+    let second = s
+        .runs_of_integration("ws_a", "int_1", 10, Some(&got[2]))
+        .await
+        .unwrap();
+    assert_eq!(second.len(), 4);
+    assert_eq!(second[0].id, ids[3]);
+    let mut r = s.get_run("ws_a", &ids[0]).await.unwrap().unwrap();
+    r.status = RunStatus::Succeeded;
+    s.put_run(&r, Some(r.version)).await.unwrap();
+    assert_eq!(
+        s.get_run("ws_a", &ids[0]).await.unwrap().unwrap().status,
+        RunStatus::Succeeded
+    );
+    assert!(s.get_run("ws_b", &ids[0]).await.unwrap().is_none());
+}
+
+pub async fn runs_by_status_and_integrations_by_workspace(s: impl RunStore + IntegrationStore) {
+    let ids: Vec<String> = (0..3).map(|_| junction_core::ids::new_id("run")).collect();
+    for id in &ids {
+        s.put_run(&run("ws_a", id, "int_1"), None).await.unwrap();
+    }
+    let mut failed = s.get_run("ws_a", &ids[1]).await.unwrap().unwrap();
+    failed.status = RunStatus::Failed;
+    s.put_run(&failed, Some(failed.version)).await.unwrap();
+    let listed = s
+        .runs_with_status("ws_a", RunStatus::Failed, 10, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        listed.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+        [ids[1].as_str()]
+    );
+    assert_eq!(
+        s.runs_with_status("ws_a", RunStatus::Running, 10, None)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    assert!(s
+        .runs_with_status("ws_b", RunStatus::Failed, 10, None)
+        .await
+        .unwrap()
+        .is_empty());
+    let mut replayed = s.get_run("ws_a", &ids[1]).await.unwrap().unwrap();
+    replayed.status = RunStatus::Queued;
+    s.put_run(&replayed, Some(replayed.version)).await.unwrap();
+    assert!(
+        s.runs_with_status("ws_a", RunStatus::Failed, 10, None)
+            .await
+            .unwrap()
+            .is_empty(),
+        "a status change moves the run"
+    );
+
+    s.put_integration(&integration("ws_a", "int_1", "u1", "f", &[], &[]), None)
+        .await
+        .unwrap();
+    s.put_integration(&integration("ws_a", "int_2", "u2", "g", &[], &[]), None)
+        .await
+        .unwrap();
+    s.put_integration(&integration("ws_b", "int_3", "u1", "f", &[], &[]), None)
+        .await
+        .unwrap();
+    assert_eq!(s.integrations_of_workspace("ws_a").await.unwrap().len(), 2);
+}
