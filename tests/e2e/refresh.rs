@@ -114,7 +114,8 @@ async fn a_short_lived_first_token_is_refreshed_at_connect_and_kept_and_25_runs_
     let (app, mock, ws) = setup().await;
     let ws_id = ws.workspace.id.clone();
     app.set_mailbird_client(&ws).await;
-    app.publish_flow(&ws, "lists", "id: lists\nname: Lists\napps: [mailbird]\nblocks:\n  - id: b\n    trigger: {type: manual}\n    steps:\n      - id: lists\n        query: {app: mailbird, query: lists}\n").await;
+    // A dropdown of the lists too: its options come from the same account.
+    app.publish_flow(&ws, "lists", "id: lists\nname: Lists\napps: [mailbird]\nsetup:\n  pages:\n    - title: List\n      fields:\n        - {id: list_id, type: dynamic_select, label: List, source: {app: mailbird, query: lists, value: id, label: name}}\nblocks:\n  - id: b\n    trigger: {type: manual}\n    steps:\n      - id: lists\n        query: {app: mailbird, query: lists}\n").await;
 
     // Every token lives 5 s: the connect-time check finds it expiring and refreshes.
     mock.state.token_lifetime_s.store(5, Ordering::SeqCst);
@@ -153,11 +154,21 @@ async fn a_short_lived_first_token_is_refreshed_at_connect_and_kept_and_25_runs_
             &ws,
             "alice",
             "/v1/integrations",
-            json!({"flow": "lists", "accounts": {"mailbird": account.id}}),
+            json!({"flow": "lists", "accounts": {"mailbird": account.id}, "setup": {"list_id": "list_news"}}),
         )
         .await;
     let id = made["integration"]["id"].as_str().unwrap().to_string();
-    let runs = futures::future::join_all((0..25).map(|_| async {
+    // The runs and the dropdown's lookups find the token expired at once; the
+    // service and its engines share one refresher, so one of them refreshes.
+    let lookups = futures::future::join_all((0..10).map(|_| {
+        app.user_post_json(
+            &ws,
+            "alice",
+            "/v1/flows/lists/fields/list_id/options",
+            json!({"accounts": {"mailbird": account.id}}),
+        )
+    }));
+    let starts = futures::future::join_all((0..25).map(|_| async {
         let r = app
             .user_post_json(
                 &ws,
@@ -167,14 +178,20 @@ async fn a_short_lived_first_token_is_refreshed_at_connect_and_kept_and_25_runs_
             )
             .await;
         r["run_id"].as_str().unwrap().to_string()
-    }))
-    .await;
+    }));
+    let (lookups, runs) = futures::join!(lookups, starts);
+    for options in &lookups {
+        assert_eq!(options["options"][0]["value"], "list_news", "{options}");
+    }
     for run in &runs {
         let done = crate::runs::finished(&app, &ws, "alice", run).await;
         assert_eq!(done["status"], "succeeded", "{done}");
     }
     let stats = mock.state.stats();
-    assert_eq!(stats.token_refreshes, 3, "one refresh for all 25 runs");
+    assert_eq!(
+        stats.token_refreshes, 3,
+        "one refresh for all 25 runs and 10 lookups"
+    );
     assert_eq!(stats.refresh_reuses, 0, "no refresh token was sent twice");
     assert_eq!(stats.unauthorized, 0);
     let after = app

@@ -85,10 +85,7 @@ fn start(
             "https://app.example.com",
         )],
     );
-    let engine = Arc::new(
-        junction_core::engine::Engine::new(junction.http.clone())
-            .with_clock(junction.clock.clone()),
-    );
+    let engine = Arc::new(junction.engine());
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let workers = junction.clone();
     let runtime = tokio::runtime::Builder::new_multi_thread()

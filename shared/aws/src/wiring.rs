@@ -76,14 +76,10 @@ impl Backend {
         }
         // A batch's runs execute side by side in a 512 MB function: their code steps
         // may reserve half of it between them.
-        let engine = Arc::new(
-            Engine::new(junction.http.clone())
-                .with_clock(junction.clock.clone())
-                .with_limits(EngineLimits {
-                    code_memory_budget_mb: 256,
-                    ..EngineLimits::default()
-                }),
-        );
+        let engine = Arc::new(junction.engine().with_limits(EngineLimits {
+            code_memory_budget_mb: 256,
+            ..EngineLimits::default()
+        }));
         Ok(Self {
             junction: Arc::new(junction),
             engine,

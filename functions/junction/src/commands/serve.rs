@@ -110,8 +110,8 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     }
     // Executor workers on the local queue, beside the API.
     let engine = Arc::new(
-        junction_core::engine::Engine::new(junction.http.clone())
-            .with_clock(junction.clock.clone())
+        junction
+            .engine()
             .with_limits(junction_core::engine::EngineLimits {
                 code_memory_budget_mb: code_memory_mb,
                 ..Default::default()

@@ -74,6 +74,7 @@ impl StepCalls<'_, '_> {
                 self.credentials,
                 app,
                 account.as_deref(),
+                self.engine.clock.now(),
             );
             if let Some(error) = held.await {
                 return Err(error);
@@ -88,6 +89,7 @@ impl StepCalls<'_, '_> {
                         credentials: self.credentials,
                         app: &app.id,
                         account,
+                        clock: self.engine.clock.as_ref(),
                     });
                 call_app(
                     &self.engine.client,

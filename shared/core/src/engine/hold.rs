@@ -6,22 +6,25 @@
 
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 
 use super::StepError;
 use crate::credentials::CredentialStore;
 use crate::definition::{AppDefinition, RateScope};
 use crate::outbound::{AccountBackoff, Throttle};
+use crate::ports::Clock;
 
 /// Why a call to `app` (as `account`, for apps with accounts) may not go now: its
 /// account is held back after a 429, or the app's declared rate limit is spent for
-/// this window. The error is transient and `held`: the step made no call.
+/// this window, at `now` (the engine's clock). The error is transient and `held`:
+/// the step made no call.
 pub(crate) async fn check(
     backoff: &AccountBackoff,
     credentials: &dyn CredentialStore,
     app: &AppDefinition,
     account: Option<&str>,
+    now: DateTime<Utc>,
 ) -> Option<StepError> {
     let held = |message: String, wait: Duration| StepError {
         message,
@@ -30,7 +33,7 @@ pub(crate) async fn check(
         held: true,
     };
     if let Some(account) = account {
-        if let Some(wait) = held_for(backoff, credentials, &app.id, account).await {
+        if let Some(wait) = held_for(backoff, credentials, &app.id, account, now).await {
             return Some(held(
                 format!(
                     "{} asked to slow down for this account (HTTP 429); calls resume in {} s",
@@ -41,7 +44,7 @@ pub(crate) async fn check(
             ));
         }
     }
-    let wait = paced(backoff, credentials, app, account).await?;
+    let wait = paced(backoff, credentials, app, account, now).await?;
     let limit = app.rate_limit.as_ref()?;
     Some(held(
         format!(
@@ -66,6 +69,7 @@ async fn held_for(
     credentials: &dyn CredentialStore,
     app: &str,
     account: &str,
+    now: DateTime<Utc>,
 ) -> Option<Duration> {
     if let Some(wait) = backoff.remaining(account) {
         return Some(wait);
@@ -75,10 +79,7 @@ async fn held_for(
     }
     match credentials.held_until(app).await {
         Ok(Some(until)) => {
-            let wait = (until - Utc::now())
-                .to_std()
-                .ok()
-                .filter(|d| !d.is_zero())?;
+            let wait = (until - now).to_std().ok().filter(|d| !d.is_zero())?;
             backoff.hold(account, wait);
             Some(wait)
         }
@@ -96,6 +97,7 @@ pub(crate) struct AccountThrottle<'a> {
     pub credentials: &'a dyn CredentialStore,
     pub app: &'a str,
     pub account: &'a str,
+    pub clock: &'a dyn Clock,
 }
 
 impl Throttle for AccountThrottle<'_> {
@@ -103,7 +105,7 @@ impl Throttle for AccountThrottle<'_> {
         self.backoff.hold(self.account, wait);
         crate::telemetry::account_held(self.app, self.account, wait);
         Box::pin(async move {
-            let until = Utc::now() + chrono::Duration::from_std(wait).unwrap_or_default();
+            let until = self.clock.now() + chrono::Duration::from_std(wait).unwrap_or_default();
             if let Err(e) = self.credentials.hold(self.app, until).await {
                 tracing::warn!(app = self.app, error = %e, "the hold could not be shared; other processes learn from their own 429");
             }
@@ -120,12 +122,13 @@ async fn paced(
     credentials: &dyn CredentialStore,
     app: &AppDefinition,
     account: Option<&str>,
+    now: DateTime<Utc>,
 ) -> Option<Duration> {
     let limit = app.rate_limit.as_ref()?;
     let per_ms = i64::try_from(limit.window().as_millis())
         .unwrap_or(i64::MAX)
         .max(1);
-    let now_ms = Utc::now().timestamp_millis();
+    let now_ms = now.timestamp_millis();
     let window = now_ms / per_ms;
     let next_window_ms = (window + 1).saturating_mul(per_ms);
     // An app without accounts has one limit for the workspace.
@@ -134,7 +137,7 @@ async fn paced(
         None => RateScope::App,
     };
     let expires = chrono::DateTime::from_timestamp_millis(next_window_ms.saturating_add(60_000))
-        .unwrap_or_else(Utc::now);
+        .unwrap_or(now);
     let count = match credentials
         .count_call(&app.id, scope, window, expires)
         .await

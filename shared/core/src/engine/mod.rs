@@ -111,7 +111,7 @@ pub struct Engine {
     pub(crate) refresher: Arc<TokenRefresher>,
     /// Accounts an app told to slow down (429), shared by every run in this process.
     pub(crate) backoff: Arc<crate::outbound::AccountBackoff>,
-    pub(crate) templates: Templates,
+    pub(crate) templates: Arc<Templates>,
     pub(crate) limits: EngineLimits,
     /// Permits are MiB of `limits.code_memory_budget_mb`.
     pub(crate) code_budget: Arc<tokio::sync::Semaphore>,
@@ -126,11 +126,22 @@ impl Engine {
             client,
             refresher: Arc::new(TokenRefresher::default()),
             backoff: Arc::default(),
-            templates: Templates::new(),
+            templates: Arc::new(Templates::new()),
             limits: EngineLimits::default(),
             code_budget: code_budget(&EngineLimits::default()),
             clock: Arc::new(crate::ports::SystemClock),
         }
+    }
+
+    /// Shares the service's token refresher and templates. Callers of one account in
+    /// this process (a run, a dropdown's options, a webhook subscription) then wait
+    /// on one in-memory lock while one of them refreshes, rather than each asking the
+    /// store's lease (which still settles it between processes); and the template
+    /// environment is built once.
+    pub fn sharing(mut self, refresher: Arc<TokenRefresher>, templates: Arc<Templates>) -> Self {
+        self.refresher = refresher;
+        self.templates = templates;
+        self
     }
 
     /// The clock the engine reads (the system's unless given).

@@ -95,6 +95,14 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         }
     }
 
+    /// An engine over the service's client, clock, token refresher and templates:
+    /// what executors, option lookups and webhook subscriptions run steps with.
+    pub fn engine(&self) -> crate::engine::Engine {
+        crate::engine::Engine::new(self.http.clone())
+            .with_clock(self.clock.clone())
+            .sharing(self.refresher.clone(), self.templates.clone())
+    }
+
     /// A flow version, from memory when it was read before.
     pub async fn flow_version(
         &self,

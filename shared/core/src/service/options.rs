@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use super::vault_credentials::VaultCredentials;
 use super::{Junction, ServiceError};
 use crate::definition::{FieldKind, FlowDefinition, Problem};
-use crate::engine::{get_path, Engine};
+use crate::engine::get_path;
 use crate::ports::{RunQueue, Store, Vault};
 use crate::template::Context;
 
@@ -154,7 +154,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             ws,
             BTreeMap::from([(source.app.clone(), account.clone())]),
         );
-        let engine = Engine::new(self.http.clone()).with_clock(self.clock.clone());
+        let engine = self.engine();
         let items = engine
             .query(
                 &apps,

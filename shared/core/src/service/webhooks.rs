@@ -13,7 +13,7 @@ use super::webhook_token::WebhookToken;
 use super::workspaces::app_secret_key;
 use super::{Junction, ServiceError};
 use crate::definition::{FlowDefinition, Trigger};
-use crate::engine::{get_path, Engine};
+use crate::engine::get_path;
 use crate::model::{Integration, SubscriptionStatus, WebhookSubscription};
 use crate::ports::{RunQueue, SecretKey, Store, Vault};
 use crate::template::Context;
@@ -118,7 +118,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         let apps = self.catalog(&ws).await?;
         let credentials =
             VaultCredentials::new(&self.store, &self.vault, &ws, integration.accounts.clone());
-        let engine = Engine::new(self.http.clone()).with_clock(self.clock.clone());
+        let engine = self.engine();
         for (app_id, events) in &wanted {
             let Some(state) = integration.webhooks.get(app_id) else {
                 continue;
@@ -199,7 +199,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         let apps = self.catalog(&ws).await?;
         let credentials =
             VaultCredentials::new(&self.store, &self.vault, &ws, integration.accounts.clone());
-        let engine = Engine::new(self.http.clone()).with_clock(self.clock.clone());
+        let engine = self.engine();
         let ids: Vec<String> = integration.webhooks.keys().cloned().collect();
         for app_id in ids {
             if integration.webhooks[&app_id].status != SubscriptionStatus::Subscribed {
