@@ -151,13 +151,22 @@ impl Engine {
         // What the step keeps must fit, before it counts as done: a step whose
         // effect happened then fails in a record that can still be saved.
         let result = result.and_then(|mut next| {
-            if let Some(done) = next.done_mut() {
-                self.keep(inv, state, step, &ctx, done, iteration.is_some(), &mut log)?;
-            }
-            Ok(next)
+            let logged = match next.done_mut() {
+                Some(done) => {
+                    self.keep(inv, state, step, &ctx, done, iteration.is_some(), &mut log)?
+                }
+                None => true,
+            };
+            Ok((next, logged))
         });
         match result {
-            Ok(next) => self.move_on(state, list, index, step, next, log),
+            Ok((next, logged)) => {
+                let log = logged.then_some(log);
+                if log.is_none() {
+                    state.log_dropped += 1;
+                }
+                self.move_on(state, list, index, step, next, log)
+            }
             Err(e) => {
                 // A held step made no call and runs again once the hold ends: its
                 // entry says it waited, and why, rather than that it failed.
@@ -174,7 +183,8 @@ impl Engine {
         }
     }
 
-    /// Fits what a completed step keeps into the run record, or says why it cannot.
+    /// Fits what a completed step keeps into the run record, or says why it cannot;
+    /// whether its log entry fits too.
     #[allow(clippy::too_many_arguments)]
     fn keep(
         &self,
@@ -185,7 +195,7 @@ impl Engine {
         done: &mut steps::Done,
         in_loop: bool,
         log: &mut StepLog,
-    ) -> Result<(), StepError> {
+    ) -> Result<bool, StepError> {
         let size = if step.kind.has_answer() {
             let (kept, size) = self.kept_output(step, ctx, std::mem::take(&mut done.output))?;
             done.output = kept;
@@ -199,7 +209,8 @@ impl Engine {
         self.make_room(inv, state, &step.id, size, in_loop, log)
     }
 
-    /// Moves the run where the step said, records what it completed with and logs it.
+    /// Moves the run where the step said, records what it completed with and logs it
+    /// (unless its entry did not fit the record).
     fn move_on(
         &self,
         state: &mut RunState,
@@ -207,7 +218,7 @@ impl Engine {
         index: usize,
         step: &Step,
         next: Next,
-        mut log: StepLog,
+        mut log: Option<StepLog>,
     ) {
         let done = match next {
             Next::Following(done) => {
@@ -226,7 +237,9 @@ impl Engine {
                 set_next(state, index + 1);
                 state.status = RunStatus::Waiting;
                 state.resume_at = Some(until);
-                log.status = StepStatus::Waiting;
+                if let Some(log) = &mut log {
+                    log.status = StepStatus::Waiting;
+                }
                 done
             }
             // A loop that started logs itself when it ends, with its iteration count.
@@ -248,16 +261,20 @@ impl Engine {
                 return;
             }
             Next::End(reason) => {
-                log.status = StepStatus::Aborted;
-                log.message = Some(reason.clone());
+                if let Some(mut log) = log {
+                    log.status = StepStatus::Aborted;
+                    log.message = Some(reason.clone());
+                    self.push_log(state, log);
+                }
                 state.abort_reason = Some(reason);
                 self.finish(state, RunStatus::Aborted);
-                self.push_log(state, log);
                 return;
             }
         };
         self.record_output(state, &step.id, done.output);
-        self.push_log(state, log);
+        if let Some(log) = log {
+            self.push_log(state, log);
+        }
     }
 
     pub(super) fn record_output(&self, state: &mut RunState, step: &str, output: Value) {

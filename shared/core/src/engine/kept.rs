@@ -73,7 +73,10 @@ impl Engine {
 
     /// Makes room in the run record for a step's output (`output_size` bytes, kept
     /// twice inside a loop: as the step's output and in the loop's results) and its log
-    /// entry. The log gives way first: its bodies and console lines are left out.
+    /// entry. The log gives way first, and never takes more than half the record: its
+    /// bodies and console lines are left out, then the entry itself (counted in
+    /// `log_dropped`), so a long loop fills its log rather than failing. Returns
+    /// whether the entry is kept.
     pub(crate) fn make_room(
         &self,
         inv: &Invocation<'_>,
@@ -82,7 +85,7 @@ impl Engine {
         output_size: usize,
         in_loop: bool,
         log: &mut StepLog,
-    ) -> Result<(), StepError> {
+    ) -> Result<bool, StepError> {
         let input = *state
             .scope
             .input_bytes
@@ -96,17 +99,27 @@ impl Engine {
         } else {
             output_size
         };
-        let mut grow = output + json_size(log);
+        // The log may take half of the record at most, so a long loop leaves entries
+        // out while its outputs still have room.
+        let log_room = budget / 2;
+        let log_bytes = *state
+            .scope
+            .log_bytes
+            .get_or_insert_with(|| json_size(&state.log));
+        let mut entry = json_size(log);
         // An upper bound, kept up as steps add to the record; measured when it is
         // first needed after loading and whenever it comes near the budget.
         let mut kept = match state.scope.kept_bytes {
             Some(k) => k,
             None => json_size(state),
         };
-        if kept + grow > budget {
+        if kept + output + entry > budget {
             kept = json_size(state);
         }
-        if kept + grow > budget && !(log.requests.is_empty() && log.console.is_empty()) {
+        let full = |kept: usize, entry: usize| {
+            kept + output + entry > budget || log_bytes + entry > log_room
+        };
+        if full(kept, entry) && !(log.requests.is_empty() && log.console.is_empty()) {
             for request in &mut log.requests {
                 request.request_body = None;
                 request.response_body = None;
@@ -116,18 +129,23 @@ impl Engine {
                 Some(m) => format!("{m} (bodies and console left out: the run record is full)"),
                 None => "bodies and console left out: the run record is full".into(),
             });
-            grow = output + json_size(log);
+            entry = json_size(log);
         }
-        if kept + grow > budget {
+        if full(kept, entry) && kept + output <= budget {
+            state.scope.kept_bytes = Some(kept + output);
+            return Ok(false);
+        }
+        if kept + output > budget {
             state.scope.kept_bytes = Some(kept);
             return Err(StepError::terminal(format!(
                 "the run would keep {} with the output of step '{step}' ({}); a run may keep at most {} besides its trigger input: select what steps keep with `output:`",
-                human_size(kept + grow),
+                human_size(kept + output + entry),
                 human_size(output_size),
                 human_size(budget)
             )));
         }
-        state.scope.kept_bytes = Some(kept + grow);
-        Ok(())
+        state.scope.log_bytes = Some(log_bytes + entry);
+        state.scope.kept_bytes = Some(kept + output + entry);
+        Ok(true)
     }
 }

@@ -224,6 +224,9 @@ pub(crate) struct ScopeCache {
     pub input_bytes: Option<usize>,
     /// JSON bytes of this state, at most (see `Engine::make_room`).
     pub kept_bytes: Option<usize>,
+    /// JSON bytes of the step log, at least: what `make_room` let in since it was
+    /// measured.
+    pub log_bytes: Option<usize>,
 }
 
 impl PartialEq for ScopeCache {

@@ -111,3 +111,33 @@ async fn the_run_record_stays_within_its_limit_and_the_log_gives_way_first() {
         .as_deref()
         .is_some_and(|m| m.contains("the run record is full"))));
 }
+
+/// A long loop of small steps fills its log, not its record: once the entries no
+/// longer fit, they are left out (and counted), and the run goes on to succeed.
+#[tokio::test]
+async fn a_long_loop_leaves_log_entries_out_rather_than_failing() {
+    let limits = EngineLimits {
+        max_record_bytes: 64 * 1024,
+        ..EngineLimits::default()
+    };
+    let engine = engine().with_limits(limits);
+    let flow = flow("id: f\nname: F\napps: []\nblocks:\n  - id: b\n    trigger: {type: manual}\n    steps:\n      - id: each\n        loop:\n          for_each: '{{ trigger.items }}'\n          steps:\n            - id: check\n              condition:\n                branches:\n                  - when: [{left: '{{ item }}', op: gt, right: 5}]\n                    steps: []\n");
+    let items: Vec<u32> = (0..800).collect();
+    let state = run(
+        &engine,
+        &flow,
+        &catalog([]),
+        &key_credentials(),
+        json!({"items": items}),
+    )
+    .await;
+    assert_eq!(state.status, RunStatus::Succeeded, "{:?}", state.error);
+    assert!(state.log_dropped > 0, "some entries were left out");
+    assert_eq!(
+        state.log.len() + state.log_dropped as usize,
+        800 + 1,
+        "each iteration's step and the loop itself: kept or counted"
+    );
+    assert_eq!(state.outputs["each"].as_array().unwrap().len(), 800);
+    assert!(json_size(&state) <= 60 * 1024, "{}", json_size(&state));
+}
