@@ -1,6 +1,9 @@
 //! The run engine: executes one block of an integration step by step. Each `advance`
 //! completes one step and leaves a serialisable [`RunState`], so a host can checkpoint
 //! between steps and resume a run after a crash or a wait without repeating work.
+//! `interpreter` keeps the position, the record's size and the log; what each step
+//! kind does is one file in `steps/`; `calls` is how query, action and http steps
+//! reach apps (pagination, logging, metering), `hold` how they wait for an app.
 
 mod calls;
 mod compare;

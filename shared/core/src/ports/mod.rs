@@ -1,6 +1,7 @@
 //! The ports the engine and the HTTP surfaces talk to. Each has two real adapters
 //! (`junction-local` on SQLite, `junction-aws` on DynamoDB, SQS and Secrets Manager),
-//! held to one conformance suite in `tests/`.
+//! held to one conformance suite in `tests/`. The store is six area traits (see
+//! `store/`), which each adapter module implements for its own area.
 
 mod clock;
 mod queue;
