@@ -486,14 +486,12 @@ async fn each_workspace_names_its_widget_origins_for_cors() {
     );
 
     let preflight = app
-        .http
-        .request(Method::OPTIONS, format!("{}/v1/flows", app.url))
-        .header("Origin", "https://shop.example.com")
-        .header("Access-Control-Request-Method", "GET")
-        .header("Access-Control-Request-Headers", "app-key,user-id,hash")
-        .send()
-        .await
-        .unwrap();
+        .preflight(
+            "/v1/flows",
+            "https://shop.example.com",
+            "app-key,user-id,hash",
+        )
+        .await;
     assert_eq!(preflight.status(), 204);
     assert!(preflight.headers()["access-control-allow-headers"]
         .to_str()

@@ -8,6 +8,7 @@ mod docs;
 mod examples;
 mod helpers;
 mod hostile;
+mod identity;
 mod integrations;
 mod metrics;
 mod polls;

@@ -172,6 +172,18 @@ impl TestServer {
         .await
     }
 
+    /// A browser's CORS preflight for `GET path` from `origin`, asking to send `headers`.
+    pub async fn preflight(&self, path: &str, origin: &str, headers: &str) -> reqwest::Response {
+        self.http
+            .request(reqwest::Method::OPTIONS, format!("{}{path}", self.url))
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "GET")
+            .header("Access-Control-Request-Headers", headers)
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// The server's data directory (its SQLite file is `junction.db`).
     pub fn data_dir(&self) -> &std::path::Path {
         self._dir.path()

@@ -1,5 +1,5 @@
 //! Who is calling: extractors for your backend (bearer API secret) and for your users
-//! (App-Key, User-ID, Hash).
+//! (App-Key with User-ID and Hash, or with an identity token).
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -12,7 +12,9 @@ use crate::error::ApiError;
 /// Your app's backend, identified by the workspace's API secret.
 pub struct Backend(pub Workspace);
 
-/// One of your users, identified by your backend's signature of their id.
+/// One of your users, identified by your backend's signature of their id (the
+/// `Hash` header) or by an expiring identity token it issued (`Authorization:
+/// Bearer`).
 pub struct EndUser {
     pub workspace: Workspace,
     pub user: User,
@@ -45,6 +47,15 @@ impl<S: Store, Q: RunQueue, V: Vault> FromRequestParts<crate::Service<S, Q, V>> 
         parts: &mut Parts,
         junction: &crate::Service<S, Q, V>,
     ) -> Result<Self, Self::Rejection> {
+        // An expiring identity token, when the request carries one instead of a Hash.
+        if let (Some(key), None, Some(token)) = (
+            header(parts, "app-key"),
+            header(parts, "hash"),
+            header(parts, "authorization").and_then(|h| h.strip_prefix("Bearer ")),
+        ) {
+            let (workspace, user) = junction.authenticate_user_token(key, token.trim()).await?;
+            return Ok(Self { workspace, user });
+        }
         let (Some(key), Some(user), Some(hash)) = (
             header(parts, "app-key"),
             header(parts, "user-id"),

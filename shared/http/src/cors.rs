@@ -57,7 +57,7 @@ pub(crate) async fn widget_cors<P: Ports>(
                 ),
                 (
                     header::ACCESS_CONTROL_ALLOW_HEADERS,
-                    HeaderValue::from_static("content-type, app-key, user-id, hash"),
+                    HeaderValue::from_static("content-type, app-key, user-id, hash, authorization"),
                 ),
                 (
                     header::ACCESS_CONTROL_MAX_AGE,

@@ -85,6 +85,12 @@ impl From<ServiceError> for ApiError {
                 format!("{what} was not found"),
             ),
             ServiceError::Unauthorized => Self::unauthorized(),
+            ServiceError::IdentityExpired => Self::new(
+                StatusCode::UNAUTHORIZED,
+                "identity-expired",
+                "The identity token has expired",
+                "ask your backend for a new identity token and send the request again",
+            ),
             ServiceError::Invalid { message, problems } => Self {
                 errors: problems,
                 ..Self::new(

@@ -19,7 +19,8 @@ use serde_json::{json, Map, Value};
 /// Who may call an operation.
 #[derive(Clone, Copy)]
 pub(crate) enum Auth {
-    /// A marketplace user: App-Key, User-ID and Hash headers.
+    /// A marketplace user: App-Key with User-ID and Hash headers, or with an identity
+    /// token.
     User,
     /// Your backend: the workspace's API secret as a bearer token.
     Backend,
@@ -215,7 +216,10 @@ impl ApiDoc {
             operation["requestBody"] = body;
         }
         operation["security"] = match op.auth {
-            Auth::User => json!([{"appKey": [], "userId": [], "userHash": []}]),
+            Auth::User => json!([
+                {"appKey": [], "userId": [], "userHash": []},
+                {"appKey": [], "identityToken": []}
+            ]),
             Auth::Backend => json!([{"apiSecret": []}]),
             Auth::Open | Auth::Signed => json!([]),
         };
@@ -274,7 +278,8 @@ impl ApiDoc {
                     "appKey": {"type": "apiKey", "in": "header", "name": "App-Key"},
                     "userId": {"type": "apiKey", "in": "header", "name": "User-ID"},
                     "userHash": {"type": "apiKey", "in": "header", "name": "Hash", "description": "hex HMAC-SHA256 of the user id, keyed with the workspace's app secret"},
-                    "apiSecret": {"type": "http", "scheme": "bearer", "description": "the workspace's API secret"}
+                    "apiSecret": {"type": "http", "scheme": "bearer", "description": "the workspace's API secret"},
+                    "identityToken": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": "instead of User-ID and Hash: an expiring HS256 JWT signed with the app secret, with `sub` (the user id) and `exp`; `aud`, when present, is the App-Key. An expired one answers 401 with the problem type `urn:junction:problem:identity-expired`"}
                 }
             }
         })

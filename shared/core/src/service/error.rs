@@ -11,6 +11,9 @@ pub enum ServiceError {
     /// Missing or wrong credentials (never says which part).
     #[error("missing or invalid credentials")]
     Unauthorized,
+    /// A well-signed identity token that has expired: the caller should get a new one.
+    #[error("the identity token has expired")]
+    IdentityExpired,
     /// The input is well-formed but wrong: each problem names its field.
     #[error("{message}")]
     Invalid {

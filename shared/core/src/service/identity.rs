@@ -1,7 +1,8 @@
-//! Who is calling: your backend (bearer API secret) or one of your users (App-Key,
-//! User-ID and Hash). Failures never tell the caller which part was wrong; the server
+//! Who is calling: your backend (bearer API secret) or one of your users (App-Key
+//! with User-ID and Hash, or with an expiring identity token). Failures never tell the caller which part was wrong; the server
 //! logs it at debug level (`RUST_LOG=junction::auth=debug`).
 
+use super::identity_token::{verify_identity_token, TokenRefused};
 use super::secrets::{matches_hash, verify_user_hash};
 use super::workspaces::app_secret_key;
 use super::{Junction, ServiceError};
@@ -44,15 +45,51 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         user_id: &str,
         hash: &str,
     ) -> Result<(Workspace, User), ServiceError> {
-        if user_id.is_empty()
-            || user_id.len() > MAX_USER_ID
-            || user_id.chars().any(char::is_control)
-        {
+        check_user_id(user_id)?;
+        let (ws, secret) = self.workspace_and_secret(app_key).await?;
+        if !verify_user_hash(&secret, user_id, hash) {
             refused(&format!(
-                "User-ID is empty, longer than {MAX_USER_ID} bytes or holds control characters"
+                "Hash is not the HMAC-SHA256 of User-ID '{user_id}' with workspace {}'s app secret (lowercase hex of the user id's bytes)",
+                ws.id
             ));
             return Err(ServiceError::Unauthorized);
         }
+        self.signed_in(ws, user_id).await
+    }
+
+    /// The same for a request carrying an expiring identity token (`Authorization:
+    /// Bearer`, see [`identity_token`](super::identity_token)). An expired token is
+    /// told apart, so the widget can ask its host page for a fresh one.
+    pub async fn authenticate_user_token(
+        &self,
+        app_key: &str,
+        token: &str,
+    ) -> Result<(Workspace, User), ServiceError> {
+        let (ws, secret) = self.workspace_and_secret(app_key).await?;
+        let now = self.clock.now().timestamp();
+        let user_id = match verify_identity_token(token, secret.as_bytes(), app_key.trim(), now) {
+            Ok(user_id) => user_id,
+            Err(TokenRefused::Expired) => {
+                refused(&format!(
+                    "the identity token for workspace {} has expired",
+                    ws.id
+                ));
+                return Err(ServiceError::IdentityExpired);
+            }
+            Err(TokenRefused::Invalid(why)) => {
+                refused(&format!("identity token for workspace {}: {why}", ws.id));
+                return Err(ServiceError::Unauthorized);
+            }
+        };
+        check_user_id(&user_id)?;
+        self.signed_in(ws, &user_id).await
+    }
+
+    /// The workspace of an App-Key and its app secret.
+    async fn workspace_and_secret(
+        &self,
+        app_key: &str,
+    ) -> Result<(Workspace, String), ServiceError> {
         let Some(ws) = self.store.workspace_by_app_key(app_key.trim()).await? else {
             refused(&format!(
                 "no workspace has the App-Key '{}'",
@@ -67,19 +104,32 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             )));
         };
         let secret = String::from_utf8(secret).map_err(|e| ServiceError::Unknown(e.into()))?;
-        if !verify_user_hash(&secret, user_id, hash) {
-            refused(&format!(
-                "Hash is not the HMAC-SHA256 of User-ID '{user_id}' with workspace {}'s app secret (lowercase hex of the user id's bytes)",
-                ws.id
-            ));
-            return Err(ServiceError::Unauthorized);
-        }
+        Ok((ws, secret))
+    }
+
+    /// The user, created on first sight.
+    async fn signed_in(
+        &self,
+        ws: Workspace,
+        user_id: &str,
+    ) -> Result<(Workspace, User), ServiceError> {
         let user = self
             .store
             .ensure_user(&ws.id, user_id, self.clock.now())
             .await?;
         Ok((ws, user))
     }
+}
+
+/// User ids are your app's, opaque to Junction, within bounds.
+fn check_user_id(user_id: &str) -> Result<(), ServiceError> {
+    if user_id.is_empty() || user_id.len() > MAX_USER_ID || user_id.chars().any(char::is_control) {
+        refused(&format!(
+            "the user id is empty, longer than {MAX_USER_ID} bytes or holds control characters"
+        ));
+        return Err(ServiceError::Unauthorized);
+    }
+    Ok(())
 }
 
 /// Why a request was refused, at debug level for whoever runs the server: the caller

@@ -9,6 +9,7 @@ pub mod due;
 mod error;
 pub mod executor;
 pub mod identity;
+pub mod identity_token;
 mod integrations;
 mod marketplace;
 mod messages;

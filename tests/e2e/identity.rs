@@ -1,0 +1,114 @@
+//! Expiring end-user identity over HTTP: a token your backend signs with the app
+//! secret (HS256) stands in for User-ID and Hash; an expired one is told apart so the
+//! widget can ask for a fresh one; a forged one is refused like a wrong Hash.
+
+use base64::Engine as _;
+use hmac::{Hmac, KeyInit, Mac};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::server::{spawn_app, Answer, TestServer};
+use junction_core::service::NewWorkspace;
+
+/// An HS256 JWT as a backend would make one, by hand: base64url of the header and
+/// claims, and the HMAC-SHA256 of both with the app secret.
+fn identity_token(secret: &str, claims: Value) -> String {
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let input = format!(
+        "{}.{}",
+        b64(br#"{"alg":"HS256","typ":"JWT"}"#),
+        b64(claims.to_string().as_bytes())
+    );
+    let mut mac = <Hmac<sha2::Sha256> as KeyInit>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(input.as_bytes());
+    format!("{input}.{}", b64(&mac.finalize().into_bytes()))
+}
+
+fn with_token(
+    app: &TestServer,
+    ws: &NewWorkspace,
+    path: &str,
+    token: &str,
+) -> reqwest::RequestBuilder {
+    app.http
+        .request(Method::GET, format!("{}{path}", app.url))
+        .header("App-Key", &ws.workspace.app_key)
+        .bearer_auth(token)
+}
+
+#[tokio::test]
+async fn an_identity_token_signs_a_user_in_until_it_expires() {
+    let app = spawn_app().await;
+    let ws = app.workspace("Tokens").await;
+    let now = chrono::Utc::now().timestamp();
+    let fresh = identity_token(
+        &ws.app_secret,
+        json!({"sub": "alice", "exp": now + 600, "iat": now, "aud": ws.workspace.app_key}),
+    );
+    let (status, flows) = with_token(&app, &ws, "/v1/flows", &fresh)
+        .status_json()
+        .await;
+    assert_eq!(status, 200, "{flows}");
+    // The token's user is the one the Hash would name: alice sees her own integrations.
+    let (status, listed) = with_token(&app, &ws, "/v1/integrations", &fresh)
+        .status_json()
+        .await;
+    assert_eq!(status, 200, "{listed}");
+    assert_eq!(listed["integrations"], json!([]));
+    let via_hash = app.user_json(&ws, "alice", "/v1/integrations").await;
+    assert_eq!(via_hash, listed);
+
+    let expired = identity_token(&ws.app_secret, json!({"sub": "alice", "exp": now - 3600}));
+    let (status, problem) = with_token(&app, &ws, "/v1/flows", &expired)
+        .status_json()
+        .await;
+    assert_eq!(status, 401);
+    assert_eq!(
+        problem["type"], "urn:junction:problem:identity-expired",
+        "{problem}"
+    );
+
+    // Forged: another secret, another audience, no expiry, or a changed user.
+    let forgeries = [
+        identity_token(
+            "not-the-app-secret",
+            json!({"sub": "alice", "exp": now + 600}),
+        ),
+        identity_token(
+            &ws.app_secret,
+            json!({"sub": "alice", "exp": now + 600, "aud": "ak_other"}),
+        ),
+        identity_token(&ws.app_secret, json!({"sub": "alice"})),
+        {
+            let parts: Vec<&str> = fresh.split('.').collect();
+            let claims = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .encode(json!({"sub": "mallory", "exp": now + 600}).to_string());
+            format!("{}.{claims}.{}", parts[0], parts[2])
+        },
+    ];
+    for forged in &forgeries {
+        let (status, problem) = with_token(&app, &ws, "/v1/flows", forged)
+            .status_json()
+            .await;
+        assert_eq!(status, 401, "{forged}");
+        assert_eq!(
+            problem["type"], "urn:junction:problem:unauthorized",
+            "{problem}"
+        );
+    }
+
+    // Browsers may send it: the preflight allows the header.
+    let preflight = app
+        .preflight(
+            "/v1/flows",
+            "https://app.example.com",
+            "app-key,authorization",
+        )
+        .await;
+    assert_eq!(preflight.status(), 204);
+    let allowed = preflight.headers()["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(allowed.contains("authorization"), "{allowed}");
+}
