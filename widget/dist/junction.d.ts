@@ -47,7 +47,8 @@ export declare class SetupForm {
 }
 
 export declare class JunctionClient {
-  constructor(options: { api: string; appKey: string; userId: string; hash: string; fetch?: typeof fetch });
+  /** Signed with `userId` and `hash`, or with `credentials`: a function returning an expiring identity token (asked again when it expires). */
+  constructor(options: { api: string; appKey: string; userId?: string; hash?: string; credentials?: () => string | Promise<string>; fetch?: typeof fetch });
   flows(options?: { tags?: string | string[] }): Promise<FlowSummary[]>;
   /** A published flow's setup form and the apps it needs (never its steps). */
   flow(id: string): Promise<{ version: number; flow: FlowForm }>;
@@ -105,6 +106,8 @@ export interface JunctionEventMap {
 
 export declare class JunctionMarketplace extends HTMLElement {
   api: string; appKey: string; userId: string; hash: string; tags: string;
+  /** Instead of `user-id` and `hash`: a function returning an expiring identity token from your backend. */
+  credentials?: () => string | Promise<string>;
   mode: "inline" | "modal"; theme: "light" | "dark" | "auto"; locale: string; view: View;
   /** Overrides of the string catalogue, by key. */
   strings: Record<string, string | Record<string, string>>;

@@ -36,23 +36,38 @@ const CLOSED_GRACE_MS = 1000;
 
 export class JunctionClient {
   /**
-   * @param {{api: string, appKey: string, userId: string, hash: string, fetch?: typeof fetch}} options
+   * Signed either with `userId` and `hash`, or with `credentials`: a function your page
+   * supplies that returns (a promise of) an expiring identity token from your backend.
+   * It is asked once, and again whenever Junction says the token expired.
+   * @param {{api: string, appKey: string, userId?: string, hash?: string, credentials?: () => string | Promise<string>, fetch?: typeof fetch}} options
    */
-  constructor({ api, appKey, userId, hash, fetch: fetcher }) {
-    for (const [name, value] of Object.entries({ api, appKey, userId, hash })) {
-      if (!value) throw new TypeError(`JunctionClient needs '${name}'`);
+  constructor({ api, appKey, userId, hash, credentials, fetch: fetcher }) {
+    const needed = credentials ? { api, appKey } : { api, appKey, userId, hash };
+    for (const [name, value] of Object.entries(needed)) {
+      if (!value) throw new TypeError(`JunctionClient needs '${name}'${credentials ? "" : " (or 'credentials')"}`);
     }
+    if (credentials && typeof credentials !== "function") throw new TypeError("JunctionClient's 'credentials' is a function that returns a token");
     this.api = new URL(api, globalThis.location?.href).origin;
-    this.identity = { "app-key": appKey, "user-id": userId, hash };
+    this.identity = credentials ? { "app-key": appKey } : { "app-key": appKey, "user-id": userId, hash };
+    this.credentials = credentials || null;
+    this.token = null;
     this.fetch = fetcher || globalThis.fetch.bind(globalThis);
   }
 
-  async request(method, path, body) {
+  /** The identity headers: the hash, or a bearer token (fetched fresh when `renew`). */
+  async signed(renew) {
+    if (!this.credentials) return this.identity;
+    if (renew || !this.token) this.token = await this.credentials();
+    return { ...this.identity, authorization: `Bearer ${this.token}` };
+  }
+
+  async request(method, path, body, renewed = false) {
     let response;
     try {
+      const identity = await this.signed(renewed);
       response = await this.fetch(`${this.api}/v1${path}`, {
         method,
-        headers: { ...this.identity, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        headers: { ...identity, ...(body === undefined ? {} : { "content-type": "application/json" }) },
         body: body === undefined ? undefined : JSON.stringify(body),
         credentials: "omit",
       });
@@ -66,6 +81,10 @@ export class JunctionClient {
       json = text ? JSON.parse(text) : null;
     } catch {
       json = { title: text.slice(0, 200) };
+    }
+    // An expired token is replaced once; a second refusal is the caller's to see.
+    if (response.status === 401 && this.credentials && !renewed && json?.type === "urn:junction:problem:identity-expired") {
+      return this.request(method, path, body, true);
     }
     if (!response.ok) throw new JunctionError(response.status, json || {});
     return json;

@@ -19,6 +19,8 @@ export class JunctionMarketplace extends LitElement {
     appKey: { type: String, attribute: "app-key" },
     userId: { type: String, attribute: "user-id" },
     hash: { type: String },
+    // Instead of user-id and hash: a function returning an expiring identity token.
+    credentials: { attribute: false },
     tags: { type: String },
     mode: { type: String, reflect: true },
     theme: { type: String, reflect: true },
@@ -64,8 +66,10 @@ export class JunctionMarketplace extends LitElement {
 
   get client() {
     const key = [this.api, this.appKey, this.userId, this.hash].join("|");
-    if (this._clientKey !== key) {
-      this._client = new JunctionClient({ api: this.api || location.origin, appKey: this.appKey, userId: this.userId, hash: this.hash });
+    if (this._clientKey !== key || this._clientCredentials !== this.credentials) {
+      const signed = this.credentials ? { credentials: this.credentials } : { userId: this.userId, hash: this.hash };
+      this._client = new JunctionClient({ api: this.api || location.origin, appKey: this.appKey, ...signed });
+      this._clientCredentials = this.credentials;
       this._clientKey = key;
     }
     return this._client;

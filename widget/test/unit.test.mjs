@@ -101,6 +101,37 @@ test("the client signs every request and turns problems into errors by field", a
   assert.throws(() => new JunctionClient({ api: "x", appKey: "", userId: "u", hash: "h" }), /appKey/);
 });
 
+test("with credentials the client sends a bearer token and fetches a new one once when it expired", async () => {
+  const issued = [];
+  const credentials = async () => { issued.push(`t${issued.length + 1}`); return issued.at(-1); };
+  const seen = [];
+  const client = new JunctionClient({
+    api: "https://j.example.com", appKey: "k", credentials,
+    fetch: async (url, init) => {
+      seen.push(init.headers);
+      if (init.headers.authorization === "Bearer t1" && seen.length > 1) {
+        return new Response(JSON.stringify({ type: "urn:junction:problem:identity-expired", title: "expired" }), { status: 401 });
+      }
+      return new Response(JSON.stringify({ flows: [] }), { status: 200 });
+    },
+  });
+  assert.deepEqual(await client.flows(), []);
+  assert.equal(seen[0].authorization, "Bearer t1");
+  assert.equal(seen[0]["user-id"], undefined);
+  assert.equal(seen[0].hash, undefined);
+  assert.deepEqual(await client.flows(), [], "the expired token was replaced");
+  assert.deepEqual(issued, ["t1", "t2"]);
+  assert.equal(seen.at(-1).authorization, "Bearer t2");
+  // A token refused for another reason is not retried.
+  const refused = new JunctionClient({
+    api: "https://j.example.com", appKey: "k", credentials: () => "bad",
+    fetch: async () => new Response(JSON.stringify({ type: "urn:junction:problem:unauthorized" }), { status: 401 }),
+  });
+  await assert.rejects(refused.flows(), (e) => e.status === 401 && e.code === "unauthorized");
+  assert.throws(() => new JunctionClient({ api: "x", appKey: "k", credentials: "token" }), /function/);
+  assert.throws(() => new JunctionClient({ api: "x", appKey: "k", userId: "u" }), /hash/);
+});
+
 test("a failed fetch is an offline error", async () => {
   const client = new JunctionClient({ api: "https://j.example.com", appKey: "k", userId: "u", hash: "h", fetch: async () => { throw new TypeError("Failed to fetch"); } });
   await assert.rejects(client.flows(), (e) => e.status === 0 && e.code === "offline");
