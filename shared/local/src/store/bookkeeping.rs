@@ -34,7 +34,6 @@ impl BookkeepingStore for SqliteStore {
                     .map_err(sql_err)?;
                 Ok(changed == 1)
             })
-
         })
         .await
     }
@@ -71,7 +70,6 @@ impl BookkeepingStore for SqliteStore {
                 tx.commit().map_err(sql_err)?;
                 Ok(held)
             })
-
         })
         .await
     }
@@ -95,7 +93,6 @@ impl BookkeepingStore for SqliteStore {
                 tx.commit().map_err(sql_err)?;
                 Ok((totals[0], totals[1]))
             })
-
         })
         .await
     }
@@ -165,7 +162,6 @@ impl BookkeepingStore for SqliteStore {
                 .map(|_| ())
                 .map_err(sql_err)
             })
-
         })
         .await
     }
@@ -225,7 +221,6 @@ impl BookkeepingStore for SqliteStore {
                     .map_err(sql_err)?;
                 Ok(changed == 1)
             })
-
         })
         .await
     }
@@ -248,7 +243,6 @@ impl BookkeepingStore for SqliteStore {
                     .map_err(sql_err)?;
                 Ok(changed == 1)
             })
-
         })
         .await
     }
@@ -282,7 +276,6 @@ impl DueStore for SqliteStore {
                 .map(|_| ())
                 .map_err(sql_err)
             })
-
         })
         .await
     }
@@ -331,7 +324,6 @@ impl DueStore for SqliteStore {
                 .map(|n| n == 1)
                 .map_err(sql_err)
             })
-
         })
         .await
     }

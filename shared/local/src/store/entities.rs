@@ -12,6 +12,22 @@ use crate::db::Cached;
 type R<T> = Result<T, StoreError>;
 
 impl SqliteStore {
+    /// Creates (`expected: None`) or updates a workspace, keeping its app-key index.
+    fn ws_put(&self, ws: &Workspace, expected: Option<Version>, what: &str) -> R<Version> {
+        let body = to_json(ws)?;
+        self.run(|c| {
+            put_versioned(
+                c,
+                "workspaces",
+                &[("id", &ws.id)],
+                &[("app_key", &ws.app_key)],
+                &body,
+                expected,
+                what,
+            )
+        })
+    }
+
     pub(crate) fn ws_get(&self, column: &str, value: &str) -> R<Option<Workspace>> {
         let sql = format!("SELECT body, version FROM workspaces WHERE {column} = ?1");
         self.run(|c| {
@@ -45,40 +61,14 @@ impl SqliteStore {
 
 impl WorkspaceStore for SqliteStore {
     async fn create_workspace(&self, ws: &Workspace) -> R<Version> {
-        self.db
-            .write(|| {
-                let body = to_json(ws)?;
-                self.run(|c| {
-                    put_versioned(
-                        c,
-                        "workspaces",
-                        &[("id", &ws.id)],
-                        &[("app_key", &ws.app_key)],
-                        &body,
-                        None,
-                        &format!("workspace '{}' (or its app key)", ws.id),
-                    )
-                })
-            })
-            .await
+        let what = format!("workspace '{}' (or its app key)", ws.id);
+        self.db.write(|| self.ws_put(ws, None, &what)).await
     }
 
     async fn update_workspace(&self, ws: &Workspace, expected: Version) -> R<Version> {
+        let what = format!("workspace '{}'", ws.id);
         self.db
-            .write(|| {
-                let body = to_json(ws)?;
-                self.run(|c| {
-                    put_versioned(
-                        c,
-                        "workspaces",
-                        &[("id", &ws.id)],
-                        &[("app_key", &ws.app_key)],
-                        &body,
-                        Some(expected),
-                        &format!("workspace '{}'", ws.id),
-                    )
-                })
-            })
+            .write(|| self.ws_put(ws, Some(expected), &what))
             .await
     }
 
@@ -210,7 +200,6 @@ impl WorkspaceStore for SqliteStore {
                 tx.commit().map_err(sql_err)?;
                 Ok(v)
             })
-
         })
         .await
     }

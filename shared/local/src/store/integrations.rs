@@ -60,7 +60,6 @@ impl IntegrationStore for SqliteStore {
                 tx.commit().map_err(sql_err)?;
                 Ok(v)
             })
-
         })
         .await
     }
