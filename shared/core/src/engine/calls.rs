@@ -32,8 +32,9 @@ pub(crate) struct StepCalls<'e, 'i> {
 }
 
 impl<'e, 'i> StepCalls<'e, 'i> {
-    /// Calls made outside a run (dropdown options, polls, webhook subscriptions).
-    pub fn outside_run(
+    /// The calls of one step, or of work outside a run (dropdown options, polls,
+    /// webhook subscriptions).
+    pub fn new(
         engine: &'e Engine,
         apps: &'i AppCatalog,
         credentials: &'i dyn CredentialStore,

@@ -125,26 +125,28 @@ pub struct Engine {
 
 impl Engine {
     pub fn new(client: OutboundClient) -> Self {
+        Self::sharing(client, Arc::default(), Arc::new(Templates::new()))
+    }
+
+    /// An engine over the service's token refresher and templates. Callers of one
+    /// account in this process (a run, a dropdown's options, a webhook subscription)
+    /// then wait on one in-memory lock while one of them refreshes, rather than each
+    /// asking the store's lease (which still settles it between processes); and the
+    /// template environment is built once, not per engine.
+    pub fn sharing(
+        client: OutboundClient,
+        refresher: Arc<TokenRefresher>,
+        templates: Arc<Templates>,
+    ) -> Self {
         Self {
             client,
-            refresher: Arc::new(TokenRefresher::default()),
+            refresher,
             backoff: Arc::default(),
-            templates: Arc::new(Templates::new()),
+            templates,
             limits: EngineLimits::default(),
             code_budget: code_budget(&EngineLimits::default()),
             clock: Arc::new(crate::ports::SystemClock),
         }
-    }
-
-    /// Shares the service's token refresher and templates. Callers of one account in
-    /// this process (a run, a dropdown's options, a webhook subscription) then wait
-    /// on one in-memory lock while one of them refreshes, rather than each asking the
-    /// store's lease (which still settles it between processes); and the template
-    /// environment is built once.
-    pub fn sharing(mut self, refresher: Arc<TokenRefresher>, templates: Arc<Templates>) -> Self {
-        self.refresher = refresher;
-        self.templates = templates;
-        self
     }
 
     /// The clock the engine reads (the system's unless given).
@@ -234,7 +236,7 @@ impl Engine {
             );
         };
         let mut redactor = crate::outbound::Redactor::default();
-        let mut calls = calls::StepCalls::outside_run(self, apps, credentials, &mut redactor);
+        let mut calls = calls::StepCalls::new(self, apps, credentials, &mut redactor);
         let answer = calls.run_query(app, def, input, def.max_pages).await;
         let requests = calls.requests.iter().map(|r| u64::from(r.attempts)).sum();
         (answer, requests)
@@ -256,7 +258,7 @@ impl Engine {
             StepError::terminal(format!("app '{app_id}' has no action '{action}'"))
         })?;
         let mut redactor = crate::outbound::Redactor::default();
-        calls::StepCalls::outside_run(self, apps, credentials, &mut redactor)
+        calls::StepCalls::new(self, apps, credentials, &mut redactor)
             .run_action(app, def, input, None)
             .await
     }

@@ -99,9 +99,12 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
     /// An engine over the service's client, clock, token refresher and templates:
     /// what executors, option lookups and webhook subscriptions run steps with.
     pub fn engine(&self) -> crate::engine::Engine {
-        crate::engine::Engine::new(self.http.clone())
-            .with_clock(self.clock.clone())
-            .sharing(self.refresher.clone(), self.templates.clone())
+        crate::engine::Engine::sharing(
+            self.http.clone(),
+            self.refresher.clone(),
+            self.templates.clone(),
+        )
+        .with_clock(self.clock.clone())
     }
 
     /// A flow version, from memory when it was read before.

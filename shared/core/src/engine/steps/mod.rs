@@ -89,7 +89,7 @@ impl StepRun<'_, '_> {
         F: AsyncFnOnce(&mut StepCalls<'_, '_>, &Context) -> Result<Value, StepError>,
     {
         let mut redactor = Redactor::default();
-        let mut calls = StepCalls::outside_run(
+        let mut calls = StepCalls::new(
             self.engine,
             self.inv.apps,
             self.inv.credentials,
