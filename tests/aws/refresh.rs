@@ -78,11 +78,13 @@ async fn containers_refresh_a_rotating_token_once_between_them() {
     mock.state.slow_token_ms.store(300, Ordering::SeqCst);
     let apps = j.runtime_catalog(&ws).await.unwrap();
     let input = RunInput::default();
+    let storage = junction_core::storage::MemoryStorage::new();
     let inv = |credentials| Invocation {
         flow: &flow,
         apps: &apps,
         input: &input,
         credentials,
+        storage: &storage,
         code_limits: Default::default(),
     };
     let (inv_a, inv_b, inv_c) = (inv(&creds_a), inv(&creds_b), inv(&creds_c));

@@ -84,6 +84,7 @@ async fn control_steps(engine: &Engine) {
         apps: &apps,
         input: &input,
         credentials: &creds,
+        storage: &junction_core::storage::MemoryStorage::new(),
         code_limits: junction_core::definition::CodeLimits::default(),
     };
     let runs = 200;
@@ -114,6 +115,7 @@ async fn control_steps(engine: &Engine) {
         apps: &apps,
         input: &input,
         credentials: &creds,
+        storage: &junction_core::storage::MemoryStorage::new(),
         code_limits: junction_core::definition::CodeLimits::default(),
     };
     let start = Instant::now();
@@ -162,6 +164,7 @@ async fn http_steps(engine: &Engine, url: &str) {
         apps: &apps,
         input: &input,
         credentials: &creds,
+        storage: &junction_core::storage::MemoryStorage::new(),
         code_limits: junction_core::definition::CodeLimits::default(),
     };
     let start = Instant::now();
@@ -204,6 +207,7 @@ async fn code_step_runs(engine: Arc<Engine>) -> f64 {
                     apps: &apps,
                     input: &input,
                     credentials: &creds,
+                    storage: &junction_core::storage::MemoryStorage::new(),
                     code_limits: junction_core::definition::CodeLimits::default(),
                 };
                 for i in (w..total).step_by(concurrency) {
@@ -247,7 +251,7 @@ async fn three_step_runs(engine: Arc<Engine>, url: &str) -> f64 {
                 let mut done = 0;
                 for i in (w..total).step_by(concurrency) {
                     let input = RunInput { trigger: json!({"email": format!("person{}@example.com", i % 120 + 1), "id": format!("c_{}", i % 120 + 1)}), ..RunInput::default() };
-                    let inv = Invocation { flow: &flow, apps: &apps, input: &input, credentials: creds.as_ref(), code_limits: junction_core::definition::CodeLimits::default() };
+                    let inv = Invocation { flow: &flow, apps: &apps, input: &input, credentials: creds.as_ref(), storage: &junction_core::storage::MemoryStorage::new(),code_limits : junction_core::definition::CodeLimits::default() };
                     let mut state = engine.start(&flow, "b", format!("t{i}")).unwrap();
                     engine.run(&inv, &mut state).await;
                     assert_eq!(state.status, RunStatus::Succeeded, "{:?}", state.error);

@@ -108,6 +108,7 @@ impl TestApps {
             apps: &self.catalog,
             input: &input,
             credentials: creds,
+            storage: &junction_core::storage::MemoryStorage::new(),
             code_limits: junction_core::definition::CodeLimits::default(),
         };
         let mut state = self

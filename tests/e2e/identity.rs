@@ -112,3 +112,72 @@ async fn an_identity_token_signs_a_user_in_until_it_expires() {
         .to_string();
     assert!(allowed.contains("authorization"), "{allowed}");
 }
+
+#[tokio::test]
+async fn a_workspace_that_requires_tokens_refuses_the_static_hash() {
+    let app = spawn_app().await;
+    let ws = app.workspace("Strict").await;
+    let other = app.workspace("Relaxed").await;
+    let policy: Value = app.admin_json(&ws, "/v1/admin/identity").await;
+    assert_eq!(
+        policy,
+        json!({"require_token": false}),
+        "off until asked for"
+    );
+
+    let (status, set) = app
+        .admin(&ws, Method::PUT, "/v1/admin/identity")
+        .json(&json!({"require_token": true}))
+        .status_json()
+        .await;
+    assert_eq!((status, set), (200, json!({"require_token": true})));
+    assert_eq!(
+        app.admin_json(&ws, "/v1/admin/identity").await,
+        json!({"require_token": true})
+    );
+
+    // A correct Hash is refused with a problem that says what to send instead.
+    let (status, problem) = app
+        .user(&ws, "alice", Method::GET, "/v1/integrations")
+        .status_json()
+        .await;
+    assert_eq!(status, 401, "{problem}");
+    assert_eq!(
+        problem["type"], "urn:junction:problem:identity-token-required",
+        "{problem}"
+    );
+    // A token still signs alice in; the other workspace still takes a Hash.
+    let now = chrono::Utc::now().timestamp();
+    let token = identity_token(&ws.app_secret, json!({"sub": "alice", "exp": now + 600}));
+    assert_eq!(
+        with_token(&app, &ws, "/v1/integrations", &token)
+            .status_of()
+            .await,
+        200
+    );
+    assert_eq!(
+        app.user(&other, "alice", Method::GET, "/v1/integrations")
+            .status_of()
+            .await,
+        200
+    );
+
+    // A bad body names the field; turning it off lets the Hash in again.
+    let (status, problem) = app
+        .admin(&ws, Method::PUT, "/v1/admin/identity")
+        .json(&json!({"require_token": "yes"}))
+        .status_json()
+        .await;
+    assert_eq!(status, 400, "{problem}");
+    assert!(problem.to_string().contains("require_token"), "{problem}");
+    app.admin(&ws, Method::PUT, "/v1/admin/identity")
+        .json(&json!({"require_token": false}))
+        .status_of()
+        .await;
+    assert_eq!(
+        app.user(&ws, "alice", Method::GET, "/v1/integrations")
+            .status_of()
+            .await,
+        200
+    );
+}

@@ -16,6 +16,7 @@ mod pressure;
 mod refresh;
 mod runs;
 mod server;
+mod storage;
 mod triggers;
 mod widget;
 mod workers;

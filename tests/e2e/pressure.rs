@@ -121,6 +121,7 @@ async fn another_process_sharing_the_store_holds_back_too() {
         apps: &apps,
         input: &input,
         credentials: &credentials,
+        storage: &junction_core::storage::MemoryStorage::new(),
         code_limits: Default::default(),
     };
     let state = run_block(&engine, &inv, "other-process").await;

@@ -60,11 +60,13 @@ async fn two_processes_refresh_a_rotating_token_once_between_them() {
     };
     let (engine_a, creds_a) = process();
     let (engine_b, creds_b) = process();
+    let storage = junction_core::storage::MemoryStorage::new();
     let inv = |credentials| Invocation {
         flow: &flow,
         apps: &apps,
         input: &input,
         credentials,
+        storage: &storage,
         code_limits: Default::default(),
     };
     let (inv_a, inv_b) = (inv(&creds_a), inv(&creds_b));

@@ -15,6 +15,7 @@ pub mod outbound;
 pub mod ports;
 pub mod schema;
 pub mod service;
+pub mod storage;
 pub mod telemetry;
 pub mod webhooks;
 

@@ -91,6 +91,12 @@ impl From<ServiceError> for ApiError {
                 "The identity token has expired",
                 "ask your backend for a new identity token and send the request again",
             ),
+            ServiceError::IdentityTokenRequired => Self::new(
+                StatusCode::UNAUTHORIZED,
+                "identity-token-required",
+                "This workspace accepts only identity tokens",
+                "sign the user in with an expiring identity token (Authorization: Bearer) instead of User-ID and Hash",
+            ),
             ServiceError::Invalid { message, problems } => Self {
                 errors: problems,
                 ..Self::new(

@@ -80,6 +80,8 @@ fn routes_for<P: Ports>(junction: Shared<P>, widget_origins: &[axum::http::Heade
         .layer(axum::Extension(cors::GlobalOrigins(global)));
     let backend = routes::backend_accounts::<P>()
         .merge(routes::admin::<P>())
+        .merge(routes::storage::<P>())
+        .merge(routes::identity::<P>())
         .merge(routes::events::<P>())
         .merge(routes::oauth_backend::<P>());
     let site = Router::new()

@@ -64,6 +64,10 @@ const MIGRATIONS: &[&str] = &[
     "CREATE TABLE rate_windows (name TEXT PRIMARY KEY, window INTEGER NOT NULL, n INTEGER NOT NULL);",
     // 9: requests made by polls per workspace and month, metered apart from tasks.
     "CREATE TABLE poll_requests (ws TEXT NOT NULL, month TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (ws, month));",
+    // 10: values flows keep between runs (`storage` steps), by scope and key; no
+    // expiry means NULL, so `expires_at > now` alone would hide them.
+    "CREATE TABLE stored_values (ws TEXT NOT NULL, scope TEXT NOT NULL, key TEXT NOT NULL, expires_at INTEGER, body TEXT NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (ws, scope, key));
+     CREATE INDEX stored_values_by_expiry ON stored_values (expires_at) WHERE expires_at IS NOT NULL;",
 ];
 
 /// The shared database handle. One connection behind a lock: SQLite has one writer

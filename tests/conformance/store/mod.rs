@@ -8,6 +8,7 @@ mod bookkeeping;
 mod due;
 mod integrations;
 mod runs;
+mod storage;
 mod workspaces;
 
 use std::collections::BTreeMap;
@@ -36,6 +37,7 @@ fn workspace(id: &str, key: &str) -> Workspace {
         widget_origins: Vec::new(),
         task_quota: Some(1000),
         code_limits: Default::default(),
+        require_identity_token: false,
         created_at: t0(),
         version: 0,
     }
@@ -149,6 +151,10 @@ macro_rules! store_tests {
             case!(bookkeeping::claims_answer_the_standing_value);
             case!(bookkeeping::claims_have_one_winner_under_concurrency);
             case!(due::due_items_move_only_from_their_time);
+            case!(storage::stored_values_by_scope_and_key);
+            case!(storage::stored_values_expire_at_their_time);
+            case!(storage::stored_writes_at_a_version_have_one_winner);
+            case!(storage::increments_count_every_writer_once);
         }
     };
 }

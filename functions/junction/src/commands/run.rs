@@ -85,6 +85,7 @@ pub async fn run(args: RunArgs, json: bool) -> anyhow::Result<ExitCode> {
         apps: &catalog,
         input: &input,
         credentials: credentials.as_ref(),
+        storage: &junction_core::storage::MemoryStorage::new(),
         code_limits: junction_core::definition::CodeLimits::default(),
     };
     let run_id = format!("run_{}", uuid::Uuid::now_v7().simple());

@@ -118,7 +118,8 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             }),
     );
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    // Retention: runs past their expiry are deleted hourly (DynamoDB does this by TTL).
+    // Retention: runs and stored values past their expiry are deleted hourly (DynamoDB
+    // does this by TTL).
     let retention = {
         let junction = junction.clone();
         tokio::spawn(async move {
@@ -129,6 +130,11 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
                     Ok(0) => {}
                     Ok(n) => tracing::info!(runs = n, "deleted runs past their retention"),
                     Err(e) => tracing::warn!(error = %e, "could not delete expired runs"),
+                }
+                match junction.store.purge_expired_values(chrono::Utc::now()) {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(values = n, "deleted stored values past their expiry"),
+                    Err(e) => tracing::warn!(error = %e, "could not delete expired stored values"),
                 }
             }
         })

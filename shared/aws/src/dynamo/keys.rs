@@ -87,5 +87,12 @@ pub fn due_position(due_ms: i64, key: &str) -> String {
 pub fn due_pointer(key: &str) -> String {
     format!("DUEKEY#{key}")
 }
+/// The partition of one scope's stored values (`storage` steps).
+pub fn stored_scope(ws: &str, scope: &str) -> String {
+    format!("WS#{ws}#STORE#{scope}")
+}
+pub fn stored_key(key: &str) -> String {
+    format!("KEY#{key}")
+}
 /// The sort key of single-item partitions.
 pub const ITEM_SK: &str = "ITEM";

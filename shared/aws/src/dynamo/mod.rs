@@ -7,6 +7,7 @@ mod entities;
 mod integrations;
 mod item;
 mod keys;
+mod storage;
 mod table;
 
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};

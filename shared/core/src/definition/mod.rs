@@ -12,6 +12,7 @@ mod path;
 mod request;
 mod source;
 mod step;
+mod storage_step;
 mod trigger;
 mod webhook;
 
@@ -34,6 +35,7 @@ pub use step::{
     AbortStep, ActionStep, Body, Branch, CodeStep, Comparison, ConditionStep, HttpStep, LoopStep,
     MatchMode, Operator, QueryStep, Step, StepKind, WaitStep, MAX_CODE_SOURCE_BYTES, STEP_KINDS,
 };
+pub use storage_step::{StorageOp, StorageScope, StorageStep};
 pub use trigger::Trigger;
 pub use webhook::{Handshake, Subscribe, Unsubscribe, ValueAt, WebhookSpec};
 

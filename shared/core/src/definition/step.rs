@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::path::FieldPath;
 use super::request::{BodyFormat, HttpMethod};
+use super::storage_step::StorageStep;
 
 /// One step of a block: its id, optional name and kept output, and what it does.
 /// In a document the kind is one key beside `id` (`query:`, `loop:`, ...); a step
@@ -39,6 +40,7 @@ pub enum StepKind {
     Wait(WaitStep),
     Abort(AbortStep),
     Code(CodeStep),
+    Storage(StorageStep),
 }
 
 impl StepKind {
@@ -62,12 +64,13 @@ impl StepKind {
             Self::Wait(_) => "wait",
             Self::Abort(_) => "abort",
             Self::Code(_) => "code",
+            Self::Storage(_) => "storage",
         }
     }
 }
 
 /// The names of the kind keys, for error messages.
-pub const STEP_KINDS: &str = "query, action, http, condition, loop, wait, abort, code";
+pub const STEP_KINDS: &str = "query, action, http, condition, loop, wait, abort, code, storage";
 
 /// Where a list of steps nested in a step sits: a condition's branch or its `else`,
 /// or a loop's body. A run's saved position names lists this way.
@@ -167,6 +170,8 @@ pub struct StepDocument {
     abort: Option<AbortStep>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     code: Option<CodeStep>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    storage: Option<StorageStep>,
 }
 
 impl TryFrom<StepDocument> for Step {
@@ -186,6 +191,7 @@ impl TryFrom<StepDocument> for Step {
             wait,
             abort,
             code,
+            storage,
         } = doc;
         let mut kinds: Vec<StepKind> = [
             query.map(StepKind::Query),
@@ -196,6 +202,7 @@ impl TryFrom<StepDocument> for Step {
             wait.map(StepKind::Wait),
             abort.map(StepKind::Abort),
             code.map(StepKind::Code),
+            storage.map(StepKind::Storage),
         ]
         .into_iter()
         .flatten()
@@ -448,7 +455,8 @@ mod tests {
             {"id": "l", "loop": {"for_each": "{{ trigger.items }}", "steps": [
                 {"id": "w", "wait": {"duration": "1s"}}]}}]}],
             "else": [{"id": "x", "abort": {"reason": "no"}}]}},
-        {"id": "js", "code": {"source": "return 1;"}}
+        {"id": "js", "code": {"source": "return 1;"}},
+        {"id": "kv", "storage": {"op": "increment", "key": "seen", "scope": "user", "ttl": "1d"}}
     ]"#;
 
     fn every_kind() -> Vec<Step> {

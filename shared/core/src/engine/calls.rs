@@ -418,7 +418,7 @@ fn next_link(header: &str) -> Option<String> {
     })
 }
 
-fn truncate(text: &str, limit: usize) -> String {
+pub(crate) fn truncate(text: &str, limit: usize) -> String {
     if text.len() <= limit {
         return text.to_string();
     }

@@ -119,12 +119,17 @@ impl Engine {
         let full = |kept: usize, entry: usize| {
             kept + output + entry > budget || log_bytes + entry > log_room
         };
-        if full(kept, entry) && !(log.requests.is_empty() && log.console.is_empty()) {
+        let has_bodies =
+            !(log.requests.is_empty() && log.console.is_empty()) || log.storage.is_some();
+        if full(kept, entry) && has_bodies {
             for request in &mut log.requests {
                 request.request_body = None;
                 request.response_body = None;
             }
             log.console.clear();
+            if let Some(storage) = &mut log.storage {
+                storage.value = None;
+            }
             log.message = Some(match log.message.take() {
                 Some(m) => format!("{m} (bodies and console left out: the run record is full)"),
                 None => "bodies and console left out: the run record is full".into(),

@@ -25,8 +25,9 @@ pub use error::StepError;
 pub use jsonpath::get_path;
 pub use state::{
     Body, Frame, HttpLog, ListAddr, RetryNote, RunError, RunState, RunStatus, StepLog, StepStatus,
+    StorageLog,
 };
-pub(crate) use steps::sandbox_limits;
+pub(crate) use steps::{parse_storage_ttl, sandbox_limits};
 
 use crate::catalog::AppCatalog;
 use crate::credentials::CredentialStore;
@@ -92,6 +93,8 @@ pub struct Invocation<'a> {
     pub apps: &'a AppCatalog,
     pub input: &'a RunInput,
     pub credentials: &'a dyn CredentialStore,
+    /// The values `storage` steps keep between runs, in the run's scopes.
+    pub storage: &'a dyn crate::storage::RunStorage,
     /// The most the workspace lets a code step ask for.
     pub code_limits: CodeLimits,
 }

@@ -133,6 +133,20 @@ pub struct StepLog {
     /// What a code step printed with `console.log`/`warn`/`error` (bounded).
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub console: Vec<String>,
+    /// What a storage step read or wrote.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub storage: Option<StorageLog>,
+}
+
+/// A storage step's operation as its log entry shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct StorageLog {
+    pub op: crate::definition::StorageOp,
+    pub scope: crate::definition::StorageScope,
+    pub key: String,
+    /// The value read or written, as JSON text (truncated like a request body).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
 }
 
 impl StepLog {
@@ -149,6 +163,7 @@ impl StepLog {
             message: None,
             error: None,
             console: Vec::new(),
+            storage: None,
         }
     }
 }

@@ -33,7 +33,8 @@ versioned!(
     FlowHead,
     Account,
     Integration,
-    RunRecord
+    RunRecord,
+    StoredValue
 );
 
 /// One organisation's private space.
@@ -54,6 +55,10 @@ pub struct Workspace {
     /// The most one code step may ask for; the operator sets it.
     #[serde(default)]
     pub code_limits: CodeLimits,
+    /// Only expiring identity tokens sign users in: a static `Hash`, which never
+    /// expires, is refused. The workspace's backend turns it on once it issues tokens.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub require_identity_token: bool,
     pub created_at: DateTime<Utc>,
     pub version: Version,
 }
@@ -212,4 +217,29 @@ pub struct Usage {
     /// still calls the app.
     #[serde(default)]
     pub poll_requests: u64,
+}
+
+/// A value a flow's `storage` step keeps between runs, in one scope
+/// (`integration:<id>`, `user:<id>` or `workspace`) of a workspace.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredValue {
+    pub scope: String,
+    pub key: String,
+    pub value: Value,
+    pub updated_at: DateTime<Utc>,
+    /// After this it reads as absent (and the backend may delete it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<DateTime<Utc>>,
+    /// The latest increments applied, op id and the sum each made, so that a step
+    /// tried again after a crash adds nothing twice.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub applied: Vec<(String, i64)>,
+    pub version: Version,
+}
+
+impl StoredValue {
+    /// Whether it has not expired at `now`.
+    pub fn is_live(&self, now: DateTime<Utc>) -> bool {
+        self.expires_at.is_none_or(|at| at > now)
+    }
 }

@@ -14,6 +14,9 @@ pub enum ServiceError {
     /// A well-signed identity token that has expired: the caller should get a new one.
     #[error("the identity token has expired")]
     IdentityExpired,
+    /// A static `Hash` for a workspace that accepts only expiring identity tokens.
+    #[error("this workspace signs users in with identity tokens only")]
+    IdentityTokenRequired,
     /// The input is well-formed but wrong: each problem names its field.
     #[error("{message}")]
     Invalid {

@@ -10,6 +10,7 @@ use crate::outbound::RetryPolicy;
 use crate::ports::{QueueMessage, RunQueue, Store, StoreError, Vault};
 
 use super::messages::{Outcome, QueueBody};
+use super::stored_values::StoredValues;
 use super::vault_credentials::VaultCredentials;
 use super::{Junction, RunMessage, ServiceError};
 
@@ -156,11 +157,19 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         let apps = self.runtime_catalog(ws).await?;
         let credentials =
             VaultCredentials::new(&self.store, &self.vault, ws, integration.accounts.clone());
+        let storage = StoredValues {
+            store: self.store.clone(),
+            clock: self.clock.clone(),
+            workspace_id: ws.to_string(),
+            integration_id: record.integration_id.clone(),
+            user_id: record.user_id.clone(),
+        };
         let inv = Invocation {
             flow: &flow.definition,
             apps: &apps,
             input: &record.input,
             credentials: &credentials,
+            storage: &storage,
             code_limits,
         };
 

@@ -47,6 +47,13 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
     ) -> Result<(Workspace, User), ServiceError> {
         check_user_id(user_id)?;
         let (ws, secret) = self.workspace_and_secret(app_key).await?;
+        if ws.require_identity_token {
+            refused(&format!(
+                "workspace {} accepts only identity tokens, and this request sent a Hash",
+                ws.id
+            ));
+            return Err(ServiceError::IdentityTokenRequired);
+        }
         if !verify_user_hash(&secret, user_id, hash) {
             refused(&format!(
                 "Hash is not the HMAC-SHA256 of User-ID '{user_id}' with workspace {}'s app secret (lowercase hex of the user id's bytes)",

@@ -49,6 +49,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             api_secret_sha256: sha256_hex(&api_secret),
             task_quota,
             code_limits: CodeLimits::default(),
+            require_identity_token: false,
             widget_origins: Vec::new(),
             created_at: self.clock.now(),
             version: 0,
@@ -104,6 +105,42 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         workspace.widget_origins = normalized.clone();
         self.store.update_workspace(&workspace, expected).await?;
         Ok(normalized)
+    }
+}
+
+/// How a workspace's users are signed in to the marketplace API.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IdentityPolicy {
+    /// Accept only expiring identity tokens (`Authorization: Bearer`), refusing the
+    /// static `User-ID` + `Hash`, which never expires.
+    pub require_token: bool,
+}
+
+impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
+    /// Whether the workspace still accepts a static `Hash`.
+    pub async fn identity_policy(&self, ws: &str) -> Result<IdentityPolicy, ServiceError> {
+        match self.store.get_workspace(ws).await? {
+            Some(w) => Ok(IdentityPolicy {
+                require_token: w.require_identity_token,
+            }),
+            None => Err(ServiceError::NotFound(format!("workspace '{ws}'"))),
+        }
+    }
+
+    /// Turns the requirement of expiring identity tokens on or off.
+    pub async fn set_identity_policy(
+        &self,
+        ws: &str,
+        policy: &IdentityPolicy,
+    ) -> Result<IdentityPolicy, ServiceError> {
+        let Some(mut workspace) = self.store.get_workspace(ws).await? else {
+            return Err(ServiceError::NotFound(format!("workspace '{ws}'")));
+        };
+        let expected = workspace.version;
+        workspace.require_identity_token = policy.require_token;
+        self.store.update_workspace(&workspace, expected).await?;
+        Ok(policy.clone())
     }
 }
 

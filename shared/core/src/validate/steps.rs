@@ -8,7 +8,9 @@ use serde_json::Value;
 use super::context::{list, FlowContext};
 use super::scope::Scope;
 use super::{check_id, Report};
-use crate::definition::{CodeStep, Comparison, FieldPath, InputSpec, Operator, Step, StepKind};
+use crate::definition::{
+    CodeStep, Comparison, FieldPath, InputSpec, Operator, Step, StepKind, StorageStep,
+};
 use crate::template::{contains_template, Templates};
 
 /// Longest wait a step may ask for; longer pauses belong in a schedule.
@@ -224,6 +226,57 @@ impl Walker<'_, '_> {
                         ),
                     );
                 }
+            }
+            StepKind::Storage(st) => self.storage(&path, st, scope),
+        }
+    }
+
+    /// A storage step's fields: each belongs to the operations that use it.
+    fn storage(&mut self, path: &FieldPath, st: &StorageStep, scope: &Scope) {
+        use crate::definition::StorageOp::{Get, Increment, Set};
+        scope.check_str(self.t, self.report, &path.key("key"), &st.key);
+        if st.key.trim().is_empty() {
+            self.report.push(&path.key("key"), "must not be empty");
+        }
+        let fields: [(&str, Option<&Value>, &[_], &str); 3] = [
+            ("value", st.value.as_ref(), &[Set], "set"),
+            ("by", st.by.as_ref(), &[Increment], "increment"),
+            ("default", st.default.as_ref(), &[Get], "get"),
+        ];
+        for (name, value, ops, which) in fields {
+            match value {
+                Some(v) if ops.contains(&st.op) => {
+                    scope.check_value(self.t, self.report, &path.key(name), v)
+                }
+                Some(_) => self.report.push(
+                    &path.key(name),
+                    format!(
+                        "only a '{which}' step takes '{name}' (this one is '{}')",
+                        st.op.as_str()
+                    ),
+                ),
+                None => {}
+            }
+        }
+        if st.op == Set && st.value.is_none() {
+            self.report
+                .push(&path.key("value"), "a 'set' step needs the 'value' to keep");
+        }
+        if let Some(Value::Number(n)) = &st.by {
+            if !n.is_i64() {
+                self.report
+                    .push(&path.key("by"), "an increment adds a whole number");
+            }
+        }
+        if let Some(ttl) = &st.ttl {
+            if !matches!(st.op, Set | Increment) {
+                self.report.push(
+                    &path.key("ttl"),
+                    "only 'set' and 'increment' steps take 'ttl' (how long what they write is kept)",
+                );
+            } else if let Err(e) = crate::engine::parse_storage_ttl(ttl) {
+                let message = e.message.trim_start_matches("storage.ttl: ").to_string();
+                self.report.push(&path.key("ttl"), message);
             }
         }
     }

@@ -440,3 +440,43 @@ fn templates_may_read_only_what_the_trigger_gives() {
     // An app event's payload is the sender's: anything may be read.
     assert!(flow_problems(&block("{type: app_event, event: x.y}", "anything.deep")).is_empty());
 }
+
+#[test]
+fn storage_fields_belong_to_their_operations() {
+    let text = format!(
+        "{FLOW_HEAD}blocks:\n  - id: b\n    trigger: {{type: manual}}\n    steps:\n      - id: s\n        storage: {{op: set, key: k}}\n      - id: g\n        storage: {{op: get, key: \"{{{{ nothing.here }}}}\", value: 1, ttl: 1d}}\n      - id: i\n        storage: {{op: increment, key: n, by: 1.5, ttl: forever}}\n      - id: d\n        storage: {{op: delete, key: k, scope: galaxy}}\n"
+    );
+    let problems = flow_problems(&text);
+    // An unknown scope is a parse error, reported before anything else.
+    assert_problem(&problems, "blocks[0].steps[3].storage.scope", "galaxy");
+    let text = text.replace(", scope: galaxy", "");
+    let problems = flow_problems(&text);
+    assert_problem(
+        &problems,
+        "blocks[0].steps[0].storage.value",
+        "needs the 'value'",
+    );
+    assert_problem(&problems, "blocks[0].steps[1].storage.key", "nothing");
+    assert_problem(
+        &problems,
+        "blocks[0].steps[1].storage.value",
+        "only a 'set' step",
+    );
+    assert_problem(
+        &problems,
+        "blocks[0].steps[1].storage.ttl",
+        "only 'set' and 'increment'",
+    );
+    assert_problem(&problems, "blocks[0].steps[2].storage.by", "whole number");
+    assert_problem(
+        &problems,
+        "blocks[0].steps[2].storage.ttl",
+        "not a duration",
+    );
+    assert!(
+        !problems
+            .iter()
+            .any(|p| p.path.starts_with("blocks[0].steps[3]")),
+        "{problems:#?}"
+    );
+}

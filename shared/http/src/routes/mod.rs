@@ -6,9 +6,11 @@ mod admin;
 mod docs;
 mod events;
 mod hooks;
+mod identity;
 mod integrations;
 mod marketplace;
 mod oauth;
+mod storage;
 mod widget;
 
 use axum::routing::get;
@@ -22,9 +24,11 @@ pub use admin::admin;
 pub use docs::docs;
 pub use events::events;
 pub use hooks::hooks;
+pub use identity::identity;
 pub use integrations::integrations;
 pub use marketplace::marketplace;
 pub use oauth::{oauth_backend, oauth_user};
+pub use storage::storage;
 pub use widget::{widget, WIDGET_DTS, WIDGET_JS};
 
 pub fn health<P: Ports>() -> Router<Shared<P>> {
@@ -95,6 +99,8 @@ fn describe(doc: &mut crate::openapi::ApiDoc) {
     accounts::describe_backend(doc);
     integrations::describe(doc);
     admin::describe(doc);
+    storage::describe(doc);
+    identity::describe(doc);
     events::describe(doc);
     hooks::describe(doc);
     oauth::describe(doc);

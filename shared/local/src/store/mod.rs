@@ -5,6 +5,7 @@ mod bookkeeping;
 mod entities;
 mod integrations;
 mod runs;
+mod storage;
 
 use junction_core::model::{Version, Versioned};
 use junction_core::ports::StoreError;

@@ -9,6 +9,7 @@ mod condition;
 mod http;
 mod loops;
 mod query;
+mod storage;
 mod wait;
 
 use chrono::{DateTime, Utc};
@@ -24,6 +25,7 @@ use crate::template::Context;
 pub(crate) use code::sandbox_limits;
 pub(super) use condition::holds;
 pub(super) use loops::end_of_iteration;
+pub(crate) use storage::parse_ttl as parse_storage_ttl;
 
 /// What a step's file is given to run it.
 pub(super) struct StepRun<'a, 'i> {
@@ -78,6 +80,7 @@ pub(super) async fn run(kind: &StepKind, at: &mut StepRun<'_, '_>) -> Result<Nex
         StepKind::Wait(step) => wait::run(step, at),
         StepKind::Abort(step) => abort::run(step, at),
         StepKind::Code(step) => code::run(step, at).await,
+        StepKind::Storage(step) => storage::run(step, at).await,
     }
 }
 

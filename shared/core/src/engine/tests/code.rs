@@ -80,6 +80,7 @@ async fn run_within(
         apps: &apps,
         input: &input,
         credentials: &creds,
+        storage: &crate::storage::MemoryStorage::new(),
         code_limits,
     };
     let mut state = engine.start(f, "b", "run-code").unwrap();

@@ -144,6 +144,7 @@ async fn wait_hands_back_a_resume_time_and_resumes_after_it() {
                 apps: &apps,
                 input: &input,
                 credentials: &creds,
+                storage: &crate::storage::MemoryStorage::new(),
                 code_limits: crate::definition::CodeLimits::default(),
             },
             &mut resumed,
@@ -192,6 +193,7 @@ async fn a_run_resumed_from_a_checkpoint_never_repeats_a_completed_action() {
         apps: &apps,
         input: &input,
         credentials: &creds,
+        storage: &crate::storage::MemoryStorage::new(),
         code_limits: crate::definition::CodeLimits::default(),
     };
     let mut state = engine.start(&f, "b", "run-9").unwrap();

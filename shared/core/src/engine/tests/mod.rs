@@ -6,6 +6,7 @@ mod control;
 mod kept;
 mod oauth;
 mod pagination;
+mod storage;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -86,6 +87,7 @@ async fn run(
         apps,
         input: &input,
         credentials: creds,
+        storage: &crate::storage::MemoryStorage::new(),
         code_limits: crate::definition::CodeLimits::default(),
     };
     let mut state = engine.start(flow, &flow.blocks[0].id, "run-1").unwrap();

@@ -8,6 +8,7 @@ mod bookkeeping;
 mod due;
 mod integrations;
 mod runs;
+mod storage;
 mod workspaces;
 
 pub use accounts::AccountStore;
@@ -15,6 +16,7 @@ pub use bookkeeping::BookkeepingStore;
 pub use due::DueStore;
 pub use integrations::IntegrationStore;
 pub use runs::RunStore;
+pub use storage::{Expect, StorageStore};
 pub use workspaces::WorkspaceStore;
 
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +43,7 @@ pub trait Store:
     + RunStore
     + BookkeepingStore
     + DueStore
+    + StorageStore
     + Clone
     + 'static
 {
@@ -53,6 +56,7 @@ impl<T> Store for T where
         + RunStore
         + BookkeepingStore
         + DueStore
+        + StorageStore
         + Clone
         + 'static
 {
