@@ -205,6 +205,18 @@ async fn every_example_block_runs_to_success() {
             json!({"body": {"list_id": "list_news", "member_id": "m_seed2"}, "event": "member.unsubscribed", "delivery_id": "msg_1", "headers": {}, "query": {}}),
             unsubscribes_setup,
         ),
+        (
+            "contacts-two-way",
+            "acme_to_mailbird",
+            json!({"contact": contact}),
+            json!({"list_id": "list_news"}),
+        ),
+        (
+            "contacts-two-way",
+            "mailbird_to_acme",
+            json!({"body": {"type": "member.updated", "list_id": "list_news", "member": {"id": "m_seed2", "merge_fields": {"FNAME": "P", "LNAME": "Two"}}}, "event": "member.updated", "delivery_id": "msg_2", "headers": {}, "query": {}}),
+            json!({"list_id": "list_news"}),
+        ),
     ];
     let mut names: Vec<String> = std::fs::read_dir(format!("{}/flows", crate::helpers::EXAMPLES))
         .unwrap()

@@ -18,5 +18,6 @@ mod runs;
 mod server;
 mod storage;
 mod triggers;
+mod two_way;
 mod widget;
 mod workers;

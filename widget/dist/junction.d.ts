@@ -24,7 +24,7 @@ export interface Integration { id: string; flow_id: string; flow_version: number
   polls?: PollHealth[] }
 export interface PollHealth { block: string; status: "pending" | "ok" | "failing" | "paused"; last_polled_at?: string; last_succeeded_at?: string; next_poll_at?: string; items: number; new_items: number; last_error?: string; failures: number }
 export interface FlowForm { id: string; name: string; description?: string; tags: string[]; apps: string[]; setup: { pages: { title: string; description?: string; fields: unknown[] }[] }; multiple: boolean }
-export type RunStatus = "queued" | "running" | "waiting" | "retrying" | "succeeded" | "failed" | "aborted" | "abandoned";
+export type RunStatus = "queued" | "running" | "waiting" | "retrying" | "succeeded" | "failed" | "aborted" | "abandoned" | "skipped";
 export interface HttpLog { method: string; url: string; status?: number; attempts: number; duration_ms: number }
 export interface StepLog { step: string; kind: string; status: "succeeded" | "failed" | "waiting" | "aborted"; started_at: string; duration_us: number; iteration?: number; requests?: HttpLog[]; message?: string; error?: string }
 export interface Run { id: string; integration_id: string; status: RunStatus; created_at: string; updated_at: string; state: { block_id: string; tasks: number; log: StepLog[]; error?: { step?: string; message: string; transient: boolean };

@@ -98,6 +98,10 @@ pub fn print_summary(state: &RunState) {
                 .unwrap_or_default()
         ),
         RunStatus::Queued => "queued".to_string(),
+        RunStatus::Skipped => format!(
+            "skipped: {}",
+            state.skipped.as_ref().map_or("", |s| s.reason.as_str())
+        ),
         RunStatus::Abandoned => format!(
             "abandoned: {}",
             state

@@ -49,7 +49,7 @@ async fn validate_accepts_the_examples() {
     let out = junction(&["validate", EXAMPLES]).await;
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
     assert!(
-        stdout(&out).contains("3 apps and 4 flows checked: no problems."),
+        stdout(&out).contains("3 apps and 5 flows checked: no problems."),
         "{}",
         stdout(&out)
     );

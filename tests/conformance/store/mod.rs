@@ -155,6 +155,7 @@ macro_rules! store_tests {
             case!(storage::stored_values_expire_at_their_time);
             case!(storage::stored_writes_at_a_version_have_one_winner);
             case!(storage::increments_count_every_writer_once);
+            case!(storage::remembered_writes_belong_to_an_account_and_expire);
         }
     };
 }

@@ -185,6 +185,7 @@ pub async fn increments_count_every_writer_once<S: Store>(s: S) {
         workspace_id: "ws_a".into(),
         integration_id: integration.into(),
         user_id: "u1".into(),
+        accounts: Default::default(),
     };
     let tasks: Vec<_> = (0..12)
         .map(|i| {
@@ -260,4 +261,71 @@ pub async fn increments_count_every_writer_once<S: Store>(s: S) {
         .await
         .unwrap();
     assert_eq!(fresh, 1);
+}
+
+pub async fn remembered_writes_belong_to_an_account_and_expire<S: Store>(s: S) {
+    use junction_core::storage::Written;
+    let clock = Arc::new(ManualClock::new(t0()));
+    let run = |integration: &str, account: &str| StoredValues {
+        store: s.clone(),
+        clock: clock.clone(),
+        workspace_id: "ws_a".into(),
+        integration_id: integration.into(),
+        user_id: "u1".into(),
+        accounts: [("mailbird".to_string(), account.to_string())].into(),
+    };
+    let wrote = Written::of("run_1", &json!({"fields": {"FNAME": "Ann"}}));
+    run("int_1", "acc_1")
+        .remember_write(
+            "mailbird",
+            "m_1",
+            wrote.clone(),
+            std::time::Duration::from_secs(600),
+        )
+        .await
+        .unwrap();
+    // Another integration through the same account sees it (the app reports the
+    // change to every subscriber); another account, or another object, does not.
+    let found = run("int_2", "acc_1")
+        .last_write("mailbird", "m_1")
+        .await
+        .unwrap();
+    assert_eq!(found, Some(wrote));
+    assert_eq!(
+        run("int_1", "acc_2")
+            .last_write("mailbird", "m_1")
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        run("int_1", "acc_1")
+            .last_write("mailbird", "m_2")
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        run("int_1", "acc_1")
+            .last_write("acme", "m_1")
+            .await
+            .unwrap(),
+        None
+    );
+    // Storage steps and the admin listing never reach them.
+    assert_eq!(
+        run("int_1", "acc_1")
+            .get(StorageScope::Workspace, "m_1")
+            .await
+            .unwrap(),
+        None
+    );
+    clock.advance(chrono::Duration::seconds(601));
+    assert_eq!(
+        run("int_1", "acc_1")
+            .last_write("mailbird", "m_1")
+            .await
+            .unwrap(),
+        None
+    );
 }

@@ -162,6 +162,11 @@ pub struct ActionDefinition {
     /// How long its request may take, instead of the app's `timeout`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<String>,
+    /// Dot path of the written object's id in the response (e.g. `id`): in a flow
+    /// that syncs both ways, what the action wrote is remembered under it, so the
+    /// app's report of that change is known as an echo.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object_id: Option<String>,
 }
 
 fn default_max_pages() -> u32 {

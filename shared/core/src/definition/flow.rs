@@ -24,12 +24,30 @@ pub struct FlowDefinition {
     /// Whether a user may have several integrations of this flow.
     #[serde(default)]
     pub multiple: bool,
+    /// How long Junction remembers what an action wrote, for blocks with `echo:` to
+    /// recognise it coming back (default 10m, at most 24h).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub echo_window: Option<String>,
     pub blocks: Vec<Block>,
 }
 
 impl FlowDefinition {
     pub fn block(&self, id: &str) -> Option<&Block> {
         self.blocks.iter().find(|b| b.id == id)
+    }
+
+    /// Whether a block checks for echoes of writes to `app`: only then do its
+    /// actions remember what they wrote (flows that sync one way pay nothing).
+    pub fn checks_echoes_of(&self, app: &str) -> bool {
+        self.blocks.iter().any(|b| b.echo_app() == Some(app))
+    }
+
+    /// How long writes are remembered for echo checks.
+    pub fn echo_window(&self) -> std::time::Duration {
+        self.echo_window
+            .as_deref()
+            .and_then(|w| super::parse_echo_window(w).ok())
+            .unwrap_or(super::DEFAULT_ECHO_WINDOW)
     }
 
     /// Whether any step, in any block, branch or loop, is a code step.
@@ -44,6 +62,18 @@ impl FlowDefinition {
     }
 }
 
+impl Block {
+    /// The app whose reports the block's `echo:` checks: its own `app`, or the
+    /// trigger's.
+    pub fn echo_app(&self) -> Option<&str> {
+        let echo = self.echo.as_ref()?;
+        echo.app.as_deref().or(match &self.trigger {
+            Trigger::Webhook { app, .. } | Trigger::Poll { app, .. } => Some(app.as_str()),
+            _ => None,
+        })
+    }
+}
+
 /// One trigger and the steps that run when it fires.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -52,5 +82,9 @@ pub struct Block {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     pub trigger: Trigger,
+    /// For a flow that syncs both ways: what a trigger item says about the object it
+    /// reports, so Junction's own writes coming back start no run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub echo: Option<super::EchoCheck>,
     pub steps: Vec<Step>,
 }

@@ -5,6 +5,7 @@ mod app;
 mod auth;
 mod bundle;
 mod code_limits;
+mod echo;
 mod flow;
 mod form;
 mod pagination;
@@ -25,6 +26,7 @@ pub use code_limits::{
     CodeLimits, CODE_MEMORY_CEILING_MB, CODE_TIME_CEILING_MS, DEFAULT_CODE_MEMORY_MB,
     DEFAULT_CODE_TIME_MS,
 };
+pub use echo::{parse_echo_window, EchoCheck, DEFAULT_ECHO_WINDOW, MAX_ECHO_WINDOW};
 pub use flow::{Block, FlowDefinition};
 pub use form::{FieldKind, FormField, FormPage, OptionsSource, SelectOption, SetupForm};
 pub use pagination::Pagination;

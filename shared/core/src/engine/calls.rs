@@ -339,14 +339,21 @@ impl StepCalls<'_, '_> {
         step: &ActionStep,
         ctx: &Context,
         idempotency_key: &str,
-    ) -> Result<Value, StepError> {
+    ) -> Result<ActionDone, StepError> {
         let app = self.app(&step.app)?.clone();
         let def = app.actions.get(&step.action).ok_or_else(|| {
             StepError::terminal(format!("app '{}' has no action '{}'", app.id, step.action))
         })?;
         let input = self.render_input(&step.input, ctx)?;
-        self.run_action(&app, def, input, Some(idempotency_key))
-            .await
+        let answer = self
+            .send_action(&app, def, &input, Some(idempotency_key))
+            .await?;
+        Ok(ActionDone {
+            output: action_output(def, &answer),
+            object_id_at: def.object_id.clone(),
+            input,
+            answer,
+        })
     }
 
     /// Calls an action with rendered input; its output (or the whole body).
@@ -357,11 +364,23 @@ impl StepCalls<'_, '_> {
         input: Value,
         idempotency_key: Option<&str>,
     ) -> Result<Value, StepError> {
+        let answer = self.send_action(app, def, &input, idempotency_key).await?;
+        Ok(action_output(def, &answer))
+    }
+
+    /// Sends an action's request; the app's whole answer.
+    async fn send_action(
+        &mut self,
+        app: &AppDefinition,
+        def: &ActionDefinition,
+        input: &Value,
+        idempotency_key: Option<&str>,
+    ) -> Result<Value, StepError> {
         let mut request = render_app_request(
             &self.engine.templates,
             app,
             &def.request,
-            &input,
+            input,
             def.timeout.as_deref(),
         )?;
         if let (Some(header), Some(key)) = (&app.idempotency_header, idempotency_key) {
@@ -369,11 +388,7 @@ impl StepCalls<'_, '_> {
         }
         let response = self.call(Some(app), request).await?;
         self.expect_success(&response)?;
-        let body = response.json();
-        Ok(match &def.output {
-            Some(path) => get_path(&body, path).cloned().unwrap_or(Value::Null),
-            None => body,
-        })
+        Ok(response.json())
     }
 
     pub async fn http(&mut self, step: &HttpStep, ctx: &Context) -> Result<Value, StepError> {
@@ -401,6 +416,23 @@ impl StepCalls<'_, '_> {
 }
 
 /// The `rel="next"` target of an RFC 8288 `Link` header.
+/// What an action step's call gave: the output the step keeps, and what the echo
+/// check needs (the input it sent and the app's whole answer).
+pub(crate) struct ActionDone {
+    pub output: Value,
+    pub input: Value,
+    pub answer: Value,
+    pub object_id_at: Option<String>,
+}
+
+/// An action's output: the answer at its `output` path, or all of it.
+fn action_output(def: &ActionDefinition, answer: &Value) -> Value {
+    match &def.output {
+        Some(path) => get_path(answer, path).cloned().unwrap_or(Value::Null),
+        None => answer.clone(),
+    }
+}
+
 fn next_link(header: &str) -> Option<String> {
     header.split(',').find_map(|part| {
         let (target, params) = part.split_once(';')?;

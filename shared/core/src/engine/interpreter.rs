@@ -22,6 +22,12 @@ pub(super) fn resolve<'a>(block: &'a Block, addr: &ListAddr) -> Option<&'a [Step
     Some(steps)
 }
 
+/// Whether the run is before its first step (the only time an echo is checked).
+fn not_started(state: &RunState) -> bool {
+    state.log.is_empty()
+        && matches!(state.stack.as_slice(), [Frame::Steps { list, next: 0 }] if list.0.is_empty())
+}
+
 /// The innermost loop frame's position and item.
 pub(super) fn innermost_loop(state: &RunState) -> Option<(usize, Option<&Value>)> {
     state.stack.iter().rev().find_map(|f| match f {
@@ -50,6 +56,14 @@ impl Engine {
             );
             return false;
         };
+        if block.echo.is_some() && not_started(state) {
+            if let Err(e) = self.skip_if_echo(inv, state, block).await {
+                self.fail(state, None, e);
+            }
+            if state.status != RunStatus::Running {
+                return false;
+            }
+        }
         let (list, next) = match state.stack.last() {
             None => {
                 self.finish(state, RunStatus::Succeeded);

@@ -7,6 +7,7 @@
 
 mod calls;
 mod compare;
+mod echo;
 mod error;
 mod hold;
 mod interpreter;
@@ -24,8 +25,8 @@ pub use compare::compare;
 pub use error::StepError;
 pub use jsonpath::get_path;
 pub use state::{
-    Body, Frame, HttpLog, ListAddr, RetryNote, RunError, RunState, RunStatus, StepLog, StepStatus,
-    StorageLog,
+    Body, Frame, HttpLog, ListAddr, RetryNote, RunError, RunState, RunStatus, Skipped, StepLog,
+    StepStatus, StorageLog,
 };
 pub(crate) use steps::{parse_storage_ttl, sandbox_limits};
 

@@ -29,6 +29,9 @@ pub enum RunStatus {
     /// it in time. Final, so nobody waits for it; should its message turn up after
     /// all, it runs.
     Abandoned,
+    /// Started no step: its trigger item reported Junction's own write coming back
+    /// (an echo). Final; `skipped` says why and which run wrote.
+    Skipped,
 }
 
 impl RunStatus {
@@ -43,13 +46,14 @@ impl RunStatus {
             Self::Failed => "failed",
             Self::Aborted => "aborted",
             Self::Abandoned => "abandoned",
+            Self::Skipped => "skipped",
         }
     }
 
     pub fn is_finished(self) -> bool {
         matches!(
             self,
-            Self::Succeeded | Self::Failed | Self::Aborted | Self::Abandoned
+            Self::Succeeded | Self::Failed | Self::Aborted | Self::Abandoned | Self::Skipped
         )
     }
 }
@@ -138,6 +142,15 @@ pub struct StepLog {
     pub storage: Option<StorageLog>,
 }
 
+/// Why a run was skipped before its first step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Skipped {
+    pub reason: String,
+    /// The run whose write the trigger item reported back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub echo_of: Option<String>,
+}
+
 /// A storage step's operation as its log entry shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StorageLog {
@@ -214,6 +227,9 @@ pub struct RunState {
     pub error: Option<RunError>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub abort_reason: Option<String>,
+    /// Why a run started no step (status `skipped`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<Skipped>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resume_at: Option<DateTime<Utc>>,
     /// While `retrying`: which attempt failed and when the next one comes.
@@ -293,6 +309,7 @@ impl RunState {
             log_dropped: 0,
             error: None,
             abort_reason: None,
+            skipped: None,
             resume_at: None,
             retry: None,
             started_at: now,

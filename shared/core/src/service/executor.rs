@@ -163,6 +163,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             workspace_id: ws.to_string(),
             integration_id: record.integration_id.clone(),
             user_id: record.user_id.clone(),
+            accounts: integration.accounts.clone(),
         };
         let inv = Invocation {
             flow: &flow.definition,

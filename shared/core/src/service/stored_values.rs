@@ -11,7 +11,9 @@ use serde_json::Value;
 use super::{Junction, ServiceError};
 use crate::model::StoredValue;
 use crate::ports::{Clock, Expect, RunQueue, Store, StoreError, Vault};
-use crate::storage::{increment, Incremented, RunStorage, StorageError, StorageScope};
+use crate::storage::{
+    increment, Incremented, RunStorage, StorageError, StorageScope, Written, MAX_STORAGE_KEY_BYTES,
+};
 
 /// How often an increment reads and tries again when other writers keep winning.
 const INCREMENT_ATTEMPTS: usize = 20;
@@ -23,11 +25,27 @@ pub struct StoredValues<S> {
     pub workspace_id: String,
     pub integration_id: String,
     pub user_id: String,
+    /// The integration's account of each app (app id → account id): a remembered write
+    /// belongs to the account it went through, whichever integration reads it.
+    pub accounts: std::collections::BTreeMap<String, String>,
 }
 
 impl<S: Store> StoredValues<S> {
     fn scope(&self, scope: StorageScope) -> String {
         scope.key_for(&self.integration_id, &self.user_id)
+    }
+
+    /// Where writes to `app` through the integration's account are remembered: a scope
+    /// of their own, out of reach of storage steps and the admin listing, and the
+    /// object id as key (hashed when it is too long to be one).
+    fn write_slot(&self, app: &str, object_id: &str) -> (String, String) {
+        let account = self.accounts.get(app).map_or("-", String::as_str);
+        let key = if object_id.len() > MAX_STORAGE_KEY_BYTES {
+            crate::storage::fingerprint(&Value::from(object_id))
+        } else {
+            object_id.to_string()
+        };
+        (format!("echo:{app}:{account}"), key)
     }
 
     fn expiry(&self, ttl: Option<Duration>) -> Option<chrono::DateTime<chrono::Utc>> {
@@ -144,6 +162,52 @@ impl<S: Store> RunStorage for StoredValues<S> {
         let key = key.to_string();
         let op = op.to_string();
         Box::pin(async move { self.add(scope, &key, by, ttl, &op).await })
+    }
+
+    fn remember_write(
+        &self,
+        app: &str,
+        object_id: &str,
+        written: Written,
+        window: Duration,
+    ) -> BoxFuture<'_, Result<(), StorageError>> {
+        let (scope, key) = self.write_slot(app, object_id);
+        let now = self.clock.now();
+        Box::pin(async move {
+            let value = serde_json::to_value(&written)
+                .map_err(|e| StorageError::Unavailable(e.to_string()))?;
+            let stored = StoredValue {
+                scope,
+                key,
+                value,
+                updated_at: now,
+                expires_at: self.expiry(Some(window)),
+                applied: Vec::new(),
+                version: 0,
+            };
+            self.store
+                .put_stored(&self.workspace_id, &stored, Expect::Any, now)
+                .await
+                .map_err(unavailable)?;
+            Ok(())
+        })
+    }
+
+    fn last_write(
+        &self,
+        app: &str,
+        object_id: &str,
+    ) -> BoxFuture<'_, Result<Option<Written>, StorageError>> {
+        let (scope, key) = self.write_slot(app, object_id);
+        Box::pin(async move {
+            let found = self
+                .store
+                .get_stored(&self.workspace_id, &scope, &key, self.clock.now())
+                .await
+                .map_err(unavailable)?;
+            // A record this version cannot read is no proof of an echo: the run goes.
+            Ok(found.and_then(|v| serde_json::from_value(v.value).ok()))
+        })
     }
 }
 

@@ -8,14 +8,19 @@ use std::time::Duration;
 use futures::future::BoxFuture;
 use serde_json::Value;
 
-use super::{increment, Incremented, RunStorage, StorageError, StorageScope};
+use super::{increment, Incremented, RunStorage, StorageError, StorageScope, Written};
 use crate::model::StoredValue;
 
 /// Values by scope and key, with their expiry checked on every read.
 #[derive(Default)]
 pub struct MemoryStorage {
     values: Mutex<HashMap<(StorageScope, String), StoredValue>>,
+    /// Remembered writes by app and object id, with when they are forgotten.
+    writes: Mutex<HashMap<(String, String), Remembered>>,
 }
+
+/// A remembered write and when it is forgotten.
+type Remembered = (Written, chrono::DateTime<chrono::Utc>);
 
 impl MemoryStorage {
     pub fn new() -> Self {
@@ -99,5 +104,32 @@ impl RunStorage for MemoryStorage {
             Err(e) => Err(e),
         };
         Box::pin(async move { result })
+    }
+
+    fn remember_write(
+        &self,
+        app: &str,
+        object_id: &str,
+        written: Written,
+        window: Duration,
+    ) -> BoxFuture<'_, Result<(), StorageError>> {
+        let until = expiry(Some(window)).unwrap_or_else(chrono::Utc::now);
+        let mut writes = self.writes.lock().unwrap_or_else(|e| e.into_inner());
+        writes.insert((app.into(), object_id.into()), (written, until));
+        Box::pin(async { Ok(()) })
+    }
+
+    fn last_write(
+        &self,
+        app: &str,
+        object_id: &str,
+    ) -> BoxFuture<'_, Result<Option<Written>, StorageError>> {
+        let now = chrono::Utc::now();
+        let writes = self.writes.lock().unwrap_or_else(|e| e.into_inner());
+        let found = writes
+            .get(&(app.to_string(), object_id.to_string()))
+            .filter(|(_, until)| *until > now)
+            .map(|(w, _)| w.clone());
+        Box::pin(async move { Ok(found) })
     }
 }

@@ -4,6 +4,7 @@
 //! over the store, and [`MemoryStorage`] keeps them in this process (`junction run`,
 //! engine tests).
 
+mod echo;
 mod increment;
 mod memory;
 
@@ -12,6 +13,7 @@ use std::time::Duration;
 use futures::future::BoxFuture;
 use serde_json::Value;
 
+pub use echo::{fingerprint, Written};
 pub use increment::{increment, Incremented};
 pub use memory::MemoryStorage;
 
@@ -73,4 +75,19 @@ pub trait RunStorage: Send + Sync {
         ttl: Option<Duration>,
         op: &str,
     ) -> BoxFuture<'_, Result<i64, StorageError>>;
+    /// Remembers, for `window`, what this run wrote to object `object_id` of `app`
+    /// through the integration's account (a later write replaces it).
+    fn remember_write(
+        &self,
+        app: &str,
+        object_id: &str,
+        written: Written,
+        window: Duration,
+    ) -> BoxFuture<'_, Result<(), StorageError>>;
+    /// The write to that object remembered within its window, if any.
+    fn last_write(
+        &self,
+        app: &str,
+        object_id: &str,
+    ) -> BoxFuture<'_, Result<Option<Written>, StorageError>>;
 }

@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use super::context::{list, FlowContext};
 use super::scope::Scope;
-use super::{check_id, form, steps, Report};
+use super::{check_id, echo, form, steps, Report};
 use crate::catalog::AppCatalog;
 use crate::definition::{CodeLimits, FieldPath, FlowDefinition, Trigger};
 use crate::template::Templates;
@@ -96,6 +96,7 @@ pub fn validate_flow_within(
         }
         steps::check_block_steps(&ctx, t, &mut report, &path.key("steps"), block, &fields);
     }
+    echo::check_echoes(&ctx, t, &mut report, &fields);
     report.into_problems()
 }
 

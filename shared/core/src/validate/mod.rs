@@ -4,6 +4,7 @@
 mod app;
 mod context;
 mod cron;
+mod echo;
 mod flow;
 mod form;
 mod scope;

@@ -480,3 +480,47 @@ fn storage_fields_belong_to_their_operations() {
         "{problems:#?}"
     );
 }
+
+#[test]
+fn an_echo_check_names_its_app_and_an_action_that_remembers() {
+    let block = |trigger: &str, echo: &str, action: &str| {
+        format!(
+            "{FLOW_HEAD}echo_window: 2d\nblocks:\n  - id: b\n    trigger: {trigger}\n    echo: {echo}\n    steps:\n      - id: w\n        action: {action}\n"
+        )
+    };
+    let update = "{app: acme, action: update_contact, input: {id: x, fields: {}}}";
+    // An app event reports no app's objects unless the block says which.
+    let problems = flow_problems(&block(
+        "{type: app_event, event: contact.updated}",
+        "{object_id: \"{{ trigger.contact.id }}\", fields: {fields: 1}}",
+        update,
+    ));
+    assert_problem(&problems, "blocks[0].echo.app", "name the app");
+    assert_problem(&problems, "echo_window", "from 1s to 24h");
+    // The app's action says where its object's id is (acme's update_contact does,
+    // add_note does not); the object id's template is checked; fields are needed.
+    let problems = flow_problems(&block(
+        "{type: app_event, event: contact.updated}",
+        "{app: acme, object_id: \"{{ trigger.nope.id }}\", fields: {}}",
+        "{app: acme, action: add_note, input: {contact_id: x, text: y}}",
+    ));
+    assert_problem(&problems, "blocks[0].echo", "add_note");
+    assert_problem(&problems, "blocks[0].echo.fields", "at least one field");
+    let ok = block(
+        "{type: webhook, app: mailbird, events: [member.updated]}",
+        "{object_id: \"{{ trigger.body.member.id }}\", fields: {merge_fields: \"{{ trigger.body.member.merge_fields }}\"}}",
+        "{app: mailbird, action: update_member, input: {list_id: l, member_id: m, merge_fields: {}}}",
+    )
+    .replace("echo_window: 2d\n", "echo_window: 10m\n");
+    assert!(flow_problems(&ok).is_empty(), "{:#?}", flow_problems(&ok));
+    // A webhook block's echo is about the trigger's app, which this flow never writes.
+    let problems = flow_problems(&ok.replace(
+        "app: mailbird, action: update_member, input: {list_id: l, member_id: m, merge_fields: {}}",
+        "app: acme, action: update_contact, input: {id: x, fields: {}}",
+    ));
+    assert_problem(
+        &problems,
+        "blocks[0].echo",
+        "no action step of this flow writes to 'mailbird'",
+    );
+}

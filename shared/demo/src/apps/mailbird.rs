@@ -26,7 +26,10 @@ pub fn router() -> Router<Arc<MockState>> {
         .route("/api/account", get(account))
         .route("/api/lists", get(lists))
         .route("/api/lists/{list}/members", get(members).post(add_member))
-        .route("/api/lists/{list}/members/{member}", get(member))
+        .route(
+            "/api/lists/{list}/members/{member}",
+            get(member).patch(update_member),
+        )
         .route("/api/lists/{list}/merge-fields", get(merge_fields))
 }
 
@@ -319,5 +322,41 @@ async fn add_member(
     if stall > 0 {
         tokio::time::sleep(std::time::Duration::from_millis(stall)).await;
     }
+    Json(member).into_response()
+}
+
+/// Changes a member's merge fields through the API. Like real providers, Mailbird
+/// reports the change to its webhook subscribers a moment after it answers, even
+/// when the change was the subscriber's own.
+async fn update_member(
+    State(s): State<Arc<MockState>>,
+    headers: HeaderMap,
+    Path((list, id)): Path<(String, String)>,
+    Json(body): Json<Value>,
+) -> Response {
+    if let Err(r) = authorized(&s, &headers).and_then(|_| known_list(&s, &list)) {
+        return r;
+    }
+    let Some(fields) = body["merge_fields"].as_object() else {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"title": "Invalid Resource", "detail": "merge_fields must be an object"})),
+        )
+            .into_response();
+    };
+    let Some(member) = super::mailbird_hooks::change_member(&s, &list, &id, fields) else {
+        return (
+            StatusCode::NOT_FOUND,
+            Json(json!({"error": format!("no member {id}")})),
+        )
+            .into_response();
+    };
+    s.count(|st| st.members_updated += 1);
+    let later = s.clone();
+    let reported = member.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        super::mailbird_hooks::report_update(&later, &reported).await;
+    });
     Json(member).into_response()
 }

@@ -1,7 +1,9 @@
 //! Mailbird's webhooks, as a provider in the style of Svix-backed APIs sends them:
 //! subscriptions created and deleted through the API (each with its own `whsec_`
 //! secret), and deliveries signed with the Standard Webhooks scheme. Unsubscribing a
-//! member delivers `member.unsubscribed` to every subscription that wants it.
+//! member delivers `member.unsubscribed` to every subscription that wants it, and a
+//! change to a member's merge fields (through the API, or by the user in Mailbird)
+//! delivers `member.updated` with the member as it now is.
 
 use std::sync::Arc;
 
@@ -25,6 +27,62 @@ pub fn router() -> Router<Arc<MockState>> {
             "/api/lists/{list}/members/{member}/unsubscribe",
             post(unsubscribe_member),
         )
+        .route("/api/lists/{list}/members/{member}/edit", post(edit_member))
+}
+
+/// Sets merge fields of a member; the member as it now is, if there is one.
+pub(super) fn change_member(
+    s: &MockState,
+    list: &str,
+    id: &str,
+    fields: &serde_json::Map<String, Value>,
+) -> Option<Value> {
+    let mut members = s.members.lock().unwrap();
+    let member = members.get_mut(list)?.iter_mut().find(|m| m["id"] == id)?;
+    if !member["merge_fields"].is_object() {
+        member["merge_fields"] = json!({});
+    }
+    for (k, v) in fields {
+        member["merge_fields"][k] = v.clone();
+    }
+    Some(member.clone())
+}
+
+/// Delivers `member.updated` for `member`; the status codes.
+pub(super) async fn report_update(s: &MockState, member: &Value) -> Vec<u16> {
+    let event = json!({"type": "member.updated", "list_id": member["list_id"], "member": member});
+    let id = format!(
+        "msg_{}",
+        s.deliveries
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+            + 1
+    );
+    deliver(s, &id, &event).await
+}
+
+/// The user edits a member in Mailbird's own interface: the change is delivered at
+/// once, and the answer says what each URL said.
+async fn edit_member(
+    State(s): State<Arc<MockState>>,
+    Path((list, member)): Path<(String, String)>,
+    Json(fields): Json<Value>,
+) -> Response {
+    s.seen();
+    let Some(fields) = fields.as_object() else {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error": "an object of merge fields"})),
+        )
+            .into_response();
+    };
+    let Some(member) = change_member(&s, &list, &member, fields) else {
+        return (
+            StatusCode::NOT_FOUND,
+            Json(json!({"error": "no such member"})),
+        )
+            .into_response();
+    };
+    Json(json!({"member": member, "answers": report_update(&s, &member).await})).into_response()
 }
 
 /// Signs a delivery the Standard Webhooks way: `v1,` + base64 HMAC-SHA256 of

@@ -20,6 +20,7 @@ pub struct Stats {
     pub idempotent_replays: u64,
     pub notes_created: u64,
     pub contacts_updated: u64,
+    pub members_updated: u64,
     pub messages_posted: u64,
     pub webhooks_created: u64,
     pub webhooks_deleted: u64,

@@ -3,6 +3,7 @@
 mod calls;
 mod code;
 mod control;
+mod echo;
 mod kept;
 mod oauth;
 mod pagination;
