@@ -11,6 +11,7 @@ mod hostile;
 mod identity;
 mod integrations;
 mod metrics;
+mod ordered;
 mod polls;
 mod pressure;
 mod refresh;

@@ -86,5 +86,9 @@ pub struct Block {
     /// reports, so Junction's own writes coming back start no run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub echo: Option<super::EchoCheck>,
+    /// Runs for one object go one at a time, oldest update first; an older update
+    /// than the last one processed is skipped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_by: Option<super::OrderBy>,
     pub steps: Vec<Step>,
 }

@@ -8,6 +8,7 @@ mod code_limits;
 mod echo;
 mod flow;
 mod form;
+mod order;
 mod pagination;
 mod path;
 mod request;
@@ -29,6 +30,7 @@ pub use code_limits::{
 pub use echo::{parse_echo_window, EchoCheck, DEFAULT_ECHO_WINDOW, MAX_ECHO_WINDOW};
 pub use flow::{Block, FlowDefinition};
 pub use form::{FieldKind, FormField, FormPage, OptionsSource, SelectOption, SetupForm};
+pub use order::{updated_before, OrderBy};
 pub use pagination::Pagination;
 pub use path::{FieldPath, Segment};
 pub use request::{BodyFormat, HttpMethod, InputSpec, RequestTemplate};

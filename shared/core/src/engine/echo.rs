@@ -90,6 +90,7 @@ impl Engine {
                     written.run_id
                 ),
                 echo_of: Some(written.run_id),
+                superseded_by: None,
             });
             state.status = RunStatus::Skipped;
             state.finished_at = Some(self.clock.now());

@@ -13,6 +13,7 @@ mod hold;
 mod interpreter;
 mod jsonpath;
 mod kept;
+mod order;
 pub(crate) mod request;
 mod state;
 mod steps;

@@ -30,7 +30,8 @@ pub enum RunStatus {
     /// all, it runs.
     Abandoned,
     /// Started no step: its trigger item reported Junction's own write coming back
-    /// (an echo). Final; `skipped` says why and which run wrote.
+    /// (an echo), or an update older than one already processed (`order_by`). Final;
+    /// `skipped` says why and which run wrote or processed the newer update.
     Skipped,
 }
 
@@ -149,6 +150,9 @@ pub struct Skipped {
     /// The run whose write the trigger item reported back.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub echo_of: Option<String>,
+    /// The run that processed a newer update of the same object (`order_by`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub superseded_by: Option<String>,
 }
 
 /// A storage step's operation as its log entry shows it.

@@ -10,6 +10,7 @@ use crate::outbound::RetryPolicy;
 use crate::ports::{QueueMessage, RunQueue, Store, StoreError, Vault};
 
 use super::messages::{Outcome, QueueBody};
+use super::ordered::{Gate, RunRef};
 use super::stored_values::StoredValues;
 use super::vault_credentials::VaultCredentials;
 use super::{Junction, RunMessage, ServiceError};
@@ -174,6 +175,25 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             code_limits,
         };
 
+        // Ordered updates: one run per object at a time, an older update skipped.
+        let run = RunRef {
+            workspace_id: &record.workspace_id,
+            id: &record.id,
+            integration_id: &record.integration_id,
+        };
+        let gate = self
+            .order_gate(engine, &inv, &flow.definition, &mut record.state, run)
+            .await?;
+        let order = match gate {
+            Gate::Go(slot) => slot,
+            Gate::Busy => return self.after_object_frees(&record).await,
+            Gate::Settled => {
+                record.status = record.state.status;
+                record.updated_at = self.clock.now();
+                return self.save_settled(record).await;
+            }
+        };
+
         // A retry after a transient failure continues at the failed step.
         if record.state.awaits_retry() {
             record.state.retry_failed_step();
@@ -259,10 +279,24 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                 if status.is_finished() {
                     crate::telemetry::run_reached(status);
                     log_finished(&record);
+                    if let Some(slot) = &order {
+                        self.order_done(slot, &record).await?;
+                    }
                 }
                 Ok(Outcome::Done)
             }
         }
+    }
+
+    /// Saves a run that ended before its first step (see `ordered`).
+    async fn save_settled(&self, record: crate::model::RunRecord) -> Result<Outcome, ServiceError> {
+        match self.store.put_run(&record, Some(record.version)).await {
+            Ok(_) | Err(StoreError::Conflict(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+        crate::telemetry::run_reached(record.status);
+        log_finished(&record);
+        Ok(Outcome::Done)
     }
 
     /// A step that made no call because its account is held back (the app asked for

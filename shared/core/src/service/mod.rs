@@ -15,6 +15,7 @@ mod marketplace;
 mod messages;
 mod oauth;
 mod options;
+mod ordered;
 mod polls;
 mod runs;
 mod schedule;

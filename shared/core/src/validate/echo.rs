@@ -1,6 +1,7 @@
-//! Validation of echo suppression: a block's `echo:` (which app, which object, which
-//! fields) and the flow's `echo_window`, so a two-way flow that could not recognise its
-//! own writes is refused at push time rather than looping at run time.
+//! Validation of what keeps a two-way sync sane: a block's `echo:` (which app, which
+//! object, which fields), the flow's `echo_window`, and a block's `order_by:`, so a
+//! flow that could not recognise its own writes or order its updates is refused at
+//! push time rather than looping or overwriting at run time.
 
 use std::collections::BTreeSet;
 
@@ -24,17 +25,32 @@ pub(super) fn check_echoes(
         }
     }
     for (i, block) in ctx.flow.blocks.iter().enumerate() {
+        let path = root.key("blocks").index(i);
         if block.echo.is_some() {
-            check_block(
-                ctx,
-                t,
-                report,
-                &root.key("blocks").index(i).key("echo"),
-                block,
-                fields,
-            );
+            check_block(ctx, t, report, &path.key("echo"), block, fields);
+        }
+        if let Some(order) = &block.order_by {
+            let scope = trigger_scope(block, fields);
+            for (name, source) in [("id", &order.id), ("updated_at", &order.updated_at)] {
+                let at = path.key("order_by").key(name);
+                if source.trim().is_empty() {
+                    report.push(&at, "must not be empty");
+                }
+                scope.check_str(t, report, &at, source);
+            }
         }
     }
+}
+
+/// What templates evaluated before a block's first step may read.
+fn trigger_scope(block: &Block, fields: &BTreeSet<String>) -> Scope {
+    let mut scope = Scope::with_roots(&["trigger", "setup", "user", "run"]);
+    scope.setup = Some(fields.clone());
+    scope.trigger = block
+        .trigger
+        .gives()
+        .map(|gives| (block.trigger.kind(), gives));
+    scope
 }
 
 fn check_block(
@@ -83,12 +99,7 @@ fn check_block(
             report.push(path, message);
         }
     }
-    let mut scope = Scope::with_roots(&["trigger", "setup", "user", "run"]);
-    scope.setup = Some(fields.clone());
-    scope.trigger = block
-        .trigger
-        .gives()
-        .map(|gives| (block.trigger.kind(), gives));
+    let scope = trigger_scope(block, fields);
     scope.check_str(t, report, &path.key("object_id"), &echo.object_id);
     if echo.fields.is_empty() {
         report.push(

@@ -524,3 +524,26 @@ fn an_echo_check_names_its_app_and_an_action_that_remembers() {
         "no action step of this flow writes to 'mailbird'",
     );
 }
+
+#[test]
+fn order_by_templates_read_only_what_the_trigger_gives() {
+    let text = format!(
+        "{FLOW_HEAD}blocks:\n  - id: b\n    trigger: {{type: poll, app: acme, query: contacts, interval: 5m}}\n    order_by: {{id: \"{{{{ trigger.body.id }}}}\", updated_at: \" \"}}\n    steps:\n      - id: s\n        abort: {{reason: x}}\n"
+    );
+    let problems = flow_problems(&text);
+    assert_problem(&problems, "blocks[0].order_by.id", "body");
+    assert_problem(
+        &problems,
+        "blocks[0].order_by.updated_at",
+        "must not be empty",
+    );
+    let fixed = text.replace("trigger.body.id", "trigger.item.id").replace(
+        "updated_at: \" \"",
+        "updated_at: \"{{ trigger.item.updated_at }}\"",
+    );
+    assert!(
+        flow_problems(&fixed).is_empty(),
+        "{:#?}",
+        flow_problems(&fixed)
+    );
+}
