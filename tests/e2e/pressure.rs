@@ -54,8 +54,9 @@ async fn throttled_run(
     mock: &MockApps,
     ws: &NewWorkspace,
     integration: &str,
+    quiet_s: u64,
 ) -> (String, SystemTime) {
-    mock.state.throttle_next_s.store(3, Ordering::SeqCst);
+    mock.state.throttle_next_s.store(quiet_s, Ordering::SeqCst);
     let run = start_run(app, ws, integration).await;
     let at = eventually("the app to throttle a call", || async {
         let calls = mock.state.authorized_calls.lock().unwrap();
@@ -73,7 +74,7 @@ async fn a_429_holds_back_every_run_of_the_account_while_its_own_call_waits_it_o
     let (app, mock, ws) = setup().await;
     let (integration, _) = ping_integration(&app, &ws).await;
     mock.state.authorized_calls.lock().unwrap().clear();
-    let (first, throttled_at) = throttled_run(&app, &mock, &ws, &integration).await;
+    let (first, throttled_at) = throttled_run(&app, &mock, &ws, &integration, 3).await;
     // The first run waits its 3 s inline; meanwhile the account's other runs start.
     let mut runs = vec![first];
     for _ in 0..8 {
@@ -102,7 +103,9 @@ async fn another_process_sharing_the_store_holds_back_too() {
     let (app, mock, ws) = setup().await;
     let (integration, account) = ping_integration(&app, &ws).await;
     mock.state.authorized_calls.lock().unwrap().clear();
-    let (first, _) = throttled_run(&app, &mock, &ws, &integration).await;
+    // 8 s of quiet, so that a busy machine still reaches the second process's call
+    // while the hold stands (with 3 s it once ran out first under load).
+    let (first, _) = throttled_run(&app, &mock, &ws, &integration, 8).await;
 
     // A second process: its own engine, so its own per-process hold, over the same store.
     let ws_id = &ws.workspace.id;
