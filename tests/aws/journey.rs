@@ -18,6 +18,36 @@ const BENCH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../infra/bench");
 
 #[tokio::test]
 async fn a_webhook_run_end_to_end_on_the_aws_adapters() {
+    let plain = journey(false).await;
+    // The same run in a flow that syncs both ways: the block checks for an echo of
+    // its trigger item, and the action remembers what it wrote.
+    let two_way = journey(true).await;
+    let extra =
+        |i: usize| two_way[i].values().sum::<u64>() as i64 - plain[i].values().sum::<u64>() as i64;
+    println!(
+        "AWS requests echo suppression adds: {} per delivery until queued, {} per run with one echo-checked trigger item and one remembered action",
+        extra(0),
+        extra(1)
+    );
+    assert_eq!(extra(0), 0, "ingest is unchanged");
+    assert_eq!(
+        two_way[1].get("dynamodb:GetItem").copied().unwrap_or(0)
+            - plain[1].get("dynamodb:GetItem").copied().unwrap_or(0),
+        1,
+        "one read per trigger item: {two_way:?}"
+    );
+    assert_eq!(
+        two_way[1].get("dynamodb:UpdateItem").copied().unwrap_or(0)
+            - plain[1].get("dynamodb:UpdateItem").copied().unwrap_or(0),
+        1,
+        "one write per action: {two_way:?}"
+    );
+    assert_eq!(extra(1), 2, "{plain:?} vs {two_way:?}");
+}
+
+/// The journey of one delivery; the AWS requests until it is queued and while its run
+/// executes. `two_way` adds an `echo:` to the block and an `object_id` to the action.
+async fn journey(two_way: bool) -> [std::collections::BTreeMap<String, u64>; 2] {
     let mock = MockApps::start("127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();
@@ -38,9 +68,19 @@ async fn a_webhook_run_end_to_end_on_the_aws_adapters() {
         ("chatter", format!("{EXAMPLES}/apps/chatter.yaml")),
         ("hookbench", format!("{BENCH}/hookbench.yaml")),
     ] {
-        let text = std::fs::read_to_string(path)
+        let mut text = std::fs::read_to_string(path)
             .unwrap()
             .replace("http://127.0.0.1:4010", &mock.url());
+        if two_way && id == "chatter" {
+            text = text.replace(
+                "    output: message\n",
+                "    output: message\n    object_id: message.id\n",
+            );
+            assert!(
+                text.contains("object_id"),
+                "chatter's post_message changed shape"
+            );
+        }
         let (status, body) = call(
             &api,
             http_v2(
@@ -57,7 +97,14 @@ async fn a_webhook_run_end_to_end_on_the_aws_adapters() {
         .await;
         assert_eq!(status, 200, "{body}");
     }
-    let flow = std::fs::read_to_string(format!("{BENCH}/hook-to-chatter.yaml")).unwrap();
+    let mut flow = std::fs::read_to_string(format!("{BENCH}/hook-to-chatter.yaml")).unwrap();
+    if two_way {
+        flow = flow.replace(
+            "    steps:\n      - id: contact",
+            "    echo: {app: chatter, object_id: \"{{ trigger.body.email }}\", fields: {text: \"{{ trigger.body.email }}\"}}\n    steps:\n      - id: contact",
+        );
+        assert!(flow.contains("echo:"), "the bench flow changed shape");
+    }
     let (status, body) = call(
         &api,
         http_v2(
@@ -196,9 +243,14 @@ async fn a_webhook_run_end_to_end_on_the_aws_adapters() {
         println!("AWS requests, {what}: {total} ({})", detail.join(", "));
         total
     };
-    let a = report("webhook delivery until queued", &ingest);
-    let b = report("executing its run (query + action)", &execute);
-    println!("AWS requests per webhook run: {}", a + b);
+    let what = if two_way { ", echo-checked" } else { "" };
+    let a = report(&format!("webhook delivery until queued{what}"), &ingest);
+    let b = report(
+        &format!("executing its run (query + action){what}"),
+        &execute,
+    );
+    println!("AWS requests per webhook run{what}: {}", a + b);
     assert!(a > 0 && b > 0);
     let _: Value = run;
+    [ingest, execute]
 }

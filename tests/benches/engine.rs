@@ -29,9 +29,16 @@ fn loop_flow() -> FlowDefinition {
     parse_flow("id: bench\nname: Bench\napps: []\nblocks:\n  - id: b\n    trigger: {type: manual}\n    steps:\n      - id: each\n        loop:\n          for_each: '{{ trigger.items }}'\n          steps:\n            - id: check\n              condition:\n                branches:\n                  - when: [{left: '{{ item.plan }}', op: eq, right: pro}]\n                    steps: []\n").unwrap().definition
 }
 
-fn three_step_flow() -> FlowDefinition {
+/// With `echo`, the block checks its trigger for an echo of the note it writes, and the
+/// action remembers what it wrote (a two-way flow's cost, on in-memory storage).
+fn three_step_flow(echo: bool) -> FlowDefinition {
+    let check = if echo {
+        "    echo: {app: acme, object_id: '{{ trigger.id }}', fields: {text: 'seen {{ trigger.email }}'}}\n"
+    } else {
+        ""
+    };
     parse_flow(
-        "id: bench\nname: Bench\napps: [acme]\nblocks:\n  - id: b\n    trigger: {type: app_event, event: x}\n    steps:\n      - id: lookup\n        query: {app: acme, query: contact_by_email, input: {email: '{{ trigger.email }}'}}\n      - id: found\n        condition:\n          branches:\n            - when: [{left: '{{ steps.lookup.output }}', op: not_empty}]\n              steps: []\n      - id: note\n        action: {app: acme, action: add_note, input: {contact_id: '{{ trigger.id }}', text: 'seen {{ trigger.email }}'}}\n",
+        &format!("id: bench\nname: Bench\napps: [acme]\nblocks:\n  - id: b\n    trigger: {{type: app_event, event: x}}\n{check}    steps:\n      - id: lookup\n        query: {{app: acme, query: contact_by_email, input: {{email: '{{{{ trigger.email }}}}'}}}}\n      - id: found\n        condition:\n          branches:\n            - when: [{{left: '{{{{ steps.lookup.output }}}}', op: not_empty}}]\n              steps: []\n      - id: note\n        action: {{app: acme, action: add_note, input: {{contact_id: '{{{{ trigger.id }}}}', text: 'seen {{{{ trigger.email }}}}'}}}}\n"),
     )
     .unwrap()
     .definition
@@ -49,7 +56,17 @@ fn engine() -> Engine {
 }
 
 fn acme(url: &str) -> AppCatalog {
-    let text = std::fs::read_to_string(format!("{EXAMPLES}/apps/acme-crm.yaml")).unwrap();
+    // add_note says where its note's id is, so an echo-checked flow remembers it.
+    let text = std::fs::read_to_string(format!("{EXAMPLES}/apps/acme-crm.yaml"))
+        .unwrap()
+        .replace(
+            "    output: note\n",
+            "    output: note\n    object_id: note.id\n",
+        );
+    assert!(
+        text.contains("object_id: note.id"),
+        "acme's add_note changed shape"
+    );
     AppCatalog::new([parse_app(&text.replace("http://127.0.0.1:4010", url))
         .unwrap()
         .definition])
@@ -230,10 +247,11 @@ async fn code_step_runs(engine: Arc<Engine>) -> f64 {
 }
 
 /// Runs/s at 1 and 32 concurrent; returns µs per run at 1.
-async fn three_step_runs(engine: Arc<Engine>, url: &str) -> f64 {
+async fn three_step_runs(engine: Arc<Engine>, url: &str, echo: bool) -> f64 {
     let mut sequential_us = 0.0;
-    let flow = Arc::new(three_step_flow());
+    let flow = Arc::new(three_step_flow(echo));
     let apps = Arc::new(acme(url));
+    let storage = Arc::new(junction_core::storage::MemoryStorage::new());
     let creds = Arc::new(MemoryCredentials::new().with_account(
         "acme",
         Credentials::ApiKey {
@@ -245,13 +263,18 @@ async fn three_step_runs(engine: Arc<Engine>, url: &str) -> f64 {
         let start = Instant::now();
         let mut workers = Vec::new();
         for w in 0..concurrency {
-            let (engine, flow, apps, creds) =
-                (engine.clone(), flow.clone(), apps.clone(), creds.clone());
+            let (engine, flow, apps, creds, storage) = (
+                engine.clone(),
+                flow.clone(),
+                apps.clone(),
+                creds.clone(),
+                storage.clone(),
+            );
             workers.push(tokio::spawn(async move {
                 let mut done = 0;
                 for i in (w..total).step_by(concurrency) {
                     let input = RunInput { trigger: json!({"email": format!("person{}@example.com", i % 120 + 1), "id": format!("c_{}", i % 120 + 1)}), ..RunInput::default() };
-                    let inv = Invocation { flow: &flow, apps: &apps, input: &input, credentials: creds.as_ref(), storage: &junction_core::storage::MemoryStorage::new(),code_limits : junction_core::definition::CodeLimits::default() };
+                    let inv = Invocation { flow: &flow, apps: &apps, input: &input, credentials: creds.as_ref(), storage: storage.as_ref(), code_limits: junction_core::definition::CodeLimits::default() };
                     let mut state = engine.start(&flow, "b", format!("t{i}")).unwrap();
                     engine.run(&inv, &mut state).await;
                     assert_eq!(state.status, RunStatus::Succeeded, "{:?}", state.error);
@@ -268,7 +291,8 @@ async fn three_step_runs(engine: Arc<Engine>, url: &str) -> f64 {
         if concurrency == 1 {
             sequential_us = secs * 1e6 / done as f64;
         }
-        println!("3-step flow (query, condition, action), {concurrency:>2} concurrent: {:>8.0} runs/s ({done} runs in {secs:.2} s, engine on 1 core, mock on the other)", done as f64 / secs);
+        let with = if echo { ", echo-checked" } else { "" };
+        println!("3-step flow (query, condition, action{with}), {concurrency:>2} concurrent: {:>8.0} runs/s ({done} runs in {secs:.2} s, engine on 1 core, mock on the other)", done as f64 / secs);
     }
     sequential_us
 }
@@ -301,7 +325,12 @@ fn main() {
         control_steps(&engine).await;
         http_steps(&engine, &url).await;
         let code_us = code_step_runs(engine.clone()).await;
-        let run_us = three_step_runs(engine, &url).await;
+        let run_us = three_step_runs(engine.clone(), &url, false).await;
+        let echo_us = three_step_runs(engine, &url, true).await;
+        println!(
+            "echo suppression (check + remember, in memory) adds {:.1} µs to a 3-step run ({run_us:.1} → {echo_us:.1} µs)",
+            echo_us - run_us
+        );
         println!(
             "a trivial code step is {:.2}× a whole 3-step run ({code_us:.0} µs vs {run_us:.0} µs)",
             code_us / run_us

@@ -181,3 +181,103 @@ async fn a_workspace_that_requires_tokens_refuses_the_static_hash() {
         200
     );
 }
+
+/// An Ed25519 key pair made with openssl, as a workspace's backend would make one:
+/// (private PEM, public PEM).
+fn ed25519_pair() -> (String, String) {
+    use std::io::Write;
+    let private = std::process::Command::new("openssl")
+        .args(["genpkey", "-algorithm", "ed25519"])
+        .output()
+        .expect("openssl (a prerequisite of the test command)");
+    assert!(private.status.success());
+    let mut public = std::process::Command::new("openssl")
+        .args(["pkey", "-pubout"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    public
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(&private.stdout)
+        .unwrap();
+    let public = public.wait_with_output().unwrap();
+    (
+        String::from_utf8(private.stdout).unwrap(),
+        String::from_utf8(public.stdout).unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn a_registered_public_key_signs_users_in_with_eddsa() {
+    use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
+    let app = spawn_app().await;
+    let ws = app.workspace("Keys").await;
+    let (private, public) = ed25519_pair();
+    let now = chrono::Utc::now().timestamp();
+    let key = EncodingKey::from_ed_pem(private.as_bytes()).unwrap();
+    let token = encode(
+        &Header::new(Algorithm::EdDSA),
+        &json!({"sub": "alice", "exp": now + 600}),
+        &key,
+    )
+    .unwrap();
+    // Before the key is registered, the token is refused.
+    assert_eq!(
+        with_token(&app, &ws, "/v1/integrations", &token)
+            .status_of()
+            .await,
+        401
+    );
+    // A private key is refused, naming the field, and nothing is stored.
+    let (status, problem) = app
+        .admin(&ws, Method::PUT, "/v1/admin/identity")
+        .json(&json!({"require_token": true, "public_key": private}))
+        .status_json()
+        .await;
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem["errors"][0]["path"], "public_key", "{problem}");
+    assert!(
+        !problem.to_string().contains("BEGIN PRIVATE"),
+        "never echoed: {problem}"
+    );
+    assert_eq!(
+        app.admin_json(&ws, "/v1/admin/identity").await,
+        json!({"require_token": false})
+    );
+
+    let (status, set) = app
+        .admin(&ws, Method::PUT, "/v1/admin/identity")
+        .json(&json!({"require_token": true, "public_key": public}))
+        .status_json()
+        .await;
+    assert_eq!(status, 200, "{set}");
+    assert_eq!(set["public_key"], public.trim());
+    let (status, listed) = with_token(&app, &ws, "/v1/integrations", &token)
+        .status_json()
+        .await;
+    assert_eq!(status, 200, "{listed}");
+    // Algorithm confusion: HS256 keyed with the (public) key is refused.
+    let confused = encode(
+        &Header::new(Algorithm::HS256),
+        &json!({"sub": "alice", "exp": now + 600}),
+        &EncodingKey::from_secret(public.as_bytes()).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        with_token(&app, &ws, "/v1/integrations", &confused)
+            .status_of()
+            .await,
+        401
+    );
+    // The app secret's HS256 tokens still work beside the key.
+    let hs = identity_token(&ws.app_secret, json!({"sub": "alice", "exp": now + 600}));
+    assert_eq!(
+        with_token(&app, &ws, "/v1/integrations", &hs)
+            .status_of()
+            .await,
+        200
+    );
+}

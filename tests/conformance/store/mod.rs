@@ -38,6 +38,7 @@ fn workspace(id: &str, key: &str) -> Workspace {
         task_quota: Some(1000),
         code_limits: Default::default(),
         require_identity_token: false,
+        identity_public_key: None,
         created_at: t0(),
         version: 0,
     }

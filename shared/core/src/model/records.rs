@@ -59,6 +59,10 @@ pub struct Workspace {
     /// expires, is refused. The workspace's backend turns it on once it issues tokens.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub require_identity_token: bool,
+    /// A public key (PEM, RSA or Ed25519) whose private key your backend signs
+    /// identity tokens with (RS256 / EdDSA), instead of the shared app secret.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_public_key: Option<String>,
     pub created_at: DateTime<Utc>,
     pub version: Version,
 }

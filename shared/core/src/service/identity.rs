@@ -2,7 +2,7 @@
 //! with User-ID and Hash, or with an expiring identity token). Failures never tell the caller which part was wrong; the server
 //! logs it at debug level (`RUST_LOG=junction::auth=debug`).
 
-use super::identity_token::{verify_identity_token, TokenRefused};
+use super::identity_token::{verify_identity_token_with, IdentityPublicKey, TokenRefused};
 use super::secrets::{matches_hash, verify_user_hash};
 use super::workspaces::app_secret_key;
 use super::{Junction, ServiceError};
@@ -74,7 +74,20 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
     ) -> Result<(Workspace, User), ServiceError> {
         let (ws, secret) = self.workspace_and_secret(app_key).await?;
         let now = self.clock.now().timestamp();
-        let user_id = match verify_identity_token(token, secret.as_bytes(), app_key.trim(), now) {
+        // A key that no longer parses (stored before a stricter check) verifies
+        // nothing: HS256 tokens still work.
+        let public = ws
+            .identity_public_key
+            .as_deref()
+            .and_then(|pem| IdentityPublicKey::parse(pem).ok());
+        let verified = verify_identity_token_with(
+            token,
+            secret.as_bytes(),
+            public.as_ref(),
+            app_key.trim(),
+            now,
+        );
+        let user_id = match verified {
             Ok(user_id) => user_id,
             Err(TokenRefused::Expired) => {
                 refused(&format!(

@@ -4,10 +4,12 @@
 //! widget sends it as `Authorization: Bearer`. Claims: `sub` (the user id) and `exp`
 //! are required; `nbf` and `iat` are honoured; `aud`, when present, must name the
 //! workspace's App-Key. Times are checked against the service's clock, with a little
-//! skew allowed. Signature and algorithm checks are `jsonwebtoken`'s: only HS256 is
-//! accepted, so `alg: none` and tokens signed for another algorithm are refused.
+//! skew allowed. Signature and algorithm checks are `jsonwebtoken`'s. HS256 is always
+//! accepted; RS256 or EdDSA only when the workspace registered a public key of that
+//! kind, and then only verified with that key. So `alg: none`, other algorithms, and
+//! an HS256 token whose "secret" is the public key (algorithm confusion) are refused.
 
-use jsonwebtoken::{decode, Algorithm, DecodingKey, Validation};
+use jsonwebtoken::{decode, decode_header, Algorithm, DecodingKey, Validation};
 use serde::Deserialize;
 
 /// How far the issuer's clock and ours may disagree.
@@ -38,26 +40,108 @@ enum Audience {
     Many(Vec<String>),
 }
 
-/// The user id a token vouches for, at `now` (seconds since the epoch).
+/// A public key a workspace registered, so its backend can sign identity tokens with
+/// a private key Junction never sees: RSA (RS256) or Ed25519 (EdDSA), in PEM.
+#[derive(Clone)]
+pub struct IdentityPublicKey {
+    algorithm: Algorithm,
+    key: DecodingKey,
+}
+
+impl IdentityPublicKey {
+    /// Parses a PEM public key; the error says what is expected.
+    pub fn parse(pem: &str) -> Result<Self, String> {
+        // A private key parses too (its public half is in it), but it must never be
+        // stored where a public key goes.
+        if pem.contains("PRIVATE KEY") {
+            return Err("that is a private key: register its public key only (`openssl pkey -in private.pem -pubout`) and keep the private key to your backend".into());
+        }
+        let pem = pem.trim().as_bytes();
+        if let Ok(key) = DecodingKey::from_rsa_pem(pem) {
+            return Ok(Self {
+                algorithm: Algorithm::RS256,
+                key,
+            });
+        }
+        if let Ok(key) = DecodingKey::from_ed_pem(pem) {
+            return Ok(Self {
+                algorithm: Algorithm::EdDSA,
+                key,
+            });
+        }
+        Err("not an RSA or Ed25519 public key in PEM (-----BEGIN PUBLIC KEY-----)".into())
+    }
+
+    /// `RS256` or `EdDSA`: what tokens signed with its private key say in `alg`.
+    pub fn algorithm(&self) -> &'static str {
+        match self.algorithm {
+            Algorithm::RS256 => "RS256",
+            _ => "EdDSA",
+        }
+    }
+}
+
+/// The user id a token vouches for, at `now` (seconds since the epoch), for a
+/// workspace with no registered public key.
 pub fn verify_identity_token(
     token: &str,
     app_secret: &[u8],
     app_key: &str,
     now: i64,
 ) -> Result<String, TokenRefused> {
+    verify_identity_token_with(token, app_secret, None, app_key, now)
+}
+
+/// The same, also accepting tokens signed with the private key of `public`.
+pub fn verify_identity_token_with(
+    token: &str,
+    app_secret: &[u8],
+    public: Option<&IdentityPublicKey>,
+    app_key: &str,
+    now: i64,
+) -> Result<String, TokenRefused> {
     let invalid = |why: &str| Err(TokenRefused::Invalid(why.to_string()));
-    let mut validation = Validation::new(Algorithm::HS256);
+    let alg = match decode_header(token) {
+        Ok(header) => header.alg,
+        Err(e) => return invalid(&format!("not a JWT: {e}")),
+    };
+    // The key follows from the workspace, never from the token: the header only
+    // chooses between the keys the workspace has, each with its one algorithm.
+    let secret_key;
+    let key = match (alg, public) {
+        (Algorithm::HS256, _) => {
+            let Ok(key) = DecodingKey::from_secret(app_secret) else {
+                return invalid("the workspace's app secret cannot verify tokens");
+            };
+            secret_key = key;
+            &secret_key
+        }
+        (alg, Some(public)) if alg == public.algorithm => &public.key,
+        (alg, Some(public)) => {
+            return invalid(&format!(
+                "the token says {alg:?}, but the workspace's public key is for {}",
+                public.algorithm()
+            ))
+        }
+        (alg, None) => {
+            return invalid(&format!(
+                "the token says {alg:?}: only HS256, or RS256 / EdDSA with a public key the workspace registered"
+            ))
+        }
+    };
+    let mut validation = Validation::new(alg);
     // Times and audience are checked below, against the service's clock.
     validation.required_spec_claims.clear();
     validation.validate_exp = false;
     validation.validate_nbf = false;
     validation.validate_aud = false;
-    let Ok(key) = DecodingKey::from_secret(app_secret) else {
-        return invalid("the workspace's app secret cannot verify tokens");
-    };
-    let claims = match decode::<Claims>(token, &key, &validation) {
+    let claims = match decode::<Claims>(token, key, &validation) {
         Ok(data) => data.claims,
-        Err(e) => return invalid(&format!("not a valid HS256 token for this workspace: {e}")),
+        Err(e) => {
+            return invalid(&format!(
+                "not a valid {alg:?} token for this workspace: {e}"
+            ))
+        }
     };
     let Some(exp) = claims.exp else {
         return invalid("the token has no `exp`: identity tokens must expire");
@@ -222,5 +306,100 @@ mod tests {
             verify_identity_token(&tampered, &key, KEY, 1_300_819_000),
             Err(TokenRefused::Invalid(m)) if m.contains("not a valid")
         ));
+    }
+
+    // Key pairs made for these tests alone (openssl genpkey); they sign nothing else.
+    const ED_PRIVATE: &str = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIIJwUWI8StQaOIYnJbkdksxVbcI+4a3HqSG8ZI5d2F/l\n-----END PRIVATE KEY-----";
+    const ED_PUBLIC: &str = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAoRqV6otwo7xbNt36E1sJRvRQYGmwGSQdk8UaDvxkzDo=\n-----END PUBLIC KEY-----";
+    const RSA_PRIVATE: &str = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDWutlB/TeKxGfD\nwU6UWXZhPRDJItvyVfU5eFohh+py+XlS+4ZkGibkqOl+3MulaE+OX+dbpgeMa0xW\nxdVtuGSHDXvrDkC8h4kdSdLbtStHc5E3N+59223tWVyCOJt9VCHpgMSL1u2AFdPV\nTXBn5fuPS/1Ao58hgVWT/t6WwQeHMyhKu47QtPRsQWvgaH+K6OmMBxDHPBzom7sv\nXfEsdjxl35oA2sy3VWp1Pf5vQJXN4xf3j+aO5QwSXgqzdpunpkmcDEzUuLoxY7x/\n8l1MdlOfmytpYx4tXwaZO1LqvzaMPRGg6uENuYFBgvxnzv9hqbH4UXNd3R9ubsY2\nADPnPLf3AgMBAAECggEAJsltgQv6QmijzapXRVi7l2juZUaUsDtypkTlEvV4FfiW\nP7ULW32V1Ovl8XJ0npYu+Kq+IcHlzyl6ipoFqWILVpHK9nSGoQdibxXsrp8VCD0J\n2A2UWMuQGbVwjl0nSQYvcfw+hHv4PpCyyO7KBRp3zDSPtGNZ1TWFfcwl7NlFQNhZ\n7OcawaMR5t4ArvWTZuZ0JnhWuUTPJDdud7X7gfa7xndx5iiK3oYxhoJhk/KL05Lm\nVL/XkK0bbt7A4ltIyCvC8zFfRRdyZHqRCHVsCUUI+/3NNCzBo5kAFCzURgiWd4qY\nHSSjmGHcjxmqFSoV9b6vbpwcw/sZbIofY5Z1TCAOoQKBgQD5K+YJkLPuEmwmyNIB\n+/FiGZhY873fcuSZBtqLQ62ZalqSBs6olK8L3uj13z2Deso4bxxDQV3PI+stvU8M\n6y7KrMktLXDN1hmR7T0yNO5ClRu8ex+9W/mCsmH8EMF6W+QtLAKQAkNUyZjkLK//\ncWhBG7XfkhSw9wwbPHWgGeh7KQKBgQDcnVHUeA96/76HoklpARCii4zspL/XoDfg\nIho6yig525MJU3riMs13hxEVvzIW/jlQKj+OtFH+hXm+yroyD+KlflP7Ofin+qWx\n7NT9cpgQU6kk7fYX7uEs8VbXuDGf/Ji82Eftdb1uJSvaaHGrpZdasICEGBRvgx26\nYNOx5E8eHwKBgCrj7I/+8Ynsb+NpNAUVaiJ5x2igZDGfZEwXCu1n8+zxiq+SLmaE\nWXFQqIcSK1ODgmWecp39FXm/dA8GhCH0JbTLc0GsjbtQvEwLKzqGM/EQG5shEoCU\n4Wkm7YjnFXbLdIZ2CebiDNb+cKvuKUluKwTyESdvzNH9ZH8XtCOf8g2pAoGAKn4G\nt+TUHn3J5fgFKbtxx80XPLFS3iZW/M20vaQYcWRwgrhYj973IlGaodSswi7/PQiW\nK1dh/6MX2v7TNDdJEVUuudHlqf0mEwop0BNVZLeoeZt37g4twulNL8mjjUwq4xzJ\nZdxqux9fvfamBkijyWz7o/W7YesgO7jQrY/rCUMCgYEAzvYV/Di+aZvGWEquX5vo\nfE/LwElv8HTj9FOTCPuFzH6LueNnZeGNwtkrsRqXjdnt/MQAWdFsZoIPNzmllIDQ\nf71jTVFFiE28VzMRIfh5Jnsz9F54McL9Em9MCdpt/9wfbXq+sEfGyeGBgYyt6BPq\nJSvPzSZ6f15ihUNS8oAU82Q=\n-----END PRIVATE KEY-----";
+    const RSA_PUBLIC: &str = "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA1rrZQf03isRnw8FOlFl2\nYT0QySLb8lX1OXhaIYfqcvl5UvuGZBom5KjpftzLpWhPjl/nW6YHjGtMVsXVbbhk\nhw176w5AvIeJHUnS27UrR3ORNzfufdtt7VlcgjibfVQh6YDEi9btgBXT1U1wZ+X7\nj0v9QKOfIYFVk/7elsEHhzMoSruO0LT0bEFr4Gh/iujpjAcQxzwc6Ju7L13xLHY8\nZd+aANrMt1VqdT3+b0CVzeMX94/mjuUMEl4Ks3abp6ZJnAxM1Li6MWO8f/JdTHZT\nn5sraWMeLV8GmTtS6r82jD0RoOrhDbmBQYL8Z87/Yamx+FFzXd0fbm7GNgAz5zy3\n9wIDAQAB\n-----END PUBLIC KEY-----";
+
+    fn signed(alg: Algorithm, key: &EncodingKey, claims: Value) -> String {
+        encode(&Header::new(alg), &claims, key).unwrap()
+    }
+
+    fn verify_public(token: &str, public: &str) -> Result<String, TokenRefused> {
+        let key = IdentityPublicKey::parse(public).unwrap();
+        verify_identity_token_with(token, SECRET, Some(&key), KEY, NOW)
+    }
+
+    #[test]
+    fn a_registered_public_key_verifies_rs256_and_eddsa_tokens() {
+        let claims = json!({"sub": "alice", "exp": NOW + 600, "aud": KEY});
+        let rsa = EncodingKey::from_rsa_pem(RSA_PRIVATE.as_bytes()).unwrap();
+        let ed = EncodingKey::from_ed_pem(ED_PRIVATE.as_bytes()).unwrap();
+        let rs256 = signed(Algorithm::RS256, &rsa, claims.clone());
+        let eddsa = signed(Algorithm::EdDSA, &ed, claims.clone());
+        assert_eq!(verify_public(&rs256, RSA_PUBLIC), Ok("alice".into()));
+        assert_eq!(verify_public(&eddsa, ED_PUBLIC), Ok("alice".into()));
+        assert_eq!(
+            IdentityPublicKey::parse(RSA_PUBLIC).unwrap().algorithm(),
+            "RS256"
+        );
+        assert_eq!(
+            IdentityPublicKey::parse(ED_PUBLIC).unwrap().algorithm(),
+            "EdDSA"
+        );
+        // The claims rules hold as for HS256; HS256 with the app secret still works.
+        let expired = signed(Algorithm::EdDSA, &ed, json!({"sub": "a", "exp": NOW - 600}));
+        assert_eq!(
+            verify_public(&expired, ED_PUBLIC),
+            Err(TokenRefused::Expired)
+        );
+        let hs = token(json!({"sub": "bob", "exp": NOW + 600}));
+        assert_eq!(verify_public(&hs, ED_PUBLIC), Ok("bob".into()));
+        // Without a registered key, or with the other kind, they are refused.
+        assert!(verify(&rs256).is_err(), "no public key registered");
+        assert!(
+            matches!(verify_public(&rs256, ED_PUBLIC), Err(TokenRefused::Invalid(m)) if m.contains("EdDSA"))
+        );
+        assert!(verify_public(&eddsa, RSA_PUBLIC).is_err());
+        // Tampered claims under a real signature.
+        let parts: Vec<&str> = eddsa.split('.').collect();
+        let forged = format!(
+            "{}.{}.{}",
+            parts[0],
+            b64(json!({"sub": "mallory", "exp": NOW + 600})
+                .to_string()
+                .as_bytes()),
+            parts[2]
+        );
+        assert!(verify_public(&forged, ED_PUBLIC).is_err());
+        assert!(IdentityPublicKey::parse(
+            "-----BEGIN PUBLIC KEY-----\nnope\n-----END PUBLIC KEY-----"
+        )
+        .is_err());
+        assert!(
+            IdentityPublicKey::parse(RSA_PRIVATE).is_err(),
+            "a private key is not a public key"
+        );
+    }
+
+    /// Algorithm confusion: an HS256 token whose HMAC key is the public key (which
+    /// anyone may know) must not verify, whichever way the header is written.
+    #[test]
+    fn an_hs256_token_signed_with_the_public_key_is_refused() {
+        let claims = json!({"sub": "alice", "exp": NOW + 600});
+        for public in [RSA_PUBLIC, ED_PUBLIC] {
+            let confused = encode(
+                &Header::new(Algorithm::HS256),
+                &claims,
+                &EncodingKey::from_secret(public.as_bytes()).unwrap(),
+            )
+            .unwrap();
+            assert!(
+                verify_public(&confused, public).is_err(),
+                "HS256 over the public key"
+            );
+            let mut header = Header::new(Algorithm::HS256);
+            header.alg = Algorithm::HS256;
+            let trimmed = encode(
+                &header,
+                &claims,
+                &EncodingKey::from_secret(public.trim().as_bytes()).unwrap(),
+            )
+            .unwrap();
+            assert!(verify_public(&trimmed, public).is_err());
+        }
     }
 }

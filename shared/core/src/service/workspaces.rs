@@ -50,6 +50,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             task_quota,
             code_limits: CodeLimits::default(),
             require_identity_token: false,
+            identity_public_key: None,
             widget_origins: Vec::new(),
             created_at: self.clock.now(),
             version: 0,
@@ -115,6 +116,11 @@ pub struct IdentityPolicy {
     /// Accept only expiring identity tokens (`Authorization: Bearer`), refusing the
     /// static `User-ID` + `Hash`, which never expires.
     pub require_token: bool,
+    /// A public key in PEM (RSA for RS256, Ed25519 for EdDSA) that verifies identity
+    /// tokens your backend signs with its private key; left out, only HS256 tokens
+    /// signed with the app secret are accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_key: Option<String>,
 }
 
 impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
@@ -123,6 +129,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         match self.store.get_workspace(ws).await? {
             Some(w) => Ok(IdentityPolicy {
                 require_token: w.require_identity_token,
+                public_key: w.identity_public_key,
             }),
             None => Err(ServiceError::NotFound(format!("workspace '{ws}'"))),
         }
@@ -137,10 +144,22 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         let Some(mut workspace) = self.store.get_workspace(ws).await? else {
             return Err(ServiceError::NotFound(format!("workspace '{ws}'")));
         };
+        let public_key = match policy.public_key.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(pem) => {
+                super::identity_token::IdentityPublicKey::parse(pem)
+                    .map_err(|e| ServiceError::field("public_key", e))?;
+                Some(pem.to_string())
+            }
+        };
         let expected = workspace.version;
         workspace.require_identity_token = policy.require_token;
+        workspace.identity_public_key = public_key.clone();
         self.store.update_workspace(&workspace, expected).await?;
-        Ok(policy.clone())
+        Ok(IdentityPolicy {
+            require_token: policy.require_token,
+            public_key,
+        })
     }
 }
 
