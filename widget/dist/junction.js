@@ -313,6 +313,7 @@ var le=Object.defineProperty;var ue=(s,t,e)=>t in s?le(s,t,{enumerable:!0,config
       <span class="muted">${s.when(e.created_at)} · ${t("runs.tasks",{count:e.state.tasks})}</span>
       <button class="link" @click=${()=>s.load()}>${t("run.refresh")}</button></p>
     ${n?a`<p class=${e.status==="retrying"?"notice":"error"}>${n.step?a`<span class="mono">${n.step}</span>: `:u}${n.message}</p>`:u}
+    ${e.state.skipped?a`<p class="muted">${e.state.skipped.reason}</p>`:u}
     ${e.state.retry?a`<p class="muted">${t("run.retry",{attempt:e.state.retry.attempt,of:e.state.retry.of,when:s.when(e.state.retry.next_attempt_at)})}</p>`:u}
     <h3>${t("run.steps")}</h3>
     ${e.state.log.length===0?a`<p class="muted">${t("run.noSteps")}</p>`:a`

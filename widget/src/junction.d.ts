@@ -29,7 +29,9 @@ export interface HttpLog { method: string; url: string; status?: number; attempt
 export interface StepLog { step: string; kind: string; status: "succeeded" | "failed" | "waiting" | "aborted"; started_at: string; duration_us: number; iteration?: number; requests?: HttpLog[]; message?: string; error?: string }
 export interface Run { id: string; integration_id: string; status: RunStatus; created_at: string; updated_at: string; state: { block_id: string; tasks: number; log: StepLog[]; error?: { step?: string; message: string; transient: boolean };
   /** While `retrying`: the attempt that failed and when the next one comes. */
-  retry?: { attempt: number; of: number; next_attempt_at: string } } }
+  retry?: { attempt: number; of: number; next_attempt_at: string };
+  /** When `skipped`: why (an echo of Junction's own write, or an older update), and which run wrote or processed the newer update. */
+  skipped?: { reason: string; echo_of?: string; superseded_by?: string } } }
 export interface FieldOption { value: unknown; label: string }
 
 export declare class SetupForm {

@@ -83,6 +83,7 @@ export function renderRun(el) {
       <span class="muted">${el.when(run.created_at)} · ${t("runs.tasks", { count: run.state.tasks })}</span>
       <button class="link" @click=${() => el.load()}>${t("run.refresh")}</button></p>
     ${error ? html`<p class=${run.status === "retrying" ? "notice" : "error"}>${error.step ? html`<span class="mono">${error.step}</span>: ` : nothing}${error.message}</p>` : nothing}
+    ${run.state.skipped ? html`<p class="muted">${run.state.skipped.reason}</p>` : nothing}
     ${run.state.retry ? html`<p class="muted">${t("run.retry", { attempt: run.state.retry.attempt, of: run.state.retry.of, when: el.when(run.state.retry.next_attempt_at) })}</p>` : nothing}
     <h3>${t("run.steps")}</h3>
     ${run.state.log.length === 0 ? html`<p class="muted">${t("run.noSteps")}</p>` : html`
