@@ -5,6 +5,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
+use crate::helpers::eventually;
 use crate::integrations::create;
 use crate::runs::finished;
 use crate::server::{spawn_app, Answer, TestServer};
@@ -59,8 +60,17 @@ async fn updates_of_one_object_run_in_turn_and_an_older_one_is_skipped() {
     let integration = created["integration"]["id"].as_str().unwrap().to_string();
 
     // c1 at 10:00 pauses a second; c1 at 11:00 comes meanwhile and waits its turn;
-    // c2 is another object and goes at once.
+    // c2 is another object and goes at once. (Were 11:00 taken up first, 10:00 would
+    // rightly be skipped: the first is let in before the second is sent.)
     let first = update(&app, &ws, "c1", "Ann", "2026-12-05T10:00:00Z", true).await;
+    eventually("the first update of c1 to hold its object", || async {
+        let run: Value = app
+            .user(&ws, "alice", Method::GET, &format!("/v1/runs/{first}"))
+            .answer_json()
+            .await;
+        (run["status"] == "waiting").then_some(())
+    })
+    .await;
     let second = update(&app, &ws, "c1", "Annie", "2026-12-05T11:00:00Z", false).await;
     let other = update(&app, &ws, "c2", "Bob", "2026-12-05T09:00:00Z", false).await;
     let (first, second, other) = (
