@@ -355,7 +355,8 @@ async fn update_member(
     let later = s.clone();
     let reported = member.clone();
     tokio::spawn(async move {
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        // Providers queue deliveries: they arrive a moment after the answer, not before.
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
         super::mailbird_hooks::report_update(&later, &reported).await;
     });
     Json(member).into_response()
