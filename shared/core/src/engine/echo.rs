@@ -109,7 +109,7 @@ impl Engine {
         };
         let id = self
             .templates
-            .render(&Value::String(check.object_id.clone()), ctx)
+            .render_str(&check.object_id, ctx)
             .map_err(|e| failed("object_id", e))?;
         let mut fields = BTreeMap::new();
         for (name, template) in &check.fields {

@@ -22,12 +22,6 @@ pub(super) fn resolve<'a>(block: &'a Block, addr: &ListAddr) -> Option<&'a [Step
     Some(steps)
 }
 
-/// Whether the run is before its first step (the only time an echo is checked).
-fn not_started(state: &RunState) -> bool {
-    state.log.is_empty()
-        && matches!(state.stack.as_slice(), [Frame::Steps { list, next: 0 }] if list.0.is_empty())
-}
-
 /// The innermost loop frame's position and item.
 pub(super) fn innermost_loop(state: &RunState) -> Option<(usize, Option<&Value>)> {
     state.stack.iter().rev().find_map(|f| match f {
@@ -56,7 +50,7 @@ impl Engine {
             );
             return false;
         };
-        if block.echo.is_some() && not_started(state) {
+        if block.echo.is_some() && state.before_first_step() {
             if let Err(e) = self.skip_if_echo(inv, state, block).await {
                 self.fail(state, None, e);
             }

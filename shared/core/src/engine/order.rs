@@ -1,8 +1,6 @@
 //! The object and updated-at of a run's trigger item, for blocks with `order_by:`;
 //! the service decides from them whether the run goes now, waits or is skipped.
 
-use serde_json::Value;
-
 use super::state::RunState;
 use super::{Engine, Invocation, StepError};
 use crate::definition::Block;
@@ -22,13 +20,8 @@ impl Engine {
         let ctx = self.context(inv, state);
         let render = |field: &str, source: &str| {
             self.templates
-                .render(&Value::String(source.to_string()), &ctx)
+                .render_text(source, &ctx)
                 .map_err(|e| StepError::terminal(format!("order_by.{field}: {e}")))
-                .map(|v| match v {
-                    Value::String(s) => s,
-                    Value::Null => String::new(),
-                    other => other.to_string(),
-                })
         };
         let id = render("id", &order.id)?;
         let updated_at = render("updated_at", &order.updated_at)?;

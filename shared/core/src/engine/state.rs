@@ -283,6 +283,13 @@ impl RunState {
         }
     }
 
+    /// Whether no step has run yet: the position is the block's first step and the
+    /// log is empty. Echo and order checks happen only then.
+    pub fn before_first_step(&self) -> bool {
+        self.log.is_empty()
+            && matches!(self.stack.as_slice(), [Frame::Steps { list, next: 0 }] if list.0.is_empty())
+    }
+
     /// Whether the next delivery should try the failed step again: a run marked
     /// `retrying`, or (records from before that status) failed for a transient reason.
     pub fn awaits_retry(&self) -> bool {

@@ -204,6 +204,13 @@ mod tests {
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
     }
 
+    /// `token` with its claims swapped for ones naming mallory, its signature kept.
+    fn for_mallory(token: &str) -> String {
+        let parts: Vec<&str> = token.split('.').collect();
+        let claims = json!({"sub": "mallory", "exp": NOW + 600}).to_string();
+        format!("{}.{}.{}", parts[0], b64(claims.as_bytes()), parts[2])
+    }
+
     #[test]
     fn a_fresh_token_names_its_user() {
         let t = token(json!({"sub": "alice", "exp": NOW + 600, "iat": NOW, "aud": KEY}));
@@ -237,15 +244,7 @@ mod tests {
         let no_sub = token(json!({"exp": NOW + 600}));
         assert!(matches!(verify(&no_sub), Err(TokenRefused::Invalid(m)) if m.contains("sub")));
         // The same signature over claims naming someone else.
-        let parts: Vec<&str> = t.split('.').collect();
-        let forged = format!(
-            "{}.{}.{}",
-            parts[0],
-            b64(json!({"sub": "mallory", "exp": NOW + 600})
-                .to_string()
-                .as_bytes()),
-            parts[2]
-        );
+        let forged = for_mallory(&t);
         assert!(verify(&forged).is_err());
         assert!(verify("not.a.token").is_err());
         assert!(verify("").is_err());
@@ -355,15 +354,7 @@ mod tests {
         );
         assert!(verify_public(&eddsa, RSA_PUBLIC).is_err());
         // Tampered claims under a real signature.
-        let parts: Vec<&str> = eddsa.split('.').collect();
-        let forged = format!(
-            "{}.{}.{}",
-            parts[0],
-            b64(json!({"sub": "mallory", "exp": NOW + 600})
-                .to_string()
-                .as_bytes()),
-            parts[2]
-        );
+        let forged = for_mallory(&eddsa);
         assert!(verify_public(&forged, ED_PUBLIC).is_err());
         assert!(IdentityPublicKey::parse(
             "-----BEGIN PUBLIC KEY-----\nnope\n-----END PUBLIC KEY-----"

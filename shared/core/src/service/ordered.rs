@@ -12,7 +12,7 @@ use crate::definition::{updated_before, FlowDefinition};
 use crate::engine::{Engine, Invocation, RunError, RunState, RunStatus, Skipped};
 use crate::model::{RunRecord, StoredValue};
 use crate::ports::{Expect, RunQueue, Store, Vault};
-use crate::storage::MAX_STORAGE_KEY_BYTES;
+use crate::storage::object_key;
 
 /// How long a run holds its object while it executes; renewed on every delivery, so
 /// only a run whose worker died holds it this long.
@@ -77,11 +77,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                 return Ok(Gate::Settled);
             }
         };
-        let key = if id.len() > MAX_STORAGE_KEY_BYTES {
-            crate::storage::fingerprint(&json!(id))
-        } else {
-            id.clone()
-        };
+        let key = object_key(&id);
         let ws = run.workspace_id;
         let scope = format!("order:{}:{}", run.integration_id, block.id);
         let lease = format!("{scope}:{ws}:{key}");
@@ -99,7 +95,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             key,
             updated_at,
         };
-        if state.log.is_empty() {
+        if state.before_first_step() {
             let last = self
                 .store
                 .get_stored(ws, &slot.scope, &slot.key, now)

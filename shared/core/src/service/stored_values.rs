@@ -12,7 +12,7 @@ use super::{Junction, ServiceError};
 use crate::model::StoredValue;
 use crate::ports::{Clock, Expect, RunQueue, Store, StoreError, Vault};
 use crate::storage::{
-    increment, Incremented, RunStorage, StorageError, StorageScope, Written, MAX_STORAGE_KEY_BYTES,
+    increment, object_key, Incremented, RunStorage, StorageError, StorageScope, Written,
 };
 
 /// How often an increment reads and tries again when other writers keep winning.
@@ -40,12 +40,7 @@ impl<S: Store> StoredValues<S> {
     /// object id as key (hashed when it is too long to be one).
     fn write_slot(&self, app: &str, object_id: &str) -> (String, String) {
         let account = self.accounts.get(app).map_or("-", String::as_str);
-        let key = if object_id.len() > MAX_STORAGE_KEY_BYTES {
-            crate::storage::fingerprint(&Value::from(object_id))
-        } else {
-            object_id.to_string()
-        };
-        (format!("echo:{app}:{account}"), key)
+        (format!("echo:{app}:{account}"), object_key(object_id))
     }
 
     fn expiry(&self, ttl: Option<Duration>) -> Option<chrono::DateTime<chrono::Utc>> {

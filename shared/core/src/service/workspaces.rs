@@ -69,6 +69,14 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
 }
 
 impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
+    /// The workspace, or a 404 naming it.
+    async fn existing_workspace(&self, ws: &str) -> Result<Workspace, ServiceError> {
+        self.store
+            .get_workspace(ws)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("workspace '{ws}'")))
+    }
+
     /// Sets the origins allowed to embed the widget: `https://app.example.com`, no path.
     pub async fn set_widget_origins(
         &self,
@@ -99,9 +107,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         }
         normalized.sort();
         normalized.dedup();
-        let Some(mut workspace) = self.store.get_workspace(ws).await? else {
-            return Err(ServiceError::NotFound(format!("workspace '{ws}'")));
-        };
+        let mut workspace = self.existing_workspace(ws).await?;
         let expected = workspace.version;
         workspace.widget_origins = normalized.clone();
         self.store.update_workspace(&workspace, expected).await?;
@@ -126,13 +132,11 @@ pub struct IdentityPolicy {
 impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
     /// Whether the workspace still accepts a static `Hash`.
     pub async fn identity_policy(&self, ws: &str) -> Result<IdentityPolicy, ServiceError> {
-        match self.store.get_workspace(ws).await? {
-            Some(w) => Ok(IdentityPolicy {
-                require_token: w.require_identity_token,
-                public_key: w.identity_public_key,
-            }),
-            None => Err(ServiceError::NotFound(format!("workspace '{ws}'"))),
-        }
+        let w = self.existing_workspace(ws).await?;
+        Ok(IdentityPolicy {
+            require_token: w.require_identity_token,
+            public_key: w.identity_public_key,
+        })
     }
 
     /// Turns the requirement of expiring identity tokens on or off.
@@ -141,9 +145,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         ws: &str,
         policy: &IdentityPolicy,
     ) -> Result<IdentityPolicy, ServiceError> {
-        let Some(mut workspace) = self.store.get_workspace(ws).await? else {
-            return Err(ServiceError::NotFound(format!("workspace '{ws}'")));
-        };
+        let mut workspace = self.existing_workspace(ws).await?;
         let public_key = match policy.public_key.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(pem) => {
@@ -193,10 +195,7 @@ pub struct LimitsChange {
 
 impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
     pub async fn workspace_limits(&self, ws: &str) -> Result<WorkspaceLimits, ServiceError> {
-        match self.store.get_workspace(ws).await? {
-            Some(w) => Ok(WorkspaceLimits::from(&w)),
-            None => Err(ServiceError::NotFound(format!("workspace '{ws}'"))),
-        }
+        Ok(WorkspaceLimits::from(&self.existing_workspace(ws).await?))
     }
 
     /// Changes a workspace's limits. Flows already pushed keep working: a code step that
@@ -206,9 +205,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         ws: &str,
         change: &LimitsChange,
     ) -> Result<WorkspaceLimits, ServiceError> {
-        let Some(mut workspace) = self.store.get_workspace(ws).await? else {
-            return Err(ServiceError::NotFound(format!("workspace '{ws}'")));
-        };
+        let mut workspace = self.existing_workspace(ws).await?;
         if let Some(quota) = change.task_quota {
             workspace.task_quota = quota;
         }

@@ -26,6 +26,16 @@ pub const MAX_STORED_VALUE_BYTES: usize = 64 * 1024;
 /// The longest a key may be, in bytes, once its template is rendered.
 pub const MAX_STORAGE_KEY_BYTES: usize = 512;
 
+/// A store key for an id of an app's object, which may be longer than a key may be:
+/// the id itself, or its fingerprint when it is too long.
+pub fn object_key(id: &str) -> String {
+    if id.len() > MAX_STORAGE_KEY_BYTES {
+        fingerprint(&Value::from(id))
+    } else {
+        id.to_string()
+    }
+}
+
 /// The longest a stored value may be kept; without a time to live it stays until a
 /// step or an admin deletes it.
 pub const MAX_STORAGE_TTL: Duration = Duration::from_secs(400 * 24 * 3600);
