@@ -66,17 +66,17 @@ echo "== runs: $accepted events counted by wrk, $posted messages reached the moc
 echo "   server CPU per run: $(per_run "$cpu_before" "$(cpu_us)" "$posted") µs (user + system over the load and the drain, per run that reached the mock)"
 echo "   (wrk leaves out the requests still in flight when it stops; the server ran those too)"
 
-# Webhooks: webhook -> query (Acme) -> action (Chatter), each delivery signed with its
-# own id, so none is a duplicate. wrk cannot compute HMACs, so the signed requests
-# are made beforehand and each wrk thread walks its own list.
-J apps push infra/bench/hookbench.yaml > /dev/null
-J flows push infra/bench/hook-to-chatter.yaml --publish > /dev/null
-secret="whsec_$(printf bench-signing-secret | base64)"
-integration="$(curl -s "${user[@]}" "$base/v1/integrations" -d "{\"flow\": \"hook-to-chatter\", \"accounts\": {\"acme\": \"$acme\", \"chatter\": \"$chatter\"}, \"setup\": {\"signing_secret\": \"$secret\"}}" | json '["integration"]["id"]')"
-hook_url="$(curl -s "${user[@]}" "$base/v1/integrations/$integration/webhooks" | json '["webhooks"][0]["url"]')"
-python3 - "$secret" > "$data/hooks.lua" <<'PY'
+# Webhooks, each delivery with its own id so none is a duplicate. wrk cannot compute
+# HMACs, so the requests are made beforehand and each wrk thread walks its own list.
+# $1: the flow, $2: its accounts and setup (JSON members), $3: the Standard Webhooks
+# secret to sign with, or empty for unsigned deliveries; $4: the scenario, for headings.
+webhook_load() {
+  local flow="$1" members="$2" secret="$3" what="$4" integration hook_url path_only before cpu_before accepted posted start end
+  integration="$(curl -s "${user[@]}" "$base/v1/integrations" -d "{\"flow\": \"$flow\", $members}" | json '["integration"]["id"]')"
+  hook_url="$(curl -s "${user[@]}" "$base/v1/integrations/$integration/webhooks" | json '["webhooks"][0]["url"]')"
+  python3 - "$secret" > "$data/hooks.lua" <<'PY2'
 import base64, hashlib, hmac, sys, time
-key = base64.b64decode(sys.argv[1].removeprefix("whsec_"))
+key = base64.b64decode(sys.argv[1].removeprefix("whsec_")) if sys.argv[1] else None
 body = '{"type": "contact.updated", "email": "person1@example.com"}'
 ts = str(int(time.time()))
 print("body = [[" + body + "]]")
@@ -87,7 +87,7 @@ for t in range(2):
     rows = []
     for i in range(60000):
         mid = f"b{t}_{i}"
-        sig = base64.b64encode(hmac.new(key, f"{mid}.{ts}.{body}".encode(), hashlib.sha256).digest()).decode()
+        sig = base64.b64encode(hmac.new(key, f"{mid}.{ts}.{body}".encode(), hashlib.sha256).digest()).decode() if key else "-"
         rows.append(f"{mid} v1,{sig}")
     print(f"rows{t} = [[" + "\n".join(rows) + "]]")
 print("""
@@ -107,22 +107,32 @@ function request()
     ["webhook-signature"] = e[2], ["Content-Type"] = "application/json"}, body)
 end
 """)
-PY
-path_only="/${hook_url#http://*/}"
-before="$(curl -s 127.0.0.1:4010/_stats | json '["messages_posted"]')"
-cpu_before="$(cpu_us)"
-echo "== POST $path_only (signed, verified, run recorded and queued before 200), 2 threads, $connections connections, $duration"
-wrk -t2 -c"$connections" -d"$duration" --latency -s "$data/hooks.lua" "$base$path_only" | tee "$data/hooks.txt" | grep -E "Requests/sec|Latency|50%|99%|Non-2xx|requests in"
-accepted="$(awk '/requests in/ {print $1}' "$data/hooks.txt")"
-if grep -q "Non-2xx" "$data/hooks.txt"; then echo "some deliveries were refused; see $data/serve.log" >&2; exit 1; fi
-start=$(date +%s.%N)
-for _ in $(seq 1 600); do
-  posted=$(( $(curl -s 127.0.0.1:4010/_stats | json '["messages_posted"]') - before ))
-  [ "$posted" -ge "$accepted" ] && break
-  sleep 0.5
-done
-end=$(date +%s.%N)
-echo "== webhook runs: $accepted deliveries counted by wrk, $posted messages reached the mock chat app, drained $(python3 -c "print(round($end - $start, 1))") s after the load ended"
-echo "   server CPU per run: $(per_run "$cpu_before" "$(cpu_us)" "$posted") µs (user + system over the load and the drain, per run that reached the mock)"
-[ "$accepted" -gt 120000 ] && echo "   (more deliveries than prepared ids: the extra ones were duplicates)"
+PY2
+  path_only="/${hook_url#http://*/}"
+  before="$(curl -s 127.0.0.1:4010/_stats | json '["messages_posted"]')"
+  cpu_before="$(cpu_us)"
+  echo "== $what: POST $path_only (run recorded and queued before 200), 2 threads, $connections connections, $duration"
+  wrk -t2 -c"$connections" -d"$duration" --latency -s "$data/hooks.lua" "$base$path_only" | tee "$data/hooks.txt" | grep -E "Requests/sec|Latency|50%|99%|Non-2xx|requests in"
+  accepted="$(awk '/requests in/ {print $1}' "$data/hooks.txt")"
+  if grep -q "Non-2xx" "$data/hooks.txt"; then echo "some deliveries were refused; see $data/serve.log" >&2; exit 1; fi
+  start=$(date +%s.%N)
+  for _ in $(seq 1 600); do
+    posted=$(( $(curl -s 127.0.0.1:4010/_stats | json '["messages_posted"]') - before ))
+    [ "$posted" -ge "$accepted" ] && break
+    sleep 0.5
+  done
+  end=$(date +%s.%N)
+  echo "== $what runs: $accepted deliveries counted by wrk, $posted messages reached the mock chat app, drained $(python3 -c "print(round($end - $start, 1))") s after the load ended"
+  echo "   server CPU per run: $(per_run "$cpu_before" "$(cpu_us)" "$posted") µs (user + system over the load and the drain, per run that reached the mock)"
+  [ "$accepted" -gt 120000 ] && echo "   (more deliveries than prepared ids: the extra ones were duplicates)"
+  return 0
+}
+
+J apps push infra/bench/hookplain.yaml infra/bench/hookbench.yaml > /dev/null
+J flows push infra/bench/plain-hook-to-chatter.yaml infra/bench/hook-to-chatter.yaml --publish > /dev/null
+# The plainest flow: an unsigned webhook and one action.
+webhook_load plain-hook-to-chatter "\"accounts\": {\"chatter\": \"$chatter\"}" "" "webhook -> action (unsigned)"
+# Webhook -> query (Acme) -> action (Chatter), each delivery signed and verified.
+secret="whsec_$(printf bench-signing-secret | base64)"
+webhook_load hook-to-chatter "\"accounts\": {\"acme\": \"$acme\", \"chatter\": \"$chatter\"}, \"setup\": {\"signing_secret\": \"$secret\"}" "$secret" "signed webhook -> query -> action"
 echo "server RSS: $(ps -o rss= -p $server | awk '{printf "%.1f MB", $1/1024}')"
