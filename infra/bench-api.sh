@@ -10,17 +10,21 @@ command -v wrk > /dev/null || { echo "install wrk first: apt-get install wrk" >&
 duration="${DURATION:-10s}"
 connections="${CONNECTIONS:-32}"
 
-cargo build --release -q -p junction -p junction-tests --bin junction --bin mock-apps
+# PROFILE=profiling builds with symbols; PERF_DATA=file then records where the server's
+# time goes (`perf record`) during the plainest scenario, for `perf report -i file`.
+profile="${PROFILE:-release}"
+cargo build --profile "$profile" -q -p junction -p junction-tests --bin junction --bin mock-apps
+bin="target/$profile"
 data="$(mktemp -d)"
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-target/release/mock-apps --listen 127.0.0.1:4010 > "$data/mock.log" 2>&1 &
+"$bin/mock-apps" --listen 127.0.0.1:4010 > "$data/mock.log" 2>&1 &
 mock=$!
-target/release/junction serve --data "$data" --listen "127.0.0.1:$port" --allow-network 127.0.0.1 > "$data/serve.log" 2>&1 &
+"$bin/junction" serve --data "$data" --listen "127.0.0.1:$port" --allow-network 127.0.0.1 > "$data/serve.log" 2>&1 &
 server=$!
 trap 'kill $server $mock 2> /dev/null; rm -rf "$data"' EXIT
 sleep 1
 base="http://127.0.0.1:$port"
-J() { target/release/junction "$@" --data "$data"; }
+J() { "$bin/junction" "$@" --data "$data"; }
 json() { python3 -c "import json, sys; print(json.load(sys.stdin)$1)"; }
 # The server's user + system CPU time so far, in microseconds: the figure a busy
 # machine moves least, divided by runs below.
@@ -111,6 +115,11 @@ PY2
   path_only="/${hook_url#http://*/}"
   before="$(curl -s 127.0.0.1:4010/_stats | json '["messages_posted"]')"
   cpu_before="$(cpu_us)"
+  local perf=""
+  if [ -n "${PERF_DATA:-}" ] && [ "$flow" = plain-hook-to-chatter ]; then
+    perf record -q -F 999 --call-graph dwarf,16384 -p "$server" -o "$PERF_DATA" 2> /dev/null &
+    perf=$!
+  fi
   echo "== $what: POST $path_only (run recorded and queued before 200), 2 threads, $connections connections, $duration"
   wrk -t2 -c"$connections" -d"$duration" --latency -s "$data/hooks.lua" "$base$path_only" | tee "$data/hooks.txt" | grep -E "Requests/sec|Latency|50%|99%|Non-2xx|requests in"
   accepted="$(awk '/requests in/ {print $1}' "$data/hooks.txt")"
@@ -122,6 +131,7 @@ PY2
     sleep 0.5
   done
   end=$(date +%s.%N)
+  if [ -n "$perf" ]; then kill -INT "$perf"; wait "$perf" || true; fi
   echo "== $what runs: $accepted deliveries counted by wrk, $posted messages reached the mock chat app, drained $(python3 -c "print(round($end - $start, 1))") s after the load ended"
   echo "   server CPU per run: $(per_run "$cpu_before" "$(cpu_us)" "$posted") µs (user + system over the load and the drain, per run that reached the mock)"
   [ "$accepted" -gt 120000 ] && echo "   (more deliveries than prepared ids: the extra ones were duplicates)"
