@@ -10,6 +10,8 @@ use junction_tests::mock_apps::mailbird_hooks::sign;
 use junction_tests::mock_apps::{MockApps, ACME_KEY, CHATTER_TOKEN};
 use serde_json::{json, Value};
 
+use crate::cost::{per_million_runs, WEBHOOK_RUN};
+use crate::counting::Counted;
 use crate::events::{call, drain, http_v2, API_DOMAIN, HOOKS_DOMAIN};
 use crate::stack::stack;
 
@@ -171,44 +173,49 @@ async fn journey(two_way: bool) -> [std::collections::BTreeMap<String, u64>; 2] 
         .strip_prefix(&format!("https://{HOOKS_DOMAIN}"))
         .unwrap_or_else(|| panic!("the URL is on the receiver's Function URL: {url}"));
 
-    // A signed delivery arrives at the receiver function; its run goes to the executor.
-    s.tally.take();
+    // Signed deliveries arrive at the receiver function; their runs go to the
+    // executor. The first one finds the instance cold (no app catalog cached, the
+    // workspace's sweep not yet scheduled); the second is what a warm instance pays
+    // for each delivery, and is the one counted.
     let delivery = json!({"type": "contact.updated", "email": "person1@example.com"}).to_string();
     let now = chrono::Utc::now().timestamp();
-    let signature = sign(secret, "msg_1", now, &delivery);
     let now_text = now.to_string();
-    let headers = [
-        ("content-type", "application/json"),
-        ("webhook-id", "msg_1"),
-        ("webhook-timestamp", now_text.as_str()),
-        ("webhook-signature", signature.as_str()),
-    ];
-    let (status, received) = call(
-        &hooks,
-        http_v2(HOOKS_DOMAIN, "POST", path, &headers, Some(&delivery)),
-    )
-    .await;
-    assert_eq!(status, 200, "{received}");
-    let ingest = s.tally.take();
-    let run_id = received["run_ids"][0].as_str().unwrap().to_string();
-    let event = drain(&s.sqs, &s.settings.queue_url).await;
-    assert_eq!(event.records.len(), 1);
-    s.tally.take(); // the test's own receive
-    let response = executor::handle_batch(&s.backend, event).await;
-    assert!(response.batch_item_failures.is_empty(), "{response:?}");
-    let execute = s.tally.take();
+    let deliver = |id: &str| {
+        let signature = sign(secret, id, now, &delivery);
+        let headers = [
+            ("content-type", "application/json"),
+            ("webhook-id", id),
+            ("webhook-timestamp", now_text.as_str()),
+            ("webhook-signature", signature.as_str()),
+        ];
+        http_v2(HOOKS_DOMAIN, "POST", path, &headers, Some(&delivery))
+    };
+    let mut counted = Vec::new();
+    for id in ["msg_0", "msg_1"] {
+        s.tally.take_all();
+        let (status, received) = call(&hooks, deliver(id)).await;
+        assert_eq!(status, 200, "{received}");
+        let ingest = s.tally.take_all();
+        let event = drain(&s.sqs, &s.settings.queue_url).await;
+        assert_eq!(event.records.len(), 1);
+        s.tally.take_all(); // the test's own receive
+        let response = executor::handle_batch(&s.backend, event).await;
+        assert!(response.batch_item_failures.is_empty(), "{response:?}");
+        let execute = s.tally.take_all();
+        let run_id = received["run_ids"][0].as_str().unwrap().to_string();
+        counted.push((run_id, ingest, execute));
+    }
     assert_eq!(
         mock.state.stats().messages_posted,
-        1,
-        "the action reached the chat app once"
+        2,
+        "each delivery's action reached the chat app once"
     );
+    let (run_id, ingest, execute) = counted.pop().unwrap();
+    let (_, cold_ingest, cold_execute) = counted.pop().unwrap();
+    let delivered_again = deliver("msg_1");
 
     // The same delivery again: answered, nothing queued.
-    let (status, again) = call(
-        &hooks,
-        http_v2(HOOKS_DOMAIN, "POST", path, &headers, Some(&delivery)),
-    )
-    .await;
+    let (status, again) = call(&hooks, delivered_again).await;
     assert_eq!(
         (status, again["duplicate"].clone()),
         (200, json!(true)),
@@ -216,7 +223,7 @@ async fn journey(two_way: bool) -> [std::collections::BTreeMap<String, u64>; 2] 
     );
     s.tally.take();
 
-    let (status, run) = call(
+    let (status, run_record) = call(
         &api,
         http_v2(
             API_DOMAIN,
@@ -227,9 +234,9 @@ async fn journey(two_way: bool) -> [std::collections::BTreeMap<String, u64>; 2] 
         ),
     )
     .await;
-    assert_eq!(status, 200, "{run}");
-    assert_eq!(run["status"], "succeeded", "{run}");
-    let steps: Vec<&str> = run["state"]["log"]
+    assert_eq!(status, 200, "{run_record}");
+    assert_eq!(run_record["status"], "succeeded", "{run_record}");
+    let steps: Vec<&str> = run_record["state"]["log"]
         .as_array()
         .unwrap()
         .iter()
@@ -237,20 +244,52 @@ async fn journey(two_way: bool) -> [std::collections::BTreeMap<String, u64>; 2] 
         .collect();
     assert_eq!(steps, ["contact", "post"]);
 
-    let report = |what: &str, tally: &std::collections::BTreeMap<String, u64>| {
-        let total: u64 = tally.values().sum();
-        let detail: Vec<String> = tally.iter().map(|(k, v)| format!("{k} {v}")).collect();
-        println!("AWS requests, {what}: {total} ({})", detail.join(", "));
+    let report = |what: &str, tally: &Counted| {
+        let total: u64 = tally.requests.values().sum();
+        let detail: Vec<String> = tally
+            .requests
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect();
+        println!(
+            "AWS requests, {what}: {total} ({}); DynamoDB units: {} read, {} write",
+            detail.join(", "),
+            tally.read_units,
+            tally.write_units
+        );
         total
     };
     let what = if two_way { ", echo-checked" } else { "" };
+    let cold = report(
+        &format!("first delivery until queued, on a cold instance{what}"),
+        &cold_ingest,
+    ) + report(
+        &format!("executing its run, on a cold instance{what}"),
+        &cold_execute,
+    );
+    println!("AWS requests per webhook run, cold instance{what}: {cold}");
     let a = report(&format!("webhook delivery until queued{what}"), &ingest);
     let b = report(
         &format!("executing its run (query + action){what}"),
         &execute,
     );
     println!("AWS requests per webhook run{what}: {}", a + b);
+    let mut run = ingest.clone();
+    for (op, n) in &execute.requests {
+        *run.requests.entry(op.clone()).or_default() += n;
+    }
+    run.read_units += execute.read_units;
+    run.write_units += execute.write_units;
+    println!("Dollars per million webhook runs{what}:");
+    for (line, dollars) in per_million_runs(&run, &WEBHOOK_RUN) {
+        println!("  {dollars:>8.2}  {line}");
+    }
     assert!(a > 0 && b > 0);
-    let _: Value = run;
-    [ingest, execute]
+    if !two_way {
+        // The budget: durable before the 200, a checkpoint with exact metering, the
+        // quota read with the run, all in at most ten requests on a warm instance.
+        assert!(a + b <= 10, "{ingest:?} {execute:?}");
+    }
+    let _: Value = run_record;
+    [ingest.requests, execute.requests]
 }

@@ -2,6 +2,7 @@
 //! Function URL, EventBridge scheduled event, SQS batch), over the AWS adapters on
 //! the moto server that `infra/test.sh` starts, with local mock apps behind them.
 
+mod cost;
 mod counting;
 mod events;
 mod handlers;

@@ -83,18 +83,16 @@ impl SqsQueue {
     }
 }
 
-impl RunQueue for SqsQueue {
-    fn max_body_bytes(&self) -> usize {
-        SQS_MAX_BODY_BYTES
-    }
-
+impl SqsQueue {
     /// Sends first and records the dedupe id after: a crash in between may let a
-    /// retry send again (at least once), but never loses a message.
-    async fn send(
+    /// retry send again (at least once), but never loses a message. `look_first`:
+    /// whether an earlier send under the id is looked for.
+    async fn send_recorded(
         &self,
         body: &str,
         delay: Duration,
         dedupe_id: Option<&str>,
+        look_first: bool,
     ) -> Result<String, QueueError> {
         if body.len() > SQS_MAX_BODY_BYTES {
             return Err(QueueError::TooLarge {
@@ -105,7 +103,7 @@ impl RunQueue for SqsQueue {
         if delay > SQS_MAX_DELAY {
             return Err(QueueError::DelayTooLong(delay));
         }
-        if let Some(id) = dedupe_id {
+        if let Some(id) = dedupe_id.filter(|_| look_first) {
             if let Some(existing) = self.sent_under(id).await? {
                 return Ok(existing);
             }
@@ -146,6 +144,27 @@ impl RunQueue for SqsQueue {
                 })?;
         }
         Ok(message_id)
+    }
+}
+
+impl RunQueue for SqsQueue {
+    fn max_body_bytes(&self) -> usize {
+        SQS_MAX_BODY_BYTES
+    }
+
+    async fn send(
+        &self,
+        body: &str,
+        delay: Duration,
+        dedupe_id: Option<&str>,
+    ) -> Result<String, QueueError> {
+        self.send_recorded(body, delay, dedupe_id, true).await
+    }
+
+    /// No lookup before sending: a DynamoDB read fewer for each new run.
+    async fn send_new(&self, body: &str, dedupe_id: &str) -> Result<String, QueueError> {
+        self.send_recorded(body, Duration::ZERO, Some(dedupe_id), false)
+            .await
     }
 
     async fn receive(

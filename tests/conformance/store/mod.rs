@@ -141,6 +141,7 @@ macro_rules! store_tests {
             case!(integrations::integrations_by_user_flow_event_and_token);
             case!(runs::runs_newest_first_with_pages);
             case!(runs::runs_by_status_and_integrations_by_workspace);
+            case!(runs::checkpoints_count_tasks_with_the_run_or_not_at_all);
             case!(bookkeeping::dedupe_keys_expire);
             case!(bookkeeping::dedupe_has_one_winner_under_concurrency);
             case!(bookkeeping::counters_stay_exact_under_concurrency);

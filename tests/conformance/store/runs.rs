@@ -1,7 +1,7 @@
 //! Run records: newest first with pages, and by status.
 
 use super::*;
-use junction_core::ports::{IntegrationStore, RunStore};
+use junction_core::ports::{BookkeepingStore, IntegrationStore, Metered, RunStore};
 
 pub async fn runs_newest_first_with_pages(s: impl RunStore) {
     let ids: Vec<String> = (0..7).map(|_| junction_core::ids::new_id("run")).collect();
@@ -85,4 +85,42 @@ pub async fn runs_by_status_and_integrations_by_workspace(s: impl RunStore + Int
         .await
         .unwrap();
     assert_eq!(s.integrations_of_workspace("ws_a").await.unwrap().len(), 2);
+}
+
+/// A checkpoint writes the run and counts its tasks in one write: a stale one (another
+/// worker checkpointed first) counts nothing, and one without tasks touches no counter.
+pub async fn checkpoints_count_tasks_with_the_run_or_not_at_all(
+    s: impl RunStore + BookkeepingStore,
+) {
+    let id = junction_core::ids::new_id("run");
+    let mut r = run("ws_cp", &id, "int_1");
+    r.version = s.put_run(&r, None).await.unwrap();
+    let month = "2026-11";
+    let metered = |tasks| Metered {
+        user_id: "u1",
+        month,
+        tasks,
+    };
+    r.state.tasks = 2;
+    let first = s.checkpoint_run(&r, r.version, Some(metered(2))).await;
+    let v = first.unwrap();
+    assert_eq!(v, r.version + 1);
+    // The same checkpoint again, from a worker that read the run before: refused, and
+    // its tasks are not counted.
+    conflict(s.checkpoint_run(&r, r.version, Some(metered(2))).await);
+    r.version = v;
+    r.status = RunStatus::Succeeded;
+    r.version = s.checkpoint_run(&r, r.version, None).await.unwrap();
+    r.version = s
+        .checkpoint_run(&r, r.version, Some(metered(0)))
+        .await
+        .unwrap();
+    let usage = s.usage("ws_cp", month).await.unwrap();
+    assert_eq!(usage.total, 2, "{usage:?}");
+    assert_eq!(usage.per_user.get("u1").copied(), Some(2), "{usage:?}");
+    let stored = s.get_run("ws_cp", &id).await.unwrap().unwrap();
+    assert_eq!(
+        (stored.status, stored.version, stored.state.tasks),
+        (RunStatus::Succeeded, r.version, 2)
+    );
 }

@@ -70,6 +70,19 @@ impl DynamoStore {
         Ok(TransactWriteItem::builder().put(put).build())
     }
 
+    /// Adds `n` to a counter item's `tasks`, as a transaction step.
+    pub(crate) fn add_step(&self, pk: String, sk: String, n_: u64) -> R<TransactWriteItem> {
+        let update = aws_sdk_dynamodb::types::Update::builder()
+            .table_name(&self.table)
+            .key("pk", s(pk))
+            .key("sk", s(sk))
+            .update_expression("ADD tasks :n")
+            .expression_attribute_values(":n", n(n_ as i64))
+            .build()
+            .map_err(|e| unknown("building an update", e))?;
+        Ok(TransactWriteItem::builder().update(update).build())
+    }
+
     pub(crate) fn delete_step(&self, pk: String, sk: String) -> R<TransactWriteItem> {
         let delete = Delete::builder()
             .table_name(&self.table)

@@ -3,16 +3,36 @@
 
 use std::collections::BTreeSet;
 
-use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
 use junction_core::engine::RunStatus;
 use junction_core::model::{Integration, RunRecord, Version};
-use junction_core::ports::{IntegrationStore, RunStore, StoreError};
+use junction_core::ports::{IntegrationStore, Metered, RunStore, RunToExecute, StoreError};
 
 use super::item::{item, s, ttl_of, versioned, ItemExt};
 use super::keys;
 use super::{unknown, DynamoStore};
 
 type R<T> = Result<T, StoreError>;
+
+/// A run's item, with its index keys (runs of an integration, runs in a status).
+fn run_item(run: &RunRecord) -> R<super::item::Item> {
+    item(keys::ws(&run.workspace_id), keys::run(&run.id))
+        .with(
+            "gsi1pk",
+            s(keys::integration_runs(
+                &run.workspace_id,
+                &run.integration_id,
+            )),
+        )
+        .with("gsi1sk", s(keys::run(&run.id)))
+        .with(
+            "gsi2pk",
+            s(keys::runs_in_status(&run.workspace_id, run.status.as_str())),
+        )
+        .with("gsi2sk", s(keys::run(&run.id)))
+        .with("ttl", ttl_of(run.expires_at))
+        .with_body(run, &format!("run '{}'", run.id))
+}
 
 impl DynamoStore {
     pub(crate) async fn integration_get(&self, ws: &str, id: &str) -> R<Option<Integration>> {
@@ -238,28 +258,100 @@ impl RunStore for DynamoStore {
     }
 
     async fn put_run(&self, run: &RunRecord, expected: Option<Version>) -> R<Version> {
-        let item = item(keys::ws(&run.workspace_id), keys::run(&run.id))
-            .with(
-                "gsi1pk",
-                s(keys::integration_runs(
-                    &run.workspace_id,
-                    &run.integration_id,
-                )),
-            )
-            .with("gsi1sk", s(keys::run(&run.id)))
-            .with(
-                "gsi2pk",
-                s(keys::runs_in_status(&run.workspace_id, run.status.as_str())),
-            )
-            .with("gsi2sk", s(keys::run(&run.id)))
-            .with("ttl", ttl_of(run.expires_at))
-            .with_body(run, &format!("run '{}'", run.id))?;
-        self.put_versioned(item, expected, &format!("run '{}'", run.id))
+        self.put_versioned(run_item(run)?, expected, &format!("run '{}'", run.id))
             .await
+    }
+
+    async fn checkpoint_run(
+        &self,
+        run: &RunRecord,
+        expected: Version,
+        metered: Option<Metered<'_>>,
+    ) -> R<Version> {
+        let what = format!("run '{}'", run.id);
+        let Some(m) = metered.filter(|m| m.tasks > 0) else {
+            return self
+                .put_versioned(run_item(run)?, Some(expected), &what)
+                .await;
+        };
+        // One request for the run and both counters. A transaction's writes cost twice
+        // the units of plain ones, but this replaces three requests (and a crash
+        // between them counting tasks twice or not at all).
+        let (put, next) = self.versioned_put_step(run_item(run)?, Some(expected))?;
+        let usage = keys::usage(&run.workspace_id, m.month);
+        let steps = vec![
+            put,
+            self.add_step(usage.clone(), keys::TOTAL_SK.into(), m.tasks)?,
+            self.add_step(usage, keys::user(m.user_id), m.tasks)?,
+        ];
+        self.transact(steps, &what).await?;
+        Ok(next)
     }
 
     async fn get_run(&self, ws: &str, id: &str) -> R<Option<RunRecord>> {
         self.get_versioned(keys::ws(ws), &keys::run(id)).await
+    }
+
+    async fn run_to_execute(
+        &self,
+        ws: &str,
+        run_id: &str,
+        integration_id: &str,
+        month: &str,
+    ) -> R<RunToExecute> {
+        let key = |pk: String, sk: String| {
+            std::collections::HashMap::from([("pk".to_string(), s(pk)), ("sk".to_string(), s(sk))])
+        };
+        let wanted = [
+            key(keys::ws(ws), keys::run(run_id)),
+            key(keys::ws(ws), keys::integration(integration_id)),
+            key(keys::ws(ws), keys::WORKSPACE_SK.into()),
+            key(keys::usage(ws, month), keys::TOTAL_SK.into()),
+        ];
+        let mut found = Vec::new();
+        let mut pending = Some(
+            KeysAndAttributes::builder()
+                .set_keys(Some(wanted.to_vec()))
+                .consistent_read(true)
+                .build()
+                .map_err(|e| unknown("building a batch read", e))?,
+        );
+        // Unprocessed keys (throttling) are asked for again, a few times at most.
+        for attempt in 0..5 {
+            let Some(ask) = pending.take() else { break };
+            if attempt > 0 {
+                tokio::time::sleep(std::time::Duration::from_millis(20 << attempt)).await;
+            }
+            let out = self
+                .client
+                .batch_get_item()
+                .request_items(&self.table, ask)
+                .send()
+                .await
+                .map_err(|e| unknown("reading a run to execute", e))?;
+            if let Some(items) = out.responses.and_then(|mut r| r.remove(&self.table)) {
+                found.extend(items);
+            }
+            pending = out
+                .unprocessed_keys
+                .and_then(|mut u| u.remove(&self.table))
+                .filter(|k| !k.keys.is_empty());
+        }
+        if pending.is_some() {
+            return Err(StoreError::Unknown(anyhow::anyhow!(
+                "DynamoDB: reading a run to execute: keys left unprocessed after retries"
+            )));
+        }
+        let mut out = RunToExecute::default();
+        for item in &found {
+            match (item.str("pk")?, item.str("sk")?) {
+                (_, keys::WORKSPACE_SK) => out.workspace = Some(versioned(item)?),
+                (_, keys::TOTAL_SK) => out.tasks_this_month = item.num("tasks")? as u64,
+                (_, sk) if sk.starts_with("RUN#") => out.run = Some(versioned(item)?),
+                _ => out.integration = Some(versioned(item)?),
+            }
+        }
+        Ok(out)
     }
 
     async fn runs_of_integration(

@@ -44,6 +44,26 @@ pub enum StepKind {
 }
 
 impl StepKind {
+    /// Whether running the step changes something outside the run: an app's data, a
+    /// request the other side acts on, a stored value. A checkpoint records such a step
+    /// before the run calls out again, so that a redelivery does not repeat it.
+    pub fn has_effect(&self) -> bool {
+        match self {
+            Self::Action(_) | Self::Http(_) => true,
+            Self::Storage(s) => s.op != super::StorageOp::Get,
+            _ => false,
+        }
+    }
+
+    /// Whether the step leaves the interpreter (an app, the store, the sandbox), so it
+    /// may take a while or fail: unrecorded effects are checkpointed before it.
+    pub fn calls_out(&self) -> bool {
+        matches!(
+            self,
+            Self::Query(_) | Self::Action(_) | Self::Http(_) | Self::Code(_) | Self::Storage(_)
+        )
+    }
+
     /// Whether the step has an answer of its own (from an app or its code), which
     /// `output:` may select from.
     pub fn has_answer(&self) -> bool {

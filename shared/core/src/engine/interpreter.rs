@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use super::state::{Frame, ListAddr, RunError, RunState, RunStatus, StepLog, StepStatus};
 use super::steps::{self, Next, StepRun};
 use super::{Engine, Invocation, StepError};
-use crate::definition::{Block, Body, Step};
+use crate::definition::{Block, Body, FlowDefinition, Step};
 use crate::template::{Context, ContextValue};
 
 /// The step list at `addr`, if the definition still has it.
@@ -33,6 +33,18 @@ pub(super) fn innermost_loop(state: &RunState) -> Option<(usize, Option<&Value>)
 }
 
 impl Engine {
+    /// The step the next [`Engine::advance`] runs, if it runs one (rather than ending a
+    /// body, a loop iteration or the run).
+    pub fn next_step<'f>(&self, flow: &'f FlowDefinition, state: &RunState) -> Option<&'f Step> {
+        if state.status != RunStatus::Running {
+            return None;
+        }
+        let Some(Frame::Steps { list, next }) = state.stack.last() else {
+            return None;
+        };
+        resolve(flow.block(&state.block_id)?, list)?.get(*next)
+    }
+
     /// Completes one step (or one loop iteration's end). Returns whether the run is
     /// still running and has more to do.
     pub async fn advance(&self, inv: &Invocation<'_>, state: &mut RunState) -> bool {

@@ -62,6 +62,17 @@ pub trait RunQueue: Send + Sync + Clone + 'static {
         dedupe_id: Option<&str>,
     ) -> impl Future<Output = Result<String, QueueError>> + Send;
 
+    /// [`RunQueue::send`] now, under a dedupe id that nothing can have been sent
+    /// under yet (that of a run recorded just now): later sends under it are still
+    /// suppressed, but adapters that pay for looking it up first need not.
+    fn send_new(
+        &self,
+        body: &str,
+        dedupe_id: &str,
+    ) -> impl Future<Output = Result<String, QueueError>> + Send {
+        self.send(body, Duration::ZERO, Some(dedupe_id))
+    }
+
     /// Up to `max` visible messages, each hidden for `visibility` after delivery.
     fn receive(
         &self,

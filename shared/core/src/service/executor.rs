@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use crate::engine::{Engine, Invocation, RunStatus};
 use crate::model::month_of;
+use crate::model::RunRecord;
 use crate::outbound::RetryPolicy;
-use crate::ports::{QueueMessage, RunQueue, Store, StoreError, Vault};
+use crate::ports::{Metered, QueueMessage, RunQueue, Store, StoreError, Vault};
 
 use super::messages::{Outcome, QueueBody};
 use super::ordered::{Gate, RunRef};
@@ -21,7 +22,53 @@ pub const MAX_ATTEMPTS: u32 = 5;
 /// hold comes back early, finds the run still waiting and waits again.
 const MAX_QUEUE_DELAY: Duration = Duration::from_secs(900);
 
+/// A run that calls out for this long without an effect is still checkpointed, so that
+/// its record shows where it is and the sweep never takes it for one never sent.
+const CHECKPOINT_AT_LEAST_EVERY: Duration = Duration::from_secs(30);
+
+/// Whether a checkpoint was written, or what the message's outcome is when it was not.
+enum Saved {
+    Yes(crate::model::Version),
+    Lost(Result<Outcome, ServiceError>),
+}
+
 impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
+    /// Records the executing run (its status and time set by the caller), with the
+    /// tasks it used since `metered` of them were counted.
+    async fn checkpoint(&self, record: &RunRecord, metered: u32) -> Result<Saved, ServiceError> {
+        let month = month_of(record.updated_at);
+        let tasks = record.state.tasks.saturating_sub(metered) as u64;
+        let counted = Metered {
+            user_id: &record.user_id,
+            month: &month,
+            tasks,
+        };
+        match self
+            .store
+            .checkpoint_run(record, record.version, Some(counted))
+            .await
+        {
+            Ok(v) => Ok(Saved::Yes(v)),
+            // Another worker holds this run (its message became visible again).
+            Err(StoreError::Conflict(_)) => Ok(Saved::Lost(Ok(Outcome::Done))),
+            // The engine keeps records within the limit; should one still outgrow
+            // it, the run ends here rather than repeating its last step.
+            Err(StoreError::TooLarge(detail)) => {
+                // The tasks were used all the same; the lightened record that ends the
+                // run is written without them.
+                if tasks > 0 {
+                    self.store
+                        .add_tasks(&record.workspace_id, &record.user_id, &month, tasks)
+                        .await?;
+                }
+                Ok(Saved::Lost(
+                    self.give_up_too_large(record.clone(), &detail).await,
+                ))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
     pub async fn execute(&self, engine: &Engine, message: &QueueMessage) -> Outcome {
         let run = match serde_json::from_str::<QueueBody>(&message.body) {
             Ok(QueueBody::Due(due)) => {
@@ -81,7 +128,25 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         receive_count: u32,
     ) -> Result<Outcome, ServiceError> {
         let ws = &message.workspace_id;
-        let Some(mut record) = self.store.get_run(ws, &message.run_id).await? else {
+        // One read for the run, its integration, its workspace and the month's tasks.
+        // Messages queued before they named the integration leave it to the run.
+        let integration_id = match &message.integration_id {
+            Some(id) => id.clone(),
+            None => match self.store.get_run(ws, &message.run_id).await? {
+                Some(run) => run.integration_id,
+                None => String::new(),
+            },
+        };
+        let loaded = self
+            .store
+            .run_to_execute(
+                ws,
+                &message.run_id,
+                &integration_id,
+                &month_of(self.clock.now()),
+            )
+            .await?;
+        let Some(mut record) = loaded.run else {
             tracing::warn!(run = %message.run_id, "queued run no longer exists");
             return Ok(Outcome::Done);
         };
@@ -102,11 +167,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             }
         }
         tracing::Span::current().record("integration", record.integration_id.as_str());
-        let Some(integration) = self
-            .store
-            .get_integration(ws, &record.integration_id)
-            .await?
-        else {
+        let Some(integration) = loaded.integration.filter(|i| i.id == record.integration_id) else {
             return self.give_up(record, "the integration was deleted").await;
         };
         if !integration.enabled {
@@ -128,14 +189,8 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                 .give_up(record, "the integration's flow version is missing")
                 .await;
         };
-        // The workspace is read only when needed: to start a run (quota) or for the
-        // limits of its code steps.
         let starting = record.state.log.is_empty();
-        let workspace = if starting || flow.definition.has_code_steps() {
-            self.store.get_workspace(ws).await?
-        } else {
-            None
-        };
+        let workspace = loaded.workspace;
         let code_limits = workspace
             .as_ref()
             .map(|w| w.code_limits)
@@ -143,11 +198,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         // Quota: a run that has not started does not start once the month's tasks are used up.
         if starting {
             if let Some(quota) = workspace.as_ref().and_then(|w| w.task_quota) {
-                let used = self
-                    .store
-                    .usage(ws, &month_of(self.clock.now()))
-                    .await?
-                    .total;
+                let used = loaded.tasks_this_month;
                 if used >= quota {
                     return self
                         .give_up(record, &format!("the workspace's monthly quota of {quota} tasks is used up ({used} used); the run did not start"))
@@ -199,37 +250,40 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             record.state.retry_failed_step();
         }
         record.status = RunStatus::Running;
+        // Checkpoints: a step with an effect (an action, a stored value) is recorded
+        // before the run calls out again, and the run at its end (or pause). Steps in
+        // between that change nothing outside are not: a redelivery repeats them
+        // harmlessly. Each checkpoint counts the tasks used since the one before in the
+        // same write.
         let mut metered = record.state.tasks;
+        let mut unrecorded_effect = false;
+        let mut saved_at = std::time::Instant::now();
         loop {
-            let more = engine.advance(&inv, &mut record.state).await;
-            if record.state.tasks > metered {
-                self.store
-                    .add_tasks(
-                        ws,
-                        &record.user_id,
-                        &month_of(self.clock.now()),
-                        (record.state.tasks - metered) as u64,
-                    )
-                    .await?;
-                metered = record.state.tasks;
-            }
-            record.status = record.state.status;
-            record.updated_at = self.clock.now();
-            // Checkpoint: a redelivery resumes after the last completed step.
-            match self.store.put_run(&record, Some(record.version)).await {
-                Ok(v) => record.version = v,
-                // Another worker holds this run (its message became visible again).
-                Err(StoreError::Conflict(_)) => return Ok(Outcome::Done),
-                // The engine keeps records within the limit; should one still outgrow
-                // it, the run ends here rather than repeating its last step.
-                Err(StoreError::TooLarge(detail)) => {
-                    return self.give_up_too_large(record, &detail).await
+            let next = engine.next_step(&flow.definition, &record.state);
+            let calls_out = next.is_some_and(|s| s.kind.calls_out());
+            if calls_out && (unrecorded_effect || saved_at.elapsed() >= CHECKPOINT_AT_LEAST_EVERY) {
+                record.status = record.state.status;
+                record.updated_at = self.clock.now();
+                match self.checkpoint(&record, metered).await? {
+                    Saved::Yes(v) => record.version = v,
+                    Saved::Lost(outcome) => return outcome,
                 }
-                Err(e) => return Err(e.into()),
+                metered = record.state.tasks;
+                unrecorded_effect = false;
+                saved_at = std::time::Instant::now();
             }
+            let effect = next.is_some_and(|s| s.kind.has_effect());
+            let more = engine.advance(&inv, &mut record.state).await;
+            unrecorded_effect |= effect;
             if !more {
                 break;
             }
+        }
+        record.status = record.state.status;
+        record.updated_at = self.clock.now();
+        match self.checkpoint(&record, metered).await? {
+            Saved::Yes(v) => record.version = v,
+            Saved::Lost(outcome) => return outcome,
         }
         let now = self.clock.now();
         let state = &record.state;
@@ -321,12 +375,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         };
         let dedupe = format!("{}:held:{version}", record.id);
         match self
-            .send_run_after(
-                &record.workspace_id,
-                &record.id,
-                &dedupe,
-                wait.min(MAX_QUEUE_DELAY),
-            )
+            .send_run_after(&record, &dedupe, wait.min(MAX_QUEUE_DELAY))
             .await
         {
             Ok(()) => Ok(Outcome::Done),

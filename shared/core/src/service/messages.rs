@@ -14,6 +14,10 @@ use serde_json::Value;
 pub struct RunMessage {
     pub workspace_id: String,
     pub run_id: String,
+    /// Lets the executor read the run and its integration at once. Messages queued
+    /// before it was added lack it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub integration_id: Option<String>,
 }
 
 /// The queue message for a due item.

@@ -163,10 +163,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         record: &RunRecord,
     ) -> Result<super::messages::Outcome, ServiceError> {
         let dedupe = format!("{}:order:{}", record.id, Utc::now().timestamp_millis());
-        match self
-            .send_run_after(&record.workspace_id, &record.id, &dedupe, ORDER_RETRY)
-            .await
-        {
+        match self.send_run_after(record, &dedupe, ORDER_RETRY).await {
             Ok(()) => Ok(super::messages::Outcome::Done),
             Err(e) => {
                 tracing::warn!(run = %record.id, error = %e, "could not queue a run waiting for its object; this delivery will carry it");

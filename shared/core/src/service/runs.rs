@@ -89,7 +89,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                     if existing.status == RunStatus::Queued {
                         // Queued already, unless the first caller stopped before sending:
                         // the queue's dedupe makes this send a no-op otherwise.
-                        self.send_run(ws, &run_id, &run_id).await?;
+                        self.send_run(&existing, &run_id).await?;
                     }
                     return Ok((run_id, false));
                 }
@@ -114,34 +114,35 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         };
         self.ensure_sweep(ws).await?;
         match self.store.put_run(&record, None).await {
-            Ok(_) => {}
+            // Recorded here, so sent by nobody yet: messages are sent only for runs
+            // that are recorded.
+            Ok(_) => {
+                let message = run_message(&record)?;
+                self.queue.send_new(&message, &run_id).await?;
+            }
             // A concurrent duplicate recorded the claimed id first; sending is harmless.
-            Err(StoreError::Conflict(_)) if once.is_some() => {}
+            Err(StoreError::Conflict(_)) if once.is_some() => {
+                self.send_run(&record, &run_id).await?
+            }
             Err(e) => return Err(e.into()),
         }
-        self.send_run(ws, &run_id, &run_id).await?;
         Ok((run_id, fresh))
     }
 
     /// Queues a recorded run's message; the queue drops a second send with `dedupe`.
-    async fn send_run(&self, ws: &str, run_id: &str, dedupe: &str) -> Result<(), ServiceError> {
-        self.send_run_after(ws, run_id, dedupe, std::time::Duration::ZERO)
+    async fn send_run(&self, run: &RunRecord, dedupe: &str) -> Result<(), ServiceError> {
+        self.send_run_after(run, dedupe, std::time::Duration::ZERO)
             .await
     }
 
     /// Queues a run's message, invisible for `delay`.
     pub(crate) async fn send_run_after(
         &self,
-        ws: &str,
-        run_id: &str,
+        run: &RunRecord,
         dedupe: &str,
         delay: std::time::Duration,
     ) -> Result<(), ServiceError> {
-        let message = serde_json::to_string(&RunMessage {
-            workspace_id: ws.into(),
-            run_id: run_id.into(),
-        })
-        .map_err(|e| ServiceError::Unknown(e.into()))?;
+        let message = run_message(run)?;
         self.queue.send(&message, delay, Some(dedupe)).await?;
         Ok(())
     }
@@ -300,8 +301,18 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         record.status = RunStatus::Queued;
         record.updated_at = self.clock.now();
         record.version = self.store.put_run(&record, Some(record.version)).await?;
-        self.send_run(ws, run_id, &format!("{run_id}:replay:{}", record.version))
+        self.send_run(&record, &format!("{run_id}:replay:{}", record.version))
             .await?;
         Ok(record)
     }
+}
+
+/// The queue message that carries a run.
+fn run_message(run: &RunRecord) -> Result<String, ServiceError> {
+    serde_json::to_string(&RunMessage {
+        workspace_id: run.workspace_id.clone(),
+        run_id: run.id.clone(),
+        integration_id: Some(run.integration_id.clone()),
+    })
+    .map_err(|e| ServiceError::Unknown(e.into()))
 }

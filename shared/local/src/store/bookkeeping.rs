@@ -75,26 +75,16 @@ impl BookkeepingStore for SqliteStore {
     }
 
     async fn add_tasks(&self, ws: &str, user: &str, month: &str, tasks: u64) -> R<(u64, u64)> {
-        self.db.write(|| {
-            self.run(|c| {
-                let tx = c.savepoint().map_err(sql_err)?;
-                let mut totals = [0u64; 2];
-                // The workspace total is kept under the empty user id.
-                for (slot, who) in [(0, ""), (1, user)] {
-                    totals[slot] = tx
-                        .row(
-                            "INSERT INTO counters (ws, month, user_id, tasks) VALUES (?1, ?2, ?3, ?4)
-                             ON CONFLICT (ws, month, user_id) DO UPDATE SET tasks = tasks + excluded.tasks RETURNING tasks",
-                            params![ws, month, who, tasks as i64],
-                            |r| r.get::<_, i64>(0),
-                        )
-                        .map_err(sql_err)? as u64;
-                }
-                tx.commit().map_err(sql_err)?;
-                Ok((totals[0], totals[1]))
+        self.db
+            .write(|| {
+                self.run(|c| {
+                    let tx = c.savepoint().map_err(sql_err)?;
+                    let totals = add_to_counters(&tx, ws, user, month, tasks)?;
+                    tx.commit().map_err(sql_err)?;
+                    Ok(totals)
+                })
             })
-        })
-        .await
+            .await
     }
 
     async fn usage(&self, ws: &str, month: &str) -> R<Usage> {
@@ -354,4 +344,27 @@ impl DueStore for SqliteStore {
             })
             .await
     }
+}
+
+/// Adds tasks to the workspace's and the user's counters of the month, in the caller's
+/// transaction; returns both totals. The workspace total is kept under the empty user id.
+pub(super) fn add_to_counters(
+    c: &rusqlite::Connection,
+    ws: &str,
+    user: &str,
+    month: &str,
+    tasks: u64,
+) -> R<(u64, u64)> {
+    let mut totals = [0u64; 2];
+    for (slot, who) in [(0, ""), (1, user)] {
+        totals[slot] = c
+            .row(
+                "INSERT INTO counters (ws, month, user_id, tasks) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (ws, month, user_id) DO UPDATE SET tasks = tasks + excluded.tasks RETURNING tasks",
+                params![ws, month, who, tasks as i64],
+                |r| r.get::<_, i64>(0),
+            )
+            .map_err(sql_err)? as u64;
+    }
+    Ok((totals[0], totals[1]))
 }

@@ -3,9 +3,12 @@
 use chrono::{DateTime, Utc};
 use junction_core::engine::RunStatus;
 use junction_core::model::{RunRecord, Version};
-use junction_core::ports::{RunStore, StoreError, MAX_RECORD_BYTES};
-use rusqlite::params;
+use junction_core::ports::{
+    IntegrationStore, Metered, RunStore, RunToExecute, StoreError, WorkspaceStore, MAX_RECORD_BYTES,
+};
+use rusqlite::{params, OptionalExtension};
 
+use super::bookkeeping::add_to_counters;
 use super::{put_versioned, sql_err, to_json, SqliteStore};
 use crate::db::{millis, Cached};
 
@@ -43,30 +46,29 @@ impl RunStore for SqliteStore {
     async fn put_run(&self, run: &RunRecord, expected: Option<Version>) -> R<Version> {
         self.db
             .write(|| {
-                let body = to_json(run)?;
-                if body.len() > MAX_RECORD_BYTES {
-                    return Err(StoreError::TooLarge(format!(
-                        "run '{}' is {} bytes (limit {MAX_RECORD_BYTES})",
-                        run.id,
-                        body.len()
-                    )));
-                }
-                let expires = millis(run.expires_at);
-                let status = run.status.as_str();
+                let body = run_body(run)?;
+                self.run(|c| write_run(c, run, &body, expected))
+            })
+            .await
+    }
+
+    async fn checkpoint_run(
+        &self,
+        run: &RunRecord,
+        expected: Version,
+        metered: Option<Metered<'_>>,
+    ) -> R<Version> {
+        self.db
+            .write(|| {
+                let body = run_body(run)?;
                 self.run(|c| {
-                    put_versioned(
-                        c,
-                        "runs",
-                        &[("ws", &run.workspace_id), ("id", &run.id)],
-                        &[
-                            ("integration_id", &run.integration_id),
-                            ("expires_at", &expires),
-                            ("status", &status),
-                        ],
-                        &body,
-                        expected,
-                        &format!("run '{}'", run.id),
-                    )
+                    let tx = c.savepoint().map_err(sql_err)?;
+                    let version = write_run(&tx, run, &body, Some(expected))?;
+                    if let Some(m) = metered.filter(|m| m.tasks > 0) {
+                        add_to_counters(&tx, &run.workspace_id, m.user_id, m.month, m.tasks)?;
+                    }
+                    tx.commit().map_err(sql_err)?;
+                    Ok(version)
                 })
             })
             .await
@@ -79,6 +81,32 @@ impl RunStore for SqliteStore {
                 params![ws, id],
             )?
             .pop())
+    }
+
+    async fn run_to_execute(
+        &self,
+        ws: &str,
+        run_id: &str,
+        integration_id: &str,
+        month: &str,
+    ) -> R<RunToExecute> {
+        // Each read is an indexed lookup on the one connection: no round trips to save.
+        Ok(RunToExecute {
+            run: self.get_run(ws, run_id).await?,
+            integration: self.get_integration(ws, integration_id).await?,
+            workspace: self.get_workspace(ws).await?,
+            tasks_this_month: self
+                .run(|c| {
+                    c.row(
+                        "SELECT tasks FROM counters WHERE ws = ?1 AND month = ?2 AND user_id = ''",
+                        params![ws, month],
+                        |r| r.get::<_, i64>(0),
+                    )
+                    .optional()
+                    .map_err(sql_err)
+                })?
+                .unwrap_or(0) as u64,
+        })
     }
 
     async fn runs_of_integration(
@@ -100,4 +128,41 @@ impl RunStore for SqliteStore {
             ),
         }
     }
+}
+
+/// The run's JSON, refused past the record limit.
+fn run_body(run: &RunRecord) -> R<String> {
+    let body = to_json(run)?;
+    if body.len() > MAX_RECORD_BYTES {
+        return Err(StoreError::TooLarge(format!(
+            "run '{}' is {} bytes (limit {MAX_RECORD_BYTES})",
+            run.id,
+            body.len()
+        )));
+    }
+    Ok(body)
+}
+
+/// Writes the run's row, on the version it was read at (`None`: a new run).
+fn write_run(
+    c: &rusqlite::Connection,
+    run: &RunRecord,
+    body: &str,
+    expected: Option<Version>,
+) -> R<Version> {
+    let expires = millis(run.expires_at);
+    let status = run.status.as_str();
+    put_versioned(
+        c,
+        "runs",
+        &[("ws", &run.workspace_id), ("id", &run.id)],
+        &[
+            ("integration_id", &run.integration_id),
+            ("expires_at", &expires),
+            ("status", &status),
+        ],
+        body,
+        expected,
+        &format!("run '{}'", run.id),
+    )
 }

@@ -15,7 +15,7 @@ pub use accounts::AccountStore;
 pub use bookkeeping::BookkeepingStore;
 pub use due::DueStore;
 pub use integrations::IntegrationStore;
-pub use runs::RunStore;
+pub use runs::{Metered, RunStore, RunToExecute};
 pub use storage::{Expect, StorageStore};
 pub use workspaces::WorkspaceStore;
 
