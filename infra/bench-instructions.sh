@@ -4,7 +4,8 @@
 # the server under callgrind, sends the same deliveries as infra/bench-api.sh's
 # webhook scenarios (unsigned -> one action; signed -> query -> action) and divides
 # the instructions the server executed while they ran by the runs that reached the
-# mock app. BIN=dir compares another build (default target/release).
+# mock app. BIN=dir compares another build (default target/release); PROFILE_DIR=dir
+# keeps the profiles (callgrind_annotate --inclusive=yes dir/plain-hook-to-chatter.callgrind).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v valgrind > /dev/null || { echo "install valgrind first: apt-get install valgrind" >&2; exit 1; }
@@ -59,6 +60,9 @@ measure() {
   local reached=$(( $(posted) - before ))
   rm -f "$data"/callgrind.out*
   callgrind_control -d "$server" > /dev/null 2>&1
+  sleep 1
+  # PROFILE_DIR=dir keeps each scenario's profile, for callgrind_annotate.
+  if [ -n "${PROFILE_DIR:-}" ]; then mkdir -p "$PROFILE_DIR" && cp "$data"/callgrind.out* "$PROFILE_DIR/$flow.callgrind"; fi
   sleep 1
   local total
   total="$(awk '/^summary:/ {print $2}' "$data"/callgrind.out*)"

@@ -273,7 +273,8 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                 saved_at = std::time::Instant::now();
             }
             let effect = next.is_some_and(|s| s.kind.has_effect());
-            let more = engine.advance(&inv, &mut record.state).await;
+            // Boxed, so that the executor's own future stays small (see the worker).
+            let more = Box::pin(engine.advance(&inv, &mut record.state)).await;
             unrecorded_effect |= effect;
             if !more {
                 break;

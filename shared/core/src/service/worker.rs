@@ -101,8 +101,9 @@ async fn execute_one<S: Store, Q: RunQueue, V: Vault>(
     visibility: Duration,
 ) {
     let outcome = {
-        let execution = junction.execute(engine, message);
-        tokio::pin!(execution);
+        // Boxed: a run's future is large (it holds every step kind's state), and the task
+        // that holds it is moved several times on its way to a worker thread.
+        let mut execution = Box::pin(junction.execute(engine, message));
         let beat = visibility / 3;
         let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + beat, beat);
         loop {
