@@ -16,6 +16,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// A run allocates and frees many small values (JSON, templates, SQL rows) across
+/// threads, which mimalloc does in far fewer instructions than glibc.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     init_logs(&cli);
