@@ -212,6 +212,15 @@ async fn journey(two_way: bool) -> [std::collections::BTreeMap<String, u64>; 2] 
     );
     let (run_id, ingest, execute) = counted.pop().unwrap();
     let (_, cold_ingest, cold_execute) = counted.pop().unwrap();
+    // What each function did, it may do once deployed.
+    crate::iam::assert_allowed(
+        "WebhookReceiver",
+        cold_ingest.requests.keys().chain(ingest.requests.keys()),
+    );
+    crate::iam::assert_allowed(
+        "RunExecutor",
+        cold_execute.requests.keys().chain(execute.requests.keys()),
+    );
     let delivered_again = deliver("msg_1");
 
     // The same delivery again: answered, nothing queued.

@@ -6,6 +6,7 @@ mod cost;
 mod counting;
 mod events;
 mod handlers;
+mod iam;
 mod journey;
 mod refresh;
 mod stack;
