@@ -1,5 +1,6 @@
 //! Executes one queued run message: loads the run, runs its steps with a checkpoint
-//! after each, meters tasks, and says what the queue should do with the message.
+//! after each step with an effect and at the end (each metering the tasks since the
+//! last), and says what the queue should do with the message.
 //! Both hosts drive it: `junction serve` workers and the SQS Lambda.
 
 use std::time::Duration;
