@@ -102,19 +102,16 @@ pub async fn checkpoints_count_tasks_with_the_run_or_not_at_all(
         tasks,
     };
     r.state.tasks = 2;
-    let first = s.checkpoint_run(&r, r.version, Some(metered(2))).await;
+    let first = s.checkpoint_run(&r, r.version, metered(2)).await;
     let v = first.unwrap();
     assert_eq!(v, r.version + 1);
     // The same checkpoint again, from a worker that read the run before: refused, and
     // its tasks are not counted.
-    conflict(s.checkpoint_run(&r, r.version, Some(metered(2))).await);
+    conflict(s.checkpoint_run(&r, r.version, metered(2)).await);
     r.version = v;
     r.status = RunStatus::Succeeded;
-    r.version = s.checkpoint_run(&r, r.version, None).await.unwrap();
-    r.version = s
-        .checkpoint_run(&r, r.version, Some(metered(0)))
-        .await
-        .unwrap();
+    // Without tasks: the run alone.
+    r.version = s.checkpoint_run(&r, r.version, metered(0)).await.unwrap();
     let usage = s.usage("ws_cp", month).await.unwrap();
     assert_eq!(usage.total, 2, "{usage:?}");
     assert_eq!(usage.per_user.get("u1").copied(), Some(2), "{usage:?}");

@@ -266,14 +266,14 @@ impl RunStore for DynamoStore {
         &self,
         run: &RunRecord,
         expected: Version,
-        metered: Option<Metered<'_>>,
+        m: Metered<'_>,
     ) -> R<Version> {
         let what = format!("run '{}'", run.id);
-        let Some(m) = metered.filter(|m| m.tasks > 0) else {
+        if m.tasks == 0 {
             return self
                 .put_versioned(run_item(run)?, Some(expected), &what)
                 .await;
-        };
+        }
         // One request for the run and both counters. A transaction's writes cost twice
         // the units of plain ones, but this replaces three requests (and a crash
         // between them counting tasks twice or not at all).
@@ -299,14 +299,11 @@ impl RunStore for DynamoStore {
         integration_id: &str,
         month: &str,
     ) -> R<RunToExecute> {
-        let key = |pk: String, sk: String| {
-            std::collections::HashMap::from([("pk".to_string(), s(pk)), ("sk".to_string(), s(sk))])
-        };
         let wanted = [
-            key(keys::ws(ws), keys::run(run_id)),
-            key(keys::ws(ws), keys::integration(integration_id)),
-            key(keys::ws(ws), keys::WORKSPACE_SK.into()),
-            key(keys::usage(ws, month), keys::TOTAL_SK.into()),
+            item(keys::ws(ws), keys::run(run_id)),
+            item(keys::ws(ws), keys::integration(integration_id)),
+            item(keys::ws(ws), keys::WORKSPACE_SK),
+            item(keys::usage(ws, month), keys::TOTAL_SK),
         ];
         let mut found = Vec::new();
         let mut pending = Some(

@@ -6,8 +6,7 @@
 use std::time::Duration;
 
 use crate::engine::{Engine, Invocation, RunStatus};
-use crate::model::month_of;
-use crate::model::RunRecord;
+use crate::model::{month_of, RunRecord, Version};
 use crate::outbound::RetryPolicy;
 use crate::ports::{Metered, QueueMessage, RunQueue, Store, StoreError, Vault};
 
@@ -29,7 +28,7 @@ const CHECKPOINT_AT_LEAST_EVERY: Duration = Duration::from_secs(30);
 
 /// Whether a checkpoint was written, or what the message's outcome is when it was not.
 enum Saved {
-    Yes(crate::model::Version),
+    Yes(Version),
     Lost(Result<Outcome, ServiceError>),
 }
 
@@ -46,7 +45,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         };
         match self
             .store
-            .checkpoint_run(record, record.version, Some(counted))
+            .checkpoint_run(record, record.version, counted)
             .await
         {
             Ok(v) => Ok(Saved::Yes(v)),
@@ -259,10 +258,14 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         let mut metered = record.state.tasks;
         let mut unrecorded_effect = false;
         let mut saved_at = std::time::Instant::now();
+        let mut more = true;
         loop {
             let next = engine.next_step(&flow.definition, &record.state);
             let calls_out = next.is_some_and(|s| s.kind.calls_out());
-            if calls_out && (unrecorded_effect || saved_at.elapsed() >= CHECKPOINT_AT_LEAST_EVERY) {
+            if !more
+                || calls_out
+                    && (unrecorded_effect || saved_at.elapsed() >= CHECKPOINT_AT_LEAST_EVERY)
+            {
                 record.status = record.state.status;
                 record.updated_at = self.clock.now();
                 match self.checkpoint(&record, metered).await? {
@@ -273,19 +276,13 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                 unrecorded_effect = false;
                 saved_at = std::time::Instant::now();
             }
-            let effect = next.is_some_and(|s| s.kind.has_effect());
-            // Boxed, so that the executor's own future stays small (see the worker).
-            let more = Box::pin(engine.advance(&inv, &mut record.state)).await;
-            unrecorded_effect |= effect;
             if !more {
                 break;
             }
-        }
-        record.status = record.state.status;
-        record.updated_at = self.clock.now();
-        match self.checkpoint(&record, metered).await? {
-            Saved::Yes(v) => record.version = v,
-            Saved::Lost(outcome) => return outcome,
+            let effect = next.is_some_and(|s| s.kind.has_effect());
+            // Boxed, so that the executor's own future stays small (see the worker).
+            more = Box::pin(engine.advance(&inv, &mut record.state)).await;
+            unrecorded_effect |= effect;
         }
         let now = self.clock.now();
         let state = &record.state;

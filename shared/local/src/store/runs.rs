@@ -56,7 +56,7 @@ impl RunStore for SqliteStore {
         &self,
         run: &RunRecord,
         expected: Version,
-        metered: Option<Metered<'_>>,
+        m: Metered<'_>,
     ) -> R<Version> {
         self.db
             .write(|| {
@@ -64,7 +64,7 @@ impl RunStore for SqliteStore {
                 self.run(|c| {
                     let tx = c.savepoint().map_err(sql_err)?;
                     let version = write_run(&tx, run, &body, Some(expected))?;
-                    if let Some(m) = metered.filter(|m| m.tasks > 0) {
+                    if m.tasks > 0 {
                         add_to_counters(&tx, &run.workspace_id, m.user_id, m.month, m.tasks)?;
                     }
                     tx.commit().map_err(sql_err)?;

@@ -45,12 +45,12 @@ pub trait RunStore: Send + Sync {
         expected: Option<Version>,
     ) -> impl Future<Output = R<Version>> + Send;
     /// [`RunStore::put_run`] of an executing run, with the tasks it used since its last
-    /// checkpoint: one write where there are tasks to count, rather than three.
+    /// checkpoint (with none, no counter is touched): one write rather than three.
     fn checkpoint_run(
         &self,
         run: &RunRecord,
         expected: Version,
-        metered: Option<Metered<'_>>,
+        metered: Metered<'_>,
     ) -> impl Future<Output = R<Version>> + Send;
     fn get_run(&self, ws: &str, id: &str) -> impl Future<Output = R<Option<RunRecord>>> + Send;
     /// The run, its integration, its workspace and the workspace's tasks in `month`, in
