@@ -31,6 +31,21 @@ json() { python3 -c "import json, sys; print(json.load(sys.stdin)$1)"; }
 ticks="$(getconf CLK_TCK)"
 cpu_us() { awk -v t="$ticks" '{print int(($14 + $15) * 1000000 / t)}' "/proc/$server/stat"; }
 per_run() { python3 -c "print(f'{($2 - $1) / max($3, 1):.0f}')"; }
+# Waits until the $1 runs wrk counted have reached the mock chat app (which had posted
+# $2 messages before the load), then prints how long that took after the load and the
+# server's CPU per run since $3 (from cpu_us), under the heading $4.
+drain() {
+  local accepted="$1" before="$2" cpu_before="$3" posted=0 start end
+  start=$(date +%s.%N)
+  for _ in $(seq 1 600); do
+    posted=$(( $(curl -s 127.0.0.1:4010/_stats | json '["messages_posted"]') - before ))
+    [ "$posted" -ge "$accepted" ] && break
+    sleep 0.5
+  done
+  end=$(date +%s.%N)
+  echo "== $4, $posted messages reached the mock chat app, drained $(python3 -c "print(round($end - $start, 1))") s after the load ended"
+  echo "   server CPU per run: $(per_run "$cpu_before" "$(cpu_us)" "$posted") µs (user + system over the load and the drain, per run that reached the mock)"
+}
 
 J workspace create Bench --json > "$data/ws.json"
 export JUNCTION_WORKSPACE="$(json '["workspace"]["id"]' < "$data/ws.json")"
@@ -59,15 +74,7 @@ cpu_before="$(cpu_us)"
 echo "== POST /v1/events/deal.won (run recorded and queued before 202), $connections connections, $duration"
 wrk -t2 -c"$connections" -d"$duration" --latency -s "$data/event.lua" "$base/v1/events/deal.won" | tee "$data/events.txt" | grep -E "Requests/sec|Latency|50%|99%|Non-2xx|requests in"
 accepted="$(awk '/requests in/ {print $1}' "$data/events.txt")"
-start=$(date +%s.%N)
-for _ in $(seq 1 600); do
-  posted=$(( $(curl -s 127.0.0.1:4010/_stats | json '["messages_posted"]') - before ))
-  [ "$posted" -ge "$accepted" ] && break
-  sleep 0.5
-done
-end=$(date +%s.%N)
-echo "== runs: $accepted events counted by wrk, $posted messages reached the mock chat app, drained $(python3 -c "print(round($end - $start, 1))") s after the load ended"
-echo "   server CPU per run: $(per_run "$cpu_before" "$(cpu_us)" "$posted") µs (user + system over the load and the drain, per run that reached the mock)"
+drain "$accepted" "$before" "$cpu_before" "runs: $accepted events counted by wrk"
 echo "   (wrk leaves out the requests still in flight when it stops; the server ran those too)"
 
 # Webhooks, each delivery with its own id so none is a duplicate. wrk cannot compute
@@ -75,7 +82,7 @@ echo "   (wrk leaves out the requests still in flight when it stops; the server 
 # $1: the flow, $2: its accounts and setup (JSON members), $3: the Standard Webhooks
 # secret to sign with, or empty for unsigned deliveries; $4: the scenario, for headings.
 webhook_load() {
-  local flow="$1" members="$2" secret="$3" what="$4" integration hook_url path_only before cpu_before accepted posted start end
+  local flow="$1" members="$2" secret="$3" what="$4" integration hook_url path_only before cpu_before accepted
   integration="$(curl -s "${user[@]}" "$base/v1/integrations" -d "{\"flow\": \"$flow\", $members}" | json '["integration"]["id"]')"
   hook_url="$(curl -s "${user[@]}" "$base/v1/integrations/$integration/webhooks" | json '["webhooks"][0]["url"]')"
   python3 - "$secret" > "$data/hooks.lua" <<'PY2'
@@ -124,16 +131,8 @@ PY2
   wrk -t2 -c"$connections" -d"$duration" --latency -s "$data/hooks.lua" "$base$path_only" | tee "$data/hooks.txt" | grep -E "Requests/sec|Latency|50%|99%|Non-2xx|requests in"
   accepted="$(awk '/requests in/ {print $1}' "$data/hooks.txt")"
   if grep -q "Non-2xx" "$data/hooks.txt"; then echo "some deliveries were refused; see $data/serve.log" >&2; exit 1; fi
-  start=$(date +%s.%N)
-  for _ in $(seq 1 600); do
-    posted=$(( $(curl -s 127.0.0.1:4010/_stats | json '["messages_posted"]') - before ))
-    [ "$posted" -ge "$accepted" ] && break
-    sleep 0.5
-  done
-  end=$(date +%s.%N)
+  drain "$accepted" "$before" "$cpu_before" "$what runs: $accepted deliveries counted by wrk"
   if [ -n "$perf" ]; then kill -INT "$perf"; wait "$perf" || true; fi
-  echo "== $what runs: $accepted deliveries counted by wrk, $posted messages reached the mock chat app, drained $(python3 -c "print(round($end - $start, 1))") s after the load ended"
-  echo "   server CPU per run: $(per_run "$cpu_before" "$(cpu_us)" "$posted") µs (user + system over the load and the drain, per run that reached the mock)"
   [ "$accepted" -gt 120000 ] && echo "   (more deliveries than prepared ids: the extra ones were duplicates)"
   return 0
 }
