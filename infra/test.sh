@@ -53,7 +53,10 @@ echo "template.yaml: ok (and broken copies are rejected)"
 
 step "moto server (AWS emulator) on 127.0.0.1"
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-target/pyenv/bin/moto_server -H 127.0.0.1 -p "$port" > target/moto.log 2>&1 &
+# Through infra/moto-server.py, which applies DynamoDB requests one at a time: moto
+# checks a condition and writes without a lock, so concurrent conditional writes
+# could both succeed, which DynamoDB never lets happen (the file says more).
+target/pyenv/bin/python infra/moto-server.py -H 127.0.0.1 -p "$port" > target/moto.log 2>&1 &
 moto_pid=$!
 trap 'kill "$moto_pid" 2> /dev/null || true' EXIT
 export JUNCTION_MOTO_URL="http://127.0.0.1:$port"

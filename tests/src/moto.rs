@@ -8,7 +8,7 @@ pub fn url() -> String {
     std::env::var("JUNCTION_MOTO_URL").unwrap_or_else(|_| {
         panic!(
             "the AWS tests need a moto server: run infra/test.sh, or start one with \
-             `target/pyenv/bin/moto_server -H 127.0.0.1 -p 5001` and export JUNCTION_MOTO_URL=http://127.0.0.1:5001"
+             `target/pyenv/bin/python infra/moto-server.py -H 127.0.0.1 -p 5001` and export JUNCTION_MOTO_URL=http://127.0.0.1:5001"
         )
     })
 }
