@@ -12,6 +12,7 @@ use crate::ports::{Metered, QueueMessage, RunQueue, Store, StoreError, Vault};
 
 use super::messages::{Outcome, QueueBody};
 use super::ordered::{Gate, RunRef};
+use super::run_end::{end_of_run, AfterRun};
 use super::stored_values::StoredValues;
 use super::vault_credentials::VaultCredentials;
 use super::{Junction, RunMessage, ServiceError};
@@ -259,6 +260,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         let mut unrecorded_effect = false;
         let mut saved_at = std::time::Instant::now();
         let mut more = true;
+        let mut after = AfterRun::Done;
         loop {
             let next = engine.next_step(&flow.definition, &record.state);
             let calls_out = next.is_some_and(|s| s.kind.calls_out());
@@ -266,8 +268,12 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                 || calls_out
                     && (unrecorded_effect || saved_at.elapsed() >= CHECKPOINT_AT_LEAST_EVERY)
             {
+                let now = self.clock.now();
+                if !more {
+                    after = end_of_run(&mut record.state, receive_count, MAX_ATTEMPTS, now);
+                }
                 record.status = record.state.status;
-                record.updated_at = self.clock.now();
+                record.updated_at = now;
                 match self.checkpoint(&record, metered).await? {
                     Saved::Yes(v) => record.version = v,
                     Saved::Lost(outcome) => return outcome,
@@ -284,53 +290,17 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             more = Box::pin(engine.advance(&inv, &mut record.state)).await;
             unrecorded_effect |= effect;
         }
-        let now = self.clock.now();
-        let state = &record.state;
-        match state.status {
-            RunStatus::Waiting => {
-                let at = state.resume_at.unwrap_or(now);
-                Ok(Outcome::RetryAfter((at - now).to_std().unwrap_or_default()))
-            }
-            RunStatus::Failed if state.error.as_ref().is_some_and(|e| e.held) => {
-                let wait = state
-                    .error
-                    .as_ref()
-                    .and_then(|e| e.retry_after_ms)
-                    .map_or(Duration::from_secs(1), Duration::from_millis);
-                self.wait_out_hold(record, wait).await
-            }
-            RunStatus::Failed
-                if state.error.as_ref().is_some_and(|e| e.transient)
-                    && receive_count < MAX_ATTEMPTS =>
-            {
-                let error = state.error.as_ref().expect("checked");
-                let wait = error
-                    .retry_after_ms
-                    .map(Duration::from_millis)
-                    .unwrap_or_else(|| RetryPolicy::default().backoff(receive_count));
+        match after {
+            AfterRun::Paused(wait) => Ok(Outcome::RetryAfter(wait)),
+            AfterRun::Held(wait) => Ok(self.hold_message(&record, wait).await),
+            AfterRun::Retrying(wait) => {
                 tracing::info!(run = %record.id, attempt = receive_count, wait_ms = wait.as_millis() as u64, "transient failure; the run will be retried");
-                // Not final: the run says so, with the error that held it up and when
-                // it goes again; `failed` stays for runs that are over.
-                record.status = RunStatus::Retrying;
-                record.state.status = RunStatus::Retrying;
-                record.state.finished_at = None;
-                record.state.retry = Some(crate::engine::RetryNote {
-                    attempt: receive_count,
-                    of: MAX_ATTEMPTS,
-                    next_attempt_at: now + chrono::Duration::from_std(wait).unwrap_or_default(),
-                });
-                match self.store.put_run(&record, Some(record.version)).await {
-                    Ok(_) => {
-                        crate::telemetry::run_reached(RunStatus::Retrying);
-                        Ok(Outcome::RetryAfter(wait))
-                    }
-                    Err(StoreError::Conflict(_)) => Ok(Outcome::Done),
-                    Err(e) => Err(e.into()),
-                }
+                crate::telemetry::run_reached(RunStatus::Retrying);
+                Ok(Outcome::RetryAfter(wait))
             }
-            status => {
-                if status.is_finished() {
-                    crate::telemetry::run_reached(status);
+            AfterRun::Done => {
+                if record.status.is_finished() {
+                    crate::telemetry::run_reached(record.status);
                     log_finished(&record);
                     if let Some(slot) = &order {
                         self.order_done(slot, &record).await?;
@@ -354,34 +324,20 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
 
     /// A step that made no call because its account is held back (the app asked for
     /// quiet, or its rate limit is spent) waits without a worker and without spending
-    /// an attempt: the run waits at that step, and a new message, invisible until the
-    /// hold ends, replaces this one (whose receive count would otherwise grow).
-    async fn wait_out_hold(
-        &self,
-        mut record: crate::model::RunRecord,
-        wait: Duration,
-    ) -> Result<Outcome, ServiceError> {
-        let now = self.clock.now();
-        record.state.retry_failed_step();
-        record.state.status = RunStatus::Waiting;
-        record.state.resume_at = Some(now + chrono::Duration::from_std(wait).unwrap_or_default());
-        record.status = RunStatus::Waiting;
-        record.updated_at = now;
-        let version = match self.store.put_run(&record, Some(record.version)).await {
-            Ok(v) => v,
-            Err(StoreError::Conflict(_)) => return Ok(Outcome::Done),
-            Err(e) => return Err(e.into()),
-        };
-        let dedupe = format!("{}:held:{version}", record.id);
+    /// an attempt: the run was recorded waiting at that step, and a new message,
+    /// invisible until the hold ends, replaces this one (whose receive count would
+    /// otherwise grow).
+    async fn hold_message(&self, record: &RunRecord, wait: Duration) -> Outcome {
+        let dedupe = format!("{}:held:{}", record.id, record.version);
         match self
-            .send_run_after(&record, &dedupe, wait.min(MAX_QUEUE_DELAY))
+            .send_run_after(record, &dedupe, wait.min(MAX_QUEUE_DELAY))
             .await
         {
-            Ok(()) => Ok(Outcome::Done),
+            Ok(()) => Outcome::Done,
             // This message then carries the run on, as a waiting run.
             Err(e) => {
                 tracing::warn!(run = %record.id, error = %e, "could not queue a held run's next delivery; this one will carry it");
-                Ok(Outcome::RetryAfter(wait))
+                Outcome::RetryAfter(wait)
             }
         }
     }

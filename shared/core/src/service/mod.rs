@@ -17,6 +17,7 @@ mod oauth;
 mod options;
 mod ordered;
 mod polls;
+mod run_end;
 mod runs;
 mod schedule;
 pub mod secrets;
