@@ -2,7 +2,7 @@
 //! secret prefix, as template.yaml declares them, and the functions' backend over
 //! them (every AWS request through the counting proxy).
 
-use junction_aws::AwsSettings;
+use junction_aws::{AwsSettings, VaultMode};
 use junction_lambdas::backend::Environment;
 use junction_lambdas::Backend;
 use junction_tests::moto::{self, unique};
@@ -28,6 +28,11 @@ impl Stack {
 
 /// A stack whose functions reach `public_url` for OAuth and `webhook_url` for hooks.
 pub async fn stack(webhook_url: &str) -> Stack {
+    stack_with_vault(webhook_url, VaultMode::default()).await
+}
+
+/// The same, keeping account secrets the way `vault_mode` says.
+pub async fn stack_with_vault(webhook_url: &str, vault_mode: VaultMode) -> Stack {
     let direct = moto::config().await;
     let table = unique("junction");
     junction_aws::create_table(&direct, &table).await.unwrap();
@@ -38,6 +43,7 @@ pub async fn stack(webhook_url: &str) -> Stack {
         queue_url: queue,
         dead_letter_queue_url: dlq,
         secret_prefix: unique("junction"),
+        vault_mode,
     };
     let (proxy, tally) = counting::start(moto::url()).await;
     let counted = moto::config_at(&proxy).await;

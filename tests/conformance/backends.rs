@@ -104,3 +104,23 @@ pub async fn secrets_vault_pair() -> (Held<junction_aws::SecretsVault>, junction
     };
     (held, other)
 }
+
+/// Two functions' envelope vaults (each with its own caches) over one table and key ring.
+pub async fn envelope_vault_pair() -> (
+    Held<junction_aws::EnvelopeVault>,
+    junction_aws::EnvelopeVault,
+) {
+    let config = moto().await;
+    let table = table(&config).await;
+    let prefix = unique("junction");
+    let other = junction_aws::EnvelopeVault::new(&config, table.clone(), &prefix);
+    let held = Held {
+        it: junction_aws::EnvelopeVault::new(&config, table, &prefix),
+        _dir: None,
+    };
+    (held, other)
+}
+
+pub async fn envelope_vault() -> Held<junction_aws::EnvelopeVault> {
+    envelope_vault_pair().await.0
+}

@@ -3,6 +3,7 @@
 
 mod backends;
 mod crash;
+mod envelope;
 mod queue;
 mod store;
 mod vault;

@@ -78,3 +78,8 @@ vault_tests!(
     crate::backends::secrets_vault,
     crate::backends::secrets_vault_pair
 );
+vault_tests!(
+    envelope,
+    crate::backends::envelope_vault,
+    crate::backends::envelope_vault_pair
+);

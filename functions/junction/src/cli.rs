@@ -65,6 +65,11 @@ pub enum Command {
         #[command(subcommand)]
         command: RunsCommand,
     },
+    /// Rotate the data keys of an AWS stack's envelope vault (JUNCTION_VAULT_MODE=envelope).
+    Vault {
+        #[command(subcommand)]
+        command: VaultCommand,
+    },
     /// Tasks a workspace used in a month, in all and per user, and its poll requests.
     Usage {
         /// The month, as YYYY-MM (default: this month, UTC).
@@ -72,6 +77,21 @@ pub enum Command {
         month: Option<String>,
         #[command(flatten)]
         target: WorkspaceArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VaultCommand {
+    /// Make a new data key current and seal every account secret again under it.
+    RotateKey {
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Drop the older data keys from the key ring, once no function can still seal
+    /// with them (5 minutes after a rotation); seals again what they still seal.
+    RetireKeys {
+        #[command(flatten)]
+        data: DataArgs,
     },
 }
 

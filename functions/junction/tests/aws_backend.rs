@@ -1,8 +1,9 @@
 //! The operator commands against an AWS stack (on the moto server `infra/test.sh`
 //! starts): `--backend aws` with the stack's names in the environment creates a
-//! workspace and pushes apps and flows exactly as it does locally.
+//! workspace and pushes apps and flows exactly as it does locally, and rotates the
+//! envelope vault's data key.
 
-use junction_core::ports::WorkspaceStore;
+use junction_core::ports::{SecretKey, Vault, WorkspaceStore};
 use std::process::Output;
 
 const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples");
@@ -16,26 +17,38 @@ async fn junction(env: &[(&str, String)], args: &[&str]) -> Output {
     command.output().await.expect("the junction binary runs")
 }
 
-#[tokio::test]
-async fn workspaces_apps_and_flows_on_the_aws_backend() {
+/// A fresh stack on moto: the environment the CLI reads.
+async fn stack() -> Vec<(&'static str, String)> {
     let moto = junction_tests::moto::url();
     let config = junction_tests::moto::config().await;
     let table = junction_tests::moto::unique("junction-cli");
     junction_aws::create_table(&config, &table).await.unwrap();
     let (queue, dlq) = junction_tests::moto::run_queues(&config, 5, None).await;
-    let env = [
-        ("JUNCTION_TABLE", table.clone()),
+    let env = vec![
+        ("JUNCTION_TABLE", table),
         ("JUNCTION_QUEUE_URL", queue),
         ("JUNCTION_DLQ_URL", dlq),
         (
             "JUNCTION_SECRET_PREFIX",
             junction_tests::moto::unique("junction"),
         ),
-        ("AWS_ENDPOINT_URL", moto.clone()),
+        ("AWS_ENDPOINT_URL", moto),
         ("AWS_REGION", "us-east-1".into()),
         ("AWS_ACCESS_KEY_ID", "test".into()),
         ("AWS_SECRET_ACCESS_KEY", "test".into()),
     ];
+    env
+}
+
+fn var(env: &[(&str, String)], name: &str) -> String {
+    env.iter().find(|(k, _)| *k == name).unwrap().1.clone()
+}
+
+#[tokio::test]
+async fn workspaces_apps_and_flows_on_the_aws_backend() {
+    let env = stack().await;
+    let config = junction_tests::moto::config().await;
+    let table = var(&env, "JUNCTION_TABLE");
     let out = junction(&env, &["workspace", "create", "Acme Inc", "--json"]).await;
     assert!(
         out.status.success(),
@@ -87,6 +100,74 @@ async fn workspaces_apps_and_flows_on_the_aws_backend() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("JUNCTION_TABLE") && err.contains("Deploy to AWS"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn the_envelope_vaults_data_key_rotates_from_the_cli() {
+    let mut env = stack().await;
+    let config = junction_tests::moto::config().await;
+    env.push(("JUNCTION_VAULT_MODE", "envelope".into()));
+    // Accounts connected through the functions, sealed under the first data key.
+    let vault = junction_aws::EnvelopeVault::new(
+        &config,
+        var(&env, "JUNCTION_TABLE"),
+        &var(&env, "JUNCTION_SECRET_PREFIX"),
+    );
+    let keys: Vec<SecretKey> = (0..3)
+        .map(|i| SecretKey::account("ws_1", &format!("acc_{i}")))
+        .collect();
+    for key in &keys {
+        vault.put(key, key.name.as_bytes()).await.unwrap();
+    }
+
+    let out = junction(&env, &["vault", "rotate-key", "--json"]).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rotated: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rotated["resealed"], 3, "{rotated}");
+    assert_eq!(rotated["older"].as_array().unwrap().len(), 1, "{rotated}");
+    // The functions' vault still reads every secret (it learns of the new key).
+    for key in &keys {
+        assert_eq!(
+            vault.get_fresh(key).await.unwrap().unwrap(),
+            key.name.as_bytes()
+        );
+    }
+    // Retiring at once is refused, and the error says when it will be safe.
+    let out = junction(&env, &["vault", "retire-keys"]).await;
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("retire them after"), "{err}");
+
+    // A stage in the default mode, or the local backend, has no data keys to rotate.
+    let default_mode: Vec<_> = env
+        .iter()
+        .filter(|(k, _)| *k != "JUNCTION_VAULT_MODE")
+        .cloned()
+        .collect();
+    let out = junction(&default_mode, &["vault", "rotate-key"]).await;
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("one Secrets Manager secret per account"),
+        "{err}"
+    );
+    let out = junction(&env, &["vault", "rotate-key", "--backend", "local"]).await;
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("--backend aws"),
+        "{err}"
+    );
+    let mut wrong = env.clone();
+    wrong.push(("JUNCTION_VAULT_MODE", "kms".into()));
+    let out = junction(&wrong, &["vault", "rotate-key"]).await;
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("JUNCTION_VAULT_MODE is 'kms'"),
         "{err}"
     );
 }

@@ -8,8 +8,11 @@ pub struct AwsSettings {
     pub table: String,
     pub queue_url: String,
     pub dead_letter_queue_url: String,
-    /// Secrets are named `<prefix>/<workspace>/<name>`.
+    /// Secrets are named `<prefix>/<workspace>/<name>`; the envelope vault's key
+    /// ring is `<prefix>/vault-keys`.
     pub secret_prefix: String,
+    /// How account secrets are kept.
+    pub vault_mode: crate::VaultMode,
 }
 
 pub const TABLE_ENV: &str = "JUNCTION_TABLE";
@@ -31,6 +34,9 @@ impl AwsSettings {
             queue_url: var(QUEUE_URL_ENV)?,
             dead_letter_queue_url: var(DLQ_URL_ENV)?,
             secret_prefix: std::env::var(SECRET_PREFIX_ENV).unwrap_or_else(|_| "junction".into()),
+            vault_mode: crate::VaultMode::parse(
+                std::env::var(crate::vault::VAULT_MODE_ENV).ok().as_deref(),
+            )?,
         })
     }
 }

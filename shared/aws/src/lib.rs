@@ -1,16 +1,22 @@
 //! Junction's AWS adapters: the store on one DynamoDB table, the run queue on SQS,
-//! the vault on Secrets Manager. All clients come from one `aws_config` load, so the
-//! standard AWS environment variables (`AWS_ENDPOINT_URL` among them) point every
-//! client at an emulator in tests.
+//! the vault on Secrets Manager (or sealed in the table under data keys kept there).
+//! All clients come from one `aws_config` load, so the standard AWS environment
+//! variables (`AWS_ENDPOINT_URL` among them) point every client at an emulator in
+//! tests.
 
 pub mod config;
 mod dynamo;
+mod envelope;
+mod secret_cache;
 mod secrets;
 mod sqs;
+pub mod vault;
 
 pub mod wiring;
 
 pub use config::{load_sdk_config, AwsSettings};
 pub use dynamo::{create_table, DynamoStore, DUE_SHARDS};
+pub use envelope::{EnvelopeVault, Resealed, Retired, KEY_RING_TTL};
 pub use secrets::SecretsVault;
 pub use sqs::{SqsQueue, SQS_MAX_BODY_BYTES, SQS_MAX_DELAY};
+pub use vault::{AwsVault, VaultMode};

@@ -2,30 +2,20 @@
 //! a prefix by workspace, with a short in-memory cache so a warm function does not
 //! fetch the same secret for every run.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-
 use aws_sdk_secretsmanager::error::ProvideErrorMetadata;
 use aws_sdk_secretsmanager::primitives::Blob;
 use junction_core::ports::{SecretKey, Vault, VaultError};
 
-/// How long a fetched secret is served from memory. Refreshed tokens written by this
-/// process update the cache at once; another process's write shows after this, or at
-/// once to `get_fresh`, which token refreshes use.
-const CACHE_TTL: Duration = Duration::from_secs(60);
-
-/// Secret name → when it was fetched, and its value.
-type Cache = HashMap<String, (Instant, Vec<u8>)>;
+use crate::secret_cache::SecretCache;
 
 #[derive(Clone)]
 pub struct SecretsVault {
     client: aws_sdk_secretsmanager::Client,
     prefix: String,
-    cache: Arc<Mutex<Cache>>,
+    cache: SecretCache,
 }
 
-fn unknown(what: &str, e: impl std::error::Error + Send + Sync + 'static) -> VaultError {
+pub(crate) fn unknown(what: &str, e: impl std::error::Error + Send + Sync + 'static) -> VaultError {
     VaultError::Unknown(anyhow::Error::new(e).context(format!("Secrets Manager: {what}")))
 }
 
@@ -34,7 +24,7 @@ impl SecretsVault {
         Self {
             client: aws_sdk_secretsmanager::Client::new(config),
             prefix: prefix.into(),
-            cache: Arc::default(),
+            cache: SecretCache::default(),
         }
     }
 
@@ -42,9 +32,6 @@ impl SecretsVault {
         format!("{}/{}/{}", self.prefix, key.workspace_id, key.name)
     }
 
-    fn cache(&self) -> std::sync::MutexGuard<'_, Cache> {
-        self.cache.lock().unwrap_or_else(|p| p.into_inner())
-    }
     /// Reads the secret from Secrets Manager and caches what it read.
     async fn read(&self, name: String) -> Result<Option<Vec<u8>>, VaultError> {
         match self.client.get_secret_value().secret_id(&name).send().await {
@@ -54,7 +41,7 @@ impl SecretsVault {
                     (None, Some(s)) => s.into_bytes(),
                     (None, None) => return Ok(None),
                 };
-                self.cache().insert(name, (Instant::now(), value.clone()));
+                self.cache.insert(name, value.clone());
                 Ok(Some(value))
             }
             // A secret scheduled for deletion answers InvalidRequest; both mean gone.
@@ -94,18 +81,16 @@ impl Vault for SecretsVault {
             }
             Err(e) => return Err(unknown("creating a secret", e)),
         }
-        self.cache().insert(name, (Instant::now(), value.to_vec()));
+        self.cache.insert(name, value.to_vec());
         Ok(())
     }
 
     async fn get(&self, key: &SecretKey) -> Result<Option<Vec<u8>>, VaultError> {
         let name = self.name(key);
-        if let Some((at, value)) = self.cache().get(&name) {
-            if at.elapsed() < CACHE_TTL {
-                return Ok(Some(value.clone()));
-            }
+        match self.cache.get(&name) {
+            Some(value) => Ok(Some(value)),
+            None => self.read(name).await,
         }
-        self.read(name).await
     }
 
     async fn get_fresh(&self, key: &SecretKey) -> Result<Option<Vec<u8>>, VaultError> {
@@ -114,7 +99,7 @@ impl Vault for SecretsVault {
 
     async fn delete(&self, key: &SecretKey) -> Result<(), VaultError> {
         let name = self.name(key);
-        self.cache().remove(&name);
+        self.cache.remove(&name);
         match self
             .client
             .delete_secret()

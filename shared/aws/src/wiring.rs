@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use crate::{AwsSettings, DynamoStore, SecretsVault, SqsQueue};
+use crate::{AwsSettings, AwsVault, DynamoStore, EnvelopeVault, SecretsVault, SqsQueue, VaultMode};
 use anyhow::Context as _;
 use junction_core::engine::{Engine, EngineLimits};
 use junction_core::outbound::{AddressPolicy, HttpConfig, OutboundClient};
@@ -12,7 +12,7 @@ use junction_core::ports::SystemClock;
 use junction_core::service::Junction;
 
 /// Junction on AWS.
-pub type AwsJunction = Junction<DynamoStore, SqsQueue, SecretsVault>;
+pub type AwsJunction = Junction<DynamoStore, SqsQueue, AwsVault>;
 
 /// The public URL of the API (OAuth redirects come back to it).
 pub const PUBLIC_URL_ENV: &str = "JUNCTION_PUBLIC_URL";
@@ -64,7 +64,7 @@ impl Backend {
                 settings.dead_letter_queue_url.clone(),
                 settings.table.clone(),
             ),
-            SecretsVault::new(config, settings.secret_prefix.clone()),
+            vault(config, settings),
             Arc::new(SystemClock),
             http,
         );
@@ -84,6 +84,20 @@ impl Backend {
             junction: Arc::new(junction),
             engine,
         })
+    }
+}
+
+/// The vault of the stage's mode.
+pub fn vault(config: &aws_config::SdkConfig, settings: &AwsSettings) -> AwsVault {
+    match settings.vault_mode {
+        VaultMode::SecretPerAccount => {
+            AwsVault::Secrets(SecretsVault::new(config, settings.secret_prefix.clone()))
+        }
+        VaultMode::Envelope => AwsVault::Envelope(EnvelopeVault::new(
+            config,
+            settings.table.clone(),
+            &settings.secret_prefix,
+        )),
     }
 }
 

@@ -9,13 +9,15 @@ mod runs;
 mod schema;
 mod serve;
 mod validate;
+mod vault;
 
 use std::process::ExitCode;
 
 use junction_core::service::LimitsChange;
 
 use crate::cli::{
-    AppsCommand, Cli, Command, FlowCommand, IntegrationsCommand, RunsCommand, WorkspaceCommand,
+    AppsCommand, Cli, Command, FlowCommand, IntegrationsCommand, RunsCommand, VaultCommand,
+    WorkspaceCommand,
 };
 
 pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -74,6 +76,12 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             let filter = lists::IntegrationFilter { user, flow, status };
             lists::integrations(&filter, &target, cli.json).await
         }
+        Command::Vault {
+            command: VaultCommand::RotateKey { data },
+        } => vault::rotate_key(&data, cli.json).await,
+        Command::Vault {
+            command: VaultCommand::RetireKeys { data },
+        } => vault::retire_keys(&data, cli.json).await,
         Command::Usage { month, target } => lists::usage(month.as_deref(), &target, cli.json).await,
         Command::Flows {
             command:

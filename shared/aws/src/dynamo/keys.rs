@@ -96,3 +96,12 @@ pub fn stored_key(key: &str) -> String {
 }
 /// The sort key of single-item partitions.
 pub const ITEM_SK: &str = "ITEM";
+/// A workspace's sealed secrets (envelope vault); `sk` is the secret's name.
+pub fn vault(ws: &str) -> String {
+    format!("WS#{ws}#VAULT")
+}
+/// The gsi1 partition of the secrets sealed under one data key (`gsi1sk` is
+/// `<ws>#<name>`): what a key rotation re-seals, and what must be empty to retire it.
+pub fn sealed_under(key_id: &str) -> String {
+    format!("VAULT#KEY#{key_id}")
+}

@@ -5,8 +5,8 @@
 mod bookkeeping;
 mod entities;
 mod integrations;
-mod item;
-mod keys;
+pub(crate) mod item;
+pub(crate) mod keys;
 mod storage;
 mod table;
 

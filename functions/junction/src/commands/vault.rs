@@ -1,0 +1,87 @@
+//! `junction vault`: rotating the data keys of an AWS stack's envelope vault.
+
+use std::process::ExitCode;
+
+use anyhow::bail;
+use junction_aws::vault::VAULT_MODE_ENV;
+use junction_aws::{AwsSettings, EnvelopeVault, VaultMode};
+
+use crate::cli::{BackendKind, DataArgs};
+
+/// The envelope vault of the stack the environment names; a clear error elsewhere.
+async fn envelope_vault(data: &DataArgs) -> anyhow::Result<EnvelopeVault> {
+    if data.backend == BackendKind::Local {
+        bail!(
+            "the local vault seals every secret under one master key ({} or {}); data key rotation is for an AWS stack in envelope mode: add --backend aws",
+            junction_local::MASTER_KEY_ENV,
+            junction_local::SqliteVault::default_key_file(&data.data).display()
+        );
+    }
+    let settings = AwsSettings::from_env().map_err(|e| {
+        anyhow::anyhow!(
+            "{e:#}\n(set them from the stack's outputs: see the README, 'Deploy to AWS')"
+        )
+    })?;
+    if settings.vault_mode != VaultMode::Envelope {
+        bail!(
+            "this stage keeps one Secrets Manager secret per account ({VAULT_MODE_ENV} is not 'envelope'); Secrets Manager rotates those"
+        );
+    }
+    let config = junction_aws::load_sdk_config().await;
+    Ok(EnvelopeVault::new(
+        &config,
+        settings.table,
+        &settings.secret_prefix,
+    ))
+}
+
+pub async fn rotate_key(data: &DataArgs, json: bool) -> anyhow::Result<ExitCode> {
+    let vault = envelope_vault(data).await?;
+    eprintln!(
+        "rotating the data key in {} and sealing every secret again…",
+        vault.key_ring_secret()
+    );
+    let done = vault.rotate(chrono::Utc::now()).await?;
+    if json {
+        outln!("{}", serde_json::to_string_pretty(&done)?);
+    } else {
+        outln!(
+            "data key {} is current; {} secret(s) sealed again under it",
+            done.current,
+            done.resealed
+        );
+        if done.changed_meanwhile > 0 {
+            outln!(
+                "{} secret(s) changed while this ran and were left as written; `junction vault retire-keys` seals them again",
+                done.changed_meanwhile
+            );
+        }
+        outln!(
+            "older key(s) kept until retired: {}; run `junction vault retire-keys --backend aws` after {}",
+            done.older.join(", "),
+            done.retire_from.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn retire_keys(data: &DataArgs, json: bool) -> anyhow::Result<ExitCode> {
+    let vault = envelope_vault(data).await?;
+    let done = vault.retire(chrono::Utc::now()).await?;
+    if json {
+        outln!("{}", serde_json::to_string_pretty(&done)?);
+    } else if done.retired.is_empty() {
+        outln!(
+            "data key {} is the only one in the key ring; nothing to retire",
+            done.current
+        );
+    } else {
+        outln!(
+            "retired {}; {} secret(s) still under them were sealed again under {}, the one key left",
+            done.retired.join(", "),
+            done.resealed,
+            done.current
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,171 @@
+//! Rotating the envelope vault's data key: a new key becomes current and every secret
+//! sealed under an older one is sealed again under it; later, once no process can still
+//! hold the old ring, the older keys are retired. Each step can be run again.
+
+use anyhow::{bail, Context as _};
+use aws_sdk_dynamodb::error::ProvideErrorMetadata;
+use aws_sdk_dynamodb::types::AttributeValue;
+use chrono::{DateTime, Utc};
+use junction_core::ports::SecretKey;
+use serde::Serialize;
+
+use super::keyring::{KeyRing, KEY_RING_TTL};
+use super::{parts, EnvelopeVault};
+use crate::dynamo::item::{s, Item, ItemExt};
+use crate::dynamo::keys;
+
+/// What a rotation did.
+#[derive(Debug, Serialize)]
+pub struct Resealed {
+    /// The data key that seals from now on.
+    pub current: String,
+    /// Secrets sealed again under it.
+    pub resealed: usize,
+    /// Secrets written by someone else while they were being sealed again (a token
+    /// refresh): that write stands, under whichever key its process held.
+    pub changed_meanwhile: usize,
+    /// Keys still in the ring besides the current one, until they are retired.
+    pub older: Vec<String>,
+    /// From when retiring them is safe: every process has read the new ring by then.
+    pub retire_from: DateTime<Utc>,
+}
+
+/// What retiring the older keys did.
+#[derive(Debug, Serialize)]
+pub struct Retired {
+    pub current: String,
+    pub retired: Vec<String>,
+    /// Secrets still under an older key that were sealed again first.
+    pub resealed: usize,
+}
+
+impl EnvelopeVault {
+    /// Makes a new data key current and seals every secret again under it.
+    pub async fn rotate(&self, now: DateTime<Utc>) -> anyhow::Result<Resealed> {
+        let mut ring = (*self.keys.ring_fresh().await?).clone();
+        let current = ring.add_current(now);
+        let ring = self.keys.write(ring).await?;
+        let (resealed, changed_meanwhile) = self.reseal_older(&ring).await?;
+        Ok(Resealed {
+            current,
+            resealed,
+            changed_meanwhile,
+            older: ring.older(),
+            retire_from: ring.rotated_at + chrono::Duration::from_std(KEY_RING_TTL)?,
+        })
+    }
+
+    /// Removes every key but the current one from the ring, once no process can still
+    /// seal with them, and after sealing again whatever they still seal.
+    pub async fn retire(&self, now: DateTime<Utc>) -> anyhow::Result<Retired> {
+        let ring = self.keys.ring_fresh().await?;
+        let older = ring.older();
+        if older.is_empty() {
+            return Ok(Retired {
+                current: ring.current.clone(),
+                retired: Vec::new(),
+                resealed: 0,
+            });
+        }
+        let safe_from = ring.rotated_at + chrono::Duration::from_std(KEY_RING_TTL)?;
+        if now < safe_from {
+            bail!(
+                "data key {} became current at {}; processes may seal with the older keys until {} (they re-read the ring every {} s): retire them after that",
+                ring.current,
+                ring.rotated_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                safe_from.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                KEY_RING_TTL.as_secs()
+            );
+        }
+        let (resealed, _) = self.reseal_older(&ring).await?;
+        for id in &older {
+            if !self.sealed_under(id, Some(1)).await?.is_empty() {
+                bail!("secrets were sealed under data key {id} while it was being retired; run the command again");
+            }
+        }
+        let mut next = (*ring).clone();
+        next.keep_only_current();
+        self.keys.write(next).await?;
+        Ok(Retired {
+            current: ring.current.clone(),
+            retired: older,
+            resealed,
+        })
+    }
+
+    /// Seals every secret under one of the ring's older keys again under its current
+    /// one: how many were, and how many changed meanwhile (left as written).
+    async fn reseal_older(&self, ring: &KeyRing) -> anyhow::Result<(usize, usize)> {
+        let (mut resealed, mut changed) = (0, 0);
+        for id in ring.older() {
+            for listed in self.sealed_under(&id, None).await? {
+                let key = secret_of(&listed)?;
+                // The index is read eventually; the item itself decides.
+                let Some(found) = self.sealed_item(&key).await? else {
+                    continue;
+                };
+                let (key_id, sealed) = parts(&found)?;
+                if key_id != id {
+                    continue;
+                }
+                let value = ring.open(&key, key_id, sealed)?.with_context(|| {
+                    format!("{} is sealed under {key_id}, not in the ring", key.name)
+                })?;
+                let (current, resealed_value) = ring.seal(&key, &value)?;
+                let written = self
+                    .dynamo
+                    .put_item()
+                    .table_name(&self.table)
+                    .set_item(Some(Self::sealed(&key, &current, resealed_value)))
+                    .condition_expression("key_id = :old AND sealed = :was")
+                    .expression_attribute_values(":old", s(key_id))
+                    .expression_attribute_values(":was", AttributeValue::B(sealed.to_vec().into()))
+                    .send()
+                    .await;
+                match written {
+                    Ok(_) => resealed += 1,
+                    Err(e) if e.code() == Some("ConditionalCheckFailedException") => changed += 1,
+                    Err(e) => {
+                        return Err(anyhow::Error::new(e)
+                            .context(format!("sealing {} again under {current}", key.name)))
+                    }
+                }
+            }
+        }
+        Ok((resealed, changed))
+    }
+
+    /// The index entries of the secrets sealed under `key_id` (at most `limit`).
+    async fn sealed_under(&self, key_id: &str, limit: Option<i32>) -> anyhow::Result<Vec<Item>> {
+        let mut listed = Vec::new();
+        let mut start = None;
+        loop {
+            let page = self
+                .dynamo
+                .query()
+                .table_name(&self.table)
+                .index_name("gsi1")
+                .key_condition_expression("gsi1pk = :pk")
+                .expression_attribute_values(":pk", s(keys::sealed_under(key_id)))
+                .set_limit(limit)
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .with_context(|| format!("listing the secrets sealed under {key_id}"))?;
+            listed.extend(page.items.unwrap_or_default());
+            start = page.last_evaluated_key;
+            if start.is_none() || limit.is_some() {
+                return Ok(listed);
+            }
+        }
+    }
+}
+
+/// The secret an index entry names (`gsi1sk` is `<ws>#<name>`; workspace ids hold no `#`).
+fn secret_of(listed: &Item) -> anyhow::Result<SecretKey> {
+    let at = listed.str("gsi1sk")?;
+    let (ws, name) = at
+        .split_once('#')
+        .with_context(|| format!("a sealed secret's index entry '{at}' names no workspace"))?;
+    Ok(SecretKey::new(ws, name))
+}

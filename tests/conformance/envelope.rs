@@ -1,0 +1,142 @@
+//! The envelope vault beyond the vault port: secrets sealed in the table (never in
+//! clear), data key rotation that seals every secret again, processes that learn of a
+//! rotation from the values they read, and older keys retired only when it is safe.
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use chrono::Utc;
+use junction_aws::{EnvelopeVault, KEY_RING_TTL};
+use junction_core::ports::{SecretKey, Vault};
+use junction_tests::moto::unique;
+
+/// A stage: its table and secret prefix, and a vault over them as a new process has.
+struct Stage {
+    config: aws_config::SdkConfig,
+    table: String,
+    prefix: String,
+}
+
+impl Stage {
+    async fn new() -> Self {
+        let config = crate::backends::moto().await;
+        let table = unique("junction");
+        junction_aws::create_table(&config, &table).await.unwrap();
+        Self {
+            config,
+            table,
+            prefix: unique("junction"),
+        }
+    }
+
+    fn process(&self) -> EnvelopeVault {
+        EnvelopeVault::new(&self.config, self.table.clone(), &self.prefix)
+    }
+
+    /// Every stored attribute of the secrets in the table, as an operator's scan sees it.
+    async fn stored(&self) -> Vec<std::collections::HashMap<String, AttributeValue>> {
+        aws_sdk_dynamodb::Client::new(&self.config)
+            .scan()
+            .table_name(&self.table)
+            .send()
+            .await
+            .unwrap()
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|i| i.contains_key("key_id"))
+            .collect()
+    }
+}
+
+fn key_id(item: &std::collections::HashMap<String, AttributeValue>) -> String {
+    item["key_id"].as_s().unwrap().clone()
+}
+
+fn accounts(n: usize) -> Vec<(SecretKey, Vec<u8>)> {
+    (0..n)
+        .map(|i| {
+            (
+                SecretKey::account(&format!("ws_{}", i % 2), &format!("acc_{i}")),
+                format!(r#"{{"type":"api_key","key":"key-number-{i}"}}"#).into_bytes(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn secrets_are_sealed_in_the_table_never_in_clear() {
+    let stage = Stage::new().await;
+    let vault = stage.process();
+    for (key, value) in accounts(3) {
+        vault.put(&key, &value).await.unwrap();
+    }
+    let stored = stage.stored().await;
+    assert_eq!(stored.len(), 3);
+    for item in &stored {
+        let text = format!("{item:?}");
+        assert!(!text.contains("key-number"), "stored in clear: {text}");
+    }
+    // A new process (no cache) reads them through the key ring.
+    for (key, value) in accounts(3) {
+        assert_eq!(stage.process().get(&key).await.unwrap().unwrap(), value);
+    }
+}
+
+#[tokio::test]
+async fn a_rotation_seals_every_secret_again_and_older_keys_retire_only_once_safe() {
+    let stage = Stage::new().await;
+    let vault = stage.process();
+    let secrets = accounts(6);
+    for (key, value) in &secrets[..5] {
+        vault.put(key, value).await.unwrap();
+    }
+    let first = key_id(&stage.stored().await[0]);
+    // Two other functions read the ring before the rotation, and keep it a while.
+    let (stale, stale_writer) = (stage.process(), stage.process());
+    for function in [&stale, &stale_writer] {
+        assert_eq!(
+            function.get(&secrets[0].0).await.unwrap().unwrap(),
+            secrets[0].1
+        );
+    }
+
+    let rotated = vault.rotate(Utc::now()).await.unwrap();
+    assert_ne!(rotated.current, first);
+    assert_eq!((rotated.resealed, rotated.changed_meanwhile), (5, 0));
+    assert_eq!(rotated.older, vec![first.clone()]);
+    for item in stage.stored().await {
+        assert_eq!(key_id(&item), rotated.current);
+    }
+    // The stale function opens values sealed under the key it has not seen: it reads
+    // the ring again. Its own writes still use the ring it holds.
+    assert_eq!(
+        stale.get_fresh(&secrets[1].0).await.unwrap().unwrap(),
+        secrets[1].1
+    );
+    stale_writer
+        .put(&secrets[5].0, &secrets[5].1)
+        .await
+        .unwrap();
+    let under: Vec<String> = stage.stored().await.iter().map(key_id).collect();
+    assert!(under.contains(&first), "{under:?}");
+
+    // Retiring the old key at once is refused: a function may still seal with it.
+    let early = vault.retire(Utc::now()).await.unwrap_err().to_string();
+    assert!(
+        early.contains(&rotated.current) && early.contains("retire them after"),
+        "{early}"
+    );
+    let later = Utc::now() + chrono::Duration::from_std(KEY_RING_TTL).unwrap();
+    let retired = vault.retire(later).await.unwrap();
+    assert_eq!(retired.retired, vec![first]);
+    assert_eq!(retired.current, rotated.current);
+    assert_eq!(
+        retired.resealed, 1,
+        "what the stale function wrote meanwhile"
+    );
+    // Every secret still opens, in a new process, under the one key left.
+    for (key, value) in &secrets {
+        assert_eq!(&stage.process().get(key).await.unwrap().unwrap(), value);
+    }
+    let again = vault.rotate(Utc::now()).await.unwrap();
+    assert_eq!(again.older, vec![rotated.current], "the ring held one key");
+}
