@@ -140,3 +140,51 @@ async fn a_rotation_seals_every_secret_again_and_older_keys_retire_only_once_saf
     let again = vault.rotate(Utc::now()).await.unwrap();
     assert_eq!(again.older, vec![rotated.current], "the ring held one key");
 }
+
+#[tokio::test]
+async fn a_stage_that_kept_a_secret_per_account_moves_to_the_table_without_a_gap() {
+    let stage = Stage::new().await;
+    let before = junction_aws::SecretsVault::new(&stage.config, stage.prefix.clone());
+    let secrets = accounts(4);
+    for (key, value) in &secrets {
+        before.put(key, value).await.unwrap();
+    }
+    let after = || stage.process().with_legacy(before.clone());
+    // Read after the switch: served from its secret, and sealed in the table.
+    assert_eq!(
+        after().get(&secrets[0].0).await.unwrap().unwrap(),
+        secrets[0].1
+    );
+    assert_eq!(stage.stored().await.len(), 1);
+    // Written after the switch (a token refresh): the table's value is the newer one.
+    after().put(&secrets[1].0, b"refreshed").await.unwrap();
+    // Deleted after the switch: gone from both, so that it does not come back.
+    after().delete(&secrets[2].0).await.unwrap();
+    assert_eq!(after().get(&secrets[2].0).await.unwrap(), None);
+
+    let moved = after().import(true).await.unwrap();
+    assert_eq!(
+        (moved.imported, moved.already_sealed, moved.deleted),
+        (1, 2, 3),
+        "{moved:?}"
+    );
+    assert_eq!(before.list().await.unwrap(), vec![], "all deleted");
+    // Without the secrets, a new process reads every value from the table.
+    let table_only = stage.process();
+    assert_eq!(
+        table_only.get(&secrets[0].0).await.unwrap().unwrap(),
+        secrets[0].1
+    );
+    assert_eq!(
+        table_only.get(&secrets[1].0).await.unwrap().unwrap(),
+        b"refreshed"
+    );
+    assert_eq!(table_only.get(&secrets[2].0).await.unwrap(), None);
+    assert_eq!(
+        table_only.get(&secrets[3].0).await.unwrap().unwrap(),
+        secrets[3].1
+    );
+    // Importing again finds nothing left to move.
+    let again = after().import(true).await.unwrap();
+    assert_eq!((again.imported, again.deleted), (0, 0), "{again:?}");
+}

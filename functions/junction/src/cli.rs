@@ -65,7 +65,7 @@ pub enum Command {
         #[command(subcommand)]
         command: RunsCommand,
     },
-    /// Rotate the data keys of an AWS stack's envelope vault (JUNCTION_VAULT_MODE=envelope).
+    /// An AWS stack's envelope vault (JUNCTION_VAULT_MODE=envelope): import, rotate.
     Vault {
         #[command(subcommand)]
         command: VaultCommand,
@@ -84,6 +84,16 @@ pub enum Command {
 pub enum VaultCommand {
     /// Make a new data key current and seal every account secret again under it.
     RotateKey {
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Seal in the table the secrets the stage kept one per account (before it used
+    /// the envelope vault); the functions read those until then.
+    ImportSecrets {
+        /// Then delete each from Secrets Manager (restorable for 7 days), once its
+        /// sealed copy opens.
+        #[arg(long)]
+        delete: bool,
         #[command(flatten)]
         data: DataArgs,
     },

@@ -121,6 +121,24 @@ async fn the_envelope_vaults_data_key_rotates_from_the_cli() {
     for key in &keys {
         vault.put(key, key.name.as_bytes()).await.unwrap();
     }
+    // One account was connected before the stage switched: its own secret moves in.
+    let before = junction_aws::SecretsVault::new(&config, var(&env, "JUNCTION_SECRET_PREFIX"));
+    let early = SecretKey::account("ws_2", "acc_early");
+    before.put(&early, b"early").await.unwrap();
+    let out = junction(&env, &["vault", "import-secrets", "--delete", "--json"]).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let imported: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (imported["imported"].as_u64(), imported["deleted"].as_u64()),
+        (Some(1), Some(1)),
+        "{imported}"
+    );
+    assert_eq!(before.get_fresh(&early).await.unwrap(), None);
+    assert_eq!(vault.get(&early).await.unwrap().unwrap(), b"early");
 
     let out = junction(&env, &["vault", "rotate-key", "--json"]).await;
     assert!(
@@ -129,7 +147,7 @@ async fn the_envelope_vaults_data_key_rotates_from_the_cli() {
         String::from_utf8_lossy(&out.stderr)
     );
     let rotated: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(rotated["resealed"], 3, "{rotated}");
+    assert_eq!(rotated["resealed"], 4, "{rotated}");
     assert_eq!(rotated["older"].as_array().unwrap().len(), 1, "{rotated}");
     // The functions' vault still reads every secret (it learns of the new key).
     for key in &keys {

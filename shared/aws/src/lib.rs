@@ -16,7 +16,7 @@ pub mod wiring;
 
 pub use config::{load_sdk_config, AwsSettings};
 pub use dynamo::{create_table, DynamoStore, DUE_SHARDS};
-pub use envelope::{EnvelopeVault, Resealed, Retired, KEY_RING_TTL};
+pub use envelope::{EnvelopeVault, Imported, Resealed, Retired, KEY_RING_TTL, RECOVERY_DAYS};
 pub use secrets::SecretsVault;
 pub use sqs::{SqsQueue, SQS_MAX_BODY_BYTES, SQS_MAX_DELAY};
 pub use vault::{AwsVault, VaultMode};

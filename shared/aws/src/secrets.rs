@@ -58,6 +58,57 @@ impl SecretsVault {
     }
 }
 
+impl SecretsVault {
+    /// Every secret of the stage's workspaces (not the envelope vault's key ring), as
+    /// the vault names them.
+    pub async fn list(&self) -> Result<Vec<SecretKey>, VaultError> {
+        let start = format!("{}/", self.prefix);
+        let mut keys = Vec::new();
+        let mut next = None;
+        loop {
+            let page = self
+                .client
+                .list_secrets()
+                .filters(
+                    aws_sdk_secretsmanager::types::Filter::builder()
+                        .key(aws_sdk_secretsmanager::types::FilterNameStringType::Name)
+                        .values(&start)
+                        .build(),
+                )
+                .set_next_token(next)
+                .send()
+                .await
+                .map_err(|e| unknown("listing secrets", e))?;
+            for listed in page.secret_list.unwrap_or_default() {
+                // `<prefix>/<workspace>/<name>`; the name may hold `/` itself.
+                let found = listed.name.as_deref().and_then(|n| n.strip_prefix(&start));
+                if let Some((ws, name)) = found.and_then(|rest| rest.split_once('/')) {
+                    keys.push(SecretKey::new(ws, name));
+                }
+            }
+            next = page.next_token;
+            if next.is_none() {
+                return Ok(keys);
+            }
+        }
+    }
+
+    /// Deletes a secret within Secrets Manager's recovery window: it can be restored
+    /// for `days` days.
+    pub async fn delete_recoverable(&self, key: &SecretKey, days: i64) -> Result<(), VaultError> {
+        let name = self.name(key);
+        self.cache.remove(&name);
+        self.client
+            .delete_secret()
+            .secret_id(&name)
+            .recovery_window_in_days(days)
+            .send()
+            .await
+            .map_err(|e| unknown("deleting a secret", e))?;
+        Ok(())
+    }
+}
+
 impl Vault for SecretsVault {
     async fn put(&self, key: &SecretKey, value: &[u8]) -> Result<(), VaultError> {
         let name = self.name(key);

@@ -93,11 +93,12 @@ pub fn vault(config: &aws_config::SdkConfig, settings: &AwsSettings) -> AwsVault
         VaultMode::SecretPerAccount => {
             AwsVault::Secrets(SecretsVault::new(config, settings.secret_prefix.clone()))
         }
-        VaultMode::Envelope => AwsVault::Envelope(EnvelopeVault::new(
-            config,
-            settings.table.clone(),
-            &settings.secret_prefix,
-        )),
+        // Secrets kept one per account before the stage switched are read (and
+        // sealed in the table) until `junction vault import-secrets` moved them all.
+        VaultMode::Envelope => AwsVault::Envelope(
+            EnvelopeVault::new(config, settings.table.clone(), &settings.secret_prefix)
+                .with_legacy(SecretsVault::new(config, settings.secret_prefix.clone())),
+        ),
     }
 }
 

@@ -80,6 +80,9 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             command: VaultCommand::RotateKey { data },
         } => vault::rotate_key(&data, cli.json).await,
         Command::Vault {
+            command: VaultCommand::ImportSecrets { delete, data },
+        } => vault::import_secrets(delete, &data, cli.json).await,
+        Command::Vault {
             command: VaultCommand::RetireKeys { data },
         } => vault::retire_keys(&data, cli.json).await,
         Command::Usage { month, target } => lists::usage(month.as_deref(), &target, cli.json).await,

@@ -1,10 +1,11 @@
-//! `junction vault`: rotating the data keys of an AWS stack's envelope vault.
+//! `junction vault`: moving an AWS stack's secrets into its envelope vault, and
+//! rotating the data keys that seal them.
 
 use std::process::ExitCode;
 
 use anyhow::bail;
 use junction_aws::vault::VAULT_MODE_ENV;
-use junction_aws::{AwsSettings, EnvelopeVault, VaultMode};
+use junction_aws::{AwsSettings, EnvelopeVault, SecretsVault, VaultMode, RECOVERY_DAYS};
 
 use crate::cli::{BackendKind, DataArgs};
 
@@ -28,11 +29,32 @@ async fn envelope_vault(data: &DataArgs) -> anyhow::Result<EnvelopeVault> {
         );
     }
     let config = junction_aws::load_sdk_config().await;
-    Ok(EnvelopeVault::new(
-        &config,
-        settings.table,
-        &settings.secret_prefix,
-    ))
+    let legacy = SecretsVault::new(&config, settings.secret_prefix.clone());
+    Ok(EnvelopeVault::new(&config, settings.table, &settings.secret_prefix).with_legacy(legacy))
+}
+
+pub async fn import_secrets(delete: bool, data: &DataArgs, json: bool) -> anyhow::Result<ExitCode> {
+    let vault = envelope_vault(data).await?;
+    eprintln!("sealing the stage's Secrets Manager secrets in the table…");
+    let done = vault.import(delete).await?;
+    if json {
+        outln!("{}", serde_json::to_string_pretty(&done)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    outln!(
+        "{} secret(s) sealed in the table; {} were there already (read or written since the switch; those stay)",
+        done.imported,
+        done.already_sealed
+    );
+    if delete {
+        outln!(
+            "{} deleted from Secrets Manager (restorable for {RECOVERY_DAYS} days with `aws secretsmanager restore-secret`)",
+            done.deleted
+        );
+    } else if done.imported + done.already_sealed > 0 {
+        outln!("the Secrets Manager copies are still there (and billed): run again with --delete to delete them");
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 pub async fn rotate_key(data: &DataArgs, json: bool) -> anyhow::Result<ExitCode> {

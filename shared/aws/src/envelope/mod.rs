@@ -1,18 +1,24 @@
 //! The envelope vault: account and OAuth client secrets sealed (AEAD) in the stage's
 //! DynamoDB table under a data key, and the data keys in one Secrets Manager secret.
 //! Secrets Manager charges per secret per month; this mode pays for one secret per
-//! stage, however many accounts are connected. Rotation lives in `rotation`.
+//! stage, however many accounts are connected. A stage that kept one secret per account
+//! before keeps reading those until they are imported (`import`); rotation lives in
+//! `rotation`.
 
+mod import;
 mod keyring;
 mod rotation;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use junction_core::ports::{SecretKey, Vault, VaultError};
 
+use crate::dynamo::is_condition_failure;
 use crate::dynamo::item::{item, s, Item, ItemExt};
 use crate::dynamo::keys;
 use crate::secret_cache::SecretCache;
+use crate::SecretsVault;
 
+pub use import::{Imported, RECOVERY_DAYS};
 use keyring::DataKeys;
 pub use keyring::KEY_RING_TTL;
 pub use rotation::{Resealed, Retired};
@@ -23,6 +29,9 @@ pub struct EnvelopeVault {
     table: String,
     keys: DataKeys,
     cache: SecretCache,
+    /// Where the stage kept secrets before (one Secrets Manager secret each): read
+    /// when the table has no sealed copy, which the read then makes.
+    legacy: Option<SecretsVault>,
 }
 
 fn dynamo_error(what: &str, e: impl std::error::Error + Send + Sync + 'static) -> VaultError {
@@ -42,7 +51,14 @@ impl EnvelopeVault {
             table: table.into(),
             keys: DataKeys::new(aws_sdk_secretsmanager::Client::new(config), prefix),
             cache: SecretCache::default(),
+            legacy: None,
         }
+    }
+
+    /// Also reads (and seals here) the secrets the stage kept one per account.
+    pub fn with_legacy(mut self, legacy: SecretsVault) -> Self {
+        self.legacy = Some(legacy);
+        self
     }
 
     /// The name of the secret that holds the data keys.
@@ -84,12 +100,53 @@ impl EnvelopeVault {
     }
 
     async fn read(&self, key: &SecretKey) -> Result<Option<Vec<u8>>, VaultError> {
-        let Some(found) = self.sealed_item(key).await? else {
-            return Ok(None);
+        let value = match self.sealed_item(key).await? {
+            Some(found) => self.open(key, &found).await?,
+            None => match self.adopt(key).await? {
+                Some(value) => value,
+                None => return Ok(None),
+            },
         };
-        let value = self.open(key, &found).await?;
         self.cache.insert(cache_name(key), value.clone());
         Ok(Some(value))
+    }
+
+    /// A secret the stage kept in its own Secrets Manager secret before this vault:
+    /// sealed here as it is read, unless a value was sealed here meanwhile (a token
+    /// refresh), which is newer and wins.
+    async fn adopt(&self, key: &SecretKey) -> Result<Option<Vec<u8>>, VaultError> {
+        let Some(legacy) = &self.legacy else {
+            return Ok(None);
+        };
+        let Some(value) = legacy.get_fresh(key).await? else {
+            return Ok(None);
+        };
+        if self.seal_if_absent(key, &value).await? {
+            return Ok(Some(value));
+        }
+        match self.sealed_item(key).await? {
+            Some(found) => self.open(key, &found).await.map(Some),
+            None => Ok(Some(value)),
+        }
+    }
+
+    /// Seals `value` unless the table holds a sealed value of `key` already; whether it
+    /// did.
+    async fn seal_if_absent(&self, key: &SecretKey, value: &[u8]) -> Result<bool, VaultError> {
+        let (key_id, sealed) = self.keys.ring().await?.seal(key, value)?;
+        let written = self
+            .dynamo
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(Self::sealed(key, &key_id, sealed)))
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await;
+        match written {
+            Ok(_) => Ok(true),
+            Err(e) if is_condition_failure(&e) => Ok(false),
+            Err(e) => Err(dynamo_error("sealing a secret", e)),
+        }
     }
 
     /// The item of a secret sealed under data key `key_id` of `ring`.
@@ -146,6 +203,10 @@ impl Vault for EnvelopeVault {
 
     async fn delete(&self, key: &SecretKey) -> Result<(), VaultError> {
         self.cache.remove(&cache_name(key));
+        // A copy kept the old way would otherwise come back on the next read.
+        if let Some(legacy) = &self.legacy {
+            legacy.delete(key).await?;
+        }
         self.dynamo
             .delete_item()
             .table_name(&self.table)

@@ -3,7 +3,6 @@
 //! hold the old ring, the older keys are retired. Each step can be run again.
 
 use anyhow::{bail, Context as _};
-use aws_sdk_dynamodb::error::ProvideErrorMetadata;
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Utc};
 use junction_core::ports::SecretKey;
@@ -11,6 +10,7 @@ use serde::Serialize;
 
 use super::keyring::{KeyRing, KEY_RING_TTL};
 use super::{parts, EnvelopeVault};
+use crate::dynamo::is_condition_failure;
 use crate::dynamo::item::{s, Item, ItemExt};
 use crate::dynamo::keys;
 
@@ -124,7 +124,7 @@ impl EnvelopeVault {
                     .await;
                 match written {
                     Ok(_) => resealed += 1,
-                    Err(e) if e.code() == Some("ConditionalCheckFailedException") => changed += 1,
+                    Err(e) if is_condition_failure(&e) => changed += 1,
                     Err(e) => {
                         return Err(anyhow::Error::new(e)
                             .context(format!("sealing {} again under {current}", key.name)))
