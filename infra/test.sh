@@ -24,7 +24,8 @@ step "formatting (cargo fmt --check)"
 cargo fmt --all -- --check
 
 step "lints (cargo clippy, warnings are errors)"
-cargo clippy --workspace --all-targets --locked -- -D warnings
+# `--features junction/aws`: the CLI's AWS backend, off in the run command's build.
+cargo clippy --workspace --all-targets --locked --features junction/aws -- -D warnings
 
 step "Python tools (cfn-lint, moto) into target/pyenv"
 # cfn-lint 1.53.x still runs SAM-level checks; later versions skip them.
@@ -72,7 +73,7 @@ echo "moto listening on $JUNCTION_MOTO_URL"
 
 step "tests (cargo test --workspace)"
 log="$(mktemp)"
-cargo test --workspace --locked 2>&1 | tee "$log"
+cargo test --workspace --locked --features junction/aws 2>&1 | tee "$log"
 summary="$(awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed;?$/) p += $(i-1); if ($i ~ /^failed;?$/) f += $(i-1) } }
      END { printf "tests: %d passed, %d failed", p, f; if (p == 0) exit 1 }' "$log")"
 rm -f "$log"

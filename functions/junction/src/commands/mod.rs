@@ -16,8 +16,7 @@ use std::process::ExitCode;
 use junction_core::service::LimitsChange;
 
 use crate::cli::{
-    AppsCommand, Cli, Command, FlowCommand, IntegrationsCommand, RunsCommand, VaultCommand,
-    WorkspaceCommand,
+    AppsCommand, Cli, Command, FlowCommand, IntegrationsCommand, RunsCommand, WorkspaceCommand,
 };
 
 pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -76,15 +75,7 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             let filter = lists::IntegrationFilter { user, flow, status };
             lists::integrations(&filter, &target, cli.json).await
         }
-        Command::Vault {
-            command: VaultCommand::RotateKey { data },
-        } => vault::rotate_key(&data, cli.json).await,
-        Command::Vault {
-            command: VaultCommand::ImportSecrets { delete, data },
-        } => vault::import_secrets(delete, &data, cli.json).await,
-        Command::Vault {
-            command: VaultCommand::RetireKeys { data },
-        } => vault::retire_keys(&data, cli.json).await,
+        Command::Vault { command } => vault::dispatch(command, cli.json).await,
         Command::Usage { month, target } => lists::usage(month.as_deref(), &target, cli.json).await,
         Command::Flows {
             command:
