@@ -188,3 +188,33 @@ async fn a_stage_that_kept_a_secret_per_account_moves_to_the_table_without_a_gap
     let again = after().import(true).await.unwrap();
     assert_eq!((again.imported, again.deleted), (0, 0), "{again:?}");
 }
+
+#[tokio::test]
+async fn one_change_of_the_key_ring_runs_at_a_time() {
+    use junction_core::ports::BookkeepingStore;
+    let stage = Stage::new().await;
+    let vault = stage.process();
+    vault
+        .put(&SecretKey::account("ws_1", "acc_1"), b"v")
+        .await
+        .unwrap();
+    // An operator's rotation is running (it holds the ring's lease, infra/dynamodb.md).
+    let store = junction_aws::DynamoStore::new(&stage.config, stage.table.clone());
+    let hour = std::time::Duration::from_secs(3600);
+    assert!(store
+        .acquire_lease("vault-key-ring", "operator-1", Utc::now(), hour)
+        .await
+        .unwrap());
+    let refused = vault.rotate(Utc::now()).await.unwrap_err().to_string();
+    assert!(refused.contains("another rotation"), "{refused}");
+    let later = Utc::now() + chrono::Duration::from_std(KEY_RING_TTL).unwrap();
+    let refused = vault.retire(later).await.unwrap_err().to_string();
+    assert!(refused.contains("another rotation"), "{refused}");
+    // Once it ends, the next one runs, and lets go when it ends too.
+    store
+        .release_lease("vault-key-ring", "operator-1")
+        .await
+        .unwrap();
+    vault.rotate(Utc::now()).await.unwrap();
+    vault.rotate(Utc::now()).await.unwrap();
+}

@@ -29,6 +29,9 @@ pub struct EnvelopeVault {
     table: String,
     keys: DataKeys,
     cache: SecretCache,
+    /// The table as the store sees it, for the lease that lets one key ring change
+    /// run at a time.
+    store: crate::DynamoStore,
     /// Where the stage kept secrets before (one Secrets Manager secret each): read
     /// when the table has no sealed copy, which the read then makes.
     legacy: Option<SecretsVault>,
@@ -46,9 +49,11 @@ fn cache_name(key: &SecretKey) -> String {
 impl EnvelopeVault {
     /// Sealed secrets in `table`; the key ring in the secret `<prefix>/vault-keys`.
     pub fn new(config: &aws_config::SdkConfig, table: impl Into<String>, prefix: &str) -> Self {
+        let table = table.into();
         Self {
             dynamo: aws_sdk_dynamodb::Client::new(config),
-            table: table.into(),
+            store: crate::DynamoStore::new(config, table.clone()),
+            table,
             keys: DataKeys::new(aws_sdk_secretsmanager::Client::new(config), prefix),
             cache: SecretCache::default(),
             legacy: None,

@@ -1,11 +1,13 @@
 //! Rotating the envelope vault's data key: a new key becomes current and every secret
 //! sealed under an older one is sealed again under it; later, once no process can still
-//! hold the old ring, the older keys are retired. Each step can be run again.
+//! hold the old ring, the older keys are retired. Each step can be run again, and one
+//! runs at a time: the ring is one secret written whole, so two changes at once could
+//! drop a key that values are sealed under.
 
 use anyhow::{bail, Context as _};
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Utc};
-use junction_core::ports::SecretKey;
+use junction_core::ports::{BookkeepingStore, SecretKey};
 use serde::Serialize;
 
 use super::keyring::{KeyRing, KEY_RING_TTL};
@@ -39,9 +41,46 @@ pub struct Retired {
     pub resealed: usize,
 }
 
+/// The lease a change of the key ring holds.
+const RING_LEASE: &str = "vault-key-ring";
+/// How long it holds at most: a change that dies releases it after this.
+const RING_LEASE_TTL: std::time::Duration = std::time::Duration::from_secs(3600);
+
 impl EnvelopeVault {
+    /// Runs `change` of the key ring while no other change can run.
+    async fn one_at_a_time<T>(
+        &self,
+        change: impl std::future::Future<Output = anyhow::Result<T>>,
+    ) -> anyhow::Result<T> {
+        let holder = format!("vault-{:016x}", fastrand::u64(..));
+        let now = Utc::now();
+        if !self
+            .store
+            .acquire_lease(RING_LEASE, &holder, now, RING_LEASE_TTL)
+            .await?
+        {
+            bail!(
+                "another rotation or retirement of the data keys is running; wait for it to end (a change that died lets go within {} minutes)",
+                RING_LEASE_TTL.as_secs() / 60
+            );
+        }
+        let result = change.await;
+        self.store.release_lease(RING_LEASE, &holder).await?;
+        result
+    }
+
     /// Makes a new data key current and seals every secret again under it.
     pub async fn rotate(&self, now: DateTime<Utc>) -> anyhow::Result<Resealed> {
+        self.one_at_a_time(self.rotate_now(now)).await
+    }
+
+    /// Removes every key but the current one from the ring, once no process can still
+    /// seal with them, and after sealing again whatever they still seal.
+    pub async fn retire(&self, now: DateTime<Utc>) -> anyhow::Result<Retired> {
+        self.one_at_a_time(self.retire_now(now)).await
+    }
+
+    async fn rotate_now(&self, now: DateTime<Utc>) -> anyhow::Result<Resealed> {
         let mut ring = (*self.keys.ring_fresh().await?).clone();
         let current = ring.add_current(now);
         let ring = self.keys.write(ring).await?;
@@ -55,9 +94,7 @@ impl EnvelopeVault {
         })
     }
 
-    /// Removes every key but the current one from the ring, once no process can still
-    /// seal with them, and after sealing again whatever they still seal.
-    pub async fn retire(&self, now: DateTime<Utc>) -> anyhow::Result<Retired> {
+    async fn retire_now(&self, now: DateTime<Utc>) -> anyhow::Result<Retired> {
         let ring = self.keys.ring_fresh().await?;
         let older = ring.older();
         if older.is_empty() {
