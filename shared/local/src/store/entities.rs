@@ -30,13 +30,12 @@ impl SqliteStore {
 
     pub(crate) fn ws_get(&self, column: &str, value: &str) -> R<Option<Workspace>> {
         let sql = format!("SELECT body, version FROM workspaces WHERE {column} = ?1");
-        self.run(|c| {
-            let row: Option<(String, i64)> = c
-                .row(&sql, params![value], |r| Ok((r.get(0)?, r.get(1)?)))
+        let row: Option<(String, i64)> = self.run(|c| {
+            c.row(&sql, params![value], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()
-                .map_err(sql_err)?;
-            row.map(|(b, v)| versioned_row(b, v)).transpose()
-        })
+                .map_err(sql_err)
+        })?;
+        row.map(|(b, v)| versioned_row(b, v)).transpose()
     }
 
     /// Rows of `(body, version)` decoded as versioned records.
@@ -47,15 +46,16 @@ impl SqliteStore {
         sql: &str,
         params: impl rusqlite::Params,
     ) -> R<Vec<T>> {
-        self.run(|c| {
+        let rows: Vec<(String, i64)> = self.run(|c| {
             let mut stmt = c.prepare_cached(sql).map_err(sql_err)?;
-            let rows: Vec<(String, i64)> = stmt
+            let rows = stmt
                 .query_map(params, |r| Ok((r.get(0)?, r.get(1)?)))
                 .map_err(sql_err)?
                 .collect::<Result<_, _>>()
                 .map_err(sql_err)?;
-            rows.into_iter().map(|(b, v)| versioned_row(b, v)).collect()
-        })
+            Ok(rows)
+        })?;
+        rows.into_iter().map(|(b, v)| versioned_row(b, v)).collect()
     }
 }
 
@@ -108,17 +108,16 @@ impl WorkspaceStore for SqliteStore {
     }
 
     async fn get_app(&self, ws: &str, id: &str) -> R<Option<AppRecord>> {
-        self.run(|c| {
-            let row: Option<(String, i64)> = c
-                .row(
-                    "SELECT body, version FROM apps WHERE ws = ?1 AND id = ?2",
-                    params![ws, id],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()
-                .map_err(sql_err)?;
-            row.map(|(b, v)| versioned_row(b, v)).transpose()
-        })
+        let row: Option<(String, i64)> = self.run(|c| {
+            c.row(
+                "SELECT body, version FROM apps WHERE ws = ?1 AND id = ?2",
+                params![ws, id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(sql_err)
+        })?;
+        row.map(|(b, v)| versioned_row(b, v)).transpose()
     }
 
     async fn list_apps(&self, ws: &str) -> R<Vec<AppRecord>> {
@@ -154,17 +153,16 @@ impl WorkspaceStore for SqliteStore {
     }
 
     async fn get_flow_version(&self, ws: &str, flow: &str, number: u32) -> R<Option<FlowVersion>> {
-        self.run(|c| {
-            let body: Option<String> = c
-                .row(
-                    "SELECT body FROM flow_versions WHERE ws = ?1 AND flow_id = ?2 AND number = ?3",
-                    params![ws, flow, number],
-                    |r| r.get(0),
-                )
-                .optional()
-                .map_err(sql_err)?;
-            body.map(|b| from_json(&b)).transpose()
-        })
+        let body: Option<String> = self.run(|c| {
+            c.row(
+                "SELECT body FROM flow_versions WHERE ws = ?1 AND flow_id = ?2 AND number = ?3",
+                params![ws, flow, number],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(sql_err)
+        })?;
+        body.map(|b| from_json(&b)).transpose()
     }
 
     async fn put_flow_head(&self, head: &FlowHead, expected: Option<Version>) -> R<Version> {

@@ -102,17 +102,17 @@ impl IntegrationStore for SqliteStore {
     }
 
     async fn integration_by_webhook_token(&self, hash: &str) -> R<Option<Integration>> {
-        self.run(|c| {
-            let row: Option<(String, i64)> = c
+        let row: Option<(String, i64)> = self.run(|c| {
+            c
                 .row(
                     "SELECT i.body, i.version FROM webhook_tokens t JOIN integrations i ON i.ws = t.ws AND i.id = t.integration_id WHERE t.token_hash = ?1",
                     params![hash],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )
                 .optional()
-                .map_err(sql_err)?;
-            row.map(|(b, v)| versioned_row(b, v)).transpose()
-        })
+                .map_err(sql_err)
+        })?;
+        row.map(|(b, v)| versioned_row(b, v)).transpose()
     }
 
     async fn delete_integration(&self, ws: &str, id: &str) -> R<()> {

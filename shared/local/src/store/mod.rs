@@ -26,6 +26,9 @@ impl SqliteStore {
         Self { db }
     }
 
+    /// Runs `f` holding the one connection. Every other task that reads or writes
+    /// waits for it, so records are decoded after `run` returns, not in `f`: a run
+    /// record's JSON takes longer to parse than its row takes to read.
     fn run<T>(
         &self,
         f: impl FnOnce(&mut Connection) -> Result<T, StoreError>,
