@@ -116,8 +116,8 @@ impl EnvelopeVault {
         }
         let (resealed, _) = self.reseal_older(&ring).await?;
         for id in &older {
-            if !self.sealed_under(id, Some(1)).await?.is_empty() {
-                bail!("secrets were sealed under data key {id} while it was being retired; run the command again");
+            if let Some(name) = self.one_still_under(id).await? {
+                bail!("{name} was sealed under data key {id} again while it was being retired; run the command again");
             }
         }
         let mut next = (*ring).clone();
@@ -135,7 +135,7 @@ impl EnvelopeVault {
     async fn reseal_older(&self, ring: &KeyRing) -> anyhow::Result<(usize, usize)> {
         let (mut resealed, mut changed) = (0, 0);
         for id in ring.older() {
-            for listed in self.sealed_under(&id, None).await? {
+            for listed in self.sealed_under(&id).await? {
                 let key = secret_of(&listed)?;
                 // The index is read eventually; the item itself decides.
                 let Some(found) = self.sealed_item(&key).await? else {
@@ -172,8 +172,22 @@ impl EnvelopeVault {
         Ok((resealed, changed))
     }
 
-    /// The index entries of the secrets sealed under `key_id` (at most `limit`).
-    async fn sealed_under(&self, key_id: &str, limit: Option<i32>) -> anyhow::Result<Vec<Item>> {
+    /// A secret whose item is still sealed under `key_id`, if any. The index is read
+    /// eventually, so what it lists is checked against the item itself.
+    async fn one_still_under(&self, key_id: &str) -> anyhow::Result<Option<String>> {
+        for listed in self.sealed_under(key_id).await? {
+            let key = secret_of(&listed)?;
+            if let Some(found) = self.sealed_item(&key).await? {
+                if parts(&found)?.0 == key_id {
+                    return Ok(Some(format!("{}/{}", key.workspace_id, key.name)));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// The index entries of the secrets sealed under `key_id`.
+    async fn sealed_under(&self, key_id: &str) -> anyhow::Result<Vec<Item>> {
         let mut listed = Vec::new();
         let mut start = None;
         loop {
@@ -184,14 +198,13 @@ impl EnvelopeVault {
                 .index_name("gsi1")
                 .key_condition_expression("gsi1pk = :pk")
                 .expression_attribute_values(":pk", s(keys::sealed_under(key_id)))
-                .set_limit(limit)
                 .set_exclusive_start_key(start)
                 .send()
                 .await
                 .with_context(|| format!("listing the secrets sealed under {key_id}"))?;
             listed.extend(page.items.unwrap_or_default());
             start = page.last_evaluated_key;
-            if start.is_none() || limit.is_some() {
+            if start.is_none() {
                 return Ok(listed);
             }
         }
