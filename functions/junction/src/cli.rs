@@ -188,7 +188,8 @@ pub struct DataArgs {
 pub enum BackendKind {
     /// The data folder: SQLite, the local queue and the encrypted vault.
     Local,
-    /// An AWS stack: DynamoDB, SQS and Secrets Manager.
+    /// An AWS stack: DynamoDB, SQS and Secrets Manager (in a junction built with the
+    /// `aws` feature; see the README's "Deploy to AWS").
     Aws,
 }
 
