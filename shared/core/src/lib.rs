@@ -14,6 +14,7 @@ pub mod model;
 pub mod outbound;
 pub mod ports;
 pub mod schema;
+pub mod sealing;
 pub mod service;
 pub mod storage;
 pub mod telemetry;

@@ -5,9 +5,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _};
 use base64::Engine as _;
-use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
-use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use junction_core::ports::{SecretKey, Vault, VaultError};
+use junction_core::sealing::{self, Unopened};
 use rusqlite::{params, OptionalExtension};
 
 use crate::db::{Cached, Database};
@@ -16,7 +15,6 @@ use crate::db::{Cached, Database};
 pub const MASTER_KEY_ENV: &str = "JUNCTION_MASTER_KEY";
 
 const KEY_CHECK: &[u8] = b"junction vault key check";
-const NONCE_LEN: usize = 24;
 
 /// The 32-byte key every secret is sealed under.
 #[derive(Clone)]
@@ -64,23 +62,16 @@ impl MasterKey {
         match std::fs::read_to_string(key_file) {
             Ok(raw) => Self::parse(&raw, &origin),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let key = XChaCha20Poly1305::generate_key(&mut OsRng);
+                let key = sealing::new_key();
                 write_private(
                     key_file,
                     &base64::engine::general_purpose::STANDARD.encode(key),
                 )?;
                 tracing::info!(path = %origin, "created a new vault master key; back it up, secrets cannot be read without it");
-                Ok(Self {
-                    key: key.into(),
-                    origin,
-                })
+                Ok(Self { key, origin })
             }
             Err(e) => Err(e).with_context(|| format!("reading the master key file {origin}")),
         }
-    }
-
-    fn cipher(&self) -> XChaCha20Poly1305 {
-        XChaCha20Poly1305::new(&self.key.into())
     }
 }
 
@@ -109,10 +100,6 @@ pub struct SqliteVault {
     key: MasterKey,
 }
 
-fn aad(key: &SecretKey) -> Vec<u8> {
-    format!("{}\u{0}{}", key.workspace_id, key.name).into_bytes()
-}
-
 impl SqliteVault {
     /// Opens the vault, checking that `key` is the one its data was sealed with.
     pub fn open(db: Database, key: MasterKey) -> anyhow::Result<Self> {
@@ -135,7 +122,7 @@ impl SqliteVault {
                 }
             }
             None => {
-                let sealed = vault.seal(KEY_CHECK, b"meta")?;
+                let sealed = vault.seal(KEY_CHECK, b"meta");
                 vault.db.with(|c| {
                     c.exec(
                         "INSERT INTO meta (key, value) VALUES ('vault_key_check', ?1)",
@@ -152,52 +139,26 @@ impl SqliteVault {
         data_dir.join("master.key")
     }
 
-    fn seal(&self, plaintext: &[u8], aad: &[u8]) -> anyhow::Result<Vec<u8>> {
-        let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
-        let sealed = self
-            .key
-            .cipher()
-            .encrypt(
-                &nonce,
-                Payload {
-                    msg: plaintext,
-                    aad,
-                },
-            )
-            .map_err(|_| anyhow::anyhow!("encryption failed"))?;
-        let mut out = nonce.to_vec();
-        out.extend(sealed);
-        Ok(out)
+    fn seal(&self, plaintext: &[u8], aad: &[u8]) -> Vec<u8> {
+        sealing::seal(&self.key.key, plaintext, aad)
     }
 
     fn open_sealed(&self, sealed: &[u8], aad: &[u8]) -> Result<Vec<u8>, VaultError> {
-        if sealed.len() < NONCE_LEN {
-            return Err(VaultError::Undecryptable(
-                "the stored value is truncated".into(),
-            ));
-        }
-        let (nonce, ciphertext) = sealed.split_at(NONCE_LEN);
-        self.key
-            .cipher()
-            .decrypt(
-                XNonce::from_slice(nonce),
-                Payload {
-                    msg: ciphertext,
-                    aad,
-                },
-            )
-            .map_err(|_| {
-                VaultError::Undecryptable(format!(
-                    "wrong master key ({}) or tampered data",
-                    self.key.origin
-                ))
-            })
+        sealing::open(&self.key.key, sealed, aad).map_err(|why| match why {
+            Unopened::Truncated => {
+                VaultError::Undecryptable("the stored value is truncated".into())
+            }
+            Unopened::Refused => VaultError::Undecryptable(format!(
+                "wrong master key ({}) or tampered data",
+                self.key.origin
+            )),
+        })
     }
 }
 
 impl Vault for SqliteVault {
     async fn put(&self, key: &SecretKey, value: &[u8]) -> Result<(), VaultError> {
-        let sealed = self.seal(value, &aad(key))?;
+        let sealed = self.seal(value, &sealing::bound_to(key));
         self.db
             .write_with(|c| {
                 c.exec(
@@ -218,7 +179,9 @@ impl Vault for SqliteVault {
             )
             .optional()
         })?;
-        sealed.map(|s| self.open_sealed(&s, &aad(key))).transpose()
+        sealed
+            .map(|s| self.open_sealed(&s, &sealing::bound_to(key)))
+            .transpose()
     }
 
     async fn delete(&self, key: &SecretKey) -> Result<(), VaultError> {

@@ -36,7 +36,7 @@ impl EnvelopeVault {
             let Some(value) = legacy.get_fresh(&key).await? else {
                 continue; // deleted meanwhile
             };
-            if self.seal_if_absent(&key, &value).await? {
+            if self.write_sealed(&key, &value, true).await? {
                 done.imported += 1;
             } else {
                 done.already_sealed += 1;

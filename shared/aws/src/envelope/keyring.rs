@@ -1,7 +1,6 @@
 //! The stage's data keys, kept in one Secrets Manager secret: which key seals new
 //! values (the current one) and the older ones that still open values sealed before a
-//! rotation. Values are sealed with XChaCha20-Poly1305, bound to their workspace and
-//! name so that a sealed value moved to another item does not open.
+//! rotation. Values are sealed as every vault seals them (`junction_core::sealing`).
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -9,10 +8,9 @@ use std::time::{Duration, Instant};
 
 use aws_sdk_secretsmanager::error::ProvideErrorMetadata;
 use base64::Engine as _;
-use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
-use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use chrono::{DateTime, Utc};
 use junction_core::ports::{SecretKey, VaultError};
+use junction_core::sealing::{self, Unopened};
 use serde::{Deserialize, Serialize};
 
 use crate::secrets::unknown;
@@ -20,8 +18,6 @@ use crate::secrets::unknown;
 /// How long a process uses the key ring it read before reading it again. A rotation
 /// reaches every process within this; retiring old keys waits at least this long.
 pub const KEY_RING_TTL: Duration = Duration::from_secs(300);
-
-const NONCE_LEN: usize = 24;
 
 /// The key ring as the secret holds it (JSON; the keys in base64).
 #[derive(Serialize, Deserialize)]
@@ -47,11 +43,6 @@ impl std::fmt::Debug for KeyRing {
     }
 }
 
-/// What a sealed value is bound to: its workspace and name.
-fn aad(key: &SecretKey) -> Vec<u8> {
-    format!("{}\u{0}{}", key.workspace_id, key.name).into_bytes()
-}
-
 impl KeyRing {
     /// A ring with one new random key, current from `now`.
     pub fn new(now: DateTime<Utc>) -> Self {
@@ -71,8 +62,7 @@ impl KeyRing {
             now.format("%Y%m%dT%H%M%SZ"),
             fastrand::u16(..)
         );
-        let key = XChaCha20Poly1305::generate_key(&mut OsRng);
-        self.keys.insert(id.clone(), key.into());
+        self.keys.insert(id.clone(), sealing::new_key());
         self.current = id.clone();
         self.rotated_at = now;
         id
@@ -93,22 +83,10 @@ impl KeyRing {
         self.keys.retain(|id, _| *id == current);
     }
 
-    /// Seals `value` under the current key: the key's id, and nonce + ciphertext.
-    pub fn seal(&self, key: &SecretKey, value: &[u8]) -> Result<(String, Vec<u8>), VaultError> {
-        let cipher = XChaCha20Poly1305::new(&self.keys[&self.current].into());
-        let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
-        let sealed = cipher
-            .encrypt(
-                &nonce,
-                Payload {
-                    msg: value,
-                    aad: &aad(key),
-                },
-            )
-            .map_err(|_| VaultError::Unknown(anyhow::anyhow!("sealing a secret failed")))?;
-        let mut out = nonce.to_vec();
-        out.extend(sealed);
-        Ok((self.current.clone(), out))
+    /// Seals `value` under the current key: the key's id, and the sealed bytes.
+    pub fn seal(&self, key: &SecretKey, value: &[u8]) -> (String, Vec<u8>) {
+        let sealed = sealing::seal(&self.keys[&self.current], value, &sealing::bound_to(key));
+        (self.current.clone(), sealed)
     }
 
     /// Opens a value sealed under key `id`; `None` when the ring does not hold it.
@@ -121,27 +99,17 @@ impl KeyRing {
         let Some(data_key) = self.keys.get(id) else {
             return Ok(None);
         };
-        if sealed.len() < NONCE_LEN {
-            return Err(VaultError::Undecryptable(format!(
-                "the sealed value of {} is truncated",
-                key.name
-            )));
-        }
-        let (nonce, ciphertext) = sealed.split_at(NONCE_LEN);
-        XChaCha20Poly1305::new(&(*data_key).into())
-            .decrypt(
-                XNonce::from_slice(nonce),
-                Payload {
-                    msg: ciphertext,
-                    aad: &aad(key),
-                },
-            )
+        sealing::open(data_key, sealed, &sealing::bound_to(key))
             .map(Some)
-            .map_err(|_| {
-                VaultError::Undecryptable(format!(
+            .map_err(|why| match why {
+                Unopened::Truncated => VaultError::Undecryptable(format!(
+                    "the sealed value of {} is truncated",
+                    key.name
+                )),
+                Unopened::Refused => VaultError::Undecryptable(format!(
                     "the value of {} does not open under data key {id}: tampered, or moved from another item",
                     key.name
-                ))
+                )),
             })
     }
 
@@ -308,7 +276,7 @@ mod tests {
     fn values_open_under_the_key_that_sealed_them_and_only_for_their_item() {
         let mut ring = KeyRing::new(Utc::now());
         let a = SecretKey::account("ws_1", "acc_a");
-        let (first, sealed) = ring.seal(&a, b"token-1").unwrap();
+        let (first, sealed) = ring.seal(&a, b"token-1");
         assert!(
             !sealed.windows(7).any(|w| w == b"token-1"),
             "sealed in clear"
@@ -323,7 +291,7 @@ mod tests {
         // After a rotation new values use the new key, old ones still open...
         let second = ring.add_current(Utc::now());
         assert_ne!(first, second);
-        assert_eq!(ring.seal(&a, b"x").unwrap().0, second);
+        assert_eq!(ring.seal(&a, b"x").0, second);
         assert_eq!(ring.older(), vec![first.clone()]);
         assert_eq!(ring.open(&a, &first, &sealed).unwrap().unwrap(), b"token-1");
         // ... until the old key is retired.
@@ -336,7 +304,7 @@ mod tests {
         let mut ring = KeyRing::new(Utc::now());
         ring.add_current(Utc::now());
         let a = SecretKey::account("ws_1", "acc_a");
-        let (id, sealed) = ring.seal(&a, b"v").unwrap();
+        let (id, sealed) = ring.seal(&a, b"v");
         let back = KeyRing::from_json(&ring.to_json(), "junction/vault-keys").unwrap();
         assert_eq!(back.current, ring.current);
         assert_eq!(back.open(&a, &id, &sealed).unwrap().unwrap(), b"v");

@@ -76,8 +76,7 @@ impl EnvelopeVault {
         self.dynamo
             .get_item()
             .table_name(&self.table)
-            .key("pk", s(keys::vault(&key.workspace_id)))
-            .key("sk", s(&key.name))
+            .set_key(Some(key_of(key)))
             .consistent_read(true)
             .send()
             .await
@@ -126,7 +125,7 @@ impl EnvelopeVault {
         let Some(value) = legacy.get_fresh(key).await? else {
             return Ok(None);
         };
-        if self.seal_if_absent(key, &value).await? {
+        if self.write_sealed(key, &value, true).await? {
             return Ok(Some(value));
         }
         match self.sealed_item(key).await? {
@@ -135,33 +134,43 @@ impl EnvelopeVault {
         }
     }
 
-    /// Seals `value` unless the table holds a sealed value of `key` already; whether it
-    /// did.
-    async fn seal_if_absent(&self, key: &SecretKey, value: &[u8]) -> Result<bool, VaultError> {
-        let (key_id, sealed) = self.keys.ring().await?.seal(key, value)?;
+    /// Seals `value` under the current key and writes it; with `only_if_absent`, only
+    /// where the table holds no sealed value of `key` yet. Whether it wrote.
+    async fn write_sealed(
+        &self,
+        key: &SecretKey,
+        value: &[u8],
+        only_if_absent: bool,
+    ) -> Result<bool, VaultError> {
+        let (key_id, sealed) = self.keys.ring().await?.seal(key, value);
         let written = self
             .dynamo
             .put_item()
             .table_name(&self.table)
             .set_item(Some(Self::sealed(key, &key_id, sealed)))
-            .condition_expression("attribute_not_exists(pk)")
+            .set_condition_expression(only_if_absent.then(|| "attribute_not_exists(pk)".into()))
             .send()
             .await;
         match written {
             Ok(_) => Ok(true),
             Err(e) if is_condition_failure(&e) => Ok(false),
-            Err(e) => Err(dynamo_error("sealing a secret", e)),
+            Err(e) => Err(dynamo_error("writing a sealed secret", e)),
         }
     }
 
-    /// The item of a secret sealed under data key `key_id` of `ring`.
+    /// The item of a secret sealed under data key `key_id`.
     fn sealed(key: &SecretKey, key_id: &str, sealed: Vec<u8>) -> Item {
-        item(keys::vault(&key.workspace_id), &key.name)
+        key_of(key)
             .with("key_id", s(key_id))
             .with("sealed", AttributeValue::B(sealed.into()))
             .with("gsi1pk", s(keys::sealed_under(key_id)))
             .with("gsi1sk", s(format!("{}#{}", key.workspace_id, key.name)))
     }
+}
+
+/// The table key of a secret's sealed item.
+fn key_of(key: &SecretKey) -> Item {
+    item(keys::vault(&key.workspace_id), &key.name)
 }
 
 /// The data key's id and the sealed bytes of an item.
@@ -182,15 +191,7 @@ fn parts(found: &Item) -> Result<(&str, &[u8]), VaultError> {
 
 impl Vault for EnvelopeVault {
     async fn put(&self, key: &SecretKey, value: &[u8]) -> Result<(), VaultError> {
-        let ring = self.keys.ring().await?;
-        let (key_id, sealed) = ring.seal(key, value)?;
-        self.dynamo
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(Self::sealed(key, &key_id, sealed)))
-            .send()
-            .await
-            .map_err(|e| dynamo_error("writing a sealed secret", e))?;
+        self.write_sealed(key, value, false).await?;
         self.cache.insert(cache_name(key), value.to_vec());
         Ok(())
     }
@@ -215,8 +216,7 @@ impl Vault for EnvelopeVault {
         self.dynamo
             .delete_item()
             .table_name(&self.table)
-            .key("pk", s(keys::vault(&key.workspace_id)))
-            .key("sk", s(&key.name))
+            .set_key(Some(key_of(key)))
             .send()
             .await
             .map_err(|e| dynamo_error("deleting a sealed secret", e))?;

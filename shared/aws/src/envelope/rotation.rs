@@ -148,7 +148,7 @@ impl EnvelopeVault {
                 let value = ring.open(&key, key_id, sealed)?.with_context(|| {
                     format!("{} is sealed under {key_id}, not in the ring", key.name)
                 })?;
-                let (current, resealed_value) = ring.seal(&key, &value)?;
+                let (current, resealed_value) = ring.seal(&key, &value);
                 let written = self
                     .dynamo
                     .put_item()

@@ -101,14 +101,14 @@ mod tests {
 
     #[test]
     fn a_held_step_is_recorded_waiting_never_failed() {
-        let mut record = stopped(error(true, true, Some(800)));
-        let after = end_of_run(&mut record, 7, 5, now());
+        let mut state = stopped(error(true, true, Some(800)));
+        let after = end_of_run(&mut state, 7, 5, now());
         assert_eq!(after, AfterRun::Held(Duration::from_millis(800)));
-        assert_eq!(record.status, RunStatus::Waiting);
-        assert_eq!(record.error, None);
-        assert_eq!(record.finished_at, None);
+        assert_eq!(state.status, RunStatus::Waiting);
+        assert_eq!(state.error, None);
+        assert_eq!(state.finished_at, None);
         assert_eq!(
-            record.resume_at,
+            state.resume_at,
             Some(now() + chrono::Duration::milliseconds(800))
         );
         // Held runs spend no attempt: the receive count past the limit does not matter.
@@ -116,21 +116,21 @@ mod tests {
 
     #[test]
     fn a_transient_failure_is_recorded_retrying_until_the_last_attempt() {
-        let mut record = stopped(error(false, true, None));
-        let after = end_of_run(&mut record, 2, 5, now());
+        let mut state = stopped(error(false, true, None));
+        let after = end_of_run(&mut state, 2, 5, now());
         let AfterRun::Retrying(wait) = after else {
             panic!("{after:?}")
         };
-        assert_eq!(record.status, RunStatus::Retrying);
-        assert_eq!(record.finished_at, None);
-        let note = record.retry.as_ref().unwrap();
+        assert_eq!(state.status, RunStatus::Retrying);
+        assert_eq!(state.finished_at, None);
+        let note = state.retry.as_ref().unwrap();
         assert_eq!((note.attempt, note.of), (2, 5));
         assert_eq!(
             note.next_attempt_at,
             now() + chrono::Duration::from_std(wait).unwrap()
         );
         // The error stays: it says what the run is waiting out.
-        assert!(record.error.is_some());
+        assert!(state.error.is_some());
 
         let mut last = stopped(error(false, true, None));
         assert_eq!(end_of_run(&mut last, 5, 5, now()), AfterRun::Done);
@@ -152,14 +152,14 @@ mod tests {
 
     #[test]
     fn a_paused_run_comes_back_when_it_resumes() {
-        let mut record = stopped(error(false, false, None));
-        record.status = RunStatus::Waiting;
-        record.error = None;
-        record.resume_at = Some(now() + chrono::Duration::seconds(30));
+        let mut state = stopped(error(false, false, None));
+        state.status = RunStatus::Waiting;
+        state.error = None;
+        state.resume_at = Some(now() + chrono::Duration::seconds(30));
         assert_eq!(
-            end_of_run(&mut record, 1, 5, now()),
+            end_of_run(&mut state, 1, 5, now()),
             AfterRun::Paused(Duration::from_secs(30))
         );
-        assert_eq!(record.status, RunStatus::Waiting);
+        assert_eq!(state.status, RunStatus::Waiting);
     }
 }
