@@ -29,8 +29,15 @@ json() { python3 -c "import json, sys; print(json.load(sys.stdin)$1)"; }
 # The server's user + system CPU time so far, in microseconds: the figure a busy
 # machine moves least, divided by runs below.
 ticks="$(getconf CLK_TCK)"
-cpu_us() { awk -v t="$ticks" '{print int(($14 + $15) * 1000000 / t)}' "/proc/$server/stat"; }
-per_run() { python3 -c "print(f'{($2 - $1) / max($3, 1):.0f}')"; }
+# "user,system": the split says whether the kernel (sockets, WAL writes, wake-ups) or
+# the server's own code is where a run's CPU goes.
+cpu_us() { awk -v t="$ticks" '{print int($14 * 1000000 / t) "," int($15 * 1000000 / t)}' "/proc/$server/stat"; }
+per_run() {
+  python3 -c "
+b, a, n = [int(x) for x in '$1'.split(',')], [int(x) for x in '$2'.split(',')], max($3, 1)
+u, s = (a[0] - b[0]) / n, (a[1] - b[1]) / n
+print(f'{u + s:.0f} µs (user {u:.0f}, system {s:.0f})')"
+}
 # Waits until the $1 runs wrk counted have reached the mock chat app (which had posted
 # $2 messages before the load), then prints how long that took after the load and the
 # server's CPU per run since $3 (from cpu_us), under the heading $4.
@@ -44,7 +51,7 @@ drain() {
   done
   end=$(date +%s.%N)
   echo "== $4, $posted messages reached the mock chat app, drained $(python3 -c "print(round($end - $start, 1))") s after the load ended"
-  echo "   server CPU per run: $(per_run "$cpu_before" "$(cpu_us)" "$posted") µs (user + system over the load and the drain, per run that reached the mock)"
+  echo "   server CPU per run: $(per_run "$cpu_before" "$(cpu_us)" "$posted") (user + system over the load and the drain, per run that reached the mock)"
 }
 
 J workspace create Bench --json > "$data/ws.json"
