@@ -224,7 +224,8 @@ impl Database {
         }
         // IMMEDIATE: the write lock now, waiting for another process if need be,
         // never a refused upgrade of a read halfway through the group.
-        s.conn.execute_batch("BEGIN IMMEDIATE")?;
+        // Prepared once, like every statement here: a group per few runs parsed these anew.
+        s.conn.exec("BEGIN IMMEDIATE", [])?;
         let group = s.next;
         s.next += 1;
         s.open = Some(group);
@@ -240,8 +241,8 @@ impl Database {
             let outcome = if s.conn.is_autocommit() {
                 Err("the database rolled the transaction back after an error".to_string())
             } else {
-                s.conn.execute_batch("COMMIT").map_err(|e| {
-                    let _ = s.conn.execute_batch("ROLLBACK");
+                s.conn.exec("COMMIT", []).map(|_| ()).map_err(|e| {
+                    let _ = s.conn.exec("ROLLBACK", []);
                     e.to_string()
                 })
             };

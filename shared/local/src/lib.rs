@@ -6,6 +6,7 @@ mod db;
 mod junction;
 mod lock;
 mod queue;
+mod savepoint;
 mod store;
 mod vault;
 

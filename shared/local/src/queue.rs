@@ -8,6 +8,7 @@ use junction_core::ports::{Clock, DeadLetter, QueueError, QueueMessage, RunQueue
 use rusqlite::{params, OptionalExtension};
 
 use crate::db::{from_millis, millis, Cached, Database};
+use crate::savepoint::Savepoint;
 
 /// Limits of the local queue, matching SQS where SQS has one.
 #[derive(Debug, Clone)]
@@ -116,7 +117,7 @@ impl RunQueue for SqliteQueue {
         let id = junction_core::ids::new_id("msg");
         let window = ms(self.config.dedupe_window);
         let sent = self.db.write_with(|conn| {
-            let tx = conn.savepoint()?;
+            let tx = Savepoint::begin(conn)?;
             if let Some(dedupe) = dedupe_id {
                 let existing: Option<String> = tx
                     .row(
@@ -152,7 +153,7 @@ impl RunQueue for SqliteQueue {
         let now = self.now_ms();
         let max_receives = self.config.max_receives;
         let messages = self.db.write_with(|conn| {
-            let tx = conn.savepoint()?;
+            let tx = Savepoint::begin(conn)?;
             let mut out = Vec::new();
             {
                 let mut select = tx.prepare_cached(

@@ -11,6 +11,7 @@ use rusqlite::{params, OptionalExtension};
 
 use super::{from_json, sql_err, to_json, SqliteStore};
 use crate::db::{millis, Cached};
+use crate::savepoint::Savepoint;
 
 type R<T> = Result<T, StoreError>;
 
@@ -48,7 +49,7 @@ impl BookkeepingStore for SqliteStore {
         self.db.write(|| {
             let now = millis(now);
             self.run(|c| {
-                let tx = c.savepoint().map_err(sql_err)?;
+                let tx = Savepoint::begin(c).map_err(sql_err)?;
                 let changed = tx
                     .exec(
                         "INSERT INTO dedupe (key, expires_at, value) VALUES (?1, ?2, ?3)
@@ -78,7 +79,7 @@ impl BookkeepingStore for SqliteStore {
         self.db
             .write(|| {
                 self.run(|c| {
-                    let tx = c.savepoint().map_err(sql_err)?;
+                    let tx = Savepoint::begin(c).map_err(sql_err)?;
                     let totals = add_to_counters(&tx, ws, user, month, tasks)?;
                     tx.commit().map_err(sql_err)?;
                     Ok(totals)
@@ -344,6 +345,25 @@ impl DueStore for SqliteStore {
             })
             .await
     }
+}
+
+/// Adds tasks to the workspace's and the user's counters of the month, in the caller's
+/// transaction: [`add_to_counters`] without reading the totals back, in one statement,
+/// for a run's checkpoint (two upserts with `RETURNING` were 6% of a run's instructions).
+pub(super) fn count_tasks(
+    c: &rusqlite::Connection,
+    ws: &str,
+    user: &str,
+    month: &str,
+    tasks: u64,
+) -> R<()> {
+    c.exec(
+        "INSERT INTO counters (ws, month, user_id, tasks) VALUES (?1, ?2, '', ?4), (?1, ?2, ?3, ?4)
+         ON CONFLICT (ws, month, user_id) DO UPDATE SET tasks = tasks + excluded.tasks",
+        params![ws, month, user, tasks as i64],
+    )
+    .map_err(sql_err)?;
+    Ok(())
 }
 
 /// Adds tasks to the workspace's and the user's counters of the month, in the caller's

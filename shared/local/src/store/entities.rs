@@ -8,6 +8,7 @@ use rusqlite::{params, OptionalExtension};
 
 use super::{from_json, put_versioned, sql_err, to_json, versioned_row, SqliteStore};
 use crate::db::Cached;
+use crate::savepoint::Savepoint;
 
 type R<T> = Result<T, StoreError>;
 
@@ -23,7 +24,7 @@ impl SqliteStore {
                 &[("app_key", &ws.app_key)],
                 &body,
                 expected,
-                what,
+                || what.to_string(),
             )
         })
     }
@@ -100,7 +101,7 @@ impl WorkspaceStore for SqliteStore {
                         &[],
                         &body,
                         expected,
-                        &format!("app '{id}'"),
+                        || format!("app '{id}'"),
                     )
                 })
             })
@@ -170,7 +171,7 @@ impl WorkspaceStore for SqliteStore {
             let body = to_json(head)?;
             let published = head.published.is_some();
             self.run(|c| {
-                let tx = c.savepoint().map_err(sql_err)?;
+                let tx = Savepoint::begin(c).map_err(sql_err)?;
                 let v = put_versioned(
                     &tx,
                     "flow_heads",
@@ -178,7 +179,7 @@ impl WorkspaceStore for SqliteStore {
                     &[("published", &published)],
                     &body,
                     expected,
-                    &format!("flow '{}'", head.flow_id),
+                    || format!("flow '{}'", head.flow_id),
                 )?;
                 // The tag index lists published flows only: it is what the marketplace reads.
                 tx.exec(
@@ -270,7 +271,7 @@ impl AccountStore for SqliteStore {
                         &[("user_id", &a.user_id), ("app_id", &a.app_id)],
                         &body,
                         expected,
-                        &format!("account '{}'", a.id),
+                        || format!("account '{}'", a.id),
                     )
                 })
             })

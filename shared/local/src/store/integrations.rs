@@ -7,6 +7,7 @@ use rusqlite::{params, OptionalExtension};
 
 use super::{put_versioned, sql_err, to_json, versioned_row, SqliteStore};
 use crate::db::Cached;
+use crate::savepoint::Savepoint;
 
 type R<T> = Result<T, StoreError>;
 
@@ -29,7 +30,7 @@ impl IntegrationStore for SqliteStore {
         self.db.write(|| {
             let body = to_json(i)?;
             self.run(|c| {
-                let tx = c.savepoint().map_err(sql_err)?;
+                let tx = Savepoint::begin(c).map_err(sql_err)?;
                 let v = put_versioned(
                     &tx,
                     "integrations",
@@ -37,7 +38,7 @@ impl IntegrationStore for SqliteStore {
                     &[("user_id", &i.user_id), ("flow_id", &i.flow_id)],
                     &body,
                     expected,
-                    &format!("integration '{}'", i.id),
+                    || format!("integration '{}'", i.id),
                 )?;
                 tx.exec("DELETE FROM integration_events WHERE ws = ?1 AND integration_id = ?2", params![i.workspace_id, i.id]).map_err(sql_err)?;
                 for event in &i.events {
@@ -119,7 +120,7 @@ impl IntegrationStore for SqliteStore {
         self.db
             .write(|| {
                 self.run(|c| {
-                    let tx = c.savepoint().map_err(sql_err)?;
+                    let tx = Savepoint::begin(c).map_err(sql_err)?;
                     for table in ["integration_events", "webhook_tokens"] {
                         tx.exec(
                             &format!("DELETE FROM {table} WHERE ws = ?1 AND integration_id = ?2"),

@@ -62,25 +62,20 @@ pub(crate) fn versioned_row<T: DeserializeOwned + Versioned>(
 }
 
 /// Inserts (`expected: None`) or updates at the expected version. `keys` identify the
-/// row; `columns` are the indexed columns kept beside the body.
+/// row; `columns` are the indexed columns kept beside the body; `what` names the record
+/// in a conflict's message (built only then).
 pub(crate) fn put_versioned(
     conn: &Connection,
-    table: &str,
-    keys: &[(&str, &dyn ToSql)],
-    columns: &[(&str, &dyn ToSql)],
+    table: &'static str,
+    keys: &[(&'static str, &dyn ToSql)],
+    columns: &[(&'static str, &dyn ToSql)],
     body: &str,
     expected: Option<Version>,
-    what: &str,
+    what: impl FnOnce() -> String,
 ) -> Result<Version, StoreError> {
     match expected {
         None => {
-            let names: Vec<&str> = keys.iter().chain(columns).map(|(n, _)| *n).collect();
-            let marks: Vec<String> = (1..=names.len() + 2).map(|i| format!("?{i}")).collect();
-            let sql = format!(
-                "INSERT INTO {table} ({}, body, version) VALUES ({})",
-                names.join(", "),
-                marks.join(", ")
-            );
+            let sql = versioned_sql(table, keys, columns, Write::Insert);
             let mut values: Vec<&dyn ToSql> = keys.iter().chain(columns).map(|(_, v)| *v).collect();
             values.push(&body);
             values.push(&1i64);
@@ -89,13 +84,66 @@ pub(crate) fn put_versioned(
                 Err(rusqlite::Error::SqliteFailure(e, _))
                     if e.code == rusqlite::ErrorCode::ConstraintViolation =>
                 {
-                    Err(StoreError::Conflict(format!("{what} already exists")))
+                    Err(StoreError::Conflict(format!("{} already exists", what())))
                 }
                 Err(e) => Err(sql_err(e)),
             }
         }
         Some(expected) => {
             let next = expected as i64 + 1;
+            let sql = versioned_sql(table, keys, columns, Write::Update);
+            let mut values: Vec<&dyn ToSql> = columns.iter().map(|(_, v)| *v).collect();
+            values.push(&body);
+            values.push(&next);
+            values.extend(keys.iter().map(|(_, v)| *v));
+            let expected = expected as i64;
+            values.push(&expected);
+            let changed = conn.exec(&sql, values.as_slice()).map_err(sql_err)?;
+            if changed == 0 {
+                return Err(StoreError::Conflict(format!(
+                    "{} changed since it was read (expected version {expected})",
+                    what()
+                )));
+            }
+            Ok(next as Version)
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Write {
+    Insert,
+    Update,
+}
+
+/// The statement [`put_versioned`] runs, built once per table, columns and kind: building
+/// it with `format!` on every write was a visible share of a run's instructions.
+fn versioned_sql(
+    table: &'static str,
+    keys: &[(&'static str, &dyn ToSql)],
+    columns: &[(&'static str, &dyn ToSql)],
+    write: Write,
+) -> std::sync::Arc<str> {
+    type Shape = (&'static str, Vec<&'static str>, Write);
+    static BUILT: std::sync::LazyLock<
+        std::sync::Mutex<std::collections::HashMap<Shape, std::sync::Arc<str>>>,
+    > = std::sync::LazyLock::new(Default::default);
+    let names: Vec<&'static str> = keys.iter().chain(columns).map(|(n, _)| *n).collect();
+    let shape = (table, names, write);
+    let mut built = BUILT.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(sql) = built.get(&shape) {
+        return sql.clone();
+    }
+    let sql: std::sync::Arc<str> = match write {
+        Write::Insert => {
+            let marks: Vec<String> = (1..=shape.1.len() + 2).map(|i| format!("?{i}")).collect();
+            format!(
+                "INSERT INTO {table} ({}, body, version) VALUES ({})",
+                shape.1.join(", "),
+                marks.join(", ")
+            )
+        }
+        Write::Update => {
             let sets: Vec<String> = columns
                 .iter()
                 .enumerate()
@@ -107,27 +155,17 @@ pub(crate) fn put_versioned(
                 .enumerate()
                 .map(|(i, (n, _))| format!("{n} = ?{}", base + 3 + i))
                 .collect();
-            let sql = format!(
+            format!(
                 "UPDATE {table} SET {}body = ?{}, version = ?{} WHERE {} AND version = ?{}",
                 sets.iter().map(|s| format!("{s}, ")).collect::<String>(),
                 base + 1,
                 base + 2,
                 wheres.join(" AND "),
                 base + 3 + keys.len()
-            );
-            let mut values: Vec<&dyn ToSql> = columns.iter().map(|(_, v)| *v).collect();
-            values.push(&body);
-            values.push(&next);
-            values.extend(keys.iter().map(|(_, v)| *v));
-            let expected = expected as i64;
-            values.push(&expected);
-            let changed = conn.exec(&sql, values.as_slice()).map_err(sql_err)?;
-            if changed == 0 {
-                return Err(StoreError::Conflict(format!(
-                    "{what} changed since it was read (expected version {expected})"
-                )));
-            }
-            Ok(next as Version)
+            )
         }
     }
+    .into();
+    built.insert(shape, sql.clone());
+    sql
 }

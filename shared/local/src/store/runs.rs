@@ -8,9 +8,10 @@ use junction_core::ports::{
 };
 use rusqlite::{params, OptionalExtension};
 
-use super::bookkeeping::add_to_counters;
+use super::bookkeeping::count_tasks;
 use super::{put_versioned, sql_err, to_json, SqliteStore};
 use crate::db::{millis, Cached};
+use crate::savepoint::Savepoint;
 
 type R<T> = Result<T, StoreError>;
 
@@ -62,10 +63,10 @@ impl RunStore for SqliteStore {
             .write(|| {
                 let body = run_body(run)?;
                 self.run(|c| {
-                    let tx = c.savepoint().map_err(sql_err)?;
+                    let tx = Savepoint::begin(c).map_err(sql_err)?;
                     let version = write_run(&tx, run, &body, Some(expected))?;
                     if m.tasks > 0 {
-                        add_to_counters(&tx, &run.workspace_id, m.user_id, m.month, m.tasks)?;
+                        count_tasks(&tx, &run.workspace_id, m.user_id, m.month, m.tasks)?;
                     }
                     tx.commit().map_err(sql_err)?;
                     Ok(version)
@@ -163,6 +164,6 @@ fn write_run(
         ],
         body,
         expected,
-        &format!("run '{}'", run.id),
+        || format!("run '{}'", run.id),
     )
 }
