@@ -124,6 +124,8 @@ pub struct StepLog {
     pub step: String,
     pub kind: String,
     pub status: StepStatus,
+    #[serde(with = "crate::model::timestamp")]
+    #[schemars(with = "DateTime<Utc>")]
     pub started_at: DateTime<Utc>,
     pub duration_us: u64,
     /// The iteration of the innermost loop this step ran in.
@@ -208,6 +210,8 @@ pub struct RetryNote {
     pub attempt: u32,
     /// The attempts a run gets before a transient failure is final.
     pub of: u32,
+    #[serde(with = "crate::model::timestamp")]
+    #[schemars(with = "DateTime<Utc>")]
     pub next_attempt_at: DateTime<Utc>,
 }
 
@@ -234,13 +238,25 @@ pub struct RunState {
     /// Why a run started no step (status `skipped`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skipped: Option<Skipped>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "crate::model::timestamp::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<DateTime<Utc>>")]
     pub resume_at: Option<DateTime<Utc>>,
     /// While `retrying`: which attempt failed and when the next one comes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry: Option<RetryNote>,
+    #[serde(with = "crate::model::timestamp")]
+    #[schemars(with = "DateTime<Utc>")]
     pub started_at: DateTime<Utc>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "crate::model::timestamp::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<DateTime<Utc>>")]
     pub finished_at: Option<DateTime<Utc>>,
     /// Template values converted once per run, rebuilt after deserialising.
     #[serde(skip)]

@@ -3,6 +3,7 @@
 //! is scoped by workspace and carries a version for optimistic concurrency.
 
 mod records;
+pub mod timestamp;
 
 pub use records::*;
 

@@ -193,9 +193,15 @@ pub struct RunRecord {
     pub status: RunStatus,
     pub input: RunInput,
     pub state: RunState,
+    #[serde(with = "crate::model::timestamp")]
+    #[schemars(with = "DateTime<Utc>")]
     pub created_at: DateTime<Utc>,
+    #[serde(with = "crate::model::timestamp")]
+    #[schemars(with = "DateTime<Utc>")]
     pub updated_at: DateTime<Utc>,
     /// After this the run may be deleted (retention).
+    #[serde(with = "crate::model::timestamp")]
+    #[schemars(with = "DateTime<Utc>")]
     pub expires_at: DateTime<Utc>,
     pub version: Version,
 }
