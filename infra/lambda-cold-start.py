@@ -61,6 +61,17 @@ def stack():
             "JUNCTION_SECRET_PREFIX": f"junction-{suffix}", "AWS_ENDPOINT_URL": MOTO, "AWS_REGION": "us-east-1",
             "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}
 
+def send_invocation(handler, name, request_id, event, deadline_s=30):
+    """Answers a function's `GET .../invocation/next` with `event` (bytes), as Lambda does."""
+    handler.send_response(200)
+    handler.send_header("Lambda-Runtime-Aws-Request-Id", request_id)
+    handler.send_header("Lambda-Runtime-Deadline-Ms", str(int(time.time() * 1000) + deadline_s * 1000))
+    handler.send_header("Lambda-Runtime-Invoked-Function-Arn", f"arn:aws:lambda:us-east-1:123456789012:function:{name}")
+    handler.send_header("Lambda-Runtime-Trace-Id", "Root=1-5759e988-bd862e3fe1be46a994272793")
+    handler.send_header("Content-Length", str(len(event)))
+    handler.end_headers()
+    handler.wfile.write(event)
+
 def measure(name, env):
     answered = threading.Event()
     result = {}
@@ -77,14 +88,7 @@ def measure(name, env):
                 answered.wait(30)  # one event only; hold the next poll open
                 time.sleep(5)
             served["n"] += 1
-            self.send_response(200)
-            self.send_header("Lambda-Runtime-Aws-Request-Id", "req-1")
-            self.send_header("Lambda-Runtime-Deadline-Ms", str(int(time.time() * 1000) + 30000))
-            self.send_header("Lambda-Runtime-Invoked-Function-Arn", f"arn:aws:lambda:us-east-1:123456789012:function:{name}")
-            self.send_header("Lambda-Runtime-Trace-Id", "Root=1-5759e988-bd862e3fe1be46a994272793")
-            self.send_header("Content-Length", str(len(event)))
-            self.end_headers()
-            self.wfile.write(event)
+            send_invocation(self, name, "req-1", event)
         def do_POST(self):
             body = self.rfile.read(int(self.headers.get("Content-Length", 0) or 0))
             result["at"] = time.perf_counter()
