@@ -12,6 +12,8 @@ Lambda starts them, against the Runtime API that infra/lambda-cold-start.py play
     python3 infra/executor-rss.py target/release target/debug/junction
     # args: the Lambda binaries' folder (with mock-apps), a junction built with aws
 """
+import hashlib
+import hmac
 import importlib.util
 import json
 import os
@@ -162,8 +164,6 @@ def main():
             junction("apps", "push", os.path.join(defs, "acme-crm.yaml"), os.path.join(defs, "chatter.yaml"))
             junction("flows", "push", os.path.join(defs, "deals-to-chatter.yaml"), "--publish")
 
-        import hashlib
-        import hmac
         user = {"App-Key": ws["app_key"], "User-ID": "alice",
                 "Hash": hmac.new(created["app_secret"].encode(), b"alice", hashlib.sha256).hexdigest()}
         marketplace = cold_function("marketplace-api", env, functions)
