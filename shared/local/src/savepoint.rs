@@ -25,10 +25,12 @@ impl<'c> Savepoint<'c> {
         })
     }
 
-    /// Keeps what the operation wrote (in the group, which commits it).
+    /// Keeps what the operation wrote (in the group, which commits it). Should the
+    /// release fail, dropping `self` rolls the operation back, as rusqlite's does.
     pub(crate) fn commit(mut self) -> rusqlite::Result<()> {
+        self.conn.exec("RELEASE op", [])?;
         self.released = true;
-        self.conn.exec("RELEASE op", []).map(|_| ())
+        Ok(())
     }
 }
 
