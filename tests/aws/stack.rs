@@ -46,7 +46,19 @@ pub async fn stack_with_vault(webhook_url: &str, vault_mode: VaultMode) -> Stack
         vault_mode,
     };
     let (proxy, tally) = counting::start(moto::url()).await;
-    let counted = moto::config_at(&proxy).await;
+    // The functions' own configuration, from the variables the Lambda runtime sets.
+    let counted = junction_aws::sdk_config_from_lambda_variables(|name| {
+        Some(
+            match name {
+                "AWS_REGION" => "us-east-1",
+                "AWS_ACCESS_KEY_ID" | "AWS_SECRET_ACCESS_KEY" => "test",
+                "AWS_ENDPOINT_URL" => &proxy,
+                _ => return None,
+            }
+            .to_string(),
+        )
+    })
+    .unwrap();
     let env = Environment {
         public_url: Some("https://api.example.test".into()),
         webhook_url: Some(webhook_url.into()),

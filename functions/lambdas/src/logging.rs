@@ -3,15 +3,15 @@
 //! workspace, integration). Secrets never reach a log: the service logs ids and
 //! reasons, never bodies or tokens.
 
+use tracing_subscriber::filter::Targets;
 use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::layer::SubscriberExt as _;
 
 /// The JSON subscriber, writing to `writer`; `RUST_LOG` filters (default `info`).
 pub fn subscriber<W>(writer: W) -> impl tracing::Subscriber + Send + Sync
 where
     W: for<'a> MakeWriter<'a> + Send + Sync + 'static,
 {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     tracing_subscriber::fmt()
         .json()
         .flatten_event(true)
@@ -19,13 +19,52 @@ where
         .with_span_list(false)
         .with_ansi(false)
         .without_time()
-        .with_env_filter(filter)
         .with_writer(writer)
         .finish()
+        .with(filter(std::env::var("RUST_LOG").ok().as_deref()))
+}
+
+/// `RUST_LOG` read as a default level and `target=level` directives
+/// (`warn,junction_core=debug`); `info` when it is unset or unreadable. Not
+/// tracing-subscriber's `EnvFilter`: its span and field filters, which no function
+/// needs, link a regular-expression engine into every package.
+fn filter(rust_log: Option<&str>) -> Targets {
+    rust_log
+        .and_then(|directives| directives.parse().ok())
+        .unwrap_or_else(|| Targets::new().with_default(tracing::Level::INFO))
 }
 
 /// Installs the subscriber on standard output (what Lambda sends to CloudWatch).
 pub fn init() {
     junction_core::telemetry::set_structured_logs(true);
     let _ = tracing::subscriber::set_global_default(subscriber(std::io::stdout));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::filter;
+    use tracing::Level;
+
+    #[test]
+    fn rust_log_sets_the_default_level_and_levels_per_target() {
+        let f = filter(Some("warn,junction_core=debug"));
+        assert!(f.would_enable("junction_core::service", &Level::DEBUG));
+        assert!(!f.would_enable("junction_aws", &Level::INFO));
+        assert!(f.would_enable("junction_aws", &Level::WARN));
+    }
+
+    #[test]
+    fn unset_or_unreadable_rust_log_means_info() {
+        for rust_log in [None, Some("junction=debug=trace")] {
+            let f = filter(rust_log);
+            assert!(
+                f.would_enable("junction_core", &Level::INFO),
+                "{rust_log:?}"
+            );
+            assert!(
+                !f.would_enable("junction_core", &Level::DEBUG),
+                "{rust_log:?}"
+            );
+        }
+    }
 }

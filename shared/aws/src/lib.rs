@@ -1,8 +1,9 @@
 //! Junction's AWS adapters: the store on one DynamoDB table, the run queue on SQS,
 //! the vault on Secrets Manager (or sealed in the table under data keys kept there).
-//! All clients come from one `aws_config` load, so the standard AWS environment
-//! variables (`AWS_ENDPOINT_URL` among them) point every client at an emulator in
-//! tests.
+//! All clients come from one SDK configuration (the full `aws_config` chain for the
+//! CLI, the Lambda runtime's variables inside a function), so the standard AWS
+//! environment variables (`AWS_ENDPOINT_URL` among them) point every client at an
+//! emulator in tests.
 
 pub mod config;
 mod dynamo;
@@ -14,7 +15,9 @@ pub mod vault;
 
 pub mod wiring;
 
-pub use config::{load_sdk_config, AwsSettings};
+pub use config::{
+    lambda_sdk_config, load_sdk_config, sdk_config_from_lambda_variables, AwsSettings,
+};
 pub use dynamo::{create_table, DynamoStore, DUE_SHARDS};
 pub use envelope::{EnvelopeVault, Imported, Resealed, Retired, KEY_RING_TTL, RECOVERY_DAYS};
 pub use secrets::SecretsVault;

@@ -29,10 +29,17 @@ pub struct Backend {
 }
 
 impl Backend {
-    /// From the environment and the default AWS configuration.
+    /// From the environment and the default AWS configuration (the `junction` CLI).
     pub async fn from_env() -> anyhow::Result<Self> {
         let settings = AwsSettings::from_env()?;
         let config = crate::load_sdk_config().await;
+        Self::new(&config, &settings, &Environment::read())
+    }
+
+    /// From the environment inside a Lambda function ([`crate::lambda_sdk_config`]).
+    pub fn on_lambda() -> anyhow::Result<Self> {
+        let settings = AwsSettings::from_env()?;
+        let config = crate::lambda_sdk_config()?;
         Self::new(&config, &settings, &Environment::read())
     }
 

@@ -13,7 +13,7 @@ use tower::ServiceExt as _;
 async fn main() -> Result<(), lambda_http::Error> {
     logging::init();
     let settings = AwsSettings::from_env()?;
-    let config = junction_aws::load_sdk_config().await;
+    let config = junction_aws::lambda_sdk_config()?;
     let env = Environment::read();
     let origins = widget_origins()?;
     let router: OnceCell<axum::Router> = OnceCell::new();

@@ -8,7 +8,7 @@ use lambda_runtime::{service_fn, LambdaEvent};
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     logging::init();
-    let backend = Backend::from_env().await?;
+    let backend = Backend::on_lambda()?;
     let backend = &backend;
     lambda_runtime::run(service_fn(
         move |event: LambdaEvent<EventBridgeEvent>| async move {

@@ -11,7 +11,7 @@ use lambda_runtime::{service_fn, LambdaEvent};
 async fn main() -> Result<(), lambda_runtime::Error> {
     logging::init();
     let figures = Figures::init();
-    let backend = Backend::from_env().await?;
+    let backend = Backend::on_lambda()?;
     let backend = &backend;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<SqsEvent>| async move {
         let answer = executor::handle_batch(backend, event.payload).await;

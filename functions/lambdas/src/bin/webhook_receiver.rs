@@ -9,7 +9,7 @@ use tower::ServiceExt as _;
 async fn main() -> Result<(), lambda_http::Error> {
     logging::init();
     let figures = Figures::init();
-    let backend = Backend::from_env().await?;
+    let backend = Backend::on_lambda()?;
     let router = junction_http::webhooks(backend.junction);
     let router = &router;
     lambda_http::run(service_fn(move |request: Request| async move {
