@@ -63,6 +63,7 @@ enum Attempt {
 impl OutboundClient {
     pub fn new(config: HttpConfig) -> anyhow::Result<Self> {
         let policy = Arc::new(config.policy.clone());
+        super::tls::use_aws_lc_rs();
         let inner = reqwest::Client::builder()
             .timeout(config.timeout)
             .connect_timeout(config.connect_timeout)

@@ -11,6 +11,7 @@ mod oauth;
 mod redact;
 mod redirect;
 mod retry;
+pub mod tls;
 
 pub use auth::{call_app, CallError, Called};
 pub use backoff::{AccountBackoff, DEFAULT_BACKOFF, SHARED_HOLD_CACHE};

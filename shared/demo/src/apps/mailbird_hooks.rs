@@ -191,6 +191,9 @@ pub async fn deliver(s: &MockState, id: &str, event: &Value) -> Vec<u16> {
     let hooks: Vec<Value> = s.webhooks.lock().unwrap().clone();
     let body = event.to_string();
     let timestamp = chrono::Utc::now().timestamp();
+    // reqwest takes rustls's process-wide crypto provider (junction-core's
+    // `outbound::tls` says why); the demo may run before anything installed one.
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     let client = reqwest::Client::new();
     let mut answers = Vec::new();
     for hook in hooks {
