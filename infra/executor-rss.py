@@ -11,6 +11,12 @@ Lambda starts them, against the Runtime API that infra/lambda-cold-start.py play
 
     python3 infra/executor-rss.py target/release target/debug/junction
     # args: the Lambda binaries' folder (with mock-apps), a junction built with aws
+
+With CALLGRIND=1 both functions run under valgrind's callgrind, and the script prints
+the instructions each executed (start included) instead of memory: the figure that
+compares two builds of the functions (say `--release` and `--profile lambda-release`) on a
+shared machine, where timings move with the neighbours. CALLGRIND_KEEP=1 keeps the
+counts for callgrind_annotate.
 """
 import hashlib
 import hmac
@@ -36,6 +42,7 @@ spec.loader.exec_module(cold)
 BIN = sys.argv[1] if len(sys.argv) > 1 else "target/release"
 CLI = sys.argv[2] if len(sys.argv) > 2 else "target/debug/junction"
 RUNS = 10
+CALLGRIND = os.environ.get("CALLGRIND") == "1"
 
 
 def free_port():
@@ -98,9 +105,14 @@ class Function:
                           AWS_LAMBDA_FUNCTION_NAME=name, AWS_LAMBDA_FUNCTION_MEMORY_SIZE="256",
                           AWS_LAMBDA_FUNCTION_VERSION="$LATEST", AWS_LAMBDA_LOG_STREAM_NAME="rss",
                           AWS_LAMBDA_LOG_GROUP_NAME=f"/aws/lambda/{name}", RUST_LOG="warn")
-        self.proc = subprocess.Popen([os.path.join(BIN, name)], env=lambda_env,
+        command = [os.path.join(BIN, name)]
+        self.counts = None
+        if CALLGRIND:
+            self.counts = tempfile.NamedTemporaryFile(suffix=".callgrind", delete=False).name
+            command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={self.counts}", *command]
+        self.proc = subprocess.Popen(command, env=lambda_env,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        if not self.polled.wait(30):
+        if not self.polled.wait(120 if CALLGRIND else 30):
             raise SystemExit(f"{name} did not start: {self.proc.stderr.read().decode()[:500]}")
 
     def invoke(self, event):
@@ -116,9 +128,22 @@ class Function:
         return json.loads(body)
 
     def stop(self):
-        self.proc.kill()
-        self.proc.wait()
+        # SIGTERM, so that callgrind writes its counts as the process ends.
+        self.proc.terminate()
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
         self.server.shutdown()
+
+    def instructions(self):
+        """Instructions the function executed, from callgrind's counts."""
+        with open(self.counts) as f:
+            for line in f:
+                if line.startswith("summary:") or line.startswith("totals:"):
+                    return int(line.split()[1])
+        raise SystemExit(f"{self.counts}: no totals")
 
 
 def api(function, method, path, headers, body=None):
@@ -201,8 +226,9 @@ def main():
         rss, peak = memory(executor.proc.pid)
         reached = posted() - before
         failures = answer.get("batchItemFailures", [])
-        print(f"run-executor: {started:.1f} MB once started; after a batch of {RUNS} runs executed side by side: "
-              f"{rss:.1f} MB resident, {peak:.1f} MB at its peak (VmHWM)")
+        if not CALLGRIND:
+            print(f"run-executor: {started:.1f} MB once started; after a batch of {RUNS} runs executed side by side: "
+                  f"{rss:.1f} MB resident, {peak:.1f} MB at its peak (VmHWM)")
         print(f"  {reached} of {RUNS} runs reached the mock chat app; {len(failures)} messages kept for a retry")
         if reached != RUNS or failures:
             raise SystemExit("the batch did not run as it should")
@@ -210,6 +236,17 @@ def main():
         for f in functions:
             f.stop()
         mock.kill()
+    if CALLGRIND:
+        api_calls = 3 + RUNS
+        print(f"marketplace-api: {functions[0].instructions() / 1e6:.1f} million instructions "
+              f"(start, and {api_calls} API requests)")
+        print(f"run-executor: {functions[1].instructions() / 1e6:.1f} million instructions "
+              f"(start, and one batch of {RUNS} runs)")
+        for f in functions:
+            if os.environ.get("CALLGRIND_KEEP") == "1":
+                print(f"  {f.name}'s counts, for callgrind_annotate: {f.counts}")
+            else:
+                os.unlink(f.counts)
 
 
 def cold_function(name, env, functions):
