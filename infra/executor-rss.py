@@ -101,10 +101,7 @@ class Function:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Runtime)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        lambda_env = dict(os.environ, **env, AWS_LAMBDA_RUNTIME_API=f"127.0.0.1:{self.server.server_address[1]}",
-                          AWS_LAMBDA_FUNCTION_NAME=name, AWS_LAMBDA_FUNCTION_MEMORY_SIZE="256",
-                          AWS_LAMBDA_FUNCTION_VERSION="$LATEST", AWS_LAMBDA_LOG_STREAM_NAME="rss",
-                          AWS_LAMBDA_LOG_GROUP_NAME=f"/aws/lambda/{name}", RUST_LOG="warn")
+        lambda_env = cold.runtime_env(name, self.server, env, "rss")
         command = [os.path.join(BIN, name)]
         self.counts = None
         if CALLGRIND:

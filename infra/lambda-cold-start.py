@@ -72,6 +72,14 @@ def send_invocation(handler, name, request_id, event, deadline_s=30):
     handler.end_headers()
     handler.wfile.write(event)
 
+def runtime_env(name, server, stack_env, stream):
+    """The environment Lambda gives a function: the stack's variables, the Runtime API
+    that `server` plays, the function's name and memory, logs at warn."""
+    return dict(os.environ, **stack_env, AWS_LAMBDA_RUNTIME_API=f"127.0.0.1:{server.server_address[1]}",
+                AWS_LAMBDA_FUNCTION_NAME=name, AWS_LAMBDA_FUNCTION_MEMORY_SIZE="256",
+                AWS_LAMBDA_FUNCTION_VERSION="$LATEST", AWS_LAMBDA_LOG_STREAM_NAME=stream,
+                AWS_LAMBDA_LOG_GROUP_NAME=f"/aws/lambda/{name}", RUST_LOG="warn")
+
 def measure(name, env):
     answered = threading.Event()
     result = {}
@@ -99,10 +107,7 @@ def measure(name, env):
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Runtime)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    lambda_env = dict(os.environ, **env, AWS_LAMBDA_RUNTIME_API=f"127.0.0.1:{server.server_address[1]}",
-                      AWS_LAMBDA_FUNCTION_NAME=name, AWS_LAMBDA_FUNCTION_MEMORY_SIZE="256",
-                      AWS_LAMBDA_FUNCTION_VERSION="$LATEST", AWS_LAMBDA_LOG_STREAM_NAME="cold",
-                      AWS_LAMBDA_LOG_GROUP_NAME=f"/aws/lambda/{name}", RUST_LOG="warn")
+    lambda_env = runtime_env(name, server, env, "cold")
     start = time.perf_counter()
     proc = subprocess.Popen([os.path.join(BIN, name)], env=lambda_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     ok = answered.wait(30)
