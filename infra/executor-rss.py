@@ -11,10 +11,12 @@ Lambda starts them, against the Runtime API that infra/lambda-cold-start.py play
 
     python3 infra/executor-rss.py target/release target/debug/junction
     # args: the Lambda binaries' folder (with mock-apps), a junction built with aws
+    python3 infra/executor-rss.py target/lambda-http:target/lambda-release:target/release target/debug/junction
+    # the Lambda packages' builds (folders searched in order, as lambda-cold-start.py does)
 
 With CALLGRIND=1 both functions run under valgrind's callgrind, and the script prints
 the instructions each executed (start included) instead of memory: the figure that
-compares two builds of the functions (say `--release` and `--profile lambda-release`) on a
+compares two builds of the functions (say `--release` and the Lambda profiles) on a
 shared machine, where timings move with the neighbours. CALLGRIND_KEEP=1 keeps the
 counts for callgrind_annotate.
 """
@@ -102,7 +104,7 @@ class Function:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Runtime)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         lambda_env = cold.runtime_env(name, self.server, env, "rss")
-        command = [os.path.join(BIN, name)]
+        command = [cold.binary(name)]
         self.counts = None
         if CALLGRIND:
             self.counts = tempfile.NamedTemporaryFile(suffix=".callgrind", delete=False).name
@@ -156,7 +158,7 @@ def main():
     # The mock apps listen on loopback, which functions refuse to call unless allowed.
     env = dict(cold.stack(), JUNCTION_ALLOW_NETWORK="127.0.0.1")
     mock_port = free_port()
-    mock = subprocess.Popen([os.path.join(BIN, "mock-apps"), "--listen", f"127.0.0.1:{mock_port}"],
+    mock = subprocess.Popen([cold.binary("mock-apps"), "--listen", f"127.0.0.1:{mock_port}"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     functions = []
     try:

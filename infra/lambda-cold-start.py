@@ -7,6 +7,10 @@ its kind and times the answer. The functions use the AWS stack on a moto server
 (`JUNCTION_MOTO_URL`), whose table and queues this script creates with boto3.
 
     python3 infra/lambda-cold-start.py target/release   # the binaries' folder
+    python3 infra/lambda-cold-start.py target/lambda-http:target/lambda-release
+
+Folders separated by `:` are searched in order, like PATH: the Lambda packages come
+from two profiles (`lambda-http` for the HTTP functions, `lambda-release` for the rest).
 """
 import json
 import os
@@ -21,6 +25,16 @@ import boto3
 
 MOTO = os.environ.get("JUNCTION_MOTO_URL", "http://127.0.0.1:5001")
 BIN = sys.argv[1] if len(sys.argv) > 1 else "target/release"
+
+
+def binary(name):
+    """The path of binary `name` in the first of BIN's folders that has it."""
+    folders = BIN.split(":")
+    for folder in folders:
+        path = os.path.join(folder, name)
+        if os.path.exists(path):
+            return path
+    sys.exit(f"no {name} in {' or '.join(folders)}: build it first (see the README's Deploy section)")
 
 def http_v2(domain, method, path, body=None):
     return {"version": "2.0", "routeKey": "$default", "rawPath": path, "rawQueryString": "",
@@ -109,7 +123,7 @@ def measure(name, env):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     lambda_env = runtime_env(name, server, env, "cold")
     start = time.perf_counter()
-    proc = subprocess.Popen([os.path.join(BIN, name)], env=lambda_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen([binary(name)], env=lambda_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     ok = answered.wait(30)
     proc.kill(); proc.wait(); server.shutdown()
     if not ok:

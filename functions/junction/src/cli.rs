@@ -32,7 +32,7 @@ pub enum Command {
     },
     /// Run one block of a flow once, locally, and print its step log.
     Run(RunArgs),
-    /// Print the JSON Schema of app or flow documents.
+    /// Print the JSON Schema of app or flow documents, or the API's OpenAPI document.
     Schema {
         /// Which documents.
         #[arg(value_enum)]
@@ -338,6 +338,8 @@ pub enum SchemaKind {
     App,
     /// Flow definitions (`examples/flows/*.yaml`).
     Flow,
+    /// The HTTP API: its OpenAPI 3.1 document (`docs/openapi.json`).
+    Openapi,
 }
 
 #[derive(Debug, clap::Args)]

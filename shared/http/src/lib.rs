@@ -17,7 +17,7 @@ use junction_core::ports::{RunQueue, Store, Vault};
 use junction_core::service::Junction;
 
 pub use error::ApiError;
-pub use routes::{WIDGET_DTS, WIDGET_JS};
+pub use routes::{build_document, WIDGET_DTS, WIDGET_JS};
 pub use serve::{serve, serve_with, ReadTimeouts, HEADER_READ_TIMEOUT};
 
 /// Largest request body accepted (definitions, payloads).

@@ -42,7 +42,7 @@ const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'u
 pub fn docs<P: Ports>() -> Router<Shared<P>> {
     Router::new()
         .route(
-            "/docs",
+            super::DOCS_PAGE,
             get(|| async {
                 let headers = [
                     (header::CACHE_CONTROL, "no-cache"),
@@ -59,7 +59,12 @@ pub fn docs<P: Ports>() -> Router<Shared<P>> {
 
 pub(crate) fn describe(doc: &mut crate::openapi::ApiDoc) {
     use crate::openapi::Auth::Open;
-    doc.op("get", "/docs", "This reference, rendered (Redoc)", Open)
-        .page("The reference as a page that reads /v1/openapi.json")
-        .add();
+    doc.op(
+        "get",
+        super::DOCS_PAGE,
+        "This reference, rendered (Redoc)",
+        Open,
+    )
+    .page("The reference as a page that reads /v1/openapi.json")
+    .add();
 }

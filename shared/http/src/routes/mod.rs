@@ -47,7 +47,7 @@ pub fn health<P: Ports>() -> Router<Shared<P>> {
 
 /// The rendered reference, where this build has one.
 const DOCS: Option<&str> = if cfg!(feature = "docs") {
-    Some("/docs")
+    Some(DOCS_PAGE)
 } else {
     None
 };
@@ -63,14 +63,42 @@ async fn index() -> Json<serde_json::Value> {
     }))
 }
 
-/// The OpenAPI document of every route, built once.
+/// Where the rendered reference is, in builds with the `docs` feature.
+pub(crate) const DOCS_PAGE: &str = "/docs";
+
+/// The OpenAPI document as [`build_document`] makes it with every feature on,
+/// regenerated with `junction schema openapi > docs/openapi.json` (a test says when).
+const COMMITTED_DOCUMENT: &str = include_str!("../../../../docs/openapi.json");
+
+/// The OpenAPI document of this build's routes, parsed once from the committed copy.
+///
+/// Shipped built rather than built on the first request: building it takes every
+/// type's schema code (schemars), which was 0.23 MB of the marketplace API's zip.
 pub fn document() -> &'static serde_json::Value {
     static DOC: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
     DOC.get_or_init(|| {
-        let mut doc = crate::openapi::ApiDoc::new();
-        describe(&mut doc);
-        doc.finish()
+        #[allow(unused_mut)]
+        let mut doc: serde_json::Value = serde_json::from_str(COMMITTED_DOCUMENT)
+            .unwrap_or_else(|e| {
+                tracing::error!(error = %e, "docs/openapi.json is not JSON; serving an empty document");
+                serde_json::json!({})
+            });
+        // The committed copy has every route; a build without the rendered reference
+        // does not document the page it lacks.
+        #[cfg(not(feature = "docs"))]
+        if let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) {
+            paths.remove(DOCS_PAGE);
+        }
+        doc
     })
+}
+
+/// The OpenAPI document of every route, built from the routes' descriptions and the
+/// schemas of the types they read and write: what `docs/openapi.json` must hold.
+pub fn build_document() -> serde_json::Value {
+    let mut doc = crate::openapi::ApiDoc::new();
+    describe(&mut doc);
+    doc.finish()
 }
 
 /// Describes every operation for the OpenAPI document.
@@ -107,4 +135,18 @@ fn describe(doc: &mut crate::openapi::ApiDoc) {
     widget::describe(doc);
     #[cfg(feature = "docs")]
     docs::describe(doc);
+}
+
+#[cfg(test)]
+mod tests {
+    /// The document served is the one the code describes, with or without the `docs`
+    /// feature: the committed copy is current, and a build without the rendered
+    /// reference leaves exactly that page out.
+    #[test]
+    fn the_served_document_is_the_one_the_routes_describe() {
+        assert!(
+            *super::document() == super::build_document(),
+            "docs/openapi.json is stale: run `junction schema openapi > docs/openapi.json`"
+        );
+    }
 }
