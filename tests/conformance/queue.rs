@@ -137,10 +137,28 @@ pub async fn a_dedupe_id_queues_once(q: impl RunQueue) {
     assert_eq!(seen.len(), 2);
 }
 
+/// `send_new` queues at once and, like `send`, makes later sends under its id no-ops.
+pub async fn a_send_new_suppresses_later_sends_under_its_id(q: impl RunQueue) {
+    let first = q.send_new("run", "run_1").await.unwrap();
+    let again = q.send("run", Duration::ZERO, Some("run_1")).await.unwrap();
+    assert_eq!(first, again);
+    let mut seen = Vec::new();
+    for _ in 0..5 {
+        seen.extend(q.receive(10, Duration::from_secs(30)).await.unwrap());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].body, "run");
+}
+
 pub async fn oversized_messages_are_refused(q: impl RunQueue) {
     let body = "x".repeat(q.max_body_bytes() + 1);
     assert!(matches!(
         q.send(&body, Duration::ZERO, None).await,
+        Err(QueueError::TooLarge { .. })
+    ));
+    assert!(matches!(
+        q.send_new(&body, "big").await,
         Err(QueueError::TooLarge { .. })
     ));
 }
@@ -191,6 +209,7 @@ macro_rules! queue_tests {
             case!(change_visibility_postpones_redelivery, 5);
             case!(a_deferred_message_comes_back_after_its_delay, 5);
             case!(a_dedupe_id_queues_once, 5);
+            case!(a_send_new_suppresses_later_sends_under_its_id, 5);
             case!(oversized_messages_are_refused, 5);
             case!(dead_letters_after_max_receives, 2);
         }

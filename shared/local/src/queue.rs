@@ -89,20 +89,15 @@ impl SqliteQueue {
     }
 }
 
-fn ms(d: Duration) -> i64 {
-    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
-}
-
-impl RunQueue for SqliteQueue {
-    fn max_body_bytes(&self) -> usize {
-        self.config.max_body_bytes
-    }
-
-    async fn send(
+impl SqliteQueue {
+    /// Queues a message and records its dedupe id, in one savepoint. `look_first`:
+    /// whether an earlier send under the id is looked for (and answered instead).
+    async fn insert(
         &self,
         body: &str,
         delay: Duration,
         dedupe_id: Option<&str>,
+        look_first: bool,
     ) -> Result<String, QueueError> {
         if body.len() > self.config.max_body_bytes {
             return Err(QueueError::TooLarge {
@@ -119,15 +114,17 @@ impl RunQueue for SqliteQueue {
         let sent = self.db.write_with(|conn| {
             let tx = Savepoint::begin(conn)?;
             if let Some(dedupe) = dedupe_id {
-                let existing: Option<String> = tx
-                    .row(
-                        "SELECT message_id FROM queue_dedupe WHERE dedupe_id = ?1 AND expires_at > ?2",
-                        params![dedupe, now],
-                        |r| r.get(0),
-                    )
-                    .optional()?;
-                if let Some(existing) = existing {
-                    return Ok(existing);
+                if look_first {
+                    let existing: Option<String> = tx
+                        .row(
+                            "SELECT message_id FROM queue_dedupe WHERE dedupe_id = ?1 AND expires_at > ?2",
+                            params![dedupe, now],
+                            |r| r.get(0),
+                        )
+                        .optional()?;
+                    if let Some(existing) = existing {
+                        return Ok(existing);
+                    }
                 }
                 tx.exec(
                     "INSERT INTO queue_dedupe (dedupe_id, message_id, expires_at) VALUES (?1, ?2, ?3)
@@ -143,6 +140,31 @@ impl RunQueue for SqliteQueue {
             Ok(id.clone())
         }).await?;
         Ok(sent)
+    }
+}
+
+fn ms(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+impl RunQueue for SqliteQueue {
+    fn max_body_bytes(&self) -> usize {
+        self.config.max_body_bytes
+    }
+
+    async fn send(
+        &self,
+        body: &str,
+        delay: Duration,
+        dedupe_id: Option<&str>,
+    ) -> Result<String, QueueError> {
+        self.insert(body, delay, dedupe_id, true).await
+    }
+
+    /// No lookup of the dedupe id first: nothing can have been sent under it yet.
+    async fn send_new(&self, body: &str, dedupe_id: &str) -> Result<String, QueueError> {
+        self.insert(body, Duration::ZERO, Some(dedupe_id), false)
+            .await
     }
 
     async fn receive(
