@@ -40,6 +40,9 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         })?),
         None => None,
     };
+    // Before anything is listening: a SIGTERM sent once the banner is out must stop
+    // the server cleanly, not find the default action (death by signal) still in place.
+    let shutdown = shutdown()?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| {
@@ -167,7 +170,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     }
     let routes = routes.layer(axum::middleware::from_fn(super::request_log::log_request));
     drop(junction);
-    junction_http::serve(listener, routes, shutdown())
+    junction_http::serve(listener, routes, shutdown)
         .await
         .context("serving")?;
     // Stop taking runs; finish the ones in hand (unfinished ones come back after the
@@ -186,23 +189,27 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Resolves on SIGINT (Ctrl-C) or SIGTERM: in-flight requests finish, new ones are refused.
-async fn shutdown() {
-    let interrupt = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(s) => s,
-                Err(_) => return interrupt.await.unwrap_or(()),
-            };
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM: in-flight requests finish, new ones are
+/// refused. Both handlers are installed by this call, not when the future is first
+/// polled (as `tokio::signal::ctrl_c` would).
+#[cfg(unix)]
+fn shutdown() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut interrupt = signal(SignalKind::interrupt()).context("handling SIGINT")?;
+    let mut term = signal(SignalKind::terminate()).context("handling SIGTERM")?;
+    Ok(async move {
         tokio::select! {
-            _ = interrupt => {}
+            _ = interrupt.recv() => {}
             _ = term.recv() => {}
         }
-    }
-    #[cfg(not(unix))]
-    interrupt.await.unwrap_or(());
+    })
+}
+
+#[cfg(not(unix))]
+fn shutdown() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+    Ok(async {
+        tokio::signal::ctrl_c().await.unwrap_or(());
+    })
 }
 
 /// How to call this same binary from a shell here: `junction` when that is what the
