@@ -32,9 +32,13 @@ mod tests {
         let port = listener.local_addr().unwrap().port();
         let server = tokio::spawn(async move {
             let (mut socket, _) = listener.accept().await.unwrap();
-            let mut hello = vec![0u8; 512];
-            let n = socket.read(&mut hello).await.unwrap();
-            hello.truncate(n);
+            // The whole first record, however it arrives: one read may return part of
+            // it, and rustls shuffles the extensions, so the SNI may be anywhere in it.
+            let mut hello = vec![0u8; 5];
+            socket.read_exact(&mut hello).await.unwrap();
+            let length = u16::from_be_bytes([hello[3], hello[4]]) as usize;
+            hello.resize(5 + length, 0);
+            socket.read_exact(&mut hello[5..]).await.unwrap();
             hello
         });
         let client = OutboundClient::new(HttpConfig {
