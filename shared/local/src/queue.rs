@@ -87,9 +87,7 @@ impl SqliteQueue {
             })
             .await?)
     }
-}
 
-impl SqliteQueue {
     /// Queues a message and records its dedupe id, in one savepoint. `look_first`:
     /// whether an earlier send under the id is looked for (and answered instead).
     async fn insert(
