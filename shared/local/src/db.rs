@@ -1,5 +1,6 @@
 //! Opening the database: WAL, pragmas, and versioned migrations that run on open.
 
+use std::future::Future;
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -203,6 +204,10 @@ impl Database {
         op: impl FnOnce() -> Result<T, E>,
     ) -> Result<T, E> {
         let group = self.begin()?;
+        if TOGETHER.try_with(|_| ()).is_ok() {
+            // Inside [`Database::together`], which waits for the commit at its end.
+            return op();
+        }
         // Dropped unsettled (the caller was cancelled at the yield), the group is
         // committed at once: it must never stay open holding the write lock.
         let pending = Pending { db: self, group };
@@ -241,28 +246,97 @@ impl Database {
 
     /// Commits `group` unless someone did already; its outcome either way.
     fn settle(&self, group: u64) -> anyhow::Result<()> {
+        self.settle_groups(group..=group)
+    }
+
+    /// Commits the last of `groups` if it is still open (groups are opened one at a
+    /// time, in order, so the others are settled already); an error if any of them
+    /// failed.
+    fn settle_groups(&self, groups: std::ops::RangeInclusive<u64>) -> anyhow::Result<()> {
         let mut s = self.shared();
-        if s.open == Some(group) {
-            s.open = None;
-            // SQLite rolls a transaction back by itself on some errors (disk full, I/O).
-            let outcome = if s.conn.is_autocommit() {
-                Err("the database rolled the transaction back after an error".to_string())
-            } else {
-                s.conn.exec("COMMIT", []).map(|_| ()).map_err(|e| {
-                    let _ = s.conn.exec("ROLLBACK", []);
-                    e.to_string()
-                })
-            };
-            if let Err(why) = outcome {
-                if s.failed.len() == 64 {
-                    s.failed.pop_front();
-                }
-                s.failed.push_back((group, why));
-            }
+        if s.open == Some(*groups.end()) {
+            s.commit_open();
         }
-        match s.failed.iter().find(|(g, _)| *g == group) {
+        match s.failed.iter().find(|(g, _)| groups.contains(g)) {
             Some((_, why)) => Err(anyhow::anyhow!("the write was not committed: {why}")),
             None => Ok(()),
+        }
+    }
+
+    /// Runs `work`, whose writes join the open group transaction (opening one if none
+    /// is) without waiting for its commit, then waits once for every group opened
+    /// meanwhile. So the writes of one request share a commit, and so does anything
+    /// it read of another writer's group, before the request is answered.
+    pub(crate) async fn together<T>(&self, work: impl Future<Output = T>) -> anyhow::Result<T> {
+        if TOGETHER.try_with(|_| ()).is_ok() {
+            // Inside another: that one waits for these writes too.
+            return Ok(work.await);
+        }
+        let first = {
+            let s = self.shared();
+            s.open.unwrap_or(s.next)
+        };
+        // Dropped before the end (the caller was cancelled), the groups are committed at
+        // once: none may stay open holding the write lock.
+        let pending = Together { db: self, first };
+        let out = TOGETHER.scope((), work).await;
+        let last = self.shared().next - 1;
+        if last >= first {
+            if self.shared().open == Some(last) {
+                // Let the other tasks writing now join this group before it commits.
+                tokio::task::yield_now().await;
+            }
+            std::mem::forget(pending);
+            self.settle_groups(first..=last)?;
+        } else {
+            std::mem::forget(pending);
+        }
+        Ok(out)
+    }
+}
+
+tokio::task_local! {
+    /// Set on a task while it runs [`Database::together`].
+    static TOGETHER: ();
+}
+
+/// The groups a cancelled [`Database::together`] joined, to settle on drop.
+struct Together<'a> {
+    db: &'a Database,
+    first: u64,
+}
+
+impl Drop for Together<'_> {
+    fn drop(&mut self) {
+        let last = self.db.shared().next - 1;
+        if last >= self.first {
+            if let Err(e) = self.db.settle_groups(self.first..=last) {
+                tracing::error!(error = %e, "a cancelled unit of writes did not commit");
+            }
+        }
+    }
+}
+
+impl Shared {
+    /// Commits the open group, or records why it could not be.
+    fn commit_open(&mut self) {
+        let Some(group) = self.open.take() else {
+            return;
+        };
+        // SQLite rolls a transaction back by itself on some errors (disk full, I/O).
+        let outcome = if self.conn.is_autocommit() {
+            Err("the database rolled the transaction back after an error".to_string())
+        } else {
+            self.conn.exec("COMMIT", []).map(|_| ()).map_err(|e| {
+                let _ = self.conn.exec("ROLLBACK", []);
+                e.to_string()
+            })
+        };
+        if let Err(why) = outcome {
+            if self.failed.len() == 64 {
+                self.failed.pop_front();
+            }
+            self.failed.push_back((group, why));
         }
     }
 }
@@ -478,6 +552,84 @@ mod tests {
             1,
             "one commit for the three"
         );
+    }
+
+    #[tokio::test]
+    async fn writes_made_together_share_one_commit_made_before_the_answer() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.db");
+        let db = Database::open(&path, Durability::Process).unwrap();
+        let groups_before = db.shared().next;
+        let seen_inside = db
+            .together(async {
+                for key in ["a", "b", "c"] {
+                    db.write(|| insert(&db, key)).await.unwrap();
+                }
+                // Not committed yet: the commit waits for the end.
+                committed_keys(&path)
+            })
+            .await
+            .unwrap();
+        assert_eq!(seen_inside, 0);
+        assert_eq!(
+            committed_keys(&path),
+            3,
+            "committed before together returned"
+        );
+        assert_eq!(
+            db.shared().next - groups_before,
+            1,
+            "one commit for the three"
+        );
+        assert!(db.shared().open.is_none());
+        // Nested: the inner one leaves the commit to the outer.
+        let inner_saw = db
+            .together(async {
+                db.together(async { db.write(|| insert(&db, "d")).await.unwrap() })
+                    .await
+                    .unwrap();
+                committed_keys(&path)
+            })
+            .await
+            .unwrap();
+        assert_eq!((inner_saw, committed_keys(&path)), (3, 4));
+    }
+
+    #[tokio::test]
+    async fn together_waits_for_the_open_group_it_may_have_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.db");
+        let db = Database::open(&path, Durability::Process).unwrap();
+        // Another writer's group, written and not committed yet.
+        let mut other = Box::pin(db.write(|| insert(&db, "theirs")));
+        assert!(futures_poll_once(&mut other).await.is_none());
+        assert_eq!(committed_keys(&path), 0);
+        // Reads it, writes nothing: answered only once what it read is durable.
+        let read = db
+            .together(async {
+                db.with(|c| c.query_row("SELECT count(*) FROM meta", [], |r| r.get::<_, i64>(0)))
+            })
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((read, committed_keys(&path)), (1, 1));
+        other.await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_cancelled_together_commits_what_it_wrote() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.db");
+        let db = Database::open(&path, Durability::Process).unwrap();
+        let mut work = Box::pin(db.together(async {
+            db.write(|| insert(&db, "first")).await.unwrap();
+            tokio::task::yield_now().await;
+            db.write(|| insert(&db, "never")).await.unwrap();
+        }));
+        assert!(futures_poll_once(&mut work).await.is_none());
+        drop(work);
+        assert!(db.shared().open.is_none(), "no group left open");
+        assert_eq!(committed_keys(&path), 1);
     }
 
     /// Polls a future once: `Some` if it finished.

@@ -9,7 +9,7 @@ use std::time::Duration;
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, ReturnValue, TransactWriteItem};
 use chrono::{DateTime, Utc};
 use junction_core::model::{DueItem, Usage};
-use junction_core::ports::{BookkeepingStore, DueStore, StoreError};
+use junction_core::ports::{BookkeepingStore, CommitStore, DueStore, StoreError};
 
 use super::item::{item, n, s, ItemExt};
 use super::keys;
@@ -72,6 +72,9 @@ impl DynamoStore {
         Ok(attributes.num("tasks")? as u64)
     }
 }
+
+/// Every DynamoDB write is durable when it returns: nothing to group.
+impl CommitStore for DynamoStore {}
 
 impl BookkeepingStore for DynamoStore {
     async fn insert_dedupe(&self, key: &str, now: DateTime<Utc>, ttl: Duration) -> R<bool> {

@@ -11,7 +11,7 @@ mod vault;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use queue::{DeadLetter, QueueError, QueueMessage, RunQueue};
 pub use store::{
-    AccountStore, BookkeepingStore, DueStore, Expect, IntegrationStore, Metered, RunStore,
-    RunToExecute, StorageStore, Store, StoreError, WorkspaceStore, MAX_RECORD_BYTES,
+    AccountStore, BookkeepingStore, CommitStore, DueStore, Expect, IntegrationStore, Metered,
+    RunStore, RunToExecute, StorageStore, Store, StoreError, WorkspaceStore, MAX_RECORD_BYTES,
 };
 pub use vault::{SecretKey, Vault, VaultError};

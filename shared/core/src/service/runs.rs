@@ -63,6 +63,20 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         trigger: Value,
         once: Option<&str>,
     ) -> Result<(String, bool), ServiceError> {
+        // The claim, the record and the message share a commit where the store groups
+        // them; the caller hears of the run once all three are durable.
+        // Boxed: the futures that await this one stay small to move.
+        let queued = Box::pin(self.record_and_send(integration, block, trigger, once));
+        self.store.together(queued).await?
+    }
+
+    async fn record_and_send(
+        &self,
+        integration: &Integration,
+        block: &str,
+        trigger: Value,
+        once: Option<&str>,
+    ) -> Result<(String, bool), ServiceError> {
         let now = self.clock.now();
         let ws = &integration.workspace_id;
         let mut run_id = new_id("run");
@@ -168,30 +182,38 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             ));
         }
         let once = idempotency_key.map(|k| event_once(event, k));
-        let mut queued = QueuedRuns::default();
-        for integration in self
-            .store
-            .integrations_for_event(ws, event, user)
-            .await?
-            .into_iter()
-            .filter(|i| i.enabled)
-        {
-            let Some(version) = self
-                .flow_version(ws, &integration.flow_id, integration.flow_version)
+        // Every run the event starts shares one commit where the store groups writes.
+        let runs = self.store.together(Box::pin(async {
+            let mut run_ids = Vec::new();
+            for integration in self
+                .store
+                .integrations_for_event(ws, event, user)
                 .await?
-            else {
-                tracing::warn!(integration = %integration.id, "integration names a missing flow version");
-                continue;
-            };
-            for block in &version.definition.blocks {
-                if matches!(&block.trigger, Trigger::AppEvent { event: e } if e == event) {
-                    let (run_id, _) = self
-                        .queue_run_once(&integration, &block.id, payload.clone(), once.as_deref())
-                        .await?;
-                    queued.run_ids.push(run_id);
+                .into_iter()
+                .filter(|i| i.enabled)
+            {
+                let Some(version) = self
+                    .flow_version(ws, &integration.flow_id, integration.flow_version)
+                    .await?
+                else {
+                    tracing::warn!(integration = %integration.id, "integration names a missing flow version");
+                    continue;
+                };
+                for block in &version.definition.blocks {
+                    if matches!(&block.trigger, Trigger::AppEvent { event: e } if e == event) {
+                        let (run_id, _) = self
+                            .queue_run_once(&integration, &block.id, payload.clone(), once.as_deref())
+                            .await?;
+                        run_ids.push(run_id);
+                    }
                 }
             }
-        }
+            Ok::<_, ServiceError>(run_ids)
+        }));
+        let mut queued = QueuedRuns {
+            run_ids: runs.await??,
+            ..Default::default()
+        };
         // Only when nothing ran, so events that start runs pay nothing for it.
         if queued.run_ids.is_empty() && !self.is_listened_to(ws, event).await? {
             queued.warning = Some(format!(

@@ -238,30 +238,36 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                 .map(|(k, v)| (k.clone(), Value::String(v.clone())))
                 .collect::<Map<String, Value>>(),
         });
-        let mut run_ids = Vec::new();
-        let mut duplicate = false;
-        for block in &flow.definition.blocks {
+        let blocks = flow.definition.blocks.iter().filter(|block| {
             let Trigger::Webhook { app, events } = &block.trigger else {
-                continue;
+                return false;
             };
             let wanted = events.is_empty()
                 || event
                     .as_ref()
                     .is_some_and(|e| events.iter().any(|w| w == e));
-            if app != &app_id || !wanted {
-                continue;
+            app == &app_id && wanted
+        });
+        // The claims, run records and messages of one delivery share a commit; the
+        // answer waits for it.
+        // Boxed: the handler's future stays small to move.
+        let queued = self.store.together(Box::pin(async {
+            let mut run_ids = Vec::new();
+            let mut duplicate = false;
+            for block in blocks {
+                let (run_id, fresh) = self
+                    .queue_run_once(
+                        &integration,
+                        &block.id,
+                        trigger.clone(),
+                        delivery_id.as_deref(),
+                    )
+                    .await?;
+                duplicate |= !fresh;
+                run_ids.push(run_id);
             }
-            let (run_id, fresh) = self
-                .queue_run_once(
-                    &integration,
-                    &block.id,
-                    trigger.clone(),
-                    delivery_id.as_deref(),
-                )
-                .await?;
-            duplicate |= !fresh;
-            run_ids.push(run_id);
-        }
-        Ok(WebhookReply::Accepted { run_ids, duplicate })
+            Ok::<_, ServiceError>(WebhookReply::Accepted { run_ids, duplicate })
+        }));
+        queued.await?
     }
 }

@@ -8,7 +8,7 @@ mod runs;
 mod storage;
 
 use junction_core::model::{Version, Versioned};
-use junction_core::ports::StoreError;
+use junction_core::ports::{CommitStore, StoreError};
 use rusqlite::types::ToSql;
 use rusqlite::Connection;
 use serde::de::DeserializeOwned;
@@ -35,6 +35,16 @@ impl SqliteStore {
     ) -> Result<T, StoreError> {
         let mut conn = self.db.lock();
         f(&mut conn)
+    }
+}
+
+/// Writes made together share the database's group commit.
+impl CommitStore for SqliteStore {
+    async fn together<T: Send, F: std::future::Future<Output = T> + Send>(
+        &self,
+        work: F,
+    ) -> Result<T, StoreError> {
+        Ok(self.db.together(work).await?)
     }
 }
 

@@ -5,6 +5,7 @@
 
 mod accounts;
 mod bookkeeping;
+mod commits;
 mod due;
 mod integrations;
 mod runs;
@@ -13,6 +14,7 @@ mod workspaces;
 
 pub use accounts::AccountStore;
 pub use bookkeeping::BookkeepingStore;
+pub use commits::CommitStore;
 pub use due::DueStore;
 pub use integrations::IntegrationStore;
 pub use runs::{Metered, RunStore, RunToExecute};
@@ -44,6 +46,7 @@ pub trait Store:
     + BookkeepingStore
     + DueStore
     + StorageStore
+    + CommitStore
     + Clone
     + 'static
 {
@@ -57,6 +60,7 @@ impl<T> Store for T where
         + BookkeepingStore
         + DueStore
         + StorageStore
+        + CommitStore
         + Clone
         + 'static
 {
