@@ -164,3 +164,21 @@ macro_rules! store_tests {
 
 store_tests!(sqlite, crate::backends::sqlite_store);
 store_tests!(dynamodb, crate::backends::dynamo_store);
+
+/// Local only: retention deletes a run by the expiry it was created with, also after
+/// updates, which leave that column as it was.
+#[tokio::test]
+async fn sqlite_retention_deletes_an_updated_run_at_its_expiry() {
+    use junction_core::ports::RunStore;
+    let s = crate::backends::sqlite_store().await.it;
+    let mut r = run("ws_a", &junction_core::ids::new_id("run"), "int_1");
+    s.put_run(&r, None).await.unwrap();
+    r.version = 1;
+    r.status = RunStatus::Succeeded;
+    s.put_run(&r, Some(1)).await.unwrap();
+    let just_before = r.expires_at - chrono::Duration::seconds(1);
+    assert_eq!(s.purge_expired_runs(just_before).unwrap(), 0);
+    let after = r.expires_at + chrono::Duration::seconds(1);
+    assert_eq!(s.purge_expired_runs(after).unwrap(), 1);
+    assert!(s.get_run("ws_a", &r.id).await.unwrap().is_none());
+}

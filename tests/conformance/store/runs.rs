@@ -34,6 +34,15 @@ pub async fn runs_newest_first_with_pages(s: impl RunStore) {
         RunStatus::Succeeded
     );
     assert!(s.get_run("ws_b", &ids[0]).await.unwrap().is_none());
+    let all = s
+        .runs_of_integration("ws_a", "int_1", 10, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        (all.len(), all[6].status),
+        (7, RunStatus::Succeeded),
+        "an updated run stays listed under its integration"
+    );
 }
 
 pub async fn runs_by_status_and_integrations_by_workspace(s: impl RunStore + IntegrationStore) {

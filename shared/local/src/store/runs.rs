@@ -153,15 +153,26 @@ fn write_run(
 ) -> R<Version> {
     let expires = millis(run.expires_at);
     let status = run.status.as_str();
+    let inserted = [
+        (
+            "integration_id",
+            &run.integration_id as &dyn rusqlite::ToSql,
+        ),
+        ("expires_at", &expires),
+        ("status", &status),
+    ];
+    // A run keeps its integration and its expiry from its creation on. SQLite updates
+    // every index on a column the statement sets, changed or not: an update that set
+    // them rewrote two index entries per checkpoint for nothing.
+    let columns = match expected {
+        None => &inserted[..],
+        Some(_) => &inserted[2..],
+    };
     put_versioned(
         c,
         "runs",
         &[("ws", &run.workspace_id), ("id", &run.id)],
-        &[
-            ("integration_id", &run.integration_id),
-            ("expires_at", &expires),
-            ("status", &status),
-        ],
+        columns,
         body,
         expected,
         || format!("run '{}'", run.id),
