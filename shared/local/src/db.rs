@@ -162,7 +162,11 @@ impl Database {
         // through a checkpoint (its page copies and two fsyncs) while holding the one
         // connection: under load that was the slowest answers' wait. This connection
         // checkpoints only should that thread fall far behind.
-        conn.pragma_update(None, "wal_autocheckpoint", BACKSTOP_CHECKPOINT_PAGES)?;
+        conn.pragma_update(
+            None,
+            "wal_autocheckpoint",
+            crate::checkpoint::BACKSTOP_PAGES,
+        )?;
         // Every statement is prepared once: parsing SQL was a visible share of a run's cost.
         conn.set_prepared_statement_cache_capacity(128);
         // The bundled SQLite plans with bound values in mind (STAT4): a statement whose
@@ -179,7 +183,7 @@ impl Database {
             next: 1,
             failed: Default::default(),
         }));
-        checkpoint_in_background(path, Arc::downgrade(&shared));
+        crate::checkpoint::in_background(path, Arc::downgrade(&shared));
         Ok(Self { shared })
     }
 
@@ -343,43 +347,6 @@ impl Shared {
             }
             self.failed.push_back((group, why));
         }
-    }
-}
-
-/// How often the checkpoint thread copies the WAL back: about as often as the
-/// 4,000-page autocheckpoint did at a few thousand runs a second, and each page a busy
-/// server rewrites over and over is copied once per round however often it changed.
-const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
-/// WAL pages (64 MB) past which the writing connection checkpoints after all.
-const BACKSTOP_CHECKPOINT_PAGES: i64 = 16_000;
-
-/// Copies the WAL back into the database file every [`CHECKPOINT_EVERY`], from a
-/// connection of its own, until the database is no longer open. A passive checkpoint
-/// never waits for a writer or a reader, nor makes one wait.
-fn checkpoint_in_background(path: &Path, open: std::sync::Weak<Mutex<Shared>>) {
-    let path = path.to_path_buf();
-    let spawned = std::thread::Builder::new()
-        .name("sqlite-checkpoint".into())
-        .spawn(move || {
-            let conn = match Connection::open(&path) {
-                Ok(conn) => conn,
-                Err(e) => {
-                    tracing::warn!(error = %e, "no checkpoint thread; writers checkpoint the WAL themselves");
-                    return;
-                }
-            };
-            loop {
-                std::thread::sleep(CHECKPOINT_EVERY);
-                if open.strong_count() == 0 {
-                    return;
-                }
-                if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
-                    tracing::warn!(error = %e, "checkpointing the WAL failed; trying again");
-                }
-            }
-        });
-    if let Err(e) = spawned {
-        tracing::warn!(error = %e, "no checkpoint thread; writers checkpoint the WAL themselves");
     }
 }
 

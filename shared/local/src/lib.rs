@@ -2,6 +2,7 @@
 //! encryption key. The store, the run queue and the vault share one database so an
 //! ingress can record and enqueue in one transaction.
 
+mod checkpoint;
 mod db;
 mod junction;
 mod lock;
