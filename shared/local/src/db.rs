@@ -94,6 +94,8 @@ struct Shared {
     next: u64,
     /// Groups whose commit failed (a few recent ones), with why.
     failed: std::collections::VecDeque<(u64, String)>,
+    /// Commits so far, which the checkpoint thread paces itself by.
+    commits: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// A group this writer has not settled yet.
@@ -177,13 +179,15 @@ impl Database {
             true,
         )?;
         migrate(&conn).with_context(|| format!("migrating database {}", path.display()))?;
+        let commits = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        crate::checkpoint::in_background(path, Arc::downgrade(&commits));
         let shared = Arc::new(Mutex::new(Shared {
             conn,
             open: None,
             next: 1,
             failed: Default::default(),
+            commits,
         }));
-        crate::checkpoint::in_background(path, Arc::downgrade(&shared));
         Ok(Self { shared })
     }
 
@@ -341,11 +345,17 @@ impl Shared {
                 e.to_string()
             })
         };
-        if let Err(why) = outcome {
-            if self.failed.len() == 64 {
-                self.failed.pop_front();
+        match outcome {
+            Ok(()) => {
+                self.commits
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }
-            self.failed.push_back((group, why));
+            Err(why) => {
+                if self.failed.len() == 64 {
+                    self.failed.pop_front();
+                }
+                self.failed.push_back((group, why));
+            }
         }
     }
 }
@@ -625,15 +635,21 @@ mod tests {
         other.await.unwrap();
     }
 
-    #[tokio::test]
-    async fn the_wal_is_copied_back_without_a_writer_doing_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("j.db");
-        let db = Database::open(&path, Durability::Process).unwrap();
-        let file_size = || std::fs::metadata(&path).unwrap().len();
-        let before = file_size();
+    /// Waits until the database file holds `bytes` more than `before`, within `limit`.
+    async fn file_grows(path: &Path, before: u64, bytes: u64, limit: std::time::Duration) {
+        let deadline = std::time::Instant::now() + limit;
+        while std::fs::metadata(path).unwrap().len() < before + bytes {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no checkpoint within {limit:?}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
+    async fn insert_pages(db: &Database, from: usize, count: usize) {
         db.write_with(|c| {
-            for i in 0..100 {
+            for i in from..from + count {
                 c.execute(
                     "INSERT INTO meta (key, value) VALUES (?1, zeroblob(4000))",
                     [format!("k{i}")],
@@ -643,15 +659,31 @@ mod tests {
         })
         .await
         .unwrap();
-        // Far below the writer's own checkpoint threshold: only the thread copies them.
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        while file_size() < before + 100 * 4000 {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "no checkpoint within 10 s"
-            );
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+
+    #[tokio::test]
+    async fn the_wal_is_copied_back_after_enough_commits_without_a_writer_doing_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.db");
+        let db = Database::open(&path, Durability::Process).unwrap();
+        let before = std::fs::metadata(&path).unwrap().len();
+        // Far below the writer's own checkpoint threshold: only the thread copies them,
+        // and sooner than a quiet database's wait.
+        for i in 0..crate::checkpoint::COMMITS_PER_CHECKPOINT as usize {
+            insert_pages(&db, i, 1).await;
         }
+        let bytes = crate::checkpoint::COMMITS_PER_CHECKPOINT * 4000;
+        file_grows(&path, before, bytes, std::time::Duration::from_secs(4)).await;
+    }
+
+    #[tokio::test]
+    async fn a_quiet_database_is_checkpointed_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.db");
+        let db = Database::open(&path, Durability::Process).unwrap();
+        let before = std::fs::metadata(&path).unwrap().len();
+        insert_pages(&db, 0, 50).await;
+        file_grows(&path, before, 50 * 4000, std::time::Duration::from_secs(15)).await;
     }
 
     #[tokio::test]
