@@ -38,7 +38,7 @@ pub(crate) fn in_background(path: &Path, commits: Weak<AtomicU64>) {
             let conn = match Connection::open(&path) {
                 Ok(conn) => conn,
                 Err(e) => {
-                    tracing::warn!(error = %e, "no checkpoint thread; writers checkpoint the WAL themselves");
+                    tracing::warn!(error = %e, "no checkpoint thread; writers checkpoint the WAL themselves, at the backstop size");
                     return;
                 }
             };
@@ -60,6 +60,6 @@ pub(crate) fn in_background(path: &Path, commits: Weak<AtomicU64>) {
             }
         });
     if let Err(e) = spawned {
-        tracing::warn!(error = %e, "no checkpoint thread; writers checkpoint the WAL themselves");
+        tracing::warn!(error = %e, "no checkpoint thread; writers checkpoint the WAL themselves, at the backstop size");
     }
 }

@@ -293,16 +293,17 @@ impl Database {
         // once: none may stay open holding the write lock.
         let pending = Together { db: self, first };
         let out = TOGETHER.scope((), work).await;
-        let last = self.shared().next - 1;
+        let (last, open) = {
+            let s = self.shared();
+            (s.next - 1, s.open)
+        };
+        if last >= first && open == Some(last) {
+            // Let the other tasks writing now join this group before it commits.
+            tokio::task::yield_now().await;
+        }
+        std::mem::forget(pending);
         if last >= first {
-            if self.shared().open == Some(last) {
-                // Let the other tasks writing now join this group before it commits.
-                tokio::task::yield_now().await;
-            }
-            std::mem::forget(pending);
             self.settle_groups(first..=last)?;
-        } else {
-            std::mem::forget(pending);
         }
         Ok(out)
     }
