@@ -49,3 +49,115 @@ async fn runs_waiting_on_a_slow_app_run_side_by_side_up_to_the_slots() {
     // The test server has 4 slots: they were all used, and never exceeded.
     assert_eq!(slow.most_at_once(), 4, "calls in flight at most");
 }
+
+/// A run recorded while a worker slot is free goes to that worker with its record and
+/// integration, its message delivered already (nobody else receives it); without a
+/// free slot, or without workers, it waits on the queue like any other; one handed to
+/// workers that stopped meanwhile goes back to the queue.
+#[tokio::test]
+async fn a_run_recorded_while_a_worker_is_free_is_handed_to_it() {
+    use junction_core::ports::{QueueMessage, RunQueue, RunStore};
+    use junction_core::service::hand_off::{HandOff, HandedRun};
+    use junction_core::service::NewIntegration;
+
+    let dir = tempfile::tempdir().unwrap();
+    let junction = junction_local::LocalBuilder::new(dir.path())
+        .key(junction_local::MasterKey::parse(&"42".repeat(32), "test").unwrap())
+        .allow_networks(&["127.0.0.1".into()])
+        .open()
+        .unwrap();
+    let slow = SlowApp::start(Duration::ZERO).await;
+    let ws = junction.create_workspace("A").await.unwrap();
+    let ws = ws.workspace.id.as_str();
+    junction
+        .push_app(ws, &slow.definition(), None)
+        .await
+        .unwrap();
+    junction
+        .push_flow(ws, SlowApp::FLOW, None, true)
+        .await
+        .unwrap();
+    let new = NewIntegration {
+        flow: "slow-work".into(),
+        accounts: Default::default(),
+        setup: json!({}),
+        name: None,
+    };
+    let (integration, _) = junction.create_integration(ws, "alice", new).await.unwrap();
+    let event = || junction.app_event(ws, "work.requested", Some("alice"), json!({}), None);
+    let visible = || junction.queue.receive(10, Duration::from_secs(60));
+
+    // Two slots, three runs: two handed over, the third left on the queue.
+    let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(2));
+    let (to_workers, mut handed) = tokio::sync::mpsc::unbounded_channel();
+    let visibility = Duration::from_secs(60);
+    junction.hand_runs_to(Some(HandOff {
+        slots: slots.clone(),
+        visibility,
+        to_workers,
+    }));
+    let mut run_ids = Vec::new();
+    for _ in 0..3 {
+        run_ids.extend(event().await.unwrap().run_ids);
+    }
+    let mut in_hand: Vec<HandedRun> = Vec::new();
+    while let Ok(run) = handed.try_recv() {
+        in_hand.push(run);
+    }
+    assert_eq!(in_hand.len(), 2, "one run per free slot");
+    assert_eq!(
+        slots.available_permits(),
+        0,
+        "each handed run holds its slot"
+    );
+    let queued: Vec<QueueMessage> = visible().await.unwrap();
+    assert_eq!(
+        queued.len(),
+        1,
+        "only the run without a slot is on the queue"
+    );
+    assert!(queued[0].body.contains(&run_ids[2]), "{}", queued[0].body);
+    for (run, id) in in_hand.iter().zip(&run_ids) {
+        assert_eq!(&run.run.run.id, id);
+        assert_eq!(
+            run.message.receive_count, 1,
+            "delivered once, to its worker"
+        );
+        assert!(run.message.body.contains(id.as_str()));
+        assert_eq!(run.run.integration, integration);
+        // The record in hand is the stored one, at the stored version.
+        let stored = junction.store.get_run(ws, id).await.unwrap().unwrap();
+        assert_eq!(run.run.run, stored);
+    }
+
+    // A handed run executes from what it holds, and its receipt settles its message.
+    let engine = junction.engine();
+    for HandedRun { message, run, slot } in in_hand {
+        let outcome = junction.execute_in_hand(&engine, &message, Some(run)).await;
+        assert!(
+            matches!(outcome, junction_core::service::Outcome::Done),
+            "{outcome:?}"
+        );
+        junction.queue.ack(&message.receipt).await.unwrap();
+        drop(slot);
+    }
+    for id in &run_ids[..2] {
+        let run = junction.store.get_run(ws, id).await.unwrap().unwrap();
+        assert_eq!(run.status.as_str(), "succeeded", "{run:?}");
+    }
+    assert_eq!(slow.answered(), 2);
+
+    // Workers that stopped after giving a slot: the run goes back to the queue.
+    drop(handed);
+    let stopped = event().await.unwrap().run_ids;
+    let back = visible().await.unwrap();
+    assert_eq!(back.len(), 1, "the run for stopped workers is on the queue");
+    assert!(back[0].body.contains(&stopped[0]));
+
+    // No workers: every run waits on the queue.
+    junction.hand_runs_to(None);
+    let unhanded = event().await.unwrap().run_ids;
+    let waiting = visible().await.unwrap();
+    assert_eq!(waiting.len(), 1);
+    assert!(waiting[0].body.contains(&unhanded[0]));
+}

@@ -112,6 +112,22 @@ impl SqliteQueue {
         dedupe_id: Option<&str>,
         look_first: bool,
     ) -> Result<String, QueueError> {
+        let (id, _) = self
+            .insert_maybe_delivered(body, delay, dedupe_id, look_first, None)
+            .await?;
+        Ok(id)
+    }
+
+    /// [`SqliteQueue::insert`], delivered to the sender at once when `delivered` gives
+    /// how long to hide it: answered with the receipt of that first delivery.
+    async fn insert_maybe_delivered(
+        &self,
+        body: &str,
+        delay: Duration,
+        dedupe_id: Option<&str>,
+        look_first: bool,
+        delivered: Option<Duration>,
+    ) -> Result<(String, Option<String>), QueueError> {
         if body.len() > self.config.max_body_bytes {
             return Err(QueueError::TooLarge {
                 size: body.len(),
@@ -123,6 +139,7 @@ impl SqliteQueue {
         }
         let now = self.now_ms();
         let id = junction_core::ids::new_id("msg");
+        let receipt = delivered.map(|_| receipt_for(&id));
         let window = ms(self.config.dedupe_window);
         let sent = self.db.write_with(|conn| {
             let tx = Savepoint::begin(conn)?;
@@ -145,14 +162,20 @@ impl SqliteQueue {
                     params![dedupe, id, now + window],
                 )?;
             }
-            tx.exec(
-                "INSERT INTO queue (id, body, visible_at, sent_at) VALUES (?1, ?2, ?3, ?4)",
-                params![id, body, now + ms(delay), now],
-            )?;
+            match delivered {
+                None => tx.exec(
+                    "INSERT INTO queue (id, body, visible_at, sent_at) VALUES (?1, ?2, ?3, ?4)",
+                    params![id, body, now + ms(delay), now],
+                )?,
+                Some(visibility) => tx.exec(
+                    "INSERT INTO queue (id, body, visible_at, sent_at, receive_count, receipt) VALUES (?1, ?2, ?3, ?4, 1, ?5)",
+                    params![id, body, now + ms(visibility), now, receipt],
+                )?,
+            };
             tx.commit()?;
             Ok(id.clone())
         }).await?;
-        Ok(sent)
+        Ok((sent, receipt))
     }
 }
 
@@ -178,6 +201,29 @@ impl RunQueue for SqliteQueue {
     async fn send_new(&self, body: &str, dedupe_id: &str) -> Result<String, QueueError> {
         self.insert(body, Duration::ZERO, Some(dedupe_id), false)
             .await
+    }
+
+    async fn send_new_delivered(
+        &self,
+        body: &str,
+        dedupe_id: &str,
+        visibility: Duration,
+    ) -> Result<Option<QueueMessage>, QueueError> {
+        let (id, receipt) = self
+            .insert_maybe_delivered(
+                body,
+                Duration::ZERO,
+                Some(dedupe_id),
+                false,
+                Some(visibility),
+            )
+            .await?;
+        Ok(receipt.map(|receipt| QueueMessage {
+            id,
+            body: body.to_string(),
+            receive_count: 1,
+            receipt,
+        }))
     }
 
     async fn receive(
@@ -331,5 +377,66 @@ mod tests {
         assert_eq!(q.figures().unwrap().messages, 1, "still there");
         q.ack(&second[0].receipt).await.unwrap();
         assert_eq!(q.figures().unwrap().messages, 0);
+    }
+
+    #[tokio::test]
+    async fn a_message_delivered_as_it_is_sent_is_hidden_until_its_visibility_ends() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::open(&dir.path().join("j.db"), Durability::Process).unwrap();
+        let clock = ManualClock::new(chrono::Utc::now());
+        let q = SqliteQueue::new(db, Arc::new(clock.clone()), QueueConfig::default());
+        let held = q
+            .send_new_delivered("m", "run_1", Duration::from_secs(30))
+            .await
+            .unwrap()
+            .expect("the local queue delivers to its sender");
+        assert_eq!((held.body.as_str(), held.receive_count), ("m", 1));
+        assert!(q
+            .receive(10, Duration::from_secs(30))
+            .await
+            .unwrap()
+            .is_empty());
+        // Sent under its dedupe id like `send_new`: a second send is dropped.
+        q.send("m", Duration::ZERO, Some("run_1")).await.unwrap();
+        assert_eq!(q.figures().unwrap().messages, 1);
+        // Its receipt extends it; unsettled, it comes back as a second delivery.
+        q.change_visibility(&held.receipt, Duration::from_secs(60))
+            .await
+            .unwrap();
+        clock.advance(chrono::Duration::seconds(31));
+        assert!(q
+            .receive(10, Duration::from_secs(30))
+            .await
+            .unwrap()
+            .is_empty());
+        clock.advance(chrono::Duration::seconds(30));
+        let again = q.receive(10, Duration::from_secs(30)).await.unwrap();
+        assert_eq!(again.len(), 1);
+        assert_eq!(
+            (again[0].id.as_str(), again[0].receive_count),
+            (held.id.as_str(), 2)
+        );
+        assert!(matches!(
+            q.ack(&held.receipt).await,
+            Err(QueueError::StaleReceipt)
+        ));
+        q.ack(&again[0].receipt).await.unwrap();
+        assert_eq!(q.figures().unwrap().messages, 0);
+    }
+
+    #[tokio::test]
+    async fn a_message_in_flight_at_a_crash_is_released_when_serve_starts_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::open(&dir.path().join("j.db"), Durability::Process).unwrap();
+        let clock = ManualClock::new(chrono::Utc::now());
+        let q = SqliteQueue::new(db, Arc::new(clock.clone()), QueueConfig::default());
+        q.send_new_delivered("m", "run_1", Duration::from_secs(300))
+            .await
+            .unwrap();
+        assert_eq!(q.release_in_flight().await.unwrap(), 1);
+        assert_eq!(
+            q.receive(10, Duration::from_secs(30)).await.unwrap().len(),
+            1
+        );
     }
 }

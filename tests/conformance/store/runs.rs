@@ -129,4 +129,17 @@ pub async fn checkpoints_count_tasks_with_the_run_or_not_at_all(
         (stored.status, stored.version, stored.state.tasks),
         (RunStatus::Succeeded, r.version, 2)
     );
+    // What an executor reads: the month's tasks beside the run, or alone for a run it
+    // holds already.
+    let loaded = s
+        .run_to_execute("ws_cp", &id, "int_1", month)
+        .await
+        .unwrap();
+    assert_eq!(loaded.run.map(|r| r.version), Some(r.version));
+    assert_eq!(loaded.tasks_this_month, 2);
+    let beside = s.workspace_to_execute("ws_cp", month).await.unwrap();
+    assert!(beside.run.is_none() && beside.integration.is_none());
+    assert_eq!(beside.tasks_this_month, 2);
+    let next_month = s.workspace_to_execute("ws_cp", "2026-12").await.unwrap();
+    assert_eq!(next_month.tasks_this_month, 0);
 }

@@ -299,16 +299,48 @@ impl RunStore for DynamoStore {
         integration_id: &str,
         month: &str,
     ) -> R<RunToExecute> {
-        let wanted = [
+        self.read_to_execute(vec![
             item(keys::ws(ws), keys::run(run_id)),
             item(keys::ws(ws), keys::integration(integration_id)),
             item(keys::ws(ws), keys::WORKSPACE_SK),
             item(keys::usage(ws, month), keys::TOTAL_SK),
-        ];
+        ])
+        .await
+    }
+
+    async fn workspace_to_execute(&self, ws: &str, month: &str) -> R<RunToExecute> {
+        self.read_to_execute(vec![
+            item(keys::ws(ws), keys::WORKSPACE_SK),
+            item(keys::usage(ws, month), keys::TOTAL_SK),
+        ])
+        .await
+    }
+
+    async fn runs_of_integration(
+        &self,
+        ws: &str,
+        integration: &str,
+        limit: usize,
+        before: Option<&str>,
+    ) -> R<Vec<RunRecord>> {
+        self.runs_page(
+            "gsi1",
+            keys::integration_runs(ws, integration),
+            limit,
+            before,
+        )
+        .await
+    }
+}
+
+impl DynamoStore {
+    /// The items of `wanted` (a run, an integration, a workspace, a month's usage) in
+    /// one consistent batch read, sorted into what executing a run needs.
+    async fn read_to_execute(&self, wanted: Vec<super::item::Item>) -> R<RunToExecute> {
         let mut found = Vec::new();
         let mut pending = Some(
             KeysAndAttributes::builder()
-                .set_keys(Some(wanted.to_vec()))
+                .set_keys(Some(wanted))
                 .consistent_read(true)
                 .build()
                 .map_err(|e| unknown("building a batch read", e))?,
@@ -349,21 +381,5 @@ impl RunStore for DynamoStore {
             }
         }
         Ok(out)
-    }
-
-    async fn runs_of_integration(
-        &self,
-        ws: &str,
-        integration: &str,
-        limit: usize,
-        before: Option<&str>,
-    ) -> R<Vec<RunRecord>> {
-        self.runs_page(
-            "gsi1",
-            keys::integration_runs(ws, integration),
-            limit,
-            before,
-        )
-        .await
     }
 }

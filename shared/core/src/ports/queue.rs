@@ -73,6 +73,21 @@ pub trait RunQueue: Send + Sync + Clone + 'static {
         self.send(body, Duration::ZERO, Some(dedupe_id))
     }
 
+    /// [`RunQueue::send_new`], the message delivered to the sender as it is queued:
+    /// hidden for `visibility`, received once, its receipt in the answer. A process that
+    /// records a run and has a worker free runs it at once, and saves the queue a
+    /// receive. Adapters that cannot deliver to a sender queue the message as
+    /// `send_new` does and answer `None`.
+    fn send_new_delivered(
+        &self,
+        body: &str,
+        dedupe_id: &str,
+        visibility: Duration,
+    ) -> impl Future<Output = Result<Option<QueueMessage>, QueueError>> + Send {
+        let _ = visibility;
+        async move { self.send_new(body, dedupe_id).await.map(|_| None) }
+    }
+
     /// Up to `max` visible messages, each hidden for `visibility` after delivery.
     fn receive(
         &self,

@@ -10,6 +10,7 @@ use crate::model::{month_of, RunRecord, Version};
 use crate::outbound::RetryPolicy;
 use crate::ports::{Metered, QueueMessage, RunQueue, Store, StoreError, Vault};
 
+use super::hand_off::RunInHand;
 use super::messages::{Outcome, QueueBody};
 use super::ordered::{Gate, RunRef};
 use super::run_end::{end_of_run, AfterRun};
@@ -71,6 +72,17 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
     }
 
     pub async fn execute(&self, engine: &Engine, message: &QueueMessage) -> Outcome {
+        self.execute_in_hand(engine, message, None).await
+    }
+
+    /// [`Junction::execute`], starting from the run and integration in `in_hand` (a
+    /// run this process recorded and handed to its own worker) rather than the store's.
+    pub async fn execute_in_hand(
+        &self,
+        engine: &Engine,
+        message: &QueueMessage,
+        in_hand: Option<RunInHand>,
+    ) -> Outcome {
         let run = match serde_json::from_str::<QueueBody>(&message.body) {
             Ok(QueueBody::Due(due)) => {
                 return self.run_due(engine, &due, message.receive_count).await
@@ -86,7 +98,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             integration = tracing::field::Empty
         );
         let result = tracing::Instrument::instrument(
-            self.execute_run(engine, &run, message.receive_count),
+            self.execute_run(engine, &run, message.receive_count, in_hand),
             span,
         )
         .await;
@@ -127,26 +139,33 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         engine: &Engine,
         message: &RunMessage,
         receive_count: u32,
+        in_hand: Option<RunInHand>,
     ) -> Result<Outcome, ServiceError> {
         let ws = &message.workspace_id;
-        // One read for the run, its integration, its workspace and the month's tasks.
-        // Messages queued before they named the integration leave it to the run.
-        let integration_id = match &message.integration_id {
-            Some(id) => id.clone(),
-            None => match self.store.get_run(ws, &message.run_id).await? {
-                Some(run) => run.integration_id,
-                None => String::new(),
-            },
+        let month = month_of(self.clock.now());
+        let loaded = match in_hand {
+            Some(RunInHand { run, integration }) => {
+                let mut loaded = self.store.workspace_to_execute(ws, &month).await?;
+                loaded.run = Some(run);
+                loaded.integration = Some(integration);
+                loaded
+            }
+            None => {
+                // One read for the run, its integration, its workspace and the month's
+                // tasks. Messages queued before they named the integration leave it to
+                // the run.
+                let integration_id = match &message.integration_id {
+                    Some(id) => id.clone(),
+                    None => match self.store.get_run(ws, &message.run_id).await? {
+                        Some(run) => run.integration_id,
+                        None => String::new(),
+                    },
+                };
+                self.store
+                    .run_to_execute(ws, &message.run_id, &integration_id, &month)
+                    .await?
+            }
         };
-        let loaded = self
-            .store
-            .run_to_execute(
-                ws,
-                &message.run_id,
-                &integration_id,
-                &month_of(self.clock.now()),
-            )
-            .await?;
         let Some(mut record) = loaded.run else {
             tracing::warn!(run = %message.run_id, "queued run no longer exists");
             return Ok(Outcome::Done);

@@ -8,6 +8,7 @@ mod definitions;
 pub mod due;
 mod error;
 pub mod executor;
+pub mod hand_off;
 pub mod identity;
 pub mod identity_token;
 mod integrations;
@@ -80,6 +81,8 @@ pub struct Junction<S, Q, V> {
     >,
     /// Workspaces whose sweep for abandoned runs this process made sure of.
     sweeps: std::sync::Mutex<std::collections::HashSet<String>>,
+    /// Where requests hand the runs they record, while this process runs workers.
+    hand_off: std::sync::Mutex<Option<hand_off::HandOff>>,
 }
 
 impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
@@ -97,6 +100,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             flow_cache: Default::default(),
             app_cache: Default::default(),
             sweeps: Default::default(),
+            hand_off: Default::default(),
         }
     }
 

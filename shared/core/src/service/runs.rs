@@ -4,6 +4,7 @@
 use serde::Serialize;
 use serde_json::{json, Value};
 
+use super::hand_off::{FreeSlot, RunInHand};
 use super::messages::RunMessage;
 use super::{Junction, ServiceError};
 use crate::definition::Trigger;
@@ -64,10 +65,12 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         once: Option<&str>,
     ) -> Result<(String, bool), ServiceError> {
         // The claim, the record and the message share a commit where the store groups
-        // them; the caller hears of the run once all three are durable.
+        // them; the caller hears of the run once all three are durable. A worker of
+        // this process, when one is free, gets the run once it is.
+        let slot = self.free_slot();
         // Boxed: the futures that await this one stay small to move.
-        let queued = Box::pin(self.record_and_send(integration, block, trigger, once));
-        self.store.together(queued).await?
+        let queued = Box::pin(self.record_and_send(integration, block, trigger, once, slot));
+        self.together(queued).await
     }
 
     async fn record_and_send(
@@ -76,6 +79,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         block: &str,
         trigger: Value,
         once: Option<&str>,
+        slot: Option<FreeSlot>,
     ) -> Result<(String, bool), ServiceError> {
         let now = self.clock.now();
         let ws = &integration.workspace_id;
@@ -130,9 +134,25 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         match self.store.put_run(&record, None).await {
             // Recorded here, so sent by nobody yet: messages are sent only for runs
             // that are recorded.
-            Ok(_) => {
+            Ok(version) => {
                 let message = run_message(&record)?;
-                self.queue.send_new(&message, &run_id).await?;
+                let delivered = match &slot {
+                    Some(slot) => {
+                        self.queue
+                            .send_new_delivered(&message, &run_id, slot.visibility)
+                            .await?
+                    }
+                    None => {
+                        self.queue.send_new(&message, &run_id).await?;
+                        None
+                    }
+                };
+                if let (Some(message), Some(slot)) = (delivered, slot) {
+                    let run = RunRecord { version, ..record };
+                    let integration = integration.clone();
+                    self.hand_over_after_commit(message, RunInHand { run, integration }, slot)
+                        .await;
+                }
             }
             // A concurrent duplicate recorded the claimed id first; sending is harmless.
             Err(StoreError::Conflict(_)) if once.is_some() => {
@@ -183,7 +203,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         }
         let once = idempotency_key.map(|k| event_once(event, k));
         // Every run the event starts shares one commit where the store groups writes.
-        let runs = self.store.together(Box::pin(async {
+        let runs = self.together(Box::pin(async {
             let mut run_ids = Vec::new();
             for integration in self
                 .store
@@ -211,7 +231,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             Ok::<_, ServiceError>(run_ids)
         }));
         let mut queued = QueuedRuns {
-            run_ids: runs.await??,
+            run_ids: runs.await?,
             ..Default::default()
         };
         // Only when nothing ran, so events that start runs pay nothing for it.

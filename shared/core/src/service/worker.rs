@@ -1,14 +1,16 @@
 //! Executor workers on a queue, for hosts that poll (`junction serve`): receive,
 //! execute (keeping the message hidden while it runs), then acknowledge or
-//! reschedule, many runs at once. Stops taking work when told to and finishes what
-//! it holds.
+//! reschedule, many runs at once. Runs that this process records while a slot is
+//! free come to a worker directly (see `hand_off`). Stops taking work when told to
+//! and finishes what it holds.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::{watch, Semaphore};
+use tokio::sync::{mpsc, watch, Semaphore};
 use tokio::task::JoinSet;
 
+use super::hand_off::{HandOff, HandedRun, RunInHand};
 use super::settle::Finished;
 use super::Junction;
 use crate::engine::Engine;
@@ -33,7 +35,7 @@ pub async fn run_workers<S: Store, Q: RunQueue, V: Vault>(
 /// One loop receives, in batches as large as there are free slots, and each message
 /// runs as its own task: runs mostly wait on the apps they call, so many can be in
 /// flight, while an idle server polls the queue once per back-off, however many slots
-/// it has.
+/// it has. Handed runs share the slots, so that neither way exceeds them.
 pub async fn run_workers_with_visibility<S: Store, Q: RunQueue, V: Vault>(
     junction: Arc<Junction<S, Q, V>>,
     engine: Arc<Engine>,
@@ -42,7 +44,22 @@ pub async fn run_workers_with_visibility<S: Store, Q: RunQueue, V: Vault>(
     visibility: Duration,
 ) {
     let slots = Arc::new(Semaphore::new(workers.max(1)));
+    // Requests that record a run while a slot is free hand it over (see `hand_off`).
+    let (to_workers, mut handed) = mpsc::unbounded_channel();
+    junction.hand_runs_to(Some(HandOff {
+        slots: slots.clone(),
+        visibility,
+        to_workers,
+    }));
     let mut running = JoinSet::new();
+    let start = |running: &mut JoinSet<()>, run: HandedRun| {
+        let (junction, engine) = (junction.clone(), engine.clone());
+        running.spawn(async move {
+            let HandedRun { message, run, slot } = run;
+            let _slot = slot;
+            execute_one(&junction, &engine, &message, visibility, Some(run)).await;
+        });
+    };
     let mut idle = Duration::from_millis(10);
     while !*stop.borrow() {
         let first = tokio::select! {
@@ -50,6 +67,10 @@ pub async fn run_workers_with_visibility<S: Store, Q: RunQueue, V: Vault>(
                 Ok(p) => p,
                 Err(_) => break,
             },
+            Some(run) = handed.recv() => {
+                start(&mut running, run);
+                continue;
+            }
             // A dropped sender means nobody can ask to stop any more: stop now.
             changed = stop.changed() => if changed.is_err() { break } else { continue },
         };
@@ -70,9 +91,14 @@ pub async fn run_workers_with_visibility<S: Store, Q: RunQueue, V: Vault>(
         while running.try_join_next().is_some() {}
         if messages.is_empty() {
             drop(permits);
-            tokio::select! {
-                _ = tokio::time::sleep(idle) => {}
-                changed = stop.changed() => if changed.is_err() { break },
+            // Runs handed over meanwhile start at once; the queue is asked again later.
+            let again = tokio::time::Instant::now() + idle;
+            loop {
+                tokio::select! {
+                    _ = tokio::time::sleep_until(again) => break,
+                    Some(run) = handed.recv() => start(&mut running, run),
+                    changed = stop.changed() => if changed.is_err() || *stop.borrow() { break },
+                }
             }
             idle = (idle * 2).min(Duration::from_millis(200));
             continue;
@@ -82,11 +108,17 @@ pub async fn run_workers_with_visibility<S: Store, Q: RunQueue, V: Vault>(
             let (junction, engine) = (junction.clone(), engine.clone());
             running.spawn(async move {
                 let _slot = permit;
-                execute_one(&junction, &engine, &message, visibility).await;
+                execute_one(&junction, &engine, &message, visibility, None).await;
             });
         }
     }
-    // Stopping: nothing new is taken, and what runs finishes.
+    // Stopping: nothing new is taken, and what runs finishes, handed runs included
+    // (one handed over after this finds no worker and goes back to the queue).
+    junction.hand_runs_to(None);
+    handed.close();
+    while let Some(run) = handed.recv().await {
+        start(&mut running, run);
+    }
     while running.join_next().await.is_some() {}
 }
 
@@ -99,11 +131,12 @@ async fn execute_one<S: Store, Q: RunQueue, V: Vault>(
     engine: &Engine,
     message: &QueueMessage,
     visibility: Duration,
+    in_hand: Option<RunInHand>,
 ) {
     let outcome = {
         // Boxed: a run's future is large (it holds every step kind's state), and the task
         // that holds it is moved several times on its way to a worker thread.
-        let mut execution = Box::pin(junction.execute(engine, message));
+        let mut execution = Box::pin(junction.execute_in_hand(engine, message, in_hand));
         let beat = visibility / 3;
         let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + beat, beat);
         loop {

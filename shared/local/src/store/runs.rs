@@ -92,9 +92,16 @@ impl RunStore for SqliteStore {
         month: &str,
     ) -> R<RunToExecute> {
         // Each read is an indexed lookup on the one connection: no round trips to save.
+        let mut loaded = self.workspace_to_execute(ws, month).await?;
+        loaded.run = self.get_run(ws, run_id).await?;
+        loaded.integration = self.get_integration(ws, integration_id).await?;
+        Ok(loaded)
+    }
+
+    async fn workspace_to_execute(&self, ws: &str, month: &str) -> R<RunToExecute> {
         Ok(RunToExecute {
-            run: self.get_run(ws, run_id).await?,
-            integration: self.get_integration(ws, integration_id).await?,
+            run: None,
+            integration: None,
             workspace: self.get_workspace(ws).await?,
             tasks_this_month: self
                 .run(|c| {

@@ -62,6 +62,14 @@ pub trait RunStore: Send + Sync {
         integration_id: &str,
         month: &str,
     ) -> impl Future<Output = R<RunToExecute>> + Send;
+    /// What [`RunStore::run_to_execute`] reads besides the run and its integration (the
+    /// workspace and its tasks in `month`), for an executor that holds both already:
+    /// it recorded the run itself a moment ago. `run` and `integration` are `None`.
+    fn workspace_to_execute(
+        &self,
+        ws: &str,
+        month: &str,
+    ) -> impl Future<Output = R<RunToExecute>> + Send;
     /// Newest first; `before` is the id of the last run of the previous page.
     fn runs_of_integration(
         &self,
