@@ -118,6 +118,14 @@ async fn another_process_sharing_the_store_holds_back_too() {
         ws_id,
         BTreeMap::from([("chatter".to_string(), account)]),
     );
+    // The first process records the hold once the 429 reaches it, a moment after the
+    // mock answered (on a busy machine, after this test saw the answer): a second
+    // process starting then is what this is about.
+    eventually("the first process to record the hold", || async {
+        use junction_core::credentials::CredentialStore;
+        credentials.held_until("chatter").await.unwrap().map(|_| ())
+    })
+    .await;
     let engine = Engine::new(app.junction.http.clone());
     let inv = Invocation {
         flow: &flow,
