@@ -36,7 +36,8 @@ impl SqliteStore {
                 .optional()
                 .map_err(sql_err)
         })?;
-        row.map(|(b, v)| versioned_row(b, v)).transpose()
+        row.map(|(b, v)| self.workspaces.decode(value, b, v))
+            .transpose()
     }
 
     /// Rows of `(body, version)` decoded as versioned records.

@@ -5,7 +5,7 @@ use junction_core::model::{Integration, Version};
 use junction_core::ports::{IntegrationStore, StoreError};
 use rusqlite::{params, OptionalExtension};
 
-use super::{put_versioned, sql_err, to_json, versioned_row, SqliteStore};
+use super::{put_versioned, sql_err, to_json, SqliteStore};
 use crate::db::Cached;
 use crate::savepoint::Savepoint;
 
@@ -22,6 +22,23 @@ impl SqliteStore {
             "SELECT body, version FROM integrations WHERE ws = ?1 AND {column} = ?2 ORDER BY id"
         );
         self.query_versioned(&sql, params![ws, value])
+    }
+
+    /// The integration in the one row `sql` finds, decoded again only when the row
+    /// changed since it was last read under `key` (see `decoded`).
+    fn integration_row(
+        &self,
+        key: &str,
+        sql: &str,
+        params: impl rusqlite::Params,
+    ) -> R<Option<Integration>> {
+        let row: Option<(String, i64)> = self.run(|c| {
+            c.row(sql, params, |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()
+                .map_err(sql_err)
+        })?;
+        row.map(|(b, v)| self.integrations.decode(key, b, v))
+            .transpose()
     }
 }
 
@@ -66,12 +83,11 @@ impl IntegrationStore for SqliteStore {
     }
 
     async fn get_integration(&self, ws: &str, id: &str) -> R<Option<Integration>> {
-        Ok(self
-            .query_versioned::<Integration>(
-                "SELECT body, version FROM integrations WHERE ws = ?1 AND id = ?2",
-                params![ws, id],
-            )?
-            .pop())
+        self.integration_row(
+            id,
+            "SELECT body, version FROM integrations WHERE ws = ?1 AND id = ?2",
+            params![ws, id],
+        )
     }
 
     async fn integrations_of_user(&self, ws: &str, user_id: &str) -> R<Vec<Integration>> {
@@ -103,17 +119,11 @@ impl IntegrationStore for SqliteStore {
     }
 
     async fn integration_by_webhook_token(&self, hash: &str) -> R<Option<Integration>> {
-        let row: Option<(String, i64)> = self.run(|c| {
-            c
-                .row(
-                    "SELECT i.body, i.version FROM webhook_tokens t JOIN integrations i ON i.ws = t.ws AND i.id = t.integration_id WHERE t.token_hash = ?1",
-                    params![hash],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()
-                .map_err(sql_err)
-        })?;
-        row.map(|(b, v)| versioned_row(b, v)).transpose()
+        self.integration_row(
+            hash,
+            "SELECT i.body, i.version FROM webhook_tokens t JOIN integrations i ON i.ws = t.ws AND i.id = t.integration_id WHERE t.token_hash = ?1",
+            params![hash],
+        )
     }
 
     async fn delete_integration(&self, ws: &str, id: &str) -> R<()> {

@@ -2,12 +2,15 @@
 //! its access patterns are indexed on, versions for optimistic concurrency.
 
 mod bookkeeping;
+mod decoded;
 mod entities;
 mod integrations;
 mod runs;
 mod storage;
 
-use junction_core::model::{Version, Versioned};
+use std::sync::Arc;
+
+use junction_core::model::{Integration, Version, Versioned, Workspace};
 use junction_core::ports::{CommitStore, StoreError};
 use rusqlite::types::ToSql;
 use rusqlite::Connection;
@@ -15,15 +18,23 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::db::{Cached, Database};
+use decoded::Decoded;
 
 #[derive(Clone)]
 pub struct SqliteStore {
     db: Database,
+    /// Read at every webhook delivery and every run, changed seldom.
+    integrations: Arc<Decoded<Integration>>,
+    workspaces: Arc<Decoded<Workspace>>,
 }
 
 impl SqliteStore {
     pub fn new(db: Database) -> Self {
-        Self { db }
+        Self {
+            db,
+            integrations: Arc::default(),
+            workspaces: Arc::default(),
+        }
     }
 
     /// Runs `f` holding the one connection. Every other task that reads or writes
