@@ -94,13 +94,15 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             // Outside `together` (a bug): nothing would start the delivered message
             // before its visibility ends, so it goes back to the queue now.
             tracing::error!(run = %unkept.run.run.id, "a run was delivered outside `together`; it goes back to the queue");
-            if let Err(e) = self
-                .queue
-                .defer(&unkept.message.receipt, Duration::ZERO)
-                .await
-            {
-                tracing::warn!(error = %e, "the run stays hidden until its visibility ends");
-            }
+            self.give_back(&unkept.message).await;
+        }
+    }
+
+    /// Makes a message delivered to this process visible again, for whichever worker
+    /// comes next: nobody here will run it.
+    async fn give_back(&self, message: &QueueMessage) {
+        if let Err(e) = self.queue.defer(&message.receipt, Duration::ZERO).await {
+            tracing::warn!(error = %e, "a delivered run stays hidden until its visibility ends");
         }
     }
 
@@ -132,12 +134,8 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                 run,
                 slot: permit,
             }) {
-                // The workers stopped meanwhile: the message goes back to the queue, for
-                // whichever worker comes next.
-                let receipt = &refused.0.message.receipt;
-                if let Err(e) = self.queue.defer(receipt, Duration::ZERO).await {
-                    tracing::warn!(error = %e, "a run for stopped workers stays hidden until its visibility ends");
-                }
+                // The workers stopped meanwhile.
+                self.give_back(&refused.0.message).await;
             }
         }
         answer

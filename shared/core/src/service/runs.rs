@@ -136,22 +136,22 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             // that are recorded.
             Ok(version) => {
                 let message = run_message(&record)?;
-                let delivered = match &slot {
+                match slot {
                     Some(slot) => {
-                        self.queue
+                        let delivered = self
+                            .queue
                             .send_new_delivered(&message, &run_id, slot.visibility)
-                            .await?
+                            .await?;
+                        if let Some(message) = delivered {
+                            let run = RunRecord { version, ..record };
+                            let integration = integration.clone();
+                            let in_hand = RunInHand { run, integration };
+                            self.hand_over_after_commit(message, in_hand, slot).await;
+                        }
                     }
                     None => {
                         self.queue.send_new(&message, &run_id).await?;
-                        None
                     }
-                };
-                if let (Some(message), Some(slot)) = (delivered, slot) {
-                    let run = RunRecord { version, ..record };
-                    let integration = integration.clone();
-                    self.hand_over_after_commit(message, RunInHand { run, integration }, slot)
-                        .await;
                 }
             }
             // A concurrent duplicate recorded the claimed id first; sending is harmless.

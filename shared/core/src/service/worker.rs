@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::{mpsc, watch, Semaphore};
+use tokio::sync::{mpsc, watch, OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 
 use super::hand_off::{HandOff, HandedRun, RunInHand};
@@ -52,13 +52,19 @@ pub async fn run_workers_with_visibility<S: Store, Q: RunQueue, V: Vault>(
         to_workers,
     }));
     let mut running = JoinSet::new();
-    let start = |running: &mut JoinSet<()>, run: HandedRun| {
+    // Each run is a task of its own, holding its slot until it is settled.
+    let spawn = |running: &mut JoinSet<()>,
+                 message: QueueMessage,
+                 slot: OwnedSemaphorePermit,
+                 in_hand: Option<RunInHand>| {
         let (junction, engine) = (junction.clone(), engine.clone());
         running.spawn(async move {
-            let HandedRun { message, run, slot } = run;
             let _slot = slot;
-            execute_one(&junction, &engine, &message, visibility, Some(run)).await;
+            execute_one(&junction, &engine, &message, visibility, in_hand).await;
         });
+    };
+    let start = |running: &mut JoinSet<()>, run: HandedRun| {
+        spawn(running, run.message, run.slot, Some(run.run));
     };
     let mut idle = Duration::from_millis(10);
     while !*stop.borrow() {
@@ -105,11 +111,7 @@ pub async fn run_workers_with_visibility<S: Store, Q: RunQueue, V: Vault>(
         }
         idle = Duration::from_millis(10);
         for (message, permit) in messages.into_iter().zip(permits) {
-            let (junction, engine) = (junction.clone(), engine.clone());
-            running.spawn(async move {
-                let _slot = permit;
-                execute_one(&junction, &engine, &message, visibility, None).await;
-            });
+            spawn(&mut running, message, permit, None);
         }
     }
     // Stopping: nothing new is taken, and what runs finishes, handed runs included
