@@ -348,12 +348,18 @@ mod tests {
     use crate::Durability;
     use junction_core::ports::ManualClock;
 
-    #[tokio::test]
-    async fn only_the_current_receipt_settles_a_message() {
+    /// A queue in a new database, on a clock the test moves.
+    fn queue() -> (tempfile::TempDir, ManualClock, SqliteQueue) {
         let dir = tempfile::tempdir().unwrap();
         let db = Database::open(&dir.path().join("j.db"), Durability::Process).unwrap();
         let clock = ManualClock::new(chrono::Utc::now());
         let q = SqliteQueue::new(db, Arc::new(clock.clone()), QueueConfig::default());
+        (dir, clock, q)
+    }
+
+    #[tokio::test]
+    async fn only_the_current_receipt_settles_a_message() {
+        let (_dir, clock, q) = queue();
         q.send("m", Duration::ZERO, None).await.unwrap();
         let first = q.receive(1, Duration::from_secs(1)).await.unwrap();
         clock.advance(chrono::Duration::seconds(2));
@@ -381,10 +387,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_message_delivered_as_it_is_sent_is_hidden_until_its_visibility_ends() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Database::open(&dir.path().join("j.db"), Durability::Process).unwrap();
-        let clock = ManualClock::new(chrono::Utc::now());
-        let q = SqliteQueue::new(db, Arc::new(clock.clone()), QueueConfig::default());
+        let (_dir, clock, q) = queue();
         let held = q
             .send_new_delivered("m", "run_1", Duration::from_secs(30))
             .await
@@ -426,10 +429,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_message_in_flight_at_a_crash_is_released_when_serve_starts_again() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Database::open(&dir.path().join("j.db"), Durability::Process).unwrap();
-        let clock = ManualClock::new(chrono::Utc::now());
-        let q = SqliteQueue::new(db, Arc::new(clock.clone()), QueueConfig::default());
+        let (_dir, _clock, q) = queue();
         q.send_new_delivered("m", "run_1", Duration::from_secs(300))
             .await
             .unwrap();

@@ -6,11 +6,11 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use junction_core::model::{Version, Versioned};
+use junction_core::model::Versioned;
 use junction_core::ports::StoreError;
 use serde::de::DeserializeOwned;
 
-use super::from_json;
+use super::versioned_row;
 
 /// Rows remembered per kind of record, at most: past it, the memo starts again empty
 /// (a few MB of JSON and records at the most).
@@ -43,8 +43,7 @@ impl<T: DeserializeOwned + Versioned + Clone> Decoded<T> {
                 return Ok(row.record.clone());
             }
         }
-        let mut record: T = from_json(&body)?;
-        record.set_version(version as Version);
+        let record: T = versioned_row(&body, version)?;
         let mut rows = self.lock();
         if rows.len() >= ROWS && !rows.contains_key(key) {
             rows.clear();
@@ -68,6 +67,7 @@ impl<T: DeserializeOwned + Versioned + Clone> Decoded<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use junction_core::model::Version;
 
     #[derive(Clone, Debug, PartialEq, serde::Deserialize)]
     struct Thing {

@@ -31,12 +31,8 @@ impl SqliteStore {
 
     pub(crate) fn ws_get(&self, column: &str, value: &str) -> R<Option<Workspace>> {
         let sql = format!("SELECT body, version FROM workspaces WHERE {column} = ?1");
-        let row: Option<(String, i64)> = self.run(|c| {
-            c.row(&sql, params![value], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()
-                .map_err(sql_err)
-        })?;
-        row.map(|(b, v)| self.workspaces.decode(value, b, v))
+        self.body_row(&sql, params![value])?
+            .map(|(b, v)| self.workspaces.decode(value, b, v))
             .transpose()
     }
 
@@ -57,7 +53,9 @@ impl SqliteStore {
                 .map_err(sql_err)?;
             Ok(rows)
         })?;
-        rows.into_iter().map(|(b, v)| versioned_row(b, v)).collect()
+        rows.into_iter()
+            .map(|(b, v)| versioned_row(&b, v))
+            .collect()
     }
 }
 
@@ -110,16 +108,12 @@ impl WorkspaceStore for SqliteStore {
     }
 
     async fn get_app(&self, ws: &str, id: &str) -> R<Option<AppRecord>> {
-        let row: Option<(String, i64)> = self.run(|c| {
-            c.row(
-                "SELECT body, version FROM apps WHERE ws = ?1 AND id = ?2",
-                params![ws, id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
-            .map_err(sql_err)
-        })?;
-        row.map(|(b, v)| versioned_row(b, v)).transpose()
+        self.body_row(
+            "SELECT body, version FROM apps WHERE ws = ?1 AND id = ?2",
+            params![ws, id],
+        )?
+        .map(|(b, v)| versioned_row(&b, v))
+        .transpose()
     }
 
     async fn list_apps(&self, ws: &str) -> R<Vec<AppRecord>> {

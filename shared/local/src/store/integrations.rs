@@ -3,7 +3,7 @@
 
 use junction_core::model::{Integration, Version};
 use junction_core::ports::{IntegrationStore, StoreError};
-use rusqlite::{params, OptionalExtension};
+use rusqlite::params;
 
 use super::{put_versioned, sql_err, to_json, SqliteStore};
 use crate::db::Cached;
@@ -32,12 +32,8 @@ impl SqliteStore {
         sql: &str,
         params: impl rusqlite::Params,
     ) -> R<Option<Integration>> {
-        let row: Option<(String, i64)> = self.run(|c| {
-            c.row(sql, params, |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()
-                .map_err(sql_err)
-        })?;
-        row.map(|(b, v)| self.integrations.decode(key, b, v))
+        self.body_row(sql, params)?
+            .map(|(b, v)| self.integrations.decode(key, b, v))
             .transpose()
     }
 }

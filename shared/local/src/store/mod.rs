@@ -13,7 +13,7 @@ use std::sync::Arc;
 use junction_core::model::{Integration, Version, Versioned, Workspace};
 use junction_core::ports::{CommitStore, StoreError};
 use rusqlite::types::ToSql;
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -47,6 +47,19 @@ impl SqliteStore {
         let mut conn = self.db.lock();
         f(&mut conn)
     }
+
+    /// The `(body, version)` of the one row `sql` finds, undecoded.
+    fn body_row(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+    ) -> Result<Option<(String, i64)>, StoreError> {
+        self.run(|c| {
+            c.row(sql, params, |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()
+                .map_err(sql_err)
+        })
+    }
 }
 
 /// Writes made together share the database's group commit.
@@ -74,10 +87,10 @@ pub(crate) fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, StoreError
 
 /// Decodes a `(body, version)` row.
 pub(crate) fn versioned_row<T: DeserializeOwned + Versioned>(
-    body: String,
+    body: &str,
     version: i64,
 ) -> Result<T, StoreError> {
-    let mut record: T = from_json(&body)?;
+    let mut record: T = from_json(body)?;
     record.set_version(version as Version);
     Ok(record)
 }
