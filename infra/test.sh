@@ -27,6 +27,9 @@ step "lints (cargo clippy, warnings are errors)"
 # `--features junction/aws`: the CLI's AWS backend, off in the run command's build.
 cargo clippy --workspace --all-targets --locked --features junction/aws -- -D warnings
 
+step "one build for run and test (infra/check-shared-build.sh)"
+infra/check-shared-build.sh
+
 step "Python tools (cfn-lint, moto) into target/pyenv"
 # cfn-lint 1.53.x still runs SAM-level checks; later versions skip them.
 # moto[server] emulates DynamoDB, SQS and Secrets Manager for the AWS adapters.

@@ -116,7 +116,7 @@ pub async fn start(upstream: String) -> (String, Tally) {
     let tally = Tally::default();
     let proxy = Arc::new(Proxy {
         upstream,
-        client: reqwest::Client::new(),
+        client: junction_tests::http::client(),
         tally: tally.clone(),
     });
     let app = axum::Router::new().fallback(forward).with_state(proxy);

@@ -146,7 +146,7 @@ async fn control_steps(engine: &Engine) {
 }
 
 async fn http_steps(engine: &Engine, url: &str) {
-    let client = reqwest::Client::new();
+    let client = junction_tests::http::client();
     let raw_url = format!("{url}/acme/contacts/c_1/notes");
     let calls = 2000;
     let start = Instant::now();

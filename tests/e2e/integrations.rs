@@ -539,7 +539,7 @@ async fn oauth_connects_an_account_with_pkce_and_single_use_state() {
     assert_eq!(q["redirect_uri"], format!("{}/v1/oauth/callback", app.url));
 
     // The user consents at the provider, which redirects the browser back.
-    let no_redirects = reqwest::Client::builder()
+    let no_redirects = junction_tests::http::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();

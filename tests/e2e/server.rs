@@ -50,7 +50,7 @@ pub async fn spawn_app_with_visibility(visibility: std::time::Duration) -> TestS
     let (url, server, junction) = start(dir.path(), Arc::new(SystemClock), visibility);
     TestServer {
         url,
-        http: reqwest::Client::new(),
+        http: junction_tests::http::client(),
         server,
         _dir: dir,
         junction,
@@ -311,7 +311,7 @@ impl TestServer {
     /// Consents at the mock provider (it approves a client that does not ask for HTML),
     /// follows its redirect to Junction's callback and returns the callback's page.
     pub async fn consent(&self, authorization_url: &str) -> String {
-        let no_redirects = reqwest::Client::builder()
+        let no_redirects = junction_tests::http::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();

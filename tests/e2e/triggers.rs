@@ -98,7 +98,7 @@ async fn a_signed_webhook_runs_once_and_forgeries_start_nothing() {
     assert_eq!(subscribed["events"], json!(["member.unsubscribed"]));
 
     // Mailbird unsubscribes a member and delivers the signed event.
-    let answer: Value = reqwest::Client::new()
+    let answer: Value = junction_tests::http::client()
         .post(format!(
             "{}/mailbird/api/lists/list_news/members/m_seed1/unsubscribe",
             mock.url()
@@ -157,7 +157,7 @@ async fn a_signed_webhook_runs_once_and_forgeries_start_nothing() {
             body.clone(),
         ),
     ];
-    let client = reqwest::Client::new();
+    let client = junction_tests::http::client();
     for (what, msg, ts, signature, payload) in cases {
         let r = client
             .post(&url)
@@ -446,7 +446,7 @@ async fn handshakes_are_answered_without_starting_runs() {
         created["integration"]["webhooks"]["echoer"]["status"],
         "manual"
     );
-    let client = reqwest::Client::new();
+    let client = junction_tests::http::client();
     let r = client
         .get(format!(
             "{}?hub.mode=subscribe&hub.challenge=1158201444",
@@ -633,7 +633,7 @@ blocks:
     let body = json!({"type": "people.changed", "people": [{"name": "ada", "active": true}, {"name": "bob", "active": false}, {"name": "cy", "active": true}]}).to_string();
     let now = chrono::Utc::now().timestamp();
     assert_eq!(
-        reqwest::Client::new()
+        junction_tests::http::client()
             .post(url)
             .header("content-type", "application/json")
             .header("webhook-id", "msg_code_1")

@@ -38,7 +38,7 @@ async fn acme_reports(app: &TestServer, ws: &NewWorkspace, mock: &MockApps, id: 
 
 /// The user edits a contact in Acme itself.
 async fn edit_in_acme(mock: &MockApps, id: &str, fields: Value) {
-    let r = reqwest::Client::new()
+    let r = junction_tests::http::client()
         .patch(format!("{}/acme/contacts/{id}", mock.url()))
         .header("X-API-Key", ACME_KEY)
         .json(&fields)
@@ -79,7 +79,7 @@ async fn an_edit_on_either_side_reaches_the_other_once_and_nothing_loops() {
     assert_eq!(mock.state.stats().members_created, 1);
 
     // 2. The user renames the member in Mailbird: Acme's contact follows, once.
-    let edit: Value = reqwest::Client::new()
+    let edit: Value = junction_tests::http::client()
         .post(format!(
             "{}/mailbird/api/lists/list_news/members/{member}/edit",
             mock.url()

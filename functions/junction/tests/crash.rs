@@ -108,7 +108,7 @@ async fn after_kill_9_every_acknowledged_delivery_reaches_the_app_once_soon_afte
     );
 
     let (mut server, url) = serve(data).await;
-    let http = reqwest::Client::new();
+    let http = junction_tests::http::client();
     let app_key = ws["workspace"]["app_key"].as_str().unwrap().to_string();
     let hash = user_hash(ws["app_secret"].as_str().unwrap(), "alice");
     let user = |method: reqwest::Method, path: &str| {

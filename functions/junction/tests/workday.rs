@@ -146,7 +146,7 @@ async fn an_operators_day_lists_inspects_replays_and_exits_as_scripts_expect() {
         .find(|w| w.starts_with("http://"))
         .unwrap()
         .to_string();
-    let http = reqwest::Client::new();
+    let http = junction_tests::http::client();
     let hash = user_hash(made["app_secret"].as_str().unwrap(), "ann");
     let key = made["workspace"]["app_key"].as_str().unwrap();
     let created = answer(
