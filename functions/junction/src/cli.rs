@@ -213,6 +213,13 @@ pub struct ServeArgs {
     /// many fit on a core; the queue is polled once per back-off however many there are.
     #[arg(long, default_value_t = 64, env = "JUNCTION_WORKERS")]
     pub workers: usize,
+    /// Threads that serve the API and execute runs. One is the cheapest per run: the
+    /// store has one writer anyway, threads that share it wait on each other, and code
+    /// steps run on a pool of their own. More serve more read requests at once on a
+    /// host with spare cores, at more CPU per run.
+    #[arg(long, default_value_t = 1, env = "JUNCTION_THREADS",
+          value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: u16,
     /// The URL browsers reach this server at (OAuth redirects come back to it);
     /// defaults to http://<listen address>.
     #[arg(long, env = "JUNCTION_PUBLIC_URL")]

@@ -24,10 +24,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     init_logs(&cli);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match runtime_for(&cli.command).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: could not start the async runtime: {e}");
@@ -40,6 +37,22 @@ fn main() -> ExitCode {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The async runtime a command runs on: `serve` on as many threads as it is told
+/// (one, by default, is all on the main thread), other commands on one per core.
+fn runtime_for(command: &cli::Command) -> tokio::runtime::Builder {
+    match command {
+        cli::Command::Serve(args) if args.threads == 1 => {
+            tokio::runtime::Builder::new_current_thread()
+        }
+        cli::Command::Serve(args) => {
+            let mut builder = tokio::runtime::Builder::new_multi_thread();
+            builder.worker_threads(usize::from(args.threads));
+            builder
+        }
+        _ => tokio::runtime::Builder::new_multi_thread(),
     }
 }
 

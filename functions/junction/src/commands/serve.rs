@@ -19,6 +19,8 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         code_memory_mb,
         demo,
         metrics_listen,
+        // Taken by `main`, which builds the runtime this runs on.
+        threads: _,
     } = args;
     let mut allow = allow;
     let data = &data;
