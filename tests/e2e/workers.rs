@@ -58,32 +58,15 @@ async fn runs_waiting_on_a_slow_app_run_side_by_side_up_to_the_slots() {
 async fn a_run_recorded_while_a_worker_is_free_is_handed_to_it() {
     use junction_core::ports::{QueueMessage, RunQueue, RunStore};
     use junction_core::service::hand_off::{HandOff, HandedRun};
-    use junction_core::service::NewIntegration;
 
-    let dir = tempfile::tempdir().unwrap();
-    let junction = junction_local::LocalBuilder::new(dir.path())
-        .key(junction_local::MasterKey::parse(&"42".repeat(32), "test").unwrap())
-        .allow_networks(&["127.0.0.1".into()])
-        .open()
-        .unwrap();
-    let slow = SlowApp::start(Duration::ZERO).await;
-    let ws = junction.create_workspace("A").await.unwrap();
-    let ws = ws.workspace.id.as_str();
-    junction
-        .push_app(ws, &slow.definition(), None)
-        .await
-        .unwrap();
-    junction
-        .push_flow(ws, SlowApp::FLOW, None, true)
-        .await
-        .unwrap();
-    let new = NewIntegration {
-        flow: "slow-work".into(),
-        accounts: Default::default(),
-        setup: json!({}),
-        name: None,
-    };
-    let (integration, _) = junction.create_integration(ws, "alice", new).await.unwrap();
+    let SlowFlow {
+        _dir,
+        junction,
+        slow,
+        ws,
+        integration,
+    } = SlowFlow::open().await;
+    let ws = ws.as_str();
     let event = || junction.app_event(ws, "work.requested", Some("alice"), json!({}), None);
     let visible = || junction.queue.receive(10, Duration::from_secs(60));
 
@@ -160,4 +143,104 @@ async fn a_run_recorded_while_a_worker_is_free_is_handed_to_it() {
     let waiting = visible().await.unwrap();
     assert_eq!(waiting.len(), 1);
     assert!(waiting[0].body.contains(&unhanded[0]));
+}
+
+/// A request that finds every worker slot taken waits a little for one: a slot freed
+/// meanwhile takes its run straight to a worker; when none frees up, the run waits on
+/// the queue, and the request is not held up any longer.
+#[tokio::test]
+async fn a_request_waits_briefly_for_a_slot_then_queues_its_run() {
+    use junction_core::ports::RunQueue;
+    use junction_core::service::hand_off::{HandOff, SLOT_WAIT};
+
+    let SlowFlow {
+        _dir, junction, ws, ..
+    } = SlowFlow::open().await;
+    let ws = ws.as_str();
+    let event = || junction.app_event(ws, "work.requested", Some("alice"), json!({}), None);
+    let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(1));
+    let (to_workers, mut handed) = tokio::sync::mpsc::unbounded_channel();
+    junction.hand_runs_to(Some(HandOff {
+        slots: slots.clone(),
+        visibility: Duration::from_secs(60),
+        to_workers,
+    }));
+
+    // The one slot is taken, and freed while the request waits.
+    let taken = slots.clone().try_acquire_owned().unwrap();
+    let free_soon = tokio::spawn(async move {
+        tokio::time::sleep(SLOT_WAIT / 4).await;
+        drop(taken);
+    });
+    let waited = event().await.unwrap().run_ids;
+    free_soon.await.unwrap();
+    let run = handed.try_recv().expect("the freed slot took the run");
+    assert_eq!(run.run.run.id, waited[0]);
+    let queued = junction.queue.receive(10, Duration::from_secs(60)).await;
+    assert!(queued.unwrap().is_empty(), "nothing went to the queue");
+
+    // The slot stays taken (by the run above): the next run is queued.
+    let started = std::time::Instant::now();
+    let queued_id = event().await.unwrap().run_ids;
+    assert!(
+        started.elapsed() >= SLOT_WAIT,
+        "the request waited for a slot first"
+    );
+    assert!(handed.try_recv().is_err(), "no slot, no hand-off");
+    let queued = junction
+        .queue
+        .receive(10, Duration::from_secs(60))
+        .await
+        .unwrap();
+    assert_eq!(queued.len(), 1);
+    assert!(queued[0].body.contains(&queued_id[0]));
+    drop(run);
+}
+
+/// A local Junction (no server, no workers) with the slow app's flow published and
+/// an integration of it for alice.
+struct SlowFlow {
+    _dir: tempfile::TempDir,
+    junction: junction_local::LocalJunction,
+    slow: SlowApp,
+    ws: String,
+    integration: junction_core::model::Integration,
+}
+
+impl SlowFlow {
+    async fn open() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let junction = junction_local::LocalBuilder::new(dir.path())
+            .key(junction_local::MasterKey::parse(&"42".repeat(32), "test").unwrap())
+            .allow_networks(&["127.0.0.1".into()])
+            .open()
+            .unwrap();
+        let slow = SlowApp::start(Duration::ZERO).await;
+        let ws = junction.create_workspace("A").await.unwrap().workspace.id;
+        junction
+            .push_app(&ws, &slow.definition(), None)
+            .await
+            .unwrap();
+        junction
+            .push_flow(&ws, SlowApp::FLOW, None, true)
+            .await
+            .unwrap();
+        let new = junction_core::service::NewIntegration {
+            flow: "slow-work".into(),
+            accounts: Default::default(),
+            setup: json!({}),
+            name: None,
+        };
+        let (integration, _) = junction
+            .create_integration(&ws, "alice", new)
+            .await
+            .unwrap();
+        Self {
+            _dir: dir,
+            junction,
+            slow,
+            ws,
+            integration,
+        }
+    }
 }

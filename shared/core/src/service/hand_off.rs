@@ -5,12 +5,20 @@
 //!
 //! The message is as durable as any other: should the process stop before the run
 //! ends, it comes back from the queue like any message in flight.
+//!
+//! When every slot is taken, a request waits a little for one (at most [`SLOT_WAIT`]
+//! in all) before it queues its run instead. Under load, slots free up every few
+//! hundred microseconds, so requests take runs straight to workers and recording
+//! keeps pace with executing, rather than piling up a backlog that workers must
+//! read back from the queue. When the apps are slow and slots stay taken, a request
+//! pays that short wait and queues its run as before.
 
 use std::cell::RefCell;
 use std::future::Future;
 use std::time::Duration;
 
-use tokio::sync::{mpsc, OwnedSemaphorePermit};
+use tokio::sync::{mpsc, OwnedSemaphorePermit, TryAcquireError};
+use tokio::time::Instant;
 
 use super::{Junction, ServiceError};
 use crate::model::{Integration, RunRecord};
@@ -49,6 +57,10 @@ pub(crate) struct FreeSlot {
     to_workers: mpsc::UnboundedSender<HandedRun>,
 }
 
+/// How long one request (one outermost [`Junction::together`]) may wait, in all, for
+/// worker slots before it queues its runs instead.
+pub const SLOT_WAIT: Duration = Duration::from_millis(10);
+
 /// A run recorded and delivered, waiting for its commit before it goes to a worker.
 struct Pending {
     message: QueueMessage,
@@ -56,9 +68,16 @@ struct Pending {
     slot: FreeSlot,
 }
 
+/// What the outermost [`Junction::together`] of a task keeps for it.
+struct Unit {
+    /// Runs recorded for the workers, to hand over after the commit.
+    runs: Vec<Pending>,
+    /// Until when the unit's requests may wait for a worker slot.
+    wait_until: Instant,
+}
+
 tokio::task_local! {
-    /// Runs recorded inside the outermost [`Junction::together`] of this task.
-    static PENDING: RefCell<Vec<Pending>>;
+    static PENDING: RefCell<Unit>;
 }
 
 impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
@@ -68,15 +87,35 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         *self.hand_off.lock().unwrap_or_else(|e| e.into_inner()) = hand_off;
     }
 
-    /// A worker slot, when workers of this process take handed runs and one is free.
-    pub(crate) fn free_slot(&self) -> Option<FreeSlot> {
-        let guard = self.hand_off.lock().unwrap_or_else(|e| e.into_inner());
-        let hand_off = guard.as_ref()?;
-        let permit = hand_off.slots.clone().try_acquire_owned().ok()?;
+    /// A worker slot, when workers of this process take handed runs and one is free
+    /// or frees up within what is left of this unit's [`SLOT_WAIT`].
+    pub(crate) async fn slot_for_run(&self) -> Option<FreeSlot> {
+        let HandOff {
+            slots,
+            visibility,
+            to_workers,
+        } = self
+            .hand_off
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()?;
+        let permit = match slots.clone().try_acquire_owned() {
+            Ok(permit) => permit,
+            Err(TryAcquireError::Closed) => return None,
+            Err(TryAcquireError::NoPermits) => {
+                let until = PENDING
+                    .try_with(|unit| unit.borrow().wait_until)
+                    .unwrap_or_else(|_| Instant::now() + SLOT_WAIT);
+                tokio::time::timeout_at(until, slots.acquire_owned())
+                    .await
+                    .ok()?
+                    .ok()?
+            }
+        };
         Some(FreeSlot {
             permit,
-            visibility: hand_off.visibility,
-            to_workers: hand_off.to_workers.clone(),
+            visibility,
+            to_workers,
         })
     }
 
@@ -89,7 +128,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         slot: FreeSlot,
     ) {
         let mut pending = Some(Pending { message, run, slot });
-        let _ = PENDING.try_with(|p| p.borrow_mut().extend(pending.take()));
+        let _ = PENDING.try_with(|unit| unit.borrow_mut().runs.extend(pending.take()));
         if let Some(unkept) = pending {
             // Outside `together` (a bug): nothing would start the delivered message
             // before its visibility ends, so it goes back to the queue now.
@@ -117,10 +156,17 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
             // Inside another: that one commits and hands over.
             return self.store.together(work).await?;
         }
+        let unit = Unit {
+            runs: Vec::new(),
+            wait_until: Instant::now() + SLOT_WAIT,
+        };
         let (committed, pending) = PENDING
-            .scope(RefCell::new(Vec::new()), async {
+            .scope(RefCell::new(unit), async {
                 let committed = self.store.together(work).await;
-                (committed, PENDING.with(|p| p.take()))
+                (
+                    committed,
+                    PENDING.with(|unit| std::mem::take(&mut unit.borrow_mut().runs)),
+                )
             })
             .await;
         // When the commit failed, nothing it held may start; the slots go back.

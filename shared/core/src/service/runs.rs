@@ -66,8 +66,8 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
     ) -> Result<(String, bool), ServiceError> {
         // The claim, the record and the message share a commit where the store groups
         // them; the caller hears of the run once all three are durable. A worker of
-        // this process, when one is free, gets the run once it is.
-        let slot = self.free_slot();
+        // this process, when one is free or frees up soon, gets the run once it is.
+        let slot = self.slot_for_run().await;
         // Boxed: the futures that await this one stay small to move.
         let queued = Box::pin(self.record_and_send(integration, block, trigger, once, slot));
         self.together(queued).await
