@@ -244,3 +244,60 @@ impl SlowFlow {
         }
     }
 }
+
+/// An app pushed through another process (the CLI) a moment ago: a delivery to an
+/// integration of it is accepted, though this process read its catalog of apps less
+/// than a second before, when the app did not exist yet.
+#[tokio::test]
+async fn a_delivery_for_an_app_pushed_through_another_process_is_accepted_at_once() {
+    use junction_core::service::{Delivery, NewIntegration, WebhookReply};
+
+    let dir = tempfile::tempdir().unwrap();
+    let open = || {
+        junction_local::LocalBuilder::new(dir.path())
+            .key(junction_local::MasterKey::parse(&"42".repeat(32), "test").unwrap())
+            .open()
+            .unwrap()
+    };
+    let (server, cli) = (open(), open());
+    let ws = server.create_workspace("A").await.unwrap().workspace.id;
+    let catalog = server.runtime_catalog(&ws).await.unwrap();
+    assert!(catalog.get("late").is_none(), "no app yet");
+
+    let app = "id: late\nname: Late\nbase_url: http://127.0.0.1:9/\nauth:\n  type: none\n\
+               webhook:\n  delivery_id:\n    header: webhook-id\n\
+               actions:\n  ping:\n    request:\n      method: POST\n      path: /ping\n";
+    let flow = "id: late-hooks\nname: Late hooks\napps: [late]\nblocks:\n  - id: on_hook\n    \
+                trigger:\n      type: webhook\n      app: late\n    steps:\n      - id: ping\n        \
+                action:\n          app: late\n          action: ping\n";
+    cli.push_app(&ws, app, None).await.unwrap();
+    cli.push_flow(&ws, flow, None, true).await.unwrap();
+    let new = NewIntegration {
+        flow: "late-hooks".into(),
+        accounts: Default::default(),
+        setup: json!({}),
+        name: None,
+    };
+    let (integration, _) = server.create_integration(&ws, "alice", new).await.unwrap();
+    let url = &server
+        .webhook_endpoints(&ws, "alice", &integration.id)
+        .await
+        .unwrap()[0]
+        .url;
+    let token = url.rsplit('/').next().unwrap();
+
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("webhook-id", "d1".parse().unwrap());
+    let delivery = Delivery {
+        query: vec![],
+        headers,
+        body: br#"{"type": "thing.done"}"#.to_vec(),
+    };
+    match server.receive_webhook(token, delivery).await {
+        Ok(WebhookReply::Accepted { run_ids, duplicate }) => {
+            assert_eq!(run_ids.len(), 1);
+            assert!(!duplicate);
+        }
+        other => panic!("the delivery was not accepted: {other:?}"),
+    }
+}

@@ -2,7 +2,7 @@
 //! marketplace lists.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
@@ -75,15 +75,38 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
     /// (a run otherwise re-reads and re-parses every app definition). A push through
     /// this process is seen at once; through another, within the second.
     pub async fn runtime_catalog(&self, ws: &str) -> Result<Arc<AppCatalog>, ServiceError> {
-        const FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(1);
-        if let Some((at, apps)) = self
+        self.runtime_catalog_having(ws, &[]).await
+    }
+
+    /// [`Self::runtime_catalog`], read again at once if it lacks one of `app_ids`: an
+    /// app added through another process (the CLI) moments ago is found, rather than
+    /// refused as unknown until the second is up. A catalog read again for a miss is
+    /// kept 50 ms whatever is asked of it, so requests naming an app that does not
+    /// exist cannot make each a full read.
+    pub async fn runtime_catalog_having(
+        &self,
+        ws: &str,
+        app_ids: &[&str],
+    ) -> Result<Arc<AppCatalog>, ServiceError> {
+        const FRESH_FOR: Duration = Duration::from_secs(1);
+        const MISS_READ_KEPT: Duration = Duration::from_millis(50);
+        let cached = self
             .app_cache
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .get(ws)
+            .cloned();
+        let mut missing = false;
+        if let Some(CachedApps {
+            read_at,
+            apps,
+            for_a_miss,
+        }) = cached
         {
-            if at.elapsed() < FRESH_FOR {
-                return Ok(apps.clone());
+            let age = read_at.elapsed();
+            missing = !app_ids.iter().all(|id| apps.get(id).is_some());
+            if age < FRESH_FOR && (!missing || for_a_miss && age < MISS_READ_KEPT) {
+                return Ok(apps);
             }
         }
         let apps = Arc::new(self.catalog(ws).await?);
@@ -91,7 +114,12 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         if cache.len() >= 10_000 {
             cache.clear();
         }
-        cache.insert(ws.to_string(), (std::time::Instant::now(), apps.clone()));
+        let entry = CachedApps {
+            read_at: Instant::now(),
+            apps: apps.clone(),
+            for_a_miss: missing,
+        };
+        cache.insert(ws.to_string(), entry);
         Ok(apps)
     }
 
@@ -295,4 +323,13 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         };
         Ok(self.store.usage(ws, &month).await?)
     }
+}
+
+/// A workspace's apps as [`Junction::runtime_catalog_having`] last read them.
+#[derive(Clone)]
+pub(super) struct CachedApps {
+    read_at: Instant,
+    apps: Arc<AppCatalog>,
+    /// Read again because the one before lacked an app someone asked for.
+    for_a_miss: bool,
 }

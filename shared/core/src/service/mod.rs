@@ -76,9 +76,7 @@ pub struct Junction<S, Q, V> {
     flow_cache:
         std::sync::Mutex<std::collections::HashMap<(String, String, u32), Arc<FlowVersion>>>,
     /// Workspace → its apps and when they were read (see `runtime_catalog`).
-    app_cache: std::sync::Mutex<
-        std::collections::HashMap<String, (std::time::Instant, Arc<crate::catalog::AppCatalog>)>,
-    >,
+    app_cache: std::sync::Mutex<std::collections::HashMap<String, definitions::CachedApps>>,
     /// Workspaces whose sweep for abandoned runs this process made sure of.
     sweeps: std::sync::Mutex<std::collections::HashSet<String>>,
     /// Where requests hand the runs they record, while this process runs workers.
