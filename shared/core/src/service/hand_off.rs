@@ -77,6 +77,7 @@ struct Unit {
 }
 
 tokio::task_local! {
+    /// The outermost [`Junction::together`] this task is in, if any.
     static PENDING: RefCell<Unit>;
 }
 
