@@ -75,7 +75,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
     /// (a run otherwise re-reads and re-parses every app definition). A push through
     /// this process is seen at once; through another, within the second.
     pub async fn runtime_catalog(&self, ws: &str) -> Result<Arc<AppCatalog>, ServiceError> {
-        self.runtime_catalog_having(ws, &[]).await
+        self.runtime_catalog_having(ws, []).await
     }
 
     /// [`Self::runtime_catalog`], read again at once if it lacks one of `app_ids`: an
@@ -83,10 +83,10 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
     /// refused as unknown until the second is up. A catalog read again for a miss is
     /// kept 50 ms whatever is asked of it, so requests naming an app that does not
     /// exist cannot make each a full read.
-    pub async fn runtime_catalog_having(
+    pub async fn runtime_catalog_having<'a>(
         &self,
         ws: &str,
-        app_ids: &[&str],
+        app_ids: impl IntoIterator<Item = &'a str>,
     ) -> Result<Arc<AppCatalog>, ServiceError> {
         const FRESH_FOR: Duration = Duration::from_secs(1);
         const MISS_READ_KEPT: Duration = Duration::from_millis(50);
@@ -104,7 +104,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         }) = cached
         {
             let age = read_at.elapsed();
-            missing = !app_ids.iter().all(|id| apps.get(id).is_some());
+            missing = !app_ids.into_iter().all(|id| apps.get(id).is_some());
             if age < FRESH_FOR && (!missing || for_a_miss && age < MISS_READ_KEPT) {
                 return Ok(apps);
             }

@@ -362,7 +362,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                 Err(e) => return (Err((format!("input '{k}': {e}"), false)), 0),
             };
         }
-        let apps = match self.runtime_catalog_having(ws, &[app]).await {
+        let apps = match self.runtime_catalog_having(ws, [app]).await {
             Ok(apps) => apps,
             Err(e) => return (Err((e.to_string(), true)), 0),
         };

@@ -228,8 +228,8 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         }
         // The apps the flow names: one added moments ago through another process is
         // then found, not reported unknown.
-        let named: Vec<&str> = flow.definition.apps.iter().map(String::as_str).collect();
-        let apps = self.runtime_catalog_having(ws, &named).await?;
+        let named = flow.definition.apps.iter().map(String::as_str);
+        let apps = self.runtime_catalog_having(ws, named).await?;
         let credentials =
             VaultCredentials::new(&self.store, &self.vault, ws, integration.accounts.clone());
         let storage = StoredValues {

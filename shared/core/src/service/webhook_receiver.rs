@@ -160,7 +160,7 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
         let ws = integration.workspace_id.clone();
         // The catalog runs use (read at most once a second): a delivery then costs no
         // read and no parse of the app definition.
-        let apps = self.runtime_catalog_having(&ws, &[&app_id]).await?;
+        let apps = self.runtime_catalog_having(&ws, [app_id.as_str()]).await?;
         let app = apps
             .get(&app_id)
             .ok_or_else(|| ServiceError::NotFound(format!("app '{app_id}'")))?;
