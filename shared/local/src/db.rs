@@ -94,8 +94,8 @@ struct Shared {
     next: u64,
     /// Groups whose commit failed (a few recent ones), with why.
     failed: std::collections::VecDeque<(u64, String)>,
-    /// Commits so far, which the checkpoint thread paces itself by.
-    commits: Arc<std::sync::atomic::AtomicU64>,
+    /// Shared with the checkpoint thread.
+    wal: Arc<crate::checkpoint::Pacing>,
 }
 
 /// A group this writer has not settled yet.
@@ -179,14 +179,14 @@ impl Database {
             true,
         )?;
         migrate(&conn).with_context(|| format!("migrating database {}", path.display()))?;
-        let commits = Arc::new(std::sync::atomic::AtomicU64::new(0));
-        crate::checkpoint::in_background(path, Arc::downgrade(&commits));
+        let wal = Arc::new(crate::checkpoint::Pacing::default());
+        crate::checkpoint::in_background(path, Arc::downgrade(&wal));
         let shared = Arc::new(Mutex::new(Shared {
             conn,
             open: None,
             next: 1,
             failed: Default::default(),
-            commits,
+            wal,
         }));
         Ok(Self { shared })
     }
@@ -348,8 +348,7 @@ impl Shared {
         };
         match outcome {
             Ok(()) => {
-                self.commits
-                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                self.wal.after_commit(&self.conn);
             }
             Err(why) => {
                 if self.failed.len() == 64 {
@@ -675,6 +674,57 @@ mod tests {
         }
         let bytes = crate::checkpoint::COMMITS_PER_CHECKPOINT * 4000;
         file_grows(&path, before, bytes, std::time::Duration::from_secs(4)).await;
+    }
+
+    #[tokio::test]
+    async fn under_steady_writes_the_wal_starts_over_long_before_the_backstop() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.db");
+        let wal = dir.path().join("j.db-wal");
+        let db = Database::open(&path, Durability::Process).unwrap();
+        // A thousand commits a second, as a busy server makes them, each rewriting 12 of
+        // the same 400 pages: the WAL grows by several thousand pages a second. Unrestarted,
+        // it would grow to the backstop (64 MB) before the writer copied it back itself.
+        let (mut largest, mut total_pages) = (0, 0);
+        for commit in 0..2_000 {
+            db.write_with(|c| {
+                for i in 0..12 {
+                    c.execute(
+                        "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, zeroblob(4000))",
+                        [format!("k{}", (commit * 12 + i) % 400)],
+                    )?;
+                }
+                // The time a busy server's group stays open: a transaction is always
+                // open, so a checkpoint never ends between two of them by chance.
+                std::thread::sleep(std::time::Duration::from_millis(1));
+                Ok(())
+            })
+            .await
+            .unwrap();
+            total_pages += 12;
+            if commit % 50 == 0 {
+                largest = largest.max(std::fs::metadata(&wal).map_or(0, |m| m.len()));
+            }
+        }
+        let backstop = crate::checkpoint::BACKSTOP_PAGES as u64 * 4096;
+        assert!(
+            total_pages * 4096 > backstop,
+            "the test writes past the backstop"
+        );
+        assert!(
+            largest < backstop / 4 * 3,
+            "the WAL grew to {largest} bytes, near the backstop's {backstop}"
+        );
+        let rows = db
+            .with(|c| {
+                c.query_row(
+                    "SELECT count(*) FROM meta WHERE length(value) = 4000",
+                    [],
+                    |r| r.get::<_, i64>(0),
+                )
+            })
+            .unwrap();
+        assert_eq!(rows, 400, "every row is there after the WAL started over");
     }
 
     #[tokio::test]
