@@ -153,3 +153,30 @@ fn flush(conn: &Connection, which: c_int) -> bool {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_thread_flushes_the_wal_and_the_database_through_its_own_connection() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.db");
+        let writer = Connection::open(&path).unwrap();
+        writer
+            .execute_batch("PRAGMA journal_mode=WAL; CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+            .unwrap();
+        let thread = Connection::open(&path).unwrap();
+        assert!(
+            flush(&thread, ffi::SQLITE_FCNTL_FILE_POINTER),
+            "the database file is open from the start"
+        );
+        // The WAL is opened by the connection's first read, here its first checkpoint;
+        // after that every flush of it goes through.
+        assert!(!flush(&thread, ffi::SQLITE_FCNTL_JOURNAL_POINTER));
+        assert_eq!(passive(&thread).unwrap(), 3);
+        assert!(flush(&thread, ffi::SQLITE_FCNTL_JOURNAL_POINTER));
+        writer.execute("INSERT INTO t VALUES (2)", []).unwrap();
+        assert!(flush(&thread, ffi::SQLITE_FCNTL_JOURNAL_POINTER));
+    }
+}
