@@ -15,6 +15,14 @@ use crate::savepoint::Savepoint;
 
 type R<T> = Result<T, StoreError>;
 
+/// Runs with a status that the status index leaves out, newest first: read through
+/// the primary key, where most runs are of these statuses.
+const DONE_WITH_STATUS: &str =
+    "SELECT body, version FROM runs WHERE ws = ?1 AND status = ?2 AND id < ?3 ORDER BY id DESC LIMIT ?4";
+/// Runs with any other status, newest first, through the status index (migration 12),
+/// whose condition is repeated here so that the planner can use it.
+const NOT_DONE_WITH_STATUS: &str = "SELECT body, version FROM runs WHERE ws = ?1 AND status = ?2 AND status NOT IN ('succeeded', 'skipped') AND id < ?3 ORDER BY id DESC LIMIT ?4";
+
 impl SqliteStore {
     /// Deletes runs past their retention; the embedded server calls this periodically.
     pub fn purge_expired_runs(&self, now: DateTime<Utc>) -> R<usize> {
@@ -37,10 +45,15 @@ impl RunStore for SqliteStore {
         before: Option<&str>,
     ) -> R<Vec<RunRecord>> {
         let limit = limit.clamp(1, 1000) as i64;
-        let status = status.as_str();
+        // The status index holds only the runs that are not done, or failed (migration
+        // 12): its condition is written out for the planner to use it.
+        let sql = match status {
+            RunStatus::Succeeded | RunStatus::Skipped => DONE_WITH_STATUS,
+            _ => NOT_DONE_WITH_STATUS,
+        };
         self.query_versioned(
-            "SELECT body, version FROM runs WHERE ws = ?1 AND status = ?2 AND id < ?3 ORDER BY id DESC LIMIT ?4",
-            params![ws, status, before.unwrap_or("~"), limit],
+            sql,
+            params![ws, status.as_str(), before.unwrap_or("~"), limit],
         )
     }
 
@@ -184,4 +197,40 @@ fn write_run(
         expected,
         || format!("run '{}'", run.id),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::{Database, Durability};
+
+    fn plan(db: &Database, sql: &str) -> String {
+        db.with(|c| {
+            let mut stmt = c.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+            let details = stmt
+                .query_map(params!["ws", "failed", "~", 10], |r| r.get::<_, String>(3))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(details.join("; "))
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn runs_by_status_are_read_through_an_index_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::open(&dir.path().join("j.db"), Durability::Process).unwrap();
+        let not_done = plan(&db, NOT_DONE_WITH_STATUS);
+        assert!(
+            not_done.contains("USING INDEX runs_by_status"),
+            "{not_done}"
+        );
+        let done = plan(&db, DONE_WITH_STATUS);
+        assert!(
+            done.contains("USING INDEX sqlite_autoindex_runs_1"),
+            "{done}"
+        );
+        for plan in [not_done, done] {
+            assert!(!plan.contains("TEMP B-TREE"), "sorted by the index: {plan}");
+        }
+    }
 }
