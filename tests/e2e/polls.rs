@@ -174,3 +174,44 @@ async fn a_poll_that_keeps_failing_says_so_on_its_integration() {
     assert_eq!(health["polls"][0]["status"], "paused", "{health}");
     assert!(health["polls"][0]["next_poll_at"].is_null(), "{health}");
 }
+
+/// With every worker slot taken, a poll that finds many new items waits for a slot
+/// once for all of them (`SLOT_WAIT`), as an app event's runs do, not once per item:
+/// their runs go to the queue and the poll's state moves on.
+#[tokio::test]
+async fn a_poll_waits_for_a_worker_slot_once_for_all_its_new_items() {
+    use junction_core::service::hand_off::{HandOff, SLOT_WAIT};
+
+    let (app, mock, ws) = setup().await;
+    let id = new_contacts(&app, &ws).await;
+    poll_at(&app, &id, Utc::now()).await;
+    // One slot, taken for the whole test.
+    let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(1));
+    let _taken = slots.clone().try_acquire_owned().unwrap();
+    let (to_workers, mut handed) = tokio::sync::mpsc::unbounded_channel();
+    app.junction.hand_runs_to(Some(HandOff {
+        slots,
+        visibility: std::time::Duration::from_secs(60),
+        to_workers,
+    }));
+    let new = 100;
+    mock.state.contacts.lock().unwrap().extend((0..new).map(|i| {
+        json!({"id": format!("c_new{i}"), "email": format!("new{i}@example.com"), "first_name": "New", "last_name": "One", "plan": "pro", "created_at": "2026-11-30T11:00:00Z"})
+    }));
+    let started = std::time::Instant::now();
+    let state = poll_at(&app, &id, Utc::now() + chrono::Duration::minutes(11)).await;
+    let took = started.elapsed();
+    assert_eq!(state["new_items"], new, "{state}");
+    // One item at a time, the poll would wait SLOT_WAIT for each: a second in all.
+    assert!(
+        took < SLOT_WAIT * new / 2,
+        "the poll waited for a slot per item: {took:?}"
+    );
+    assert!(handed.try_recv().is_err(), "no slot, no hand-off");
+    let runs = finished_runs(&app, &ws, &id, new as usize).await;
+    assert_eq!(
+        runs.len(),
+        new as usize,
+        "every new item ran, from the queue"
+    );
+}

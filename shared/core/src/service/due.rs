@@ -431,16 +431,25 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                 )
                 .await?;
             } else {
-                for (item, id) in fresh {
-                    // Keyed by item: a poll retried before its state moved queues nothing twice.
-                    self.queue_run_once(
-                        integration,
-                        block,
-                        json!({"item": item}),
-                        Some(&format!("item:{id}")),
-                    )
-                    .await?;
-                }
+                // One unit for all the new items, as for an app event's runs: they share
+                // a commit, and the wait for a worker slot when every worker is busy
+                // (`hand_off::SLOT_WAIT`). One at a time, a poll that found 100 new
+                // items waited up to a second for slots before its state moved on.
+                let queue_each = async {
+                    for (item, id) in fresh {
+                        // Keyed by item: a poll retried before its state moved queues
+                        // nothing twice.
+                        self.queue_run_once(
+                            integration,
+                            block,
+                            json!({"item": item}),
+                            Some(&format!("item:{id}")),
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                };
+                self.together(queue_each).await?;
             }
         }
         // The latest page's ids first, then older memory, deduplicated and bounded.
