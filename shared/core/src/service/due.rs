@@ -417,40 +417,34 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
                 .filter(|(_, id)| !known.contains(id))
                 .collect();
             fresh_count = fresh.len();
-            if how.batch && !fresh.is_empty() {
-                // Keyed by the batch's items: a poll retried before its state moved
-                // queues the same batch once.
+            // Each run's trigger and the key it is queued once by: a poll retried
+            // before its state moved queues nothing twice.
+            let runs: Vec<(Value, String)> = if !how.batch {
+                fresh
+                    .iter()
+                    .map(|(item, id)| (json!({"item": item}), format!("item:{id}")))
+                    .collect()
+            } else if fresh.is_empty() {
+                Vec::new()
+            } else {
+                // Keyed by the batch's items: the same batch is queued once.
                 let keys: Vec<&str> = fresh.iter().map(|(_, id)| id.as_str()).collect();
                 let key = super::secrets::sha256_hex(&keys.join("\n"));
                 let batch: Vec<&Value> = fresh.iter().map(|(item, _)| *item).collect();
-                self.queue_run_once(
-                    integration,
-                    block,
-                    json!({"items": batch}),
-                    Some(&format!("batch:{key}")),
-                )
-                .await?;
-            } else {
-                // One unit for all the new items, as for an app event's runs: they share
-                // a commit, and the wait for a worker slot when every worker is busy
-                // (`hand_off::SLOT_WAIT`). One at a time, a poll that found 100 new
-                // items waited up to a second for slots before its state moved on.
-                let queue_each = async {
-                    for (item, id) in fresh {
-                        // Keyed by item: a poll retried before its state moved queues
-                        // nothing twice.
-                        self.queue_run_once(
-                            integration,
-                            block,
-                            json!({"item": item}),
-                            Some(&format!("item:{id}")),
-                        )
+                vec![(json!({"items": batch}), format!("batch:{key}"))]
+            };
+            // One unit for all the new items, as for an app event's runs: they share a
+            // commit, and the wait for a worker slot when every worker is busy
+            // (`hand_off::SLOT_WAIT`). One at a time, a poll that found 100 new items
+            // waited up to a second for slots before its state moved on.
+            let queue_all = async {
+                for (trigger, once) in runs {
+                    self.queue_run_once(integration, block, trigger, Some(&once))
                         .await?;
-                    }
-                    Ok(())
-                };
-                self.together(queue_each).await?;
-            }
+                }
+                Ok(())
+            };
+            self.together(queue_all).await?;
         }
         // The latest page's ids first, then older memory, deduplicated and bounded.
         let mut merged: Vec<String> = Vec::with_capacity(MAX_SEEN);
