@@ -60,7 +60,7 @@ impl Pacing {
     }
 }
 
-/// A passive checkpoint: the pages in the WAL, and whether it ran.
+/// A passive checkpoint; the pages the WAL held when it began.
 fn passive(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(1))
 }
