@@ -85,7 +85,10 @@ impl<S: Store, Q: RunQueue, V: Vault> Junction<S, Q, V> {
     ) -> Outcome {
         let run = match serde_json::from_str::<QueueBody>(&message.body) {
             Ok(QueueBody::Due(due)) => {
-                return self.run_due(engine, &due, message.receive_count).await
+                // Boxed: a poll's future is over twice a run's (it queues the runs of its
+                // new items in one unit), and unboxed it set the size of every run's
+                // future, which the worker copies onto the heap for each run.
+                return Box::pin(self.run_due(engine, &due, message.receive_count)).await;
             }
             Ok(QueueBody::Run(run)) => run,
             Err(e) => return Outcome::Poisoned(format!("neither a run nor due work: {e}")),
