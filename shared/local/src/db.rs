@@ -78,7 +78,20 @@ const MIGRATIONS: &[&str] = &[
     // Succeeded and skipped runs, most of them, are listed from the primary key.
     "DROP INDEX runs_by_status;
      CREATE INDEX runs_by_status ON runs (ws, status, id) WHERE status NOT IN ('succeeded', 'skipped');",
+    // 13: the queue as one b-tree by message id (WITHOUT ROWID), where a rowid table
+    // and the index of its key were two to write for every message sent, received
+    // and deleted.
+    "CREATE TABLE queue_13 (id TEXT PRIMARY KEY, body TEXT NOT NULL, visible_at INTEGER NOT NULL, receive_count INTEGER NOT NULL DEFAULT 0, receipt TEXT, sent_at INTEGER NOT NULL) WITHOUT ROWID;
+     INSERT INTO queue_13 (id, body, visible_at, receive_count, receipt, sent_at)
+       SELECT id, body, visible_at, receive_count, receipt, sent_at FROM queue;
+     DROP TABLE queue;
+     ALTER TABLE queue_13 RENAME TO queue;
+     CREATE INDEX queue_by_visibility ON queue (visible_at);",
 ];
+
+/// Rows a purge deletes per statement: each batch is a write of its own, so a purge of
+/// an hour's expired rows never holds the one connection for long.
+const PURGE_BATCH: i64 = 500;
 
 /// The shared database handle. One connection behind a lock: SQLite has one writer
 /// at a time anyway, and each statement here takes microseconds.
@@ -245,6 +258,23 @@ impl Database {
         f: impl FnOnce(&mut Connection) -> rusqlite::Result<T>,
     ) -> anyhow::Result<T> {
         self.write(|| self.with(f)).await
+    }
+
+    /// Runs `delete` (a DELETE of at most `?2` rows expired at `?1`) until a batch
+    /// deletes nothing, each batch a write of its own, yielding between them so that
+    /// requests are answered meanwhile. How many rows it deleted.
+    pub(crate) async fn purge(&self, delete: &str, now: i64) -> anyhow::Result<usize> {
+        let mut deleted = 0;
+        loop {
+            let n = self
+                .write_with(|c| c.exec(delete, rusqlite::params![now, PURGE_BATCH]))
+                .await?;
+            if n == 0 {
+                return Ok(deleted);
+            }
+            deleted += n;
+            tokio::task::yield_now().await;
+        }
     }
 
     /// The open group, opened if none is.
@@ -451,6 +481,44 @@ mod tests {
             .with(|c| c.pragma_query_value(None, "journal_mode", |r| r.get(0)))
             .unwrap();
         assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn migration_13_keeps_the_queued_messages() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.db");
+        let conn = Connection::open(&path).unwrap();
+        for sql in &MIGRATIONS[..12] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 12).unwrap();
+        conn.execute_batch(
+            "INSERT INTO queue (id, body, visible_at, receive_count, receipt, sent_at) VALUES
+               ('msg_a', 'body a', 5, 2, 'msg_a:r', 1), ('msg_b', 'body b', 3, 0, NULL, 2);",
+        )
+        .unwrap();
+        drop(conn);
+
+        let db = Database::open(&path, Durability::Process).unwrap();
+        let rows = |sql: &str| -> Vec<String> {
+            db.with(|c| {
+                let mut stmt = c.prepare(sql)?;
+                let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+                rows.collect()
+            })
+            .unwrap()
+        };
+        assert_eq!(
+            rows("SELECT id || ' ' || body || ' ' || visible_at || ' ' || receive_count || ' ' || coalesce(receipt, '-') || ' ' || sent_at FROM queue ORDER BY visible_at"),
+            ["msg_b body b 3 0 - 2", "msg_a body a 5 2 msg_a:r 1"]
+        );
+        let without_rowid = rows(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%WITHOUT ROWID'",
+        );
+        assert_eq!(without_rowid, ["queue"]);
+        let indexes =
+            rows("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'queue'");
+        assert_eq!(indexes, ["queue_by_visibility"]);
     }
 
     #[test]

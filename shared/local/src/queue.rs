@@ -103,6 +103,21 @@ impl SqliteQueue {
             .await?)
     }
 
+    /// Deletes dedupe ids past their window (sends under them are new again), a batch
+    /// at a time; the embedded server calls this periodically.
+    pub async fn purge_expired_dedupe_ids(&self) -> Result<usize, QueueError> {
+        Ok(self
+            .db
+            .purge(
+                // The oldest ids, which are the first to expire (one window for all,
+                // rowids in the order of sending): no index on expiry to write.
+                "DELETE FROM queue_dedupe WHERE rowid IN
+                 (SELECT rowid FROM queue_dedupe ORDER BY rowid LIMIT ?2) AND expires_at <= ?1",
+                self.now_ms(),
+            )
+            .await?)
+    }
+
     /// Queues a message and records its dedupe id, in one savepoint. `look_first`:
     /// whether an earlier send under the id is looked for (and answered instead).
     async fn insert(
@@ -355,6 +370,45 @@ mod tests {
         let clock = ManualClock::new(chrono::Utc::now());
         let q = SqliteQueue::new(db, Arc::new(clock.clone()), QueueConfig::default());
         (dir, clock, q)
+    }
+
+    #[tokio::test]
+    async fn dedupe_ids_past_their_window_are_purged_and_sends_under_them_are_new() {
+        let (_dir, clock, q) = queue();
+        let first = q.send_new("m1", "run_1").await.unwrap();
+        clock.advance(chrono::Duration::seconds(60));
+        q.send_new("m2", "run_2").await.unwrap();
+        assert_eq!(q.purge_expired_dedupe_ids().await.unwrap(), 0);
+        assert_eq!(
+            q.send("again", Duration::ZERO, Some("run_1"))
+                .await
+                .unwrap(),
+            first,
+            "suppressed within the window"
+        );
+
+        clock.advance(chrono::Duration::seconds(250));
+        assert_eq!(
+            q.purge_expired_dedupe_ids().await.unwrap(),
+            1,
+            "run_1's window is over"
+        );
+        let kept: i64 =
+            q.db.with(|c| {
+                c.query_row(
+                    "SELECT count(*) FROM queue_dedupe WHERE dedupe_id = 'run_2'",
+                    [],
+                    |r| r.get(0),
+                )
+            })
+            .unwrap();
+        assert_eq!(kept, 1, "run_2's window is not");
+        assert_ne!(
+            q.send("again", Duration::ZERO, Some("run_1"))
+                .await
+                .unwrap(),
+            first
+        );
     }
 
     #[tokio::test]

@@ -168,6 +168,57 @@ store_tests!(dynamodb, crate::backends::dynamo_store);
 /// Local only: retention deletes a run by the expiry it was created with, also after
 /// updates, which leave that column as it was.
 #[tokio::test]
+async fn sqlite_purge_deletes_expired_claims_in_batches_and_keeps_live_ones() {
+    use junction_core::ports::BookkeepingStore;
+    let s = crate::backends::sqlite_store().await.it;
+    let short = Duration::from_secs(60);
+    // The oldest row, taken over again once it has expired (below): it keeps its place
+    // at the head of the table, unexpired, and the purge must go past it.
+    assert!(s.insert_dedupe("hook:reused", t0(), short).await.unwrap());
+    // More expired claims than one purge batch holds, so that the purge must go on.
+    for i in 0..1234 {
+        assert!(s
+            .insert_dedupe(&format!("hook:old{i}"), t0(), short)
+            .await
+            .unwrap());
+    }
+    assert_eq!(
+        s.claim_key("run-once:a", "run_a", t0(), short)
+            .await
+            .unwrap(),
+        None
+    );
+    let long = Duration::from_secs(7 * 24 * 3600);
+    assert_eq!(
+        s.claim_key("run-once:b", "run_b", t0(), long)
+            .await
+            .unwrap(),
+        None
+    );
+
+    let later = t0() + chrono::Duration::seconds(61);
+    assert!(s.insert_dedupe("hook:reused", later, short).await.unwrap());
+    assert_eq!(s.purge_expired_claims(later).await.unwrap(), 1235);
+    assert!(!s.insert_dedupe("hook:reused", later, short).await.unwrap());
+    assert_eq!(s.purge_expired_claims(later).await.unwrap(), 0);
+    // The live claim still holds, with its value; the purged ones are free, as they
+    // were before the purge.
+    assert_eq!(
+        s.claim_key("run-once:b", "run_other", later, long)
+            .await
+            .unwrap(),
+        Some("run_b".to_string())
+    );
+    assert!(s.insert_dedupe("hook:old7", later, short).await.unwrap());
+    assert_eq!(
+        s.claim_key("run-once:a", "run_c", later, short)
+            .await
+            .unwrap(),
+        None
+    );
+}
+
+#[tokio::test]
 async fn sqlite_retention_deletes_an_updated_run_at_its_expiry() {
     use junction_core::ports::RunStore;
     let s = crate::backends::sqlite_store().await.it;
@@ -177,8 +228,8 @@ async fn sqlite_retention_deletes_an_updated_run_at_its_expiry() {
     r.status = RunStatus::Succeeded;
     s.put_run(&r, Some(1)).await.unwrap();
     let just_before = r.expires_at - chrono::Duration::seconds(1);
-    assert_eq!(s.purge_expired_runs(just_before).unwrap(), 0);
+    assert_eq!(s.purge_expired_runs(just_before).await.unwrap(), 0);
     let after = r.expires_at + chrono::Duration::seconds(1);
-    assert_eq!(s.purge_expired_runs(after).unwrap(), 1);
+    assert_eq!(s.purge_expired_runs(after).await.unwrap(), 1);
     assert!(s.get_run("ws_a", &r.id).await.unwrap().is_none());
 }

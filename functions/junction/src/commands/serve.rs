@@ -123,24 +123,34 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             }),
     );
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    // Retention: runs and stored values past their expiry are deleted hourly (DynamoDB
-    // does this by TTL).
+    // Retention: runs, stored values, claims and the queue's dedupe ids past their
+    // expiry are deleted every minute, a batch at a time (DynamoDB and SQS do this by
+    // themselves).
     let retention = {
         let junction = junction.clone();
         tokio::spawn(async move {
-            let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
             loop {
                 tick.tick().await;
-                match junction.store.purge_expired_runs(chrono::Utc::now()) {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!(runs = n, "deleted runs past their retention"),
-                    Err(e) => tracing::warn!(error = %e, "could not delete expired runs"),
-                }
-                match junction.store.purge_expired_values(chrono::Utc::now()) {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!(values = n, "deleted stored values past their expiry"),
-                    Err(e) => tracing::warn!(error = %e, "could not delete expired stored values"),
-                }
+                let now = chrono::Utc::now();
+                let store = &junction.store;
+                purged(
+                    "runs past their retention",
+                    store.purge_expired_runs(now).await,
+                );
+                purged(
+                    "stored values past their expiry",
+                    store.purge_expired_values(now).await,
+                );
+                purged(
+                    "claims past their expiry",
+                    store.purge_expired_claims(now).await,
+                );
+                let queue = &junction.queue;
+                purged(
+                    "queue dedupe ids past their window",
+                    queue.purge_expired_dedupe_ids().await,
+                );
             }
         })
     };
@@ -236,4 +246,13 @@ fn this_command() -> String {
         .and_then(|dir| me.strip_prefix(dir).ok())
         .unwrap_or(&me);
     shown.display().to_string()
+}
+
+/// Logs what a retention purge deleted, or why it could not.
+fn purged<E: std::fmt::Display>(what: &str, outcome: Result<usize, E>) {
+    match outcome {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(rows = n, "deleted {what}"),
+        Err(e) => tracing::warn!(error = %e, "could not delete {what}"),
+    }
 }

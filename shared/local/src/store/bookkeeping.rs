@@ -15,8 +15,25 @@ use crate::savepoint::Savepoint;
 
 type R<T> = Result<T, StoreError>;
 
+/// Expired claims among the oldest: rowids follow insertion, and a claim's expiry its
+/// insertion by one of two fixed windows (a week for runs, minutes for OAuth states),
+/// so the oldest rows are the first to expire. An index on expiry would cost every
+/// run's claim another b-tree write, out of order within a millisecond; reading the
+/// head of the table costs nothing. A key taken over after it expired keeps its old
+/// rowid and may sit at the head unexpired: the batch goes past it.
+const PURGE_CLAIMS: &str = "DELETE FROM dedupe WHERE rowid IN (SELECT rowid FROM dedupe ORDER BY rowid LIMIT ?2) AND expires_at <= ?1";
+
 fn ms(d: Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+impl SqliteStore {
+    /// Deletes claims and dedupe keys past their expiry (they already count as free), a
+    /// batch at a time; the embedded server calls this beside the run retention, as
+    /// DynamoDB's TTL would.
+    pub async fn purge_expired_claims(&self, now: DateTime<Utc>) -> R<usize> {
+        Ok(self.db.purge(PURGE_CLAIMS, millis(now)).await?)
+    }
 }
 
 impl BookkeepingStore for SqliteStore {

@@ -24,15 +24,16 @@ const DONE_WITH_STATUS: &str =
 const NOT_DONE_WITH_STATUS: &str = "SELECT body, version FROM runs WHERE ws = ?1 AND status = ?2 AND status NOT IN ('succeeded', 'skipped') AND id < ?3 ORDER BY id DESC LIMIT ?4";
 
 impl SqliteStore {
-    /// Deletes runs past their retention; the embedded server calls this periodically.
-    pub fn purge_expired_runs(&self, now: DateTime<Utc>) -> R<usize> {
-        self.run(|c| {
-            c.exec(
-                "DELETE FROM runs WHERE expires_at < ?1",
-                params![millis(now)],
+    /// Deletes runs past their retention, a batch at a time; the embedded server calls
+    /// this periodically.
+    pub async fn purge_expired_runs(&self, now: DateTime<Utc>) -> R<usize> {
+        Ok(self
+            .db
+            .purge(
+                "DELETE FROM runs WHERE rowid IN (SELECT rowid FROM runs WHERE expires_at < ?1 LIMIT ?2)",
+                millis(now),
             )
-            .map_err(sql_err)
-        })
+            .await?)
     }
 }
 

@@ -17,14 +17,15 @@ const LIVE: &str = "(expires_at IS NULL OR expires_at > ?4)";
 impl SqliteStore {
     /// Deletes stored values past their expiry (they already read as absent); the
     /// embedded server calls this beside the run retention, as DynamoDB's TTL would.
-    pub fn purge_expired_values(&self, now: DateTime<Utc>) -> R<usize> {
-        self.run(|c| {
-            c.exec(
-                "DELETE FROM stored_values WHERE expires_at IS NOT NULL AND expires_at <= ?1",
-                params![millis(now)],
+    pub async fn purge_expired_values(&self, now: DateTime<Utc>) -> R<usize> {
+        Ok(self
+            .db
+            .purge(
+                "DELETE FROM stored_values WHERE rowid IN (SELECT rowid FROM stored_values
+                 WHERE expires_at IS NOT NULL AND expires_at <= ?1 LIMIT ?2)",
+                millis(now),
             )
-            .map_err(sql_err)
-        })
+            .await?)
     }
 }
 
