@@ -106,16 +106,7 @@ impl SqliteQueue {
     /// Deletes dedupe ids past their window (sends under them are new again), a batch
     /// at a time; the embedded server calls this periodically.
     pub async fn purge_expired_dedupe_ids(&self) -> Result<usize, QueueError> {
-        Ok(self
-            .db
-            .purge(
-                // The oldest ids, which are the first to expire (one window for all,
-                // rowids in the order of sending): no index on expiry to write.
-                "DELETE FROM queue_dedupe WHERE rowid IN
-                 (SELECT rowid FROM queue_dedupe ORDER BY rowid LIMIT ?2) AND expires_at <= ?1",
-                self.now_ms(),
-            )
-            .await?)
+        Ok(self.db.purge(PURGE_DEDUPE_IDS, self.now_ms()).await?)
     }
 
     /// Queues a message and records its dedupe id, in one savepoint. `look_first`:
@@ -193,6 +184,11 @@ impl SqliteQueue {
         Ok((sent, receipt))
     }
 }
+
+/// Expired dedupe ids among the oldest, which are the first to expire (one window for
+/// all, rowids in the order of sending): no index on expiry to write for every send.
+pub(crate) const PURGE_DEDUPE_IDS: &str = "DELETE FROM queue_dedupe WHERE rowid IN
+     (SELECT rowid FROM queue_dedupe ORDER BY rowid LIMIT ?2) AND expires_at <= ?1";
 
 fn ms(d: Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)

@@ -21,7 +21,7 @@ type R<T> = Result<T, StoreError>;
 /// run's claim another b-tree write, out of order within a millisecond; reading the
 /// head of the table costs nothing. A key taken over after it expired keeps its old
 /// rowid and may sit at the head unexpired: the batch goes past it.
-const PURGE_CLAIMS: &str = "DELETE FROM dedupe WHERE rowid IN (SELECT rowid FROM dedupe ORDER BY rowid LIMIT ?2) AND expires_at <= ?1";
+pub(crate) const PURGE_CLAIMS: &str = "DELETE FROM dedupe WHERE rowid IN (SELECT rowid FROM dedupe ORDER BY rowid LIMIT ?2) AND expires_at <= ?1";
 
 fn ms(d: Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)

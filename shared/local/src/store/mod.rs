@@ -203,3 +203,43 @@ fn versioned_sql(
     built.insert(shape, sql.clone());
     sql
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{bookkeeping, runs, storage};
+    use crate::db::{Database, Durability};
+
+    #[test]
+    fn every_purge_reads_an_expiry_index_or_the_head_of_its_table_unsorted() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::open(&dir.path().join("j.db"), Durability::Process).unwrap();
+        let plan = |sql: &str| -> String {
+            db.with(|c| {
+                let mut stmt = c.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+                let details = stmt
+                    .query_map(rusqlite::params![0, crate::db::PURGE_BATCH], |r| {
+                        r.get::<_, String>(3)
+                    })?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                Ok(details.join("; "))
+            })
+            .unwrap()
+        };
+        let runs = plan(runs::PURGE_RUNS);
+        assert!(runs.contains("INDEX runs_by_expiry (expires_at<?)"), "{runs}");
+        let values = plan(storage::PURGE_VALUES);
+        assert!(
+            values.contains("INDEX stored_values_by_expiry"),
+            "{values}"
+        );
+        let claims = plan(bookkeeping::PURGE_CLAIMS);
+        let dedupe_ids = plan(crate::queue::PURGE_DEDUPE_IDS);
+        for plan in [runs, values, claims, dedupe_ids] {
+            assert!(!plan.contains("TEMP B-TREE"), "no sort: {plan}");
+            assert!(
+                plan.contains("USING INTEGER PRIMARY KEY"),
+                "deletes by rowid: {plan}"
+            );
+        }
+    }
+}

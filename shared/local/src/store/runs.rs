@@ -23,17 +23,15 @@ const DONE_WITH_STATUS: &str =
 /// whose condition is repeated here so that the planner can use it.
 const NOT_DONE_WITH_STATUS: &str = "SELECT body, version FROM runs WHERE ws = ?1 AND status = ?2 AND status NOT IN ('succeeded', 'skipped') AND id < ?3 ORDER BY id DESC LIMIT ?4";
 
+/// Runs past their retention, a batch (`?2`) at a time, through the expiry index.
+pub(crate) const PURGE_RUNS: &str =
+    "DELETE FROM runs WHERE rowid IN (SELECT rowid FROM runs WHERE expires_at < ?1 LIMIT ?2)";
+
 impl SqliteStore {
     /// Deletes runs past their retention, a batch at a time; the embedded server calls
     /// this periodically.
     pub async fn purge_expired_runs(&self, now: DateTime<Utc>) -> R<usize> {
-        Ok(self
-            .db
-            .purge(
-                "DELETE FROM runs WHERE rowid IN (SELECT rowid FROM runs WHERE expires_at < ?1 LIMIT ?2)",
-                millis(now),
-            )
-            .await?)
+        Ok(self.db.purge(PURGE_RUNS, millis(now)).await?)
     }
 }
 

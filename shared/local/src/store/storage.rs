@@ -11,6 +11,12 @@ use crate::db::{millis, Cached};
 
 type R<T> = Result<T, StoreError>;
 
+/// Stored values past their expiry, a batch (`?2`) at a time, through the partial
+/// expiry index (whose condition the query repeats).
+pub(crate) const PURGE_VALUES: &str =
+    "DELETE FROM stored_values WHERE rowid IN (SELECT rowid FROM stored_values
+     WHERE expires_at IS NOT NULL AND expires_at <= ?1 LIMIT ?2)";
+
 /// Rows that are live at `?now`: no expiry, or one still ahead.
 const LIVE: &str = "(expires_at IS NULL OR expires_at > ?4)";
 
@@ -18,14 +24,7 @@ impl SqliteStore {
     /// Deletes stored values past their expiry (they already read as absent); the
     /// embedded server calls this beside the run retention, as DynamoDB's TTL would.
     pub async fn purge_expired_values(&self, now: DateTime<Utc>) -> R<usize> {
-        Ok(self
-            .db
-            .purge(
-                "DELETE FROM stored_values WHERE rowid IN (SELECT rowid FROM stored_values
-                 WHERE expires_at IS NOT NULL AND expires_at <= ?1 LIMIT ?2)",
-                millis(now),
-            )
-            .await?)
+        Ok(self.db.purge(PURGE_VALUES, millis(now)).await?)
     }
 }
 
