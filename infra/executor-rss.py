@@ -11,13 +11,14 @@ Lambda starts them, against the Runtime API that infra/lambda-cold-start.py play
 
     python3 infra/executor-rss.py target/release target/debug/junction
     # args: the Lambda binaries' folder (with mock-apps), a junction built with aws
-    python3 infra/executor-rss.py target/lambda-http:target/lambda-release:target/release target/debug/junction
+    python3 infra/executor-rss.py target/lambda-ingest:target/lambda-http:target/lambda-release:target/release target/debug/junction
     # the Lambda packages' builds (folders searched in order, as lambda-cold-start.py does)
 
-With CALLGRIND=1 both functions run under valgrind's callgrind, and the script prints
-the instructions each executed (start included) instead of memory: the figure that
-compares two builds of the functions (say `--release` and the Lambda profiles) on a
-shared machine, where timings move with the neighbours. CALLGRIND_KEEP=1 keeps the
+With CALLGRIND=1 both functions run under valgrind's callgrind, and so does the
+webhook-receiver, handed 10 unsigned deliveries to a one-action flow (each must queue
+its run); the script prints the instructions each executed (start included) instead
+of memory: the figure that compares two builds of the functions (say `--release` and
+the Lambda profiles) on a shared machine, where timings move with the neighbours. CALLGRIND_KEEP=1 keeps the
 counts for callgrind_annotate.
 """
 import hashlib
@@ -69,7 +70,7 @@ def memory(pid):
 class Function:
     """One Lambda binary, kept warm, handed events one at a time."""
 
-    def __init__(self, name, env):
+    def __init__(self, name, env, counted=True):
         self.name = name
         self.pending = []
         self.answers = []
@@ -106,7 +107,7 @@ class Function:
         lambda_env = cold.runtime_env(name, self.server, env, "rss")
         command = [cold.binary(name)]
         self.counts = None
-        if CALLGRIND:
+        if CALLGRIND and counted:
             self.counts = tempfile.NamedTemporaryFile(suffix=".callgrind", delete=False).name
             command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={self.counts}", *command]
         self.proc = subprocess.Popen(command, env=lambda_env,
@@ -179,14 +180,15 @@ def main():
         ws = created["workspace"]
         cli_env["JUNCTION_WORKSPACE"] = ws["id"]
         with tempfile.TemporaryDirectory() as defs:
-            for folder, names in (("examples/apps", ["acme-crm.yaml", "chatter.yaml"]), ("examples/flows", ["deals-to-chatter.yaml"])):
+            for folder, names in (("examples/apps", ["acme-crm.yaml", "chatter.yaml"]), ("examples/flows", ["deals-to-chatter.yaml"]),
+                                  ("infra/bench", ["hookplain.yaml", "plain-hook-to-chatter.yaml"])):
                 for name in names:
                     with open(os.path.join(folder, name)) as f:
                         text = f.read().replace("127.0.0.1:4010", f"127.0.0.1:{mock_port}")
                     with open(os.path.join(defs, name), "w") as f:
                         f.write(text)
-            junction("apps", "push", os.path.join(defs, "acme-crm.yaml"), os.path.join(defs, "chatter.yaml"))
-            junction("flows", "push", os.path.join(defs, "deals-to-chatter.yaml"), "--publish")
+            junction("apps", "push", *(os.path.join(defs, n) for n in ["acme-crm.yaml", "chatter.yaml", "hookplain.yaml"]))
+            junction("flows", "push", os.path.join(defs, "deals-to-chatter.yaml"), os.path.join(defs, "plain-hook-to-chatter.yaml"), "--publish")
 
         user = {"App-Key": ws["app_key"], "User-ID": "alice",
                 "Hash": hmac.new(created["app_secret"].encode(), b"alice", hashlib.sha256).hexdigest()}
@@ -231,6 +233,8 @@ def main():
         print(f"  {reached} of {RUNS} runs reached the mock chat app; {len(failures)} messages kept for a retry")
         if reached != RUNS or failures:
             raise SystemExit("the batch did not run as it should")
+        if CALLGRIND:
+            hooks = webhook_deliveries(env, user, chatter, sqs, functions)
     finally:
         for f in functions:
             f.stop()
@@ -241,6 +245,9 @@ def main():
               f"(start, and {api_calls} API requests)")
         print(f"run-executor: {functions[1].instructions() / 1e6:.1f} million instructions "
               f"(start, and one batch of {RUNS} runs)")
+        print(f"webhook-receiver: {hooks.instructions() / 1e6:.1f} million instructions "
+              f"(start, and {RUNS} deliveries each recorded and queued)")
+        functions = [f for f in functions if f.counts]
         for f in functions:
             if os.environ.get("CALLGRIND_KEEP") == "1":
                 print(f"  {f.name}'s counts, for callgrind_annotate: {f.counts}")
@@ -248,8 +255,38 @@ def main():
                 os.unlink(f.counts)
 
 
-def cold_function(name, env, functions):
-    f = Function(name, env)
+def webhook_deliveries(env, user, chatter, sqs, functions):
+    """The webhook-receiver, handed RUNS unsigned deliveries to a one-action flow (set up
+    through a marketplace API that callgrind does not count); checks that each queued
+    its run."""
+    setup = cold_function("marketplace-api", env, functions, counted=False)
+    created = api(setup, "POST", "/v1/integrations", user,
+                  {"flow": "plain-hook-to-chatter", "accounts": {"chatter": chatter["id"]}})
+    url = api(setup, "GET", f"/v1/integrations/{created['integration']['id']}/webhooks", user)["webhooks"][0]["url"]
+    path = "/" + url.split("://", 1)[1].split("/", 1)[1]
+    hooks = cold_function("webhook-receiver", env, functions)
+    for i in range(RUNS):
+        event = cold.http_v2("abcdefg.lambda-url.us-east-1.on.aws", "POST", path,
+                             json.dumps({"type": "contact.updated", "email": f"person{i}@example.com"}))
+        event["headers"]["webhook-id"] = f"d{i}"
+        answer = hooks.invoke(event)
+        if answer.get("statusCode") != 200:
+            raise SystemExit(f"delivery {i}: {answer.get('statusCode')} {answer.get('body', '')[:300]}")
+    queued = 0
+    while True:
+        got = sqs.receive_message(QueueUrl=env["JUNCTION_QUEUE_URL"], MaxNumberOfMessages=10,
+                                  WaitTimeSeconds=1).get("Messages", [])
+        if not got:
+            break
+        queued += len(got)
+    print(f"  {queued} of {RUNS} webhook runs were queued")
+    if queued != RUNS:
+        raise SystemExit("the deliveries did not queue their runs")
+    return hooks
+
+
+def cold_function(name, env, functions, counted=True):
+    f = Function(name, env, counted)
     functions.append(f)
     return f
 

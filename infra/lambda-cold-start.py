@@ -7,10 +7,11 @@ its kind and times the answer. The functions use the AWS stack on a moto server
 (`JUNCTION_MOTO_URL`), whose table and queues this script creates with boto3.
 
     python3 infra/lambda-cold-start.py target/release   # the binaries' folder
-    python3 infra/lambda-cold-start.py target/lambda-http:target/lambda-release
+    python3 infra/lambda-cold-start.py target/lambda-ingest:target/lambda-http:target/lambda-release
 
 Folders separated by `:` are searched in order, like PATH: the Lambda packages come
-from two profiles (`lambda-http` for the HTTP functions, `lambda-release` for the rest).
+from three profiles (`lambda-ingest` for the webhook receiver, `lambda-http` for the
+marketplace API, `lambda-release` for the rest).
 """
 import json
 import os
