@@ -226,12 +226,12 @@ mod tests {
             .unwrap()
         };
         let runs = plan(runs::PURGE_RUNS);
-        assert!(runs.contains("INDEX runs_by_expiry (expires_at<?)"), "{runs}");
-        let values = plan(storage::PURGE_VALUES);
         assert!(
-            values.contains("INDEX stored_values_by_expiry"),
-            "{values}"
+            runs.contains("INDEX runs_by_expiry (expires_at<?)"),
+            "{runs}"
         );
+        let values = plan(storage::PURGE_VALUES);
+        assert!(values.contains("INDEX stored_values_by_expiry"), "{values}");
         let claims = plan(bookkeeping::PURGE_CLAIMS);
         let dedupe_ids = plan(crate::queue::PURGE_DEDUPE_IDS);
         for plan in [runs, values, claims, dedupe_ids] {
