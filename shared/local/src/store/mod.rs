@@ -209,22 +209,23 @@ mod tests {
     use super::{bookkeeping, runs, storage};
     use crate::db::{Database, Durability};
 
+    /// What `EXPLAIN QUERY PLAN` says of `sql` with `params` bound, its steps joined.
+    pub(super) fn query_plan(db: &Database, sql: &str, params: impl rusqlite::Params) -> String {
+        db.with(|c| {
+            let mut stmt = c.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+            let details = stmt
+                .query_map(params, |r| r.get::<_, String>(3))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(details.join("; "))
+        })
+        .unwrap()
+    }
+
     #[test]
     fn every_purge_reads_an_expiry_index_or_the_head_of_its_table_unsorted() {
         let dir = tempfile::tempdir().unwrap();
         let db = Database::open(&dir.path().join("j.db"), Durability::Process).unwrap();
-        let plan = |sql: &str| -> String {
-            db.with(|c| {
-                let mut stmt = c.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
-                let details = stmt
-                    .query_map(rusqlite::params![0, crate::db::PURGE_BATCH], |r| {
-                        r.get::<_, String>(3)
-                    })?
-                    .collect::<rusqlite::Result<Vec<_>>>()?;
-                Ok(details.join("; "))
-            })
-            .unwrap()
-        };
+        let plan = |sql: &str| query_plan(&db, sql, rusqlite::params![0, crate::db::PURGE_BATCH]);
         let runs = plan(runs::PURGE_RUNS);
         assert!(
             runs.contains("INDEX runs_by_expiry (expires_at<?)"),

@@ -204,14 +204,7 @@ mod tests {
     use crate::db::{Database, Durability};
 
     fn plan(db: &Database, sql: &str) -> String {
-        db.with(|c| {
-            let mut stmt = c.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
-            let details = stmt
-                .query_map(params!["ws", "failed", "~", 10], |r| r.get::<_, String>(3))?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok(details.join("; "))
-        })
-        .unwrap()
+        crate::store::tests::query_plan(db, sql, params!["ws", "failed", "~", 10])
     }
 
     #[test]
