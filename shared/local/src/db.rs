@@ -90,7 +90,8 @@ const MIGRATIONS: &[&str] = &[
 ];
 
 /// Rows a purge deletes per statement: each batch is a write of its own, so a purge of
-/// an hour's expired rows never holds the one connection for long.
+/// many expired rows (an upgraded database's first, say) never holds the one
+/// connection for long.
 pub(crate) const PURGE_BATCH: i64 = 500;
 
 /// The shared database handle. One connection behind a lock: SQLite has one writer
