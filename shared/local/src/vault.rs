@@ -98,12 +98,17 @@ fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
 pub struct SqliteVault {
     db: Database,
     key: MasterKey,
+    opened: crate::opened_secrets::OpenedSecrets,
 }
 
 impl SqliteVault {
     /// Opens the vault, checking that `key` is the one its data was sealed with.
     pub fn open(db: Database, key: MasterKey) -> anyhow::Result<Self> {
-        let vault = Self { db, key };
+        let vault = Self {
+            db,
+            key,
+            opened: Default::default(),
+        };
         let check: Option<Vec<u8>> = vault.db.with(|c| {
             c.row(
                 "SELECT value FROM meta WHERE key = 'vault_key_check'",
@@ -158,7 +163,9 @@ impl SqliteVault {
 
 impl Vault for SqliteVault {
     async fn put(&self, key: &SecretKey, value: &[u8]) -> Result<(), VaultError> {
-        let sealed = self.seal(value, &sealing::bound_to(key));
+        let binding = sealing::bound_to(key);
+        let sealed = self.seal(value, &binding);
+        self.opened.forget(&binding);
         self.db
             .write_with(|c| {
                 c.exec(
@@ -179,12 +186,20 @@ impl Vault for SqliteVault {
             )
             .optional()
         })?;
-        sealed
-            .map(|s| self.open_sealed(&s, &sealing::bound_to(key)))
-            .transpose()
+        let Some(sealed) = sealed else {
+            return Ok(None);
+        };
+        let binding = sealing::bound_to(key);
+        if let Some(plaintext) = self.opened.get(&binding, &sealed) {
+            return Ok(Some(plaintext));
+        }
+        let plaintext = self.open_sealed(&sealed, &binding)?;
+        self.opened.remember(binding, sealed, &plaintext);
+        Ok(Some(plaintext))
     }
 
     async fn delete(&self, key: &SecretKey) -> Result<(), VaultError> {
+        self.opened.forget(&sealing::bound_to(key));
         self.db
             .write_with(|c| {
                 c.exec(
@@ -249,11 +264,34 @@ mod tests {
             .put(&SecretKey::account("ws2", "b"), b"B")
             .await
             .unwrap();
+        // Both opened once, so remembered: the swap must still be caught.
+        for (ws, name) in [("ws1", "a"), ("ws2", "b")] {
+            let k = SecretKey::account(ws, name);
+            vault.get(&k).await.unwrap().unwrap();
+        }
         db.with(|c| c.exec("UPDATE vault SET sealed = (SELECT sealed FROM vault WHERE ws = 'ws1') WHERE ws = 'ws2'", [])).unwrap();
         assert!(matches!(
             vault.get(&SecretKey::account("ws2", "b")).await,
             Err(VaultError::Undecryptable(_))
         ));
+    }
+
+    #[tokio::test]
+    async fn a_secret_sealed_anew_by_another_process_is_read_anew() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.db");
+        let db = Database::open(&path, Durability::Process).unwrap();
+        let serving = SqliteVault::open(db, key(1)).unwrap();
+        let k = SecretKey::account("ws1", "acc1");
+        serving.put(&k, b"old-token").await.unwrap();
+        assert_eq!(serving.get(&k).await.unwrap().unwrap(), b"old-token");
+        // The CLI, say, replaces the token through a connection of its own.
+        let other = Database::open(&path, Durability::Process).unwrap();
+        let cli = SqliteVault::open(other, key(1)).unwrap();
+        cli.put(&k, b"new-token").await.unwrap();
+        assert_eq!(serving.get(&k).await.unwrap().unwrap(), b"new-token");
+        cli.delete(&k).await.unwrap();
+        assert_eq!(serving.get(&k).await.unwrap(), None);
     }
 
     #[test]
