@@ -52,10 +52,12 @@ impl<'e, 'i> StepCalls<'e, 'i> {
     }
 }
 
-impl StepCalls<'_, '_> {
-    fn app(&self, id: &str) -> Result<&AppDefinition, StepError> {
-        self.apps
-            .get(id)
+impl<'i> StepCalls<'_, 'i> {
+    /// The app, borrowed from the run's catalog rather than from these calls, so that
+    /// a step need not copy its whole definition to make calls with it.
+    fn app(&self, id: &str) -> Result<&'i AppDefinition, StepError> {
+        let apps: &'i AppCatalog = self.apps;
+        apps.get(id)
             .ok_or_else(|| StepError::terminal(format!("app '{id}' is not available to this run")))
     }
 
@@ -204,7 +206,7 @@ impl StepCalls<'_, '_> {
     }
 
     pub async fn query(&mut self, step: &QueryStep, ctx: &Context) -> Result<Value, StepError> {
-        let app = self.app(&step.app)?.clone();
+        let app = self.app(&step.app)?;
         let def = app.queries.get(&step.query).ok_or_else(|| {
             StepError::terminal(format!("app '{}' has no query '{}'", app.id, step.query))
         })?;
@@ -340,7 +342,7 @@ impl StepCalls<'_, '_> {
         ctx: &Context,
         idempotency_key: &str,
     ) -> Result<ActionDone, StepError> {
-        let app = self.app(&step.app)?.clone();
+        let app = self.app(&step.app)?;
         let def = app.actions.get(&step.action).ok_or_else(|| {
             StepError::terminal(format!("app '{}' has no action '{}'", app.id, step.action))
         })?;
@@ -392,14 +394,11 @@ impl StepCalls<'_, '_> {
     }
 
     pub async fn http(&mut self, step: &HttpStep, ctx: &Context) -> Result<Value, StepError> {
-        let app = match &step.app {
-            Some(id) => Some(self.app(id)?.clone()),
-            None => None,
-        };
+        let app = step.app.as_deref().map(|id| self.app(id)).transpose()?;
         let request = render_request(
             &self.engine.templates,
             ctx,
-            app.as_ref().map(|a| a.base_url.as_str()),
+            app.map(|a| a.base_url.as_str()),
             RequestParts {
                 method: step.method,
                 target: &step.url,
@@ -409,7 +408,7 @@ impl StepCalls<'_, '_> {
                 body_format: step.body_format,
             },
         )?;
-        let response = self.call(app.as_ref(), request).await?;
+        let response = self.call(app, request).await?;
         self.expect_success(&response)?;
         Ok(json!({ "status": response.status, "body": response.json() }))
     }

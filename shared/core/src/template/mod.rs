@@ -2,11 +2,13 @@
 //! minijinja in strict mode: a value that is one expression keeps its JSON type, and an
 //! undefined variable is an error naming it, never an empty string.
 
+mod compiled;
 mod mapping;
 mod scan;
 mod url;
 
 use std::collections::BTreeSet;
+use std::sync::LazyLock;
 
 use minijinja::{Environment, ErrorKind, UndefinedBehavior, Value as JinjaValue};
 use serde_json::Value;
@@ -27,11 +29,33 @@ pub enum TemplateError {
     Eval { template: String, detail: String },
 }
 
-/// The template environment, configured once and shared by validation and the engine.
-pub struct Templates {
-    env: Environment<'static>,
+/// The template environments, configured once for the process: nothing in them
+/// varies, and compiled templates may then borrow them for as long as they are kept.
+struct Environments {
+    text: Environment<'static>,
     /// The same, for request targets: values encoded where they land (see `url`).
-    url_env: Environment<'static>,
+    url: Environment<'static>,
+}
+
+static ENVIRONMENTS: LazyLock<Environments> = LazyLock::new(|| {
+    let mut text = Environment::new();
+    text.set_undefined_behavior(UndefinedBehavior::Strict);
+    text.set_fuel(Some(TEMPLATE_FUEL));
+    text.set_recursion_limit(64);
+    text.add_filter("raw_path", url::raw_path_identity);
+    text.add_filter("mapped", mapping::mapped);
+    let url = url::url_environment(&text);
+    Environments { text, url }
+});
+
+/// Templates, evaluated with the shared environments, and the compiled forms of those
+/// rendered so far; shared by validation and the engine.
+pub struct Templates {
+    env: &'static Environment<'static>,
+    url_env: &'static Environment<'static>,
+    expressions: compiled::Compiled<compiled::OwnedExpression>,
+    texts: compiled::Compiled<compiled::OwnedTemplate>,
+    url_texts: compiled::Compiled<compiled::OwnedTemplate>,
 }
 
 impl Default for Templates {
@@ -97,14 +121,13 @@ impl ContextValue {
 
 impl Templates {
     pub fn new() -> Self {
-        let mut env = Environment::new();
-        env.set_undefined_behavior(UndefinedBehavior::Strict);
-        env.set_fuel(Some(TEMPLATE_FUEL));
-        env.set_recursion_limit(64);
-        env.add_filter("raw_path", url::raw_path_identity);
-        env.add_filter("mapped", mapping::mapped);
-        let url_env = url::url_environment(&env);
-        Self { env, url_env }
+        Self {
+            env: &ENVIRONMENTS.text,
+            url_env: &ENVIRONMENTS.url,
+            expressions: Default::default(),
+            texts: Default::default(),
+            url_texts: Default::default(),
+        }
     }
 
     /// Compiles `source` (a string that may hold template syntax) and returns the
@@ -149,8 +172,8 @@ impl Templates {
         }
         if let Some(expr) = single_expression(source) {
             let compiled = self
-                .env
-                .compile_expression(expr)
+                .expressions
+                .get_or_compile(expr, |expr| compiled::expression(self.env, expr))
                 .map_err(|e| syntax(source, &e))?;
             let result = compiled
                 .eval(&ctx.0)
@@ -169,8 +192,8 @@ impl Templates {
             });
         }
         let template = self
-            .env
-            .template_from_str(source)
+            .texts
+            .get_or_compile(source, |source| compiled::text(self.env, source))
             .map_err(|e| syntax(source, &e))?;
         template
             .render(&ctx.0)

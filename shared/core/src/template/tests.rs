@@ -171,3 +171,38 @@ fn mapped_applies_a_field_mapping_to_a_record() {
         .unwrap_err();
     assert!(err.to_string().contains("target 'A'"), "{err}");
 }
+
+#[test]
+fn compiled_templates_are_kept_but_each_use_renders_its_own_context() {
+    let t = Templates::new();
+    let other = Context::from_json(&json!({
+        "trigger": {"body": {"email": "z@y.x", "count": 9}},
+        "setup": {"list_id": "L2"},
+    }));
+    for _ in 0..2 {
+        assert_eq!(
+            t.render_str("{{ trigger.body.count }}", &ctx()).unwrap(),
+            json!(3)
+        );
+        assert_eq!(
+            t.render_str("{{ trigger.body.count }}", &other).unwrap(),
+            json!(9)
+        );
+        assert_eq!(
+            t.render_str("to {{ trigger.body.email }}", &other).unwrap(),
+            json!("to z@y.x")
+        );
+        assert_eq!(
+            t.render_url("/lists/{{ setup.list_id }}", &other).unwrap(),
+            "/lists/L2"
+        );
+        // An undefined variable is still named on the kept template's second use.
+        assert!(matches!(
+            t.render_str("id={{ steps.find.output.id }}", &other),
+            Err(TemplateError::Undefined { variable, .. }) if variable == "steps"
+        ));
+    }
+    assert_eq!(t.expressions.len(), 1);
+    assert_eq!(t.texts.len(), 2);
+    assert_eq!(t.url_texts.len(), 1);
+}

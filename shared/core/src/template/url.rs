@@ -118,8 +118,8 @@ impl Templates {
     pub fn render_url(&self, source: &str, ctx: &Context) -> Result<String, TemplateError> {
         let target = if super::contains_template(source) {
             let template = self
-                .url_env
-                .template_from_str(source)
+                .url_texts
+                .get_or_compile(source, |source| super::compiled::text(self.url_env, source))
                 .map_err(|e| super::syntax(source, &e))?;
             let rendered = template
                 .render(&ctx.0)
