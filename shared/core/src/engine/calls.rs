@@ -214,7 +214,7 @@ impl<'i> StepCalls<'_, 'i> {
         let max_pages = step
             .max_pages
             .map_or(def.max_pages, |m| m.min(def.max_pages));
-        self.run_query(&app, def, input, max_pages).await
+        self.run_query(app, def, input, max_pages).await
     }
 
     /// Runs a query's pages and gathers its items (or returns the body when it has no `items`).
@@ -348,7 +348,7 @@ impl<'i> StepCalls<'_, 'i> {
         })?;
         let input = self.render_input(&step.input, ctx)?;
         let answer = self
-            .send_action(&app, def, &input, Some(idempotency_key))
+            .send_action(app, def, &input, Some(idempotency_key))
             .await?;
         Ok(ActionDone {
             output: action_output(def, &answer),
