@@ -6,7 +6,7 @@ mod checkpoint;
 mod db;
 mod junction;
 mod lock;
-mod opened_secrets;
+mod memo;
 mod queue;
 mod savepoint;
 mod store;

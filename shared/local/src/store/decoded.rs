@@ -3,14 +3,12 @@
 //! cloned rather than parsed again. Always as fresh as the row just read: a record is
 //! reused only for the same version and the very same bytes.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-
 use junction_core::model::Versioned;
 use junction_core::ports::StoreError;
 use serde::de::DeserializeOwned;
 
 use super::versioned_row;
+use crate::memo::Memo;
 
 /// Rows remembered per kind of record, at most: past it, the memo starts again empty
 /// (a few MB of JSON and records at the most).
@@ -18,19 +16,14 @@ const ROWS: usize = 1024;
 
 /// The last decoded record of each row read, by a key naming the row.
 pub(crate) struct Decoded<T> {
-    rows: Mutex<HashMap<String, Row<T>>>,
+    // Version first: a changed version is told apart without comparing the bodies.
+    rows: Memo<String, (i64, String), T>,
 }
 
-struct Row<T> {
-    body: String,
-    version: i64,
-    record: T,
-}
-
-impl<T> Default for Decoded<T> {
+impl<T: Clone> Default for Decoded<T> {
     fn default() -> Self {
         Self {
-            rows: Mutex::default(),
+            rows: Memo::new(ROWS),
         }
     }
 }
@@ -38,29 +31,10 @@ impl<T> Default for Decoded<T> {
 impl<T: DeserializeOwned + Versioned + Clone> Decoded<T> {
     /// The record of the `(body, version)` row that `key` names.
     pub(crate) fn decode(&self, key: &str, body: String, version: i64) -> Result<T, StoreError> {
-        if let Some(row) = self.lock().get(key) {
-            if row.version == version && row.body == body {
-                return Ok(row.record.clone());
-            }
-        }
-        let record: T = versioned_row(&body, version)?;
-        let mut rows = self.lock();
-        if rows.len() >= ROWS && !rows.contains_key(key) {
-            rows.clear();
-        }
-        rows.insert(
-            key.to_string(),
-            Row {
-                body,
-                version,
-                record: record.clone(),
-            },
-        );
-        Ok(record)
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Row<T>>> {
-        self.rows.lock().unwrap_or_else(|e| e.into_inner())
+        self.rows
+            .get_or_work_out(key, (version, body), |(version, body)| {
+                versioned_row(body, *version)
+            })
     }
 }
 
@@ -109,7 +83,7 @@ mod tests {
         for i in 0..(ROWS * 2 + 1) {
             memo.decode(&i.to_string(), r#"{"name":"a"}"#.into(), 1)
                 .unwrap();
-            assert!(memo.lock().len() <= ROWS);
+            assert!(memo.rows.len() <= ROWS);
         }
     }
 }
